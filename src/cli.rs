@@ -1,0 +1,292 @@
+//! Command-line types only: what can be typed and what `--help` says about it.
+//! Resolution into settings and the work itself live in `commands/`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0    success (a closed stdout counts as success)
+  1    internal error
+  2    usage, bad config or bad input (taken name, full pool, invalid or reserved id,
+       unset key variable, failing key command, removing a provider in use)
+  3    not found (agent, provider, persona, task)
+  4    provider or task failure
+  5    deadline exceeded
+  6    partial output
+  7    refused by a budget
+  8    batch finished with failed tasks
+  9    task cancelled by `stop`
+  130  interrupted (SIGINT)
+  143  terminated (SIGTERM)";
+
+/// Run AI agents as workers: providers, personas, agents and tasks from the command line.
+#[derive(Debug, Parser)]
+#[command(name = "agentry", version, after_long_help = EXIT_CODES_HELP, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Folder for agentry's state and default config [env: AGENTRY_HOME]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub home: Option<PathBuf>,
+
+    /// The providers file to use [env: AGENTRY_PROVIDERS]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub providers: Option<PathBuf>,
+
+    /// The folder to look up personas in [env: AGENTRY_PERSONAS]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub personas: Option<PathBuf>,
+
+    /// Print machine-readable JSON on stdout
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Silence notes and progress (errors and warnings still show)
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print request and response metadata on stderr (secrets redacted)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// When to use colour on stderr and in tables [env: NO_COLOR turns it off]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Register, inspect and remove providers
+    #[command(subcommand)]
+    Provider(ProviderCommand),
+
+    /// List personas and show the system prompt they build
+    #[command(subcommand)]
+    Persona(PersonaCommand),
+
+    /// Spawn, list and inspect agents
+    #[command(subcommand)]
+    Agent(AgentCommand),
+
+    /// Run tasks on agents or one-shot on a persona and provider
+    #[command(subcommand)]
+    Task(TaskCommand),
+
+    /// Show the worker pool, every agent and the per-provider totals
+    Stats,
+
+    /// Stop agents: they leave the pool; their history and totals stay
+    #[command(after_long_help = EXIT_CODES_HELP)]
+    Stop(StopArgs),
+
+    /// Print the files and folders in use and where each choice came from
+    Paths,
+
+    /// Print a shell completion script to stdout
+    Completions {
+        /// The shell to generate for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProviderCommand {
+    /// Add a provider to the providers file in use (comments and order are kept)
+    Add(ProviderAddArgs),
+    /// List the providers (the key is never shown)
+    List,
+    /// Show one provider
+    Show {
+        /// Provider id
+        id: String,
+    },
+    /// Remove a provider (refused while an agent uses it)
+    Remove {
+        /// Provider id
+        id: String,
+    },
+    /// List the models the provider serves (GET {endpoint}/models)
+    Models {
+        /// Provider id
+        id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ProviderAddArgs {
+    /// Provider id: letters, digits, `.`, `_`, `-`; at most 64 characters
+    pub id: String,
+
+    /// What kind of service it is (all speak the OpenAI chat-completions API)
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub kind: ProviderKindArg,
+
+    /// Base URL including the version prefix, e.g. https://api.openai.com/v1
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+
+    /// Model to request, e.g. gpt-4o-mini
+    #[arg(long, value_name = "MODEL")]
+    pub model: Option<String>,
+
+    /// Display name (defaults to the id)
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Read the API key from this environment variable
+    #[arg(long, value_name = "VAR", conflicts_with = "api_key_cmd")]
+    pub api_key_env: Option<String>,
+
+    /// Run this command with `sh -c`; its trimmed stdout is the API key
+    #[arg(long, value_name = "CMD")]
+    pub api_key_cmd: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProviderKindArg {
+    Openai,
+    Anthropic,
+    Local,
+    Custom,
+    Mock,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonaCommand {
+    /// List personas with where each comes from
+    List,
+    /// Print the exact system prompt a persona builds
+    Show {
+        /// Persona name, e.g. examples/code-reviewer
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    /// Spawn an agent: one worker bound to a persona, a provider and a project
+    Spawn(AgentSpawnArgs),
+    /// List agents
+    List {
+        /// Only agents of this project
+        #[arg(long, value_name = "PROJECT")]
+        project: Option<String>,
+    },
+    /// Show one agent (by name or id)
+    Show {
+        /// Agent name or id
+        agent: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AgentSpawnArgs {
+    /// Agent name: letters, digits, `.`, `_`, `-`; at most 64 characters
+    pub name: String,
+
+    /// Provider id the agent sends its tasks to
+    #[arg(long, value_name = "ID")]
+    pub provider: String,
+
+    /// Persona that builds the system prompt (default: "You are NAME, an AI agent.")
+    #[arg(long, value_name = "PERSONA")]
+    pub persona: Option<String>,
+
+    /// Project the agent works for
+    #[arg(long, value_name = "PROJECT", default_value = "default")]
+    pub project: String,
+
+    /// Succeed when an agent of that name with the same persona, provider and project exists
+    #[arg(long)]
+    pub exist_ok: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCommand {
+    /// Run one task and print the response on stdout
+    #[command(after_long_help = TASK_FORMS_HELP)]
+    Run(TaskRunArgs),
+}
+
+pub const TASK_FORMS_HELP: &str = "\
+Forms:
+  agentry task run AGENT DESCRIPTION                         on a spawned agent (name or id)
+  agentry task run --persona P --provider ID DESCRIPTION     one-shot, no agent
+
+DESCRIPTION `-` reads the description from stdin. When stdin is a pipe or a file and no
+context option is given, stdin is read as the context (turn that off with --no-stdin).";
+
+#[derive(Debug, Args)]
+pub struct TaskRunArgs {
+    /// AGENT DESCRIPTION, or just DESCRIPTION with --persona and --provider
+    #[arg(value_name = "ARGS", num_args = 0..=2)]
+    pub args: Vec<String>,
+
+    /// One-shot: the persona to use (needs --provider, takes no AGENT)
+    #[arg(long, value_name = "PERSONA")]
+    pub persona: Option<String>,
+
+    /// One-shot: the provider to use (needs --persona, takes no AGENT)
+    #[arg(long, value_name = "ID")]
+    pub provider: Option<String>,
+
+    /// Context appended to the description
+    #[arg(long, value_name = "TEXT", conflicts_with = "context_file")]
+    pub context: Option<String>,
+
+    /// Read the context from a file (`-` is stdin)
+    #[arg(long, value_name = "FILE")]
+    pub context_file: Option<PathBuf>,
+
+    /// Never read stdin as context
+    #[arg(long)]
+    pub no_stdin: bool,
+
+    /// Override the provider's model for this run
+    #[arg(long, value_name = "MODEL")]
+    pub model: Option<String>,
+
+    /// Sampling temperature from 0 to 2, or `none` to send none [default: 0.7]
+    #[arg(long, value_name = "T")]
+    pub temperature: Option<String>,
+
+    /// Maximum tokens in the response
+    #[arg(long, value_name = "N")]
+    pub max_tokens: Option<u32>,
+
+    /// Give up after this many seconds (exit 5)
+    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    pub timeout: u64,
+
+    /// Print the exact request and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StopArgs {
+    /// Agents to stop (names or ids)
+    #[arg(value_name = "AGENT", required_unless_present = "all", conflicts_with = "all")]
+    pub agents: Vec<String>,
+
+    /// Stop every agent
+    #[arg(long)]
+    pub all: bool,
+}

@@ -1,0 +1,103 @@
+//! `agentry agent spawn|list|show`.
+
+use super::Ctx;
+use crate::cli::AgentCommand;
+use crate::manager::SpawnRequest;
+use crate::worker::pool::AgentView;
+
+pub fn agent_rows(agents: &[AgentView]) -> Vec<Vec<String>> {
+    agents
+        .iter()
+        .map(|a| {
+            let status = match a.pid {
+                Some(pid) => format!("{} (pid {pid})", a.status),
+                None => a.status.to_string(),
+            };
+            vec![
+                a.name.clone(),
+                a.persona.clone().unwrap_or_else(|| "-".into()),
+                a.project.clone(),
+                a.provider.clone(),
+                status,
+                a.last_active.clone().unwrap_or_else(|| "never".into()),
+                a.tasks_completed.to_string(),
+                a.tasks_failed.to_string(),
+                a.tokens_used.to_string(),
+            ]
+        })
+        .collect()
+}
+
+pub const AGENT_HEADER: &[&str] =
+    &["NAME", "PERSONA", "PROJECT", "PROVIDER", "STATUS", "LAST ACTIVE", "DONE", "FAILED", "TOKENS"];
+pub const AGENT_NUMERIC: &[usize] = &[6, 7, 8];
+
+fn print_agent(ctx: &Ctx, agent: &AgentView) -> anyhow::Result<()> {
+    if ctx.printer.json {
+        return ctx.printer.json(agent);
+    }
+    let rows = vec![
+        vec!["name".into(), agent.name.clone()],
+        vec!["id".into(), agent.id.clone()],
+        vec!["worker".into(), agent.worker_id.clone()],
+        vec!["persona".into(), agent.persona.clone().unwrap_or_else(|| "-".into())],
+        vec!["project".into(), agent.project.clone()],
+        vec!["provider".into(), agent.provider.clone()],
+        vec!["status".into(), agent_rows(std::slice::from_ref(agent))[0][4].clone()],
+        vec!["created".into(), agent.created_at.clone()],
+        vec!["last active".into(), agent.last_active.clone().unwrap_or_else(|| "never".into())],
+        vec!["tasks done".into(), agent.tasks_completed.to_string()],
+        vec!["tasks failed".into(), agent.tasks_failed.to_string()],
+        vec!["tokens".into(), agent.tokens_used.to_string()],
+    ];
+    Ok(ctx.printer.out(&ctx.printer.table(&["FIELD", "VALUE"], rows, &[]))?)
+}
+
+pub fn run(ctx: &Ctx, command: AgentCommand) -> anyhow::Result<()> {
+    match command {
+        AgentCommand::Spawn(args) => {
+            let manager = ctx.manager()?;
+            let agent = manager.spawn(SpawnRequest {
+                name: args.name,
+                provider: args.provider,
+                persona: args.persona,
+                project: args.project,
+                exist_ok: args.exist_ok,
+            })?;
+            if agent.provider == crate::provider::registry::MOCK_ID {
+                ctx.printer.note("this agent uses the built-in offline mock provider; no model will be called");
+            }
+            if ctx.printer.json {
+                return ctx.printer.json(&agent);
+            }
+            ctx.printer.note(&format!("agent {} is ready on provider {}", agent.name, agent.provider));
+            Ok(ctx.printer.out(&format!("{}\n", agent.id))?)
+        }
+        AgentCommand::List { project } => {
+            let store = ctx.store();
+            let state = store.read()?;
+            let agents: Vec<AgentView> = state
+                .agents
+                .iter()
+                .filter(|a| project.as_ref().is_none_or(|p| &a.project == p))
+                .map(|a| AgentView::new(a, &store))
+                .collect();
+            if ctx.printer.json {
+                return ctx.printer.json(&agents);
+            }
+            if agents.is_empty() {
+                ctx.printer.note("no agents; spawn one with `agentry agent spawn NAME --provider ID`");
+                return Ok(());
+            }
+            Ok(ctx.printer.out(&ctx.printer.table(AGENT_HEADER, agent_rows(&agents), AGENT_NUMERIC))?)
+        }
+        AgentCommand::Show { agent } => {
+            let store = ctx.store();
+            let state = store.read()?;
+            let record = state.find(&agent).ok_or_else(|| {
+                crate::error::Failure::not_found(format!("agent `{agent}` not found")).hint("see `agentry agent list`")
+            })?;
+            print_agent(ctx, &AgentView::new(record, &store))
+        }
+    }
+}

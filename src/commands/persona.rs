@@ -1,0 +1,41 @@
+//! `agentry persona list|show`.
+
+use super::Ctx;
+use crate::cli::PersonaCommand;
+
+pub fn run(ctx: &Ctx, command: PersonaCommand) -> anyhow::Result<()> {
+    let library = ctx.personas();
+    match command {
+        PersonaCommand::List => {
+            let entries = library.list()?;
+            if ctx.printer.json {
+                let items: Vec<serde_json::Value> = entries
+                    .iter()
+                    .map(|e| {
+                        serde_json::json!({
+                            "name": e.name,
+                            "source": e.source.describe(),
+                            "builtin": matches!(e.source, crate::persona::PersonaSource::Builtin),
+                        })
+                    })
+                    .collect();
+                return ctx.printer.json(&items);
+            }
+            let rows = entries.into_iter().map(|e| vec![e.name, e.source.describe()]).collect();
+            Ok(ctx.printer.out(&ctx.printer.table(&["NAME", "SOURCE"], rows, &[]))?)
+        }
+        PersonaCommand::Show { name } => {
+            let (persona, source) = library.load(&name)?;
+            let prompt = persona.system_prompt();
+            if ctx.printer.json {
+                return ctx.printer.json(&serde_json::json!({
+                    "name": name,
+                    "source": source.describe(),
+                    "builtin": matches!(source, crate::persona::PersonaSource::Builtin),
+                    "system_prompt": prompt,
+                }));
+            }
+            Ok(ctx.printer.out(&format!("{prompt}\n"))?)
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! `agentry provider add|list|show|remove|models`.
+
+use std::time::Duration;
+
+use super::Ctx;
+use crate::cli::{ProviderAddArgs, ProviderCommand, ProviderKindArg};
+use crate::error::Failure;
+use crate::paths::Source;
+use crate::provider::registry::{self, MOCK_ID, NewProvider};
+use crate::provider::{ProviderKind, ProviderView, is_valid_id, openai};
+
+const MODELS_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub async fn run(ctx: &Ctx<'_>, command: ProviderCommand) -> anyhow::Result<()> {
+    match command {
+        ProviderCommand::Add(args) => add(ctx, args),
+        ProviderCommand::List => {
+            let registry = ctx.registry()?;
+            let views: Vec<ProviderView> = registry.all().iter().map(ProviderView::from).collect();
+            if ctx.printer.json {
+                return ctx.printer.json(&views);
+            }
+            let rows = views
+                .into_iter()
+                .map(|v| {
+                    vec![
+                        v.id,
+                        v.kind.as_str().to_string(),
+                        v.model,
+                        v.endpoint.unwrap_or_else(|| "(offline)".into()),
+                        v.key_source,
+                        if v.builtin { "built-in".into() } else { registry.file.path.display().to_string() },
+                    ]
+                })
+                .collect();
+            Ok(ctx.printer.out(&ctx.printer.table(&["ID", "TYPE", "MODEL", "ENDPOINT", "KEY", "FROM"], rows, &[]))?)
+        }
+        ProviderCommand::Show { id } => {
+            let registry = ctx.registry()?;
+            let provider = registry.require(&id)?;
+            let view = ProviderView::from(provider);
+            if ctx.printer.json {
+                return ctx.printer.json(&view);
+            }
+            let mut rows = vec![
+                vec!["id".to_string(), view.id],
+                vec!["name".into(), view.name],
+                vec!["type".into(), view.kind.as_str().into()],
+                vec!["endpoint".into(), view.endpoint.unwrap_or_else(|| "(offline: no network)".into())],
+                vec!["model".into(), view.model],
+                vec!["key".into(), view.key_source],
+            ];
+            if let Some(t) = provider.temperature {
+                rows.push(vec!["temperature".into(), t.to_string()]);
+            }
+            if let Some(n) = provider.max_tokens {
+                rows.push(vec!["max tokens".into(), n.to_string()]);
+            }
+            if !provider.headers.is_empty() {
+                rows.push(vec!["headers".into(), provider.headers.keys().cloned().collect::<Vec<_>>().join(", ")]);
+            }
+            if !provider.params.is_empty() {
+                rows.push(vec!["params".into(), provider.params.keys().cloned().collect::<Vec<_>>().join(", ")]);
+            }
+            let from = if provider.builtin { "built-in".into() } else { registry.file.path.display().to_string() };
+            rows.push(vec!["from".into(), from]);
+            Ok(ctx.printer.out(&ctx.printer.table(&["FIELD", "VALUE"], rows, &[]))?)
+        }
+        ProviderCommand::Remove { id } => remove(ctx, &id),
+        ProviderCommand::Models { id } => {
+            let registry = ctx.registry()?;
+            let provider = registry.require(&id)?;
+            let models = if provider.kind == ProviderKind::Mock {
+                vec![openai::ModelInfo { id: "mock".into(), owned_by: Some("agentry".into()) }]
+            } else {
+                openai::check_key_available(provider)?;
+                let mut keys = openai::KeyCache::default();
+                let key = keys.get(provider).await?;
+                let http = openai::Http::new(MODELS_TIMEOUT, ctx.printer)?;
+                openai::models(&http, provider, key.as_ref()).await?
+            };
+            if provider.kind == ProviderKind::Mock {
+                ctx.printer.note("provider `mock` is agentry's built-in offline mock");
+            }
+            if ctx.printer.json {
+                return ctx.printer.json(&models);
+            }
+            let text: String = models.iter().map(|m| format!("{}\n", m.id)).collect();
+            Ok(ctx.printer.out(&text)?)
+        }
+    }
+}
+
+fn add(ctx: &Ctx, args: ProviderAddArgs) -> anyhow::Result<()> {
+    if args.id == MOCK_ID {
+        return Err(Failure::usage(format!("the id `{MOCK_ID}` is reserved for the built-in mock provider"))
+            .hint("pick another id; `--type mock` works under any other id")
+            .into());
+    }
+    if !is_valid_id(&args.id) {
+        return Err(Failure::usage(format!(
+            "invalid provider id `{}`: use letters, digits, `.`, `_` or `-`, starting with a letter or digit, at most 64 characters",
+            args.id
+        ))
+        .into());
+    }
+    let kind = match args.kind {
+        ProviderKindArg::Openai => ProviderKind::Openai,
+        ProviderKindArg::Anthropic => ProviderKind::Anthropic,
+        ProviderKindArg::Local => ProviderKind::Local,
+        ProviderKindArg::Custom => ProviderKind::Custom,
+        ProviderKindArg::Mock => ProviderKind::Mock,
+    };
+    if kind != ProviderKind::Mock {
+        for (flag, value) in [("--endpoint", &args.endpoint), ("--model", &args.model)] {
+            if value.is_none() {
+                return Err(Failure::usage(format!("{flag} is required for --type {}", kind.as_str()))
+                    .hint("only --type mock works without an endpoint and a model")
+                    .into());
+            }
+        }
+    }
+    let path = ctx.paths.providers_file.path.clone();
+    let new = NewProvider {
+        id: args.id.clone(),
+        kind,
+        endpoint: args.endpoint,
+        model: args.model,
+        name: args.name,
+        api_key_env: args.api_key_env,
+        api_key_cmd: args.api_key_cmd,
+    };
+    let store = ctx.store();
+    let _guard = store.lock("providers.lock", ctx.printer)?;
+    registry::add(&path, &new)?;
+    let created = if ctx.paths.providers_file.source == Source::Default { " (created)" } else { "" };
+    ctx.printer.note(&format!("added provider {} to {}{created}", new.id, path.display()));
+    if ctx.printer.json {
+        let registry = ctx.registry()?;
+        return ctx.printer.json(&ProviderView::from(registry.require(&new.id)?));
+    }
+    Ok(())
+}
+
+fn remove(ctx: &Ctx, id: &str) -> anyhow::Result<()> {
+    if id == MOCK_ID {
+        return Err(Failure::usage("the built-in provider `mock` cannot be removed").into());
+    }
+    let registry = ctx.registry()?;
+    if !registry.file_exists || registry.get(id).is_none() {
+        registry.require(id)?;
+    }
+    let store = ctx.store();
+    let _guard = store.lock("providers.lock", ctx.printer)?;
+    let users: Vec<String> = store.read()?.agents.into_iter().filter(|a| a.provider == id).map(|a| a.name).collect();
+    if !users.is_empty() {
+        return Err(Failure::usage(format!("provider `{id}` is in use by agent(s) {}", users.join(", ")))
+            .hint(format!("stop those agents first: `agentry stop {}`", users.join(" ")))
+            .into());
+    }
+    registry::remove(&registry.file.path, id)?;
+    ctx.printer.note(&format!("removed provider {id} from {}", registry.file.path.display()));
+    if ctx.printer.json {
+        return ctx.printer.json(&serde_json::json!({ "removed": id }));
+    }
+    Ok(())
+}

@@ -1,0 +1,66 @@
+//! `agentry stats` and `agentry stop`.
+
+use super::Ctx;
+use super::agent::{AGENT_HEADER, AGENT_NUMERIC, agent_rows};
+use crate::cli::StopArgs;
+use crate::manager::missing_agents_error;
+use crate::worker::pool::PoolStats;
+
+pub fn stats(ctx: &Ctx) -> anyhow::Result<()> {
+    let manager = ctx.manager()?;
+    let state = manager.store.read()?;
+    let configured: Vec<String> = manager.registry.all().iter().filter(|p| !p.builtin).map(|p| p.id.clone()).collect();
+    let stats = PoolStats::new(&state, &manager.store, manager.max_agents()?, &configured);
+    if ctx.printer.json {
+        return ctx.printer.json(&stats);
+    }
+    let printer = ctx.printer;
+    let mut text = format!(
+        "Pool: {} workers ({} idle, {} working), maximum {}\n",
+        stats.total_workers, stats.idle_workers, stats.working_workers, stats.max_workers
+    );
+    text.push_str("\nAgents:\n");
+    if stats.agents.is_empty() {
+        text.push_str("  (none)\n");
+    } else {
+        text.push_str(&printer.table(AGENT_HEADER, agent_rows(&stats.agents), AGENT_NUMERIC));
+    }
+    text.push_str("\nProviders:\n");
+    if stats.providers.is_empty() {
+        text.push_str("  (no tasks yet)\n");
+    } else {
+        let rows = stats
+            .providers
+            .iter()
+            .map(|p| {
+                vec![
+                    p.id.clone(),
+                    p.totals.tasks_completed.to_string(),
+                    p.totals.tasks_failed.to_string(),
+                    p.totals.tokens_used.to_string(),
+                    p.totals.prompt_tokens.to_string(),
+                    p.totals.completion_tokens.to_string(),
+                ]
+            })
+            .collect();
+        text.push_str(&printer.table(
+            &["PROVIDER", "DONE", "FAILED", "TOKENS", "PROMPT", "COMPLETION"],
+            rows,
+            &[1, 2, 3, 4, 5],
+        ));
+    }
+    Ok(printer.out(&text)?)
+}
+
+pub fn stop(ctx: &Ctx, args: StopArgs) -> anyhow::Result<()> {
+    let manager = ctx.manager()?;
+    let refs = if args.all { manager.all_agent_ids()? } else { args.agents };
+    let (stopped, missing) = manager.stop(&refs)?;
+    if ctx.printer.json {
+        ctx.printer.json(&serde_json::json!({ "stopped": stopped, "not_found": missing }))?;
+    }
+    if args.all && stopped.is_empty() && missing.is_empty() {
+        ctx.printer.note("no agents to stop");
+    }
+    if missing.is_empty() { Ok(()) } else { Err(missing_agents_error(&missing)) }
+}

@@ -1,0 +1,180 @@
+//! `agentry task run`: the three forms, reading description and context from
+//! stdin or files, `--dry-run`, and printing the result.
+
+use std::io::{IsTerminal, Read};
+use std::time::Duration;
+
+use super::Ctx;
+use crate::cli::{TASK_FORMS_HELP, TaskRunArgs};
+use crate::error::Failure;
+use crate::provider::openai;
+use crate::provider::{ProviderKind, registry::MOCK_ID};
+use crate::worker::{Caller, Task};
+
+enum Form {
+    Agent(String),
+    OneShot { persona: String, provider: String },
+}
+
+fn usage(message: &str) -> anyhow::Error {
+    let mut failure = Failure::usage(message);
+    for line in TASK_FORMS_HELP.lines().skip(1).take(2) {
+        failure = failure.hint(line.trim().to_string());
+    }
+    failure.into()
+}
+
+fn read_stdin(what: &str) -> anyhow::Result<String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|err| Failure::usage(format!("cannot read {what} from stdin: {err}")))?;
+    String::from_utf8(bytes).map_err(|_| Failure::usage(format!("the {what} read from stdin is not UTF-8 text")).into())
+}
+
+/// Trailing whitespace trimmed; empty means none.
+fn non_empty(text: String) -> Option<String> {
+    let trimmed = text.trim_end();
+    (!trimmed.is_empty()).then(|| trimmed.to_string())
+}
+
+fn parse_temperature(raw: Option<&str>) -> anyhow::Result<Option<Option<f64>>> {
+    let Some(raw) = raw else { return Ok(None) };
+    if raw.eq_ignore_ascii_case("none") {
+        return Ok(Some(None));
+    }
+    match raw.parse::<f64>() {
+        Ok(t) if (0.0..=2.0).contains(&t) => Ok(Some(Some(t))),
+        _ => Err(Failure::usage(format!("--temperature takes a number from 0 to 2 or `none`, not `{raw}`")).into()),
+    }
+}
+
+fn build_task(args: &TaskRunArgs, description: &str) -> anyhow::Result<Task> {
+    let description = if description == "-" {
+        if args.context_file.as_deref().is_some_and(|p| p.as_os_str() == "-") {
+            return Err(usage("stdin cannot be both the description (`-`) and the context (--context-file -)"));
+        }
+        non_empty(read_stdin("description")?)
+            .ok_or_else(|| Failure::usage("the description read from stdin is empty"))?
+    } else {
+        if description.trim().is_empty() {
+            return Err(usage("the task description is empty"));
+        }
+        description.to_string()
+    };
+    let stdin_is_input = !std::io::stdin().is_terminal();
+    let context = if let Some(text) = &args.context {
+        non_empty(text.clone())
+    } else if let Some(path) = &args.context_file {
+        if path.as_os_str() == "-" {
+            non_empty(read_stdin("context")?)
+        } else {
+            let text = std::fs::read_to_string(path)
+                .map_err(|err| Failure::usage(format!("cannot read --context-file {}: {err}", path.display())))?;
+            non_empty(text)
+        }
+    } else if stdin_is_input && !args.no_stdin && args.args.last().is_some_and(|d| d != "-") {
+        non_empty(read_stdin("context")?)
+    } else {
+        None
+    };
+    if args.max_tokens == Some(0) {
+        return Err(Failure::usage("--max-tokens must be at least 1").into());
+    }
+    Ok(Task {
+        description,
+        context,
+        model: args.model.clone(),
+        temperature: parse_temperature(args.temperature.as_deref())?,
+        max_tokens: args.max_tokens,
+    })
+}
+
+pub async fn run(ctx: &Ctx<'_>, args: TaskRunArgs) -> anyhow::Result<()> {
+    let form = match (&args.persona, &args.provider, args.args.as_slice()) {
+        (None, None, [agent, _]) => Form::Agent(agent.clone()),
+        (Some(persona), Some(provider), [_]) => Form::OneShot { persona: persona.clone(), provider: provider.clone() },
+        (None, None, [_]) => {
+            return Err(usage("missing the DESCRIPTION (or --persona and --provider for a one-shot task)"));
+        }
+        (Some(_), None, _) | (None, Some(_), _) => {
+            return Err(usage("--persona and --provider go together, without an AGENT"));
+        }
+        (Some(_), Some(_), [_, _]) => return Err(usage("a one-shot task takes no AGENT")),
+        _ => return Err(usage("task run needs a task description")),
+    };
+    if args.timeout == 0 {
+        return Err(Failure::usage("--timeout must be at least 1 second").into());
+    }
+    let description = args.args.last().cloned().unwrap_or_default();
+    let task = build_task(&args, &description)?;
+    let manager = ctx.manager()?;
+    let prepared = match &form {
+        Form::Agent(agent) => manager.prepare_on_agent(agent, &task)?,
+        Form::OneShot { persona, provider } => manager.prepare_one_shot(persona, provider, &task)?,
+    };
+    let is_mock = prepared.provider.kind == ProviderKind::Mock;
+    if args.dry_run {
+        return dry_run(ctx, &prepared);
+    }
+    if is_mock {
+        let which = if prepared.provider.id == MOCK_ID { "the built-in" } else { "an" };
+        ctx.printer.note(&format!("provider `{}` is {which} offline mock: no model is called", prepared.provider.id));
+    }
+    openai::check_key_available(prepared.provider)?;
+    let mut caller = Caller::new(ctx.printer, Duration::from_secs(args.timeout));
+    let finished = manager.run(prepared, &mut caller).await?;
+    let result = &finished.result;
+    if ctx.printer.json {
+        ctx.printer.json(result)?;
+    } else if let Some(response) = &result.response {
+        let mut text = response.trim_end_matches(['\n', '\r']).to_string();
+        text.push('\n');
+        ctx.printer.out(&text)?;
+    }
+    match result.finish_reason.as_deref() {
+        Some("length") => ctx
+            .printer
+            .warn("the response was cut short at the token limit (finish_reason: length); raise --max-tokens"),
+        Some("content_filter") => ctx
+            .printer
+            .warn("the provider's content filter withheld part of the response (finish_reason: content_filter)"),
+        _ => {}
+    }
+    match finished.error {
+        Some(err) => Err(err),
+        None => Ok(()),
+    }
+}
+
+fn dry_run(ctx: &Ctx, prepared: &crate::manager::Prepared) -> anyhow::Result<()> {
+    let http = openai::chat_request(prepared.provider, &prepared.request);
+    let headers = http.redacted_headers();
+    if prepared.provider.kind == ProviderKind::Mock {
+        ctx.printer.note(&format!(
+            "provider `{}` is an offline mock: this request would be answered locally",
+            prepared.provider.id
+        ));
+    } else {
+        openai::check_key_available(prepared.provider)?;
+    }
+    ctx.printer.note("dry run: nothing was sent");
+    if ctx.printer.json {
+        let header_map: serde_json::Map<String, serde_json::Value> =
+            headers.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect();
+        return ctx.printer.json(&serde_json::json!({
+            "method": http.method,
+            "url": http.url,
+            "headers": header_map,
+            "body": http.body,
+        }));
+    }
+    let mut text = format!("{} {}\n", http.method, http.url);
+    for (name, value) in headers {
+        text.push_str(&format!("{name}: {value}\n"));
+    }
+    text.push('\n');
+    text.push_str(&serde_json::to_string_pretty(&http.body)?);
+    text.push('\n');
+    Ok(ctx.printer.out(&text)?)
+}

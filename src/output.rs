@@ -1,0 +1,143 @@
+//! The one place that writes to stdout and stderr. Stdout carries only results;
+//! notes, warnings, progress and verbose logs go to stderr.
+
+use std::io::{IsTerminal, Write};
+
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
+use serde::Serialize;
+
+use crate::cli::{ColorChoice, GlobalArgs};
+
+pub struct Printer {
+    pub json: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+    color_stderr: bool,
+    color_stdout: bool,
+    stderr_is_tty: bool,
+}
+
+const RED_BOLD: &str = "\x1b[1;31m";
+const YELLOW_BOLD: &str = "\x1b[1;33m";
+const CYAN_BOLD: &str = "\x1b[1;36m";
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+impl Printer {
+    pub fn new(global: &GlobalArgs) -> Self {
+        let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let stderr_is_tty = std::io::stderr().is_terminal();
+        let stdout_is_tty = std::io::stdout().is_terminal();
+        let (color_stderr, color_stdout) = match global.color {
+            ColorChoice::Always => (true, true),
+            ColorChoice::Never => (false, false),
+            ColorChoice::Auto if no_color_env => (false, false),
+            ColorChoice::Auto => (stderr_is_tty, stdout_is_tty),
+        };
+        Self {
+            json: global.json,
+            quiet: global.quiet,
+            verbose: global.verbose,
+            color_stderr,
+            color_stdout,
+            stderr_is_tty,
+        }
+    }
+
+    fn paint(&self, style: &str, text: &str) -> String {
+        if self.color_stderr { format!("{style}{text}{RESET}") } else { text.to_string() }
+    }
+
+    /// Write text to stdout exactly as given. A closed pipe surfaces as an
+    /// `io::Error` of kind `BrokenPipe`, which `main` treats as success.
+    pub fn out(&self, text: &str) -> std::io::Result<()> {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(text.as_bytes())?;
+        stdout.flush()
+    }
+
+    /// One compact JSON document and a newline, in a single write so that
+    /// parallel invocations sharing a pipe do not interleave inside a line.
+    pub fn json<T: Serialize + ?Sized>(&self, value: &T) -> anyhow::Result<()> {
+        let mut line = serde_json::to_string(value)?;
+        line.push('\n');
+        Ok(self.out(&line)?)
+    }
+
+    fn err_line(&self, line: &str) {
+        let mut stderr = std::io::stderr().lock();
+        let _ = writeln!(stderr, "{line}");
+    }
+
+    pub fn error(&self, message: &str, hints: &[String]) {
+        self.err_line(&format!("{} {message}", self.paint(RED_BOLD, "error:")));
+        for hint in hints {
+            self.err_line(&format!("{} {hint}", self.paint(CYAN_BOLD, "hint:")));
+        }
+    }
+
+    pub fn warn(&self, message: &str) {
+        self.err_line(&format!("{} {message}", self.paint(YELLOW_BOLD, "warning:")));
+    }
+
+    pub fn note(&self, message: &str) {
+        if !self.quiet {
+            self.err_line(&format!("{} {message}", self.paint(BOLD, "note:")));
+        }
+    }
+
+    /// A status line without a prefix (e.g. `waiting for agent …`), silenced by `--quiet`.
+    pub fn status(&self, message: &str) {
+        if !self.quiet {
+            self.err_line(message);
+        }
+    }
+
+    pub fn debug(&self, message: &str) {
+        if self.verbose {
+            self.err_line(&self.paint(DIM, message));
+        }
+    }
+
+    /// A spinner on stderr while waiting for a provider; hidden unless stderr is a
+    /// terminal, and never with `--quiet`.
+    pub fn spinner(&self, message: String) -> indicatif::ProgressBar {
+        if self.quiet || !self.stderr_is_tty || self.verbose {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_message(message);
+        bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        bar
+    }
+
+    /// A borderless table: header row, columns separated by two spaces.
+    pub fn table(&self, header: &[&str], rows: Vec<Vec<String>>, right_aligned: &[usize]) -> String {
+        let mut table = Table::new();
+        table.load_preset(presets::NOTHING);
+        table.set_content_arrangement(ContentArrangement::Disabled);
+        let header_cells = header.iter().map(|h| {
+            let cell = Cell::new(h);
+            if self.color_stdout { cell.add_attribute(comfy_table::Attribute::Bold) } else { cell }
+        });
+        table.set_header(header_cells);
+        if self.color_stdout {
+            table.enforce_styling();
+        } else {
+            table.force_no_tty();
+        }
+        for row in rows {
+            table.add_row(row);
+        }
+        for (index, column) in table.column_iter_mut().enumerate() {
+            column.set_padding((0, 2));
+            if right_aligned.contains(&index) {
+                column.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        let mut text: String = table.lines().map(|line| line.trim_end().to_string()).collect::<Vec<_>>().join("\n");
+        text.push('\n');
+        text
+    }
+}

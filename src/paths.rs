@@ -1,0 +1,204 @@
+//! Where agentry's files live and why: the home folder, the providers file, the
+//! personas folder and the state folder, each with the rule that chose it.
+//! Also the helpers that create folders 0700 and files 0600.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Serialize;
+
+use crate::cli::GlobalArgs;
+use crate::error::Failure;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Flag,
+    Env,
+    WorkingDir,
+    Home,
+    ConfigDir,
+    StateDir,
+    DataLocalDir,
+    /// Nothing on disk: built-ins only, and where `provider add` would create the file.
+    Default,
+}
+
+impl Source {
+    pub fn describe(self, flag: &str, env: &str) -> String {
+        match self {
+            Source::Flag => format!("--{flag}"),
+            Source::Env => env.to_string(),
+            Source::WorkingDir => "working directory".into(),
+            Source::Home => "agentry home".into(),
+            Source::ConfigDir => "config dir".into(),
+            Source::StateDir => "state dir".into(),
+            Source::DataLocalDir => "local data dir".into(),
+            Source::Default => "not found; default location".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub path: PathBuf,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub home: Option<Located>,
+    /// The providers file in use, or where `provider add` would create one (`Source::Default`).
+    pub providers_file: Located,
+    /// The personas folder in use; `None` means only the built-ins.
+    pub personas_dir: Option<Located>,
+    pub state_dir: Located,
+}
+
+fn flag_or_env(flag: &Option<PathBuf>, env: &str) -> Option<Located> {
+    if let Some(path) = flag {
+        return Some(Located { path: path.clone(), source: Source::Flag });
+    }
+    match std::env::var_os(env) {
+        Some(value) if !value.is_empty() => Some(Located { path: PathBuf::from(value), source: Source::Env }),
+        _ => None,
+    }
+}
+
+impl Paths {
+    pub fn resolve(global: &GlobalArgs) -> anyhow::Result<Self> {
+        let home = flag_or_env(&global.home, "AGENTRY_HOME");
+        let config_dir = dirs::config_dir().map(|dir| dir.join("agentry"));
+
+        let providers_file = match flag_or_env(&global.providers, "AGENTRY_PROVIDERS") {
+            Some(found) => found,
+            None => {
+                let mut candidates = vec![(PathBuf::from("providers.toml"), Source::WorkingDir)];
+                if let Some(home) = &home {
+                    candidates.push((home.path.join("providers.toml"), Source::Home));
+                }
+                if let Some(dir) = &config_dir {
+                    candidates.push((dir.join("providers.toml"), Source::ConfigDir));
+                }
+                match candidates.iter().find(|(path, _)| path.is_file()) {
+                    Some((path, source)) => Located { path: path.clone(), source: *source },
+                    None => Located {
+                        path: default_create_location(&home, &config_dir, "providers.toml")?,
+                        source: Source::Default,
+                    },
+                }
+            }
+        };
+
+        let personas_dir = match flag_or_env(&global.personas, "AGENTRY_PERSONAS") {
+            Some(found) => Some(found),
+            None => {
+                let mut candidates = vec![(PathBuf::from("personas"), Source::WorkingDir)];
+                if let Some(home) = &home {
+                    candidates.push((home.path.join("personas"), Source::Home));
+                }
+                if let Some(dir) = &config_dir {
+                    candidates.push((dir.join("personas"), Source::ConfigDir));
+                }
+                candidates.into_iter().find(|(path, _)| path.is_dir()).map(|(path, source)| Located { path, source })
+            }
+        };
+
+        let state_dir = if let Some(home) = &home {
+            Located { path: home.path.clone(), source: home.source }
+        } else if let Some(dir) = dirs::state_dir() {
+            Located { path: dir.join("agentry"), source: Source::StateDir }
+        } else if let Some(dir) = dirs::data_local_dir() {
+            Located { path: dir.join("agentry"), source: Source::DataLocalDir }
+        } else {
+            return Err(Failure::usage(
+                "no folder for agentry's state: neither a state dir nor a local data dir is known on this system",
+            )
+            .hint("set AGENTRY_HOME or pass --home DIR")
+            .into());
+        };
+
+        Ok(Self { home, providers_file, personas_dir, state_dir })
+    }
+
+    pub fn state_file(&self) -> PathBuf {
+        self.state_dir.path.join("state.json")
+    }
+    pub fn history_file(&self) -> PathBuf {
+        self.state_dir.path.join("history.jsonl")
+    }
+    pub fn locks_dir(&self) -> PathBuf {
+        self.state_dir.path.join("locks")
+    }
+}
+
+fn default_create_location(
+    home: &Option<Located>,
+    config_dir: &Option<PathBuf>,
+    file: &str,
+) -> anyhow::Result<PathBuf> {
+    if let Some(home) = home {
+        return Ok(home.path.join(file));
+    }
+    match config_dir {
+        Some(dir) => Ok(dir.join(file)),
+        None => Ok(PathBuf::from(file)),
+    }
+}
+
+/// Create a folder (and its parents) with mode 0700 where agentry creates it.
+pub fn create_private_dir(path: &Path) -> anyhow::Result<()> {
+    if path.is_dir() {
+        return Ok(());
+    }
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path).with_context(|| format!("cannot create folder {}", path.display()))
+}
+
+/// Open options for a file agentry creates: mode 0600 on Unix.
+pub fn private_file_options() -> fs::OpenOptions {
+    #[allow(unused_mut)]
+    let mut options = fs::OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+}
+
+/// Replace `path` with `contents` atomically: write a temp file in the same folder
+/// (mode `mode` on Unix), then rename it over the target. A killed process leaves
+/// either the old file or the new one, never a torn one.
+pub fn write_atomic(path: &Path, contents: &[u8], #[allow(unused_variables)] mode: u32) -> anyhow::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = dir.join(format!(".{name}.tmp-{}-{:08x}", std::process::id(), fastrand::u32(..)));
+    let result = (|| -> anyhow::Result<()> {
+        #[allow(unused_mut)]
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(mode);
+        }
+        let mut file = options.open(&temp).with_context(|| format!("cannot write {}", temp.display()))?;
+        file.write_all(contents).with_context(|| format!("cannot write {}", temp.display()))?;
+        drop(file);
+        fs::rename(&temp, path).with_context(|| format!("cannot replace {}", path.display()))?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}

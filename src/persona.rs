@@ -1,0 +1,441 @@
+//! Personas: folders under a personas directory (or built into the binary) that
+//! turn into a system prompt. Two formats load: `PERSONA.md` + `AI_START_HERE.md`,
+//! and `SKILL.md` with front matter. Parsing is by hand, line by line.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::Failure;
+use crate::paths::Located;
+
+macro_rules! builtin {
+    ($name:literal) => {
+        (
+            concat!("examples/", $name),
+            include_str!(concat!("../personas/examples/", $name, "/PERSONA.md")),
+            include_str!(concat!("../personas/examples/", $name, "/AI_START_HERE.md")),
+        )
+    };
+}
+
+/// The example personas shipped in `personas/examples/`, compiled in so they are
+/// always available. A folder on disk with the same name overrides one.
+const BUILTINS: &[(&str, &str, &str)] = &[
+    builtin!("code-reviewer"),
+    builtin!("decision-maker"),
+    builtin!("devops-engineer"),
+    builtin!("documentation-manager"),
+    builtin!("project-manager"),
+    builtin!("qa-engineer"),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PersonaSource {
+    Builtin,
+    Folder { path: PathBuf },
+}
+
+impl PersonaSource {
+    pub fn describe(&self) -> String {
+        match self {
+            PersonaSource::Builtin => "built-in".into(),
+            PersonaSource::Folder { path } => path.display().to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Persona {
+    pub character: String,
+    pub mission: String,
+    pub personality: String,
+    pub capabilities: Vec<String>,
+    pub autonomy: String,
+    pub decision_making: String,
+}
+
+impl Persona {
+    pub fn system_prompt(&self) -> String {
+        let capabilities = self.capabilities.iter().map(|c| format!("- {c}")).collect::<Vec<_>>().join("\n");
+        let blocks = [
+            ("Your Character", self.character.as_str()),
+            ("Your Mission", self.mission.as_str()),
+            ("Your Personality", self.personality.as_str()),
+            ("Your Capabilities", capabilities.as_str()),
+            ("Autonomy Guidelines", self.autonomy.as_str()),
+            ("Decision Making", self.decision_making.as_str()),
+        ];
+        blocks
+            .iter()
+            .filter(|(_, text)| !text.trim().is_empty())
+            .map(|(heading, text)| format!("# {heading}\n{}", text.trim()))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }
+
+    fn is_empty(&self) -> bool {
+        self.system_prompt().is_empty()
+    }
+}
+
+/// The prompt for an agent spawned without a persona.
+pub fn default_prompt(agent_name: &str) -> String {
+    format!("You are {agent_name}, an AI agent.")
+}
+
+/// `## ` sections of a markdown file: (heading, body), in order.
+fn sections(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        if let Some(heading) = line.strip_prefix("## ") {
+            out.push((heading.trim().to_string(), String::new()));
+        } else if let Some((_, body)) = out.last_mut() {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    out
+}
+
+fn section<'a>(sections: &'a [(String, String)], names: &[&str]) -> &'a str {
+    names
+        .iter()
+        .filter_map(|name| sections.iter().find(|(heading, _)| heading.eq_ignore_ascii_case(name)))
+        .map(|(_, body)| body.trim())
+        .find(|body| !body.is_empty())
+        .unwrap_or("")
+}
+
+/// List items (`- x`, `* x`, `1. x`) of a section; other lines are dropped.
+fn list_items(body: &str) -> Vec<String> {
+    body.lines()
+        .filter_map(|line| {
+            let line = line.trim_start();
+            if let Some(item) = line.strip_prefix("- ").or_else(|| line.strip_prefix("* ")) {
+                return Some(item.trim().to_string());
+            }
+            let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 {
+                return line[digits..].strip_prefix(". ").map(|item| item.trim().to_string());
+            }
+            None
+        })
+        .filter(|item| !item.is_empty())
+        .collect()
+}
+
+pub fn parse_two_file(persona_md: &str, start_here_md: &str) -> Persona {
+    let persona = sections(persona_md);
+    let start = sections(start_here_md);
+    Persona {
+        character: section(&persona, &["Character"]).to_string(),
+        mission: section(&start, &["Your Mission"]).to_string(),
+        personality: section(&start, &["Your Personality"]).to_string(),
+        capabilities: list_items(section(&persona, &["Capabilities"])),
+        autonomy: section(&start, &["Your Autonomy", "Autonomy Level"]).to_string(),
+        decision_making: section(&start, &["Decision Points", "Decision Making"]).to_string(),
+    }
+}
+
+/// Parse `SKILL.md`. Errors carry the 1-based line number.
+pub fn parse_skill(text: &str) -> Result<Persona, (usize, String)> {
+    let mut lines = text.lines().enumerate();
+    match lines.next() {
+        Some((_, first)) if first.trim_end() == "---" => {}
+        _ => return Err((1, "SKILL.md must start with a `---` front matter line".into())),
+    }
+    let mut name = None;
+    let mut description = None;
+    let mut closed_at = None;
+    let mut seen_key = false;
+    for (index, line) in lines.by_ref() {
+        if line.trim_end() == "---" {
+            closed_at = Some(index);
+            break;
+        }
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            if seen_key {
+                continue;
+            }
+            return Err((index + 1, "indented line before any key".into()));
+        }
+        let Some((key, raw)) = line.split_once(':') else {
+            return Err((index + 1, format!("expected `key: value`, found `{}`", line.trim())));
+        };
+        let key = key.trim();
+        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            return Err((index + 1, format!("invalid key `{key}`")));
+        }
+        seen_key = true;
+        let raw = raw.trim();
+        let unquoted = ['"', '\'']
+            .iter()
+            .find_map(|q| raw.strip_prefix(*q).and_then(|r| r.strip_suffix(*q)))
+            .unwrap_or(raw)
+            .to_string();
+        match key {
+            "name" => name = Some(unquoted),
+            "description" => description = Some(unquoted),
+            _ => {}
+        }
+    }
+    let Some(closed_at) = closed_at else {
+        return Err((1, "front matter has no closing `---` line".into()));
+    };
+    let name = name.filter(|n| !n.is_empty());
+    let Some(description) = description.filter(|d| !d.is_empty()) else {
+        return Err((closed_at + 1, "front matter needs a non-empty `description`".into()));
+    };
+    if name.is_none() {
+        return Err((closed_at + 1, "front matter needs a non-empty `name`".into()));
+    }
+    let body: Vec<&str> = text.lines().skip(closed_at + 1).collect();
+    Ok(Persona { character: description, mission: body.join("\n").trim().to_string(), ..Persona::default() })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonaEntry {
+    pub name: String,
+    pub source: PersonaSource,
+}
+
+pub struct PersonaLibrary {
+    dir: Option<Located>,
+}
+
+fn invalid_name(name: &str) -> bool {
+    name.is_empty()
+        || name.starts_with('/')
+        || name.contains('\\')
+        || name.split('/').any(|part| part.is_empty() || part == "." || part == "..")
+}
+
+fn read(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path)
+        .map_err(|err| Failure::usage(format!("cannot read persona file {}: {err}", path.display())).into())
+}
+
+impl PersonaLibrary {
+    pub fn new(dir: Option<Located>) -> Self {
+        Self { dir }
+    }
+
+    pub fn load(&self, name: &str) -> anyhow::Result<(Persona, PersonaSource)> {
+        if invalid_name(name) {
+            return Err(Failure::usage(format!(
+                "invalid persona name `{name}`: use a relative folder path such as examples/code-reviewer"
+            ))
+            .into());
+        }
+        if let Some(dir) = &self.dir {
+            let folder = dir.path.join(name);
+            if folder.is_dir() {
+                let persona = load_folder(&folder)?;
+                return Ok((persona, PersonaSource::Folder { path: folder }));
+            }
+        }
+        if let Some((_, persona_md, start_md)) = BUILTINS.iter().find(|(n, _, _)| *n == name) {
+            return Ok((parse_two_file(persona_md, start_md), PersonaSource::Builtin));
+        }
+        let looked = match &self.dir {
+            Some(dir) => format!("{} and the built-ins", dir.path.display()),
+            None => "the built-ins (no personas folder found)".into(),
+        };
+        Err(Failure::not_found(format!("persona `{name}` not found in {looked}"))
+            .hint("see `agentry persona list`")
+            .into())
+    }
+
+    pub fn list(&self) -> anyhow::Result<Vec<PersonaEntry>> {
+        let mut entries: Vec<PersonaEntry> = Vec::new();
+        if let Some(dir) = &self.dir {
+            let mut found = Vec::new();
+            collect_persona_folders(&dir.path, &dir.path, 0, &mut found);
+            for (name, path) in found {
+                entries.push(PersonaEntry { name, source: PersonaSource::Folder { path } });
+            }
+        }
+        for (name, _, _) in BUILTINS {
+            if !entries.iter().any(|e| e.name == *name) {
+                entries.push(PersonaEntry { name: (*name).to_string(), source: PersonaSource::Builtin });
+            }
+        }
+        entries.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(entries)
+    }
+}
+
+fn collect_persona_folders(root: &Path, dir: &Path, depth: usize, out: &mut Vec<(String, PathBuf)>) {
+    if depth > 6 {
+        return;
+    }
+    let Ok(read_dir) = std::fs::read_dir(dir) else { return };
+    for entry in read_dir.flatten() {
+        let path = entry.path();
+        if !path.is_dir() {
+            continue;
+        }
+        if (path.join("PERSONA.md").is_file() || path.join("SKILL.md").is_file())
+            && let Ok(relative) = path.strip_prefix(root)
+        {
+            let name = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            out.push((name, path.clone()));
+        }
+        collect_persona_folders(root, &path, depth + 1, out);
+    }
+}
+
+fn load_folder(folder: &Path) -> anyhow::Result<Persona> {
+    let persona_md = folder.join("PERSONA.md");
+    let start_md = folder.join("AI_START_HERE.md");
+    let skill_md = folder.join("SKILL.md");
+    if persona_md.is_file() || start_md.is_file() {
+        for file in [&persona_md, &start_md] {
+            if !file.is_file() {
+                return Err(Failure::usage(format!("persona file {} is missing", file.display()))
+                    .hint("a two-file persona needs both PERSONA.md and AI_START_HERE.md")
+                    .into());
+            }
+        }
+        let persona = parse_two_file(&read(&persona_md)?, &read(&start_md)?);
+        if persona.is_empty() {
+            return Err(Failure::usage(format!(
+                "persona {} has no usable section (## Character, ## Capabilities in PERSONA.md; ## Your Mission, … in AI_START_HERE.md)",
+                persona_md.display()
+            ))
+            .into());
+        }
+        return Ok(persona);
+    }
+    if skill_md.is_file() {
+        return parse_skill(&read(&skill_md)?)
+            .map_err(|(line, message)| Failure::usage(format!("{}:{line}: {message}", skill_md.display())).into());
+    }
+    Err(Failure::usage(format!(
+        "persona folder {} has neither PERSONA.md + AI_START_HERE.md nor SKILL.md",
+        folder.display()
+    ))
+    .into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_file_prompt_is_exact() {
+        let persona_md = "# T\nintro ignored\n## Character\nA careful reviewer.\n\n## Capabilities\nSome prose that is dropped.\n- Find bugs\n* Judge tests\n1. Spot leaks\n   - nested item\n## Tone\nDirect.\n";
+        let start_md = "## Your Mission\nReview code.\n## Your Personality\nCalm.\n## Your Autonomy\nJudge alone.\n## Decision Points\n- Data loss blocks.\n## Persistent Tasks\nKeep notes.\n";
+        let persona = parse_two_file(persona_md, start_md);
+        assert_eq!(
+            persona.system_prompt(),
+            "# Your Character\nA careful reviewer.\n\n# Your Mission\nReview code.\n\n# Your Personality\nCalm.\n\n\
+# Your Capabilities\n- Find bugs\n- Judge tests\n- Spot leaks\n- nested item\n\n# Autonomy Guidelines\nJudge alone.\n\n\
+# Decision Making\n- Data loss blocks."
+        );
+    }
+
+    #[test]
+    fn fallback_headings_and_skipped_empty_blocks() {
+        let persona = parse_two_file(
+            "## Character\nX\n",
+            "## Autonomy Level\nAsk first.\n## Decision Making\nPick one.\n## Your Autonomy\n\n",
+        );
+        // An empty preferred section falls back to the alternative heading.
+        assert_eq!(persona.autonomy, "Ask first.");
+        let persona =
+            parse_two_file("## Character\nX\n", "## Autonomy Level\nAsk first.\n## Decision Making\nPick one.\n");
+        assert_eq!(
+            persona.system_prompt(),
+            "# Your Character\nX\n\n# Autonomy Guidelines\nAsk first.\n\n# Decision Making\nPick one."
+        );
+    }
+
+    #[test]
+    fn preferred_heading_wins_over_fallback() {
+        let persona = parse_two_file("", "## Decision Making\nold\n## Decision Points\nnew\n");
+        assert_eq!(persona.decision_making, "new");
+    }
+
+    #[test]
+    fn skill_format() {
+        let text = "---\nname: \"helper\"\ndescription: 'Helps with things.'\nlicense: MIT\nmetadata:\n  author: someone\n  version: 2\n---\n# Body\n\nDo the task well.\n";
+        let persona = parse_skill(text).expect("parses");
+        assert_eq!(
+            persona.system_prompt(),
+            "# Your Character\nHelps with things.\n\n# Your Mission\n# Body\n\nDo the task well."
+        );
+    }
+
+    #[test]
+    fn skill_errors_name_the_line() {
+        assert_eq!(parse_skill("name: x\n").map_err(|e| e.0), Err(1));
+        assert_eq!(parse_skill("---\nname: x\ndescription: y\n").map_err(|e| e.0), Err(1));
+        let err = parse_skill("---\nname: x\nthis is not a key value\ndescription: y\n---\n").map_err(|e| e.0);
+        assert_eq!(err, Err(3));
+        let err = parse_skill("---\nname: x\n---\nbody").expect_err("no description");
+        assert_eq!(err.0, 3);
+        assert!(err.1.contains("description"));
+        assert!(parse_skill("---\ndescription: y\n---\n").expect_err("no name").1.contains("name"));
+    }
+
+    #[test]
+    fn builtins_all_parse_with_every_block() {
+        for (name, persona_md, start_md) in BUILTINS {
+            let persona = parse_two_file(persona_md, start_md);
+            for (label, text) in [
+                ("character", &persona.character),
+                ("mission", &persona.mission),
+                ("personality", &persona.personality),
+                ("autonomy", &persona.autonomy),
+                ("decision", &persona.decision_making),
+            ] {
+                assert!(!text.is_empty(), "{name} has no {label}");
+            }
+            assert!(persona.capabilities.len() >= 4, "{name} capabilities");
+            assert!(!persona.system_prompt().contains("Tone"), "{name} leaks Tone");
+        }
+    }
+
+    #[test]
+    fn names_cannot_escape_the_folder() {
+        for bad in ["../x", "/etc", "a//b", "a/./b", ""] {
+            assert!(invalid_name(bad), "{bad}");
+        }
+        assert!(!invalid_name("examples/code-reviewer"));
+    }
+
+    #[test]
+    fn folder_errors_name_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let lib =
+            PersonaLibrary::new(Some(Located { path: dir.path().to_path_buf(), source: crate::paths::Source::Flag }));
+        std::fs::create_dir_all(dir.path().join("empty")).expect("mkdir");
+        let err = lib.load("empty").expect_err("neither format").to_string();
+        assert!(err.contains("neither"), "{err}");
+        std::fs::create_dir_all(dir.path().join("half")).expect("mkdir");
+        std::fs::write(dir.path().join("half/PERSONA.md"), "## Character\nx\n").expect("write");
+        let err = lib.load("half").expect_err("missing file").to_string();
+        assert!(err.contains("AI_START_HERE.md") && err.contains("missing"), "{err}");
+        std::fs::create_dir_all(dir.path().join("blank")).expect("mkdir");
+        std::fs::write(dir.path().join("blank/PERSONA.md"), "# nothing\n").expect("write");
+        std::fs::write(dir.path().join("blank/AI_START_HERE.md"), "## Tone\nx\n").expect("write");
+        let err = lib.load("blank").expect_err("no section").to_string();
+        assert!(err.contains("no usable section") && err.contains("PERSONA.md"), "{err}");
+        assert!(lib.load("nope").expect_err("unknown").to_string().contains("not found"));
+        std::fs::create_dir_all(dir.path().join("examples/code-reviewer")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("examples/code-reviewer/SKILL.md"),
+            "---\nname: a\ndescription: Overridden.\n---\n",
+        )
+        .expect("write");
+        let (persona, source) = lib.load("examples/code-reviewer").expect("override");
+        assert_eq!(persona.character, "Overridden.");
+        assert!(matches!(source, PersonaSource::Folder { .. }));
+    }
+}

@@ -1,0 +1,84 @@
+//! The pool as users see it: each agent owns exactly one worker; a worker is
+//! working exactly while some process holds its agent's lock.
+
+use serde::Serialize;
+
+use crate::state::{AgentRecord, State, Store, Totals};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AgentView {
+    pub id: String,
+    pub name: String,
+    pub persona: Option<String>,
+    pub project: String,
+    pub provider: String,
+    pub worker_id: String,
+    pub status: &'static str,
+    pub pid: Option<u32>,
+    pub created_at: String,
+    pub last_active: Option<String>,
+    pub tasks_completed: u64,
+    pub tasks_failed: u64,
+    pub tokens_used: u64,
+}
+
+impl AgentView {
+    pub fn new(record: &AgentRecord, store: &Store) -> Self {
+        let working = store.agent_is_working(&record.id);
+        Self {
+            id: record.id.clone(),
+            name: record.name.clone(),
+            persona: record.persona.clone(),
+            project: record.project.clone(),
+            provider: record.provider.clone(),
+            worker_id: record.worker_id.clone(),
+            status: if working { "working" } else { "idle" },
+            pid: if working { record.pid } else { None },
+            created_at: record.created_at.clone(),
+            last_active: record.last_active.clone(),
+            tasks_completed: record.totals.tasks_completed,
+            tasks_failed: record.totals.tasks_failed,
+            tokens_used: record.totals.tokens_used,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProviderTotalsView {
+    pub id: String,
+    #[serde(flatten)]
+    pub totals: Totals,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PoolStats {
+    pub total_workers: usize,
+    pub idle_workers: usize,
+    pub working_workers: usize,
+    pub max_workers: u32,
+    pub agents: Vec<AgentView>,
+    pub providers: Vec<ProviderTotalsView>,
+}
+
+impl PoolStats {
+    pub fn new(state: &State, store: &Store, max_workers: u32, configured: &[String]) -> Self {
+        let agents: Vec<AgentView> = state.agents.iter().map(|a| AgentView::new(a, store)).collect();
+        let working = agents.iter().filter(|a| a.status == "working").count();
+        let mut providers: Vec<ProviderTotalsView> =
+            state.providers.iter().map(|(id, totals)| ProviderTotalsView { id: id.clone(), totals: *totals }).collect();
+        for id in configured {
+            if !state.providers.contains_key(id) {
+                providers.push(ProviderTotalsView { id: id.clone(), totals: Totals::default() });
+            }
+        }
+        providers.sort_by(|a, b| a.id.cmp(&b.id));
+        Self {
+            total_workers: agents.len(),
+            idle_workers: agents.len() - working,
+            working_workers: working,
+            max_workers,
+            agents,
+            providers,
+        }
+    }
+}
