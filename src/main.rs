@@ -28,7 +28,10 @@ fn main() -> ExitCode {
             return ExitCode::from(error::Exit::Internal.code());
         }
     };
-    match runtime.block_on(commands::run(cli, &printer)) {
+    let outcome = runtime.block_on(commands::run(cli, &printer));
+    // A lock wait may still sit on a blocking thread after a signal: do not join it.
+    runtime.shutdown_background();
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if error::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {

@@ -9,9 +9,9 @@ use crate::output::Printer;
 use crate::persona::{self, PersonaLibrary};
 use crate::provider::registry::Registry;
 use crate::provider::{ChatRequest, Provider, is_valid_id};
-use crate::state::{AgentRecord, Store};
+use crate::state::{AgentRecord, Store, clear_holder_pid, write_holder_pid};
 use crate::worker::pool::AgentView;
-use crate::worker::{Attempt, Caller, Outcome, Task, TaskResult, history_entry, new_id, now, outcome_error};
+use crate::worker::{Attempt, Caller, Outcome, Signals, Task, TaskResult, history_entry, new_id, now, outcome_error};
 
 pub const DEFAULT_MAX_AGENTS: u32 = 10;
 
@@ -130,7 +130,6 @@ impl<'a> Manager<'a> {
                 created_at: now(),
                 last_active: None,
                 totals: Default::default(),
-                pid: None,
             };
             state.agents.push(record.clone());
             Ok(record)
@@ -141,6 +140,9 @@ impl<'a> Manager<'a> {
     /// Resolve everything a task needs, reading the agent's current persona and provider.
     pub fn prepare_on_agent(&self, agent_ref: &str, task: &Task) -> anyhow::Result<Prepared<'_>> {
         let agent = self.find_agent(agent_ref)?;
+        if self.store.agent_is_stopping(&agent.id) {
+            return Err(stopped_error(&agent.name));
+        }
         let provider = self.registry.get(&agent.provider).ok_or_else(|| {
             Failure::not_found(format!(
                 "agent `{}` uses provider `{}`, which no longer exists in {}",
@@ -167,16 +169,33 @@ impl<'a> Manager<'a> {
 
     /// Wait for an agent's lock: the OS holds it for exactly as long as a process
     /// runs the agent's task, and releases it if that process dies.
-    fn acquire_agent(&self, agent: &AgentRecord, waiting: impl FnOnce(Option<u32>)) -> anyhow::Result<File> {
+    /// The wait runs on a blocking thread so that, with `signals`, SIGINT or
+    /// SIGTERM still end a process that is waiting.
+    async fn acquire_agent(
+        &self,
+        agent: &AgentRecord,
+        signals: Option<&mut Signals>,
+        waiting: impl FnOnce(Option<u32>),
+    ) -> anyhow::Result<File> {
         let file = self.store.open_agent_lock(&agent.id)?;
         match file.try_lock() {
             Ok(()) => return Ok(file),
             Err(TryLockError::WouldBlock) => {}
             Err(TryLockError::Error(err)) => return Err(err.into()),
         }
-        let pid = self.store.read().ok().and_then(|s| s.agents.iter().find(|a| a.id == agent.id).and_then(|a| a.pid));
-        waiting(pid);
-        file.lock()?;
+        waiting(self.store.agent_pid(&agent.id));
+        // A cloned handle shares the open file description, so its lock is ours.
+        let handle = file.try_clone()?;
+        let wait = tokio::task::spawn_blocking(move || handle.lock());
+        match signals {
+            Some(signals) => tokio::select! {
+                locked = wait => locked??,
+                exit = signals.recv() => {
+                    return Err(Failure::new(exit, format!("interrupted while waiting for agent {}", agent.name)).into());
+                }
+            },
+            None => wait.await??,
+        }
         Ok(file)
     }
 
@@ -184,24 +203,23 @@ impl<'a> Manager<'a> {
     /// failed attempt comes back as `Finished` with its error.
     pub async fn run(&self, prepared: Prepared<'_>, caller: &mut Caller<'_>) -> anyhow::Result<Finished> {
         caller.prepare(prepared.provider).await?;
+        let mut signals = Signals::register();
         let agent = prepared.agent.as_ref();
-        let _agent_lock = match agent {
+        let agent_lock = match agent {
             Some(agent) => {
-                let lock = self.acquire_agent(agent, |pid| {
-                    let holder = pid.map_or_else(|| "another process".to_string(), |pid| format!("process {pid}"));
-                    self.printer.status(&format!("waiting for agent {} (busy in {holder})", agent.name));
-                })?;
-                self.store.update(self.printer, |state, _| match state.by_id_mut(&agent.id) {
-                    Some(record) => {
-                        record.pid = Some(std::process::id());
-                        Ok(())
-                    }
-                    None => Err(Failure::not_found(format!(
-                        "agent `{}` was stopped while this task waited for it",
-                        agent.name
-                    ))
-                    .into()),
-                })?;
+                let lock = self
+                    .acquire_agent(agent, Some(&mut signals), |pid| {
+                        let holder = pid.map_or_else(|| "another process".to_string(), |pid| format!("process {pid}"));
+                        self.printer.status(&format!("waiting for agent {} (busy in {holder})", agent.name));
+                    })
+                    .await?;
+                // `stop` takes its lock before it waits for this one, so checking
+                // it (and the state, lock-free) after locking is enough.
+                let current = self.store.read()?;
+                if current.agents.iter().all(|a| a.id != agent.id) || self.store.agent_is_stopping(&agent.id) {
+                    return Err(stopped_error(&agent.name));
+                }
+                write_holder_pid(&lock)?;
                 Some(lock)
             }
             None => None,
@@ -213,7 +231,7 @@ impl<'a> Manager<'a> {
             provider: prepared.provider,
             request: &prepared.request,
         };
-        let (outcome, latency_ms) = attempt.run(caller).await;
+        let (outcome, latency_ms) = attempt.run(caller, &mut signals).await;
         let result = attempt.result(&outcome, latency_ms);
         let usage = match &outcome {
             Outcome::Answered(response) => Some(response.usage),
@@ -225,7 +243,6 @@ impl<'a> Manager<'a> {
             {
                 record.totals.record(result.success, usage.as_ref());
                 record.last_active = Some(result.completed_at.clone());
-                record.pid = None;
             }
             state.providers.entry(result.provider_id.clone()).or_default().record(result.success, usage.as_ref());
             history.push(history_entry(
@@ -236,11 +253,14 @@ impl<'a> Manager<'a> {
             ));
             Ok(())
         })?;
+        if let Some(lock) = &agent_lock {
+            clear_holder_pid(lock);
+        }
         Ok(Finished { result, error: outcome_error(outcome) })
     }
 
     /// Stop agents by name or id. Returns the stopped agents and the names not found.
-    pub fn stop(&self, refs: &[String]) -> anyhow::Result<(Vec<AgentView>, Vec<String>)> {
+    pub async fn stop(&self, refs: &[String]) -> anyhow::Result<(Vec<AgentView>, Vec<String>)> {
         let state = self.store.read()?;
         let mut stopped = Vec::new();
         let mut missing = Vec::new();
@@ -252,16 +272,19 @@ impl<'a> Manager<'a> {
             if stopped.iter().any(|s: &AgentView| s.id == agent.id) {
                 continue;
             }
-            let _lock = self.acquire_agent(&agent, |pid| {
-                let holder = pid.map_or_else(String::new, |pid| format!(" (process {pid})"));
-                self.printer.status(&format!("waiting for agent {} to finish its task{holder}", agent.name));
-            })?;
+            let _stopping = self.store.lock(&Store::stop_lock_name(&agent.id), self.printer)?;
+            let _lock = self
+                .acquire_agent(&agent, None, |pid| {
+                    let holder = pid.map_or_else(String::new, |pid| format!(" (process {pid})"));
+                    self.printer.status(&format!("waiting for agent {} to finish its task{holder}", agent.name));
+                })
+                .await?;
             let removed = self.store.update(self.printer, |state, _| {
                 let before = state.agents.len();
                 state.agents.retain(|a| a.id != agent.id);
                 Ok(before != state.agents.len())
             })?;
-            self.store.remove_agent_lock(&agent.id);
+            self.store.remove_agent_locks(&agent.id);
             if removed {
                 self.printer.note(&format!("stopped agent {}", agent.name));
                 stopped.push(AgentView { status: "idle", pid: None, ..self.view(&agent) });
@@ -273,6 +296,10 @@ impl<'a> Manager<'a> {
     pub fn all_agent_ids(&self) -> anyhow::Result<Vec<String>> {
         Ok(self.store.read()?.agents.into_iter().map(|a| a.id).collect())
     }
+}
+
+fn stopped_error(name: &str) -> anyhow::Error {
+    Failure::not_found(format!("agent `{name}` was stopped")).hint("spawn it again with `agentry agent spawn`").into()
 }
 
 /// Exit code for an unknown agent among several.

@@ -70,10 +70,6 @@ pub struct AgentRecord {
     pub last_active: Option<String>,
     #[serde(default)]
     pub totals: Totals,
-    /// The process running the agent's task. Only meaningful while the agent's
-    /// lock is held; a stale value after a crash is ignored.
-    #[serde(default)]
-    pub pid: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -218,6 +214,21 @@ impl Store {
         is_locked(&self.agent_lock_path(agent_id))
     }
 
+    /// The pid the lock holder wrote into the agent's lock file. The holder writes
+    /// it right after locking, so an empty file while the lock is held is retried
+    /// for a moment rather than reported as unknown.
+    pub fn agent_pid(&self, agent_id: &str) -> Option<u32> {
+        let path = self.agent_lock_path(agent_id);
+        for _ in 0..50 {
+            let text = std::fs::read_to_string(&path).ok()?;
+            if let Ok(pid) = text.trim().parse() {
+                return Some(pid);
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        None
+    }
+
     /// Open (creating) an agent's lock file without locking it.
     pub fn open_agent_lock(&self, agent_id: &str) -> anyhow::Result<File> {
         self.ensure_dirs()?;
@@ -225,9 +236,35 @@ impl Store {
         open_lock_file(&path)
     }
 
-    pub fn remove_agent_lock(&self, agent_id: &str) {
-        let _ = std::fs::remove_file(self.agent_lock_path(agent_id));
+    /// `stop` holds this lock from before it waits for a running task until the
+    /// agent is gone, so tasks queued behind it give up instead of racing it.
+    /// Like `working`, `stopping` is derived from a held lock: a killed `stop`
+    /// leaves nothing behind.
+    pub fn stop_lock_name(agent_id: &str) -> String {
+        format!("agent-{agent_id}.stop.lock")
     }
+
+    pub fn agent_is_stopping(&self, agent_id: &str) -> bool {
+        is_locked(&self.lock_path(&Self::stop_lock_name(agent_id)))
+    }
+
+    pub fn remove_agent_locks(&self, agent_id: &str) {
+        let _ = std::fs::remove_file(self.agent_lock_path(agent_id));
+        let _ = std::fs::remove_file(self.lock_path(&Self::stop_lock_name(agent_id)));
+    }
+}
+
+/// Record this process as the holder of a lock file it has just locked.
+pub fn write_holder_pid(file: &File) -> anyhow::Result<()> {
+    let mut file = file;
+    file.set_len(0)?;
+    file.write_all(std::process::id().to_string().as_bytes())?;
+    Ok(())
+}
+
+/// Clear the holder pid before unlocking, so no reader sees a finished holder.
+pub fn clear_holder_pid(file: &File) {
+    let _ = file.set_len(0);
 }
 
 fn open_lock_file(path: &Path) -> anyhow::Result<File> {

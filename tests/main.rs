@@ -1,1 +1,12 @@
-fn main() {}
+//! The one integration-test binary: every test runs the real `agentry` binary in
+//! an isolated home against real local HTTP servers.
+
+mod common;
+
+mod agents;
+mod completions;
+mod concurrency;
+mod contract;
+mod providers;
+mod secrets;
+mod tasks;

@@ -60,7 +60,7 @@ pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
         Command::Agent(command) => agent::run(&ctx, command),
         Command::Task(crate::cli::TaskCommand::Run(args)) => task::run(&ctx, args).await,
         Command::Stats => stats::stats(&ctx),
-        Command::Stop(args) => stats::stop(&ctx, args),
+        Command::Stop(args) => stats::stop(&ctx, args).await,
         Command::Paths => paths::run(&ctx),
         Command::Completions { .. } => Ok(()),
     }

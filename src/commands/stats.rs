@@ -52,10 +52,10 @@ pub fn stats(ctx: &Ctx) -> anyhow::Result<()> {
     Ok(printer.out(&text)?)
 }
 
-pub fn stop(ctx: &Ctx, args: StopArgs) -> anyhow::Result<()> {
+pub async fn stop(ctx: &Ctx<'_>, args: StopArgs) -> anyhow::Result<()> {
     let manager = ctx.manager()?;
     let refs = if args.all { manager.all_agent_ids()? } else { args.agents };
-    let (stopped, missing) = manager.stop(&refs)?;
+    let (stopped, missing) = manager.stop(&refs).await?;
     if ctx.printer.json {
         ctx.printer.json(&serde_json::json!({ "stopped": stopped, "not_found": missing }))?;
     }

@@ -155,8 +155,8 @@ fn dry_run(ctx: &Ctx, prepared: &crate::manager::Prepared) -> anyhow::Result<()>
             "provider `{}` is an offline mock: this request would be answered locally",
             prepared.provider.id
         ));
-    } else {
-        openai::check_key_available(prepared.provider)?;
+    } else if let Err(err) = openai::check_key_available(prepared.provider) {
+        ctx.printer.warn(&format!("{err}; a real run would stop here"));
     }
     ctx.printer.note("dry run: nothing was sent");
     if ctx.printer.json {

@@ -138,14 +138,14 @@ pub struct Attempt<'a> {
 impl Attempt<'_> {
     /// Run the call, racing it against SIGINT/SIGTERM so the caller can put the
     /// agent back to idle before exiting.
-    pub async fn run(&self, caller: &mut Caller<'_>) -> (Outcome, u64) {
+    pub async fn run(&self, caller: &mut Caller<'_>, signals: &mut Signals) -> (Outcome, u64) {
         let started = Instant::now();
         let outcome = tokio::select! {
             result = caller.complete(self.provider, self.request) => match result {
                 Ok(response) => Outcome::Answered(response),
                 Err(err) => Outcome::Failed(err),
             },
-            exit = wait_for_signal() => Outcome::Interrupted(exit),
+            exit = signals.recv() => Outcome::Interrupted(exit),
         };
         (outcome, started.elapsed().as_millis() as u64)
     }
@@ -204,24 +204,49 @@ pub fn outcome_error(outcome: Outcome) -> Option<anyhow::Error> {
     }
 }
 
-#[cfg(unix)]
-async fn wait_for_signal() -> Exit {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut interrupt), Ok(mut terminate)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
-    else {
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = interrupt.recv() => Exit::Interrupted,
-        _ = terminate.recv() => Exit::Terminated,
-    }
+/// SIGINT and SIGTERM, caught from the moment a task may touch an agent, so
+/// that the agent can be put back to idle and the outcome recorded.
+pub struct Signals {
+    #[cfg(unix)]
+    streams: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
 }
 
-#[cfg(not(unix))]
-async fn wait_for_signal() -> Exit {
-    match tokio::signal::ctrl_c().await {
-        Ok(()) => Exit::Interrupted,
-        Err(_) => std::future::pending().await,
+impl Signals {
+    /// Must be called inside the runtime.
+    pub fn register() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let streams = match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
+                (Ok(interrupt), Ok(terminate)) => Some((interrupt, terminate)),
+                _ => None,
+            };
+            Self { streams }
+        }
+        #[cfg(not(unix))]
+        {
+            Self {}
+        }
+    }
+
+    pub async fn recv(&mut self) -> Exit {
+        #[cfg(unix)]
+        {
+            let Some((interrupt, terminate)) = self.streams.as_mut() else {
+                return std::future::pending().await;
+            };
+            tokio::select! {
+                _ = interrupt.recv() => Exit::Interrupted,
+                _ = terminate.recv() => Exit::Terminated,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            match tokio::signal::ctrl_c().await {
+                Ok(()) => Exit::Interrupted,
+                Err(_) => std::future::pending().await,
+            }
+        }
     }
 }
 

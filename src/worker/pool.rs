@@ -33,7 +33,7 @@ impl AgentView {
             provider: record.provider.clone(),
             worker_id: record.worker_id.clone(),
             status: if working { "working" } else { "idle" },
-            pid: if working { record.pid } else { None },
+            pid: if working { store.agent_pid(&record.id) } else { None },
             created_at: record.created_at.clone(),
             last_active: record.last_active.clone(),
             tasks_completed: record.totals.tasks_completed,

@@ -1,0 +1,483 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[agentry] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'agentry'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'agentry'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand provider 'Register, inspect and remove providers'
+            cand persona 'List personas and show the system prompt they build'
+            cand agent 'Spawn, list and inspect agents'
+            cand task 'Run tasks on agents or one-shot on a persona and provider'
+            cand stats 'Show the worker pool, every agent and the per-provider totals'
+            cand stop 'Stop agents: they leave the pool; their history and totals stay'
+            cand paths 'Print the files and folders in use and where each choice came from'
+            cand completions 'Print a shell completion script to stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentry;provider'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add a provider to the providers file in use (comments and order are kept)'
+            cand list 'List the providers (the key is never shown)'
+            cand show 'Show one provider'
+            cand remove 'Remove a provider (refused while an agent uses it)'
+            cand models 'List the models the provider serves (GET {endpoint}/models)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentry;provider;add'= {
+            cand --type 'What kind of service it is (all speak the OpenAI chat-completions API)'
+            cand --endpoint 'Base URL including the version prefix, e.g. https://api.openai.com/v1'
+            cand --model 'Model to request, e.g. gpt-4o-mini'
+            cand --name 'Display name (defaults to the id)'
+            cand --api-key-env 'Read the API key from this environment variable'
+            cand --api-key-cmd 'Run this command with `sh -c`; its trimmed stdout is the API key'
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;provider;list'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;provider;show'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;provider;remove'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;provider;models'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;provider;help'= {
+            cand add 'Add a provider to the providers file in use (comments and order are kept)'
+            cand list 'List the providers (the key is never shown)'
+            cand show 'Show one provider'
+            cand remove 'Remove a provider (refused while an agent uses it)'
+            cand models 'List the models the provider serves (GET {endpoint}/models)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentry;provider;help;add'= {
+        }
+        &'agentry;provider;help;list'= {
+        }
+        &'agentry;provider;help;show'= {
+        }
+        &'agentry;provider;help;remove'= {
+        }
+        &'agentry;provider;help;models'= {
+        }
+        &'agentry;provider;help;help'= {
+        }
+        &'agentry;persona'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List personas with where each comes from'
+            cand show 'Print the exact system prompt a persona builds'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentry;persona;list'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;persona;show'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;persona;help'= {
+            cand list 'List personas with where each comes from'
+            cand show 'Print the exact system prompt a persona builds'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentry;persona;help;list'= {
+        }
+        &'agentry;persona;help;show'= {
+        }
+        &'agentry;persona;help;help'= {
+        }
+        &'agentry;agent'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand spawn 'Spawn an agent: one worker bound to a persona, a provider and a project'
+            cand list 'List agents'
+            cand show 'Show one agent (by name or id)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentry;agent;spawn'= {
+            cand --provider 'Provider id the agent sends its tasks to'
+            cand --persona 'Persona that builds the system prompt (default: "You are NAME, an AI agent.")'
+            cand --project 'Project the agent works for'
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --exist-ok 'Succeed when an agent of that name with the same persona, provider and project exists'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;agent;list'= {
+            cand --project 'Only agents of this project'
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;agent;show'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;agent;help'= {
+            cand spawn 'Spawn an agent: one worker bound to a persona, a provider and a project'
+            cand list 'List agents'
+            cand show 'Show one agent (by name or id)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentry;agent;help;spawn'= {
+        }
+        &'agentry;agent;help;list'= {
+        }
+        &'agentry;agent;help;show'= {
+        }
+        &'agentry;agent;help;help'= {
+        }
+        &'agentry;task'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand run 'Run one task and print the response on stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentry;task;run'= {
+            cand --persona 'One-shot: the persona to use (needs --provider, takes no AGENT)'
+            cand --provider 'One-shot: the provider to use (needs --persona, takes no AGENT)'
+            cand --context 'Context appended to the description'
+            cand --context-file 'Read the context from a file (`-` is stdin)'
+            cand --model 'Override the provider''s model for this run'
+            cand --temperature 'Sampling temperature from 0 to 2, or `none` to send none [default: 0.7]'
+            cand --max-tokens 'Maximum tokens in the response'
+            cand --timeout 'Give up after this many seconds (exit 5)'
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --no-stdin 'Never read stdin as context'
+            cand --dry-run 'Print the exact request and send nothing'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;task;help'= {
+            cand run 'Run one task and print the response on stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentry;task;help;run'= {
+        }
+        &'agentry;task;help;help'= {
+        }
+        &'agentry;stats'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;stop'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --all 'Stop every agent'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;paths'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;completions'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;help'= {
+            cand provider 'Register, inspect and remove providers'
+            cand persona 'List personas and show the system prompt they build'
+            cand agent 'Spawn, list and inspect agents'
+            cand task 'Run tasks on agents or one-shot on a persona and provider'
+            cand stats 'Show the worker pool, every agent and the per-provider totals'
+            cand stop 'Stop agents: they leave the pool; their history and totals stay'
+            cand paths 'Print the files and folders in use and where each choice came from'
+            cand completions 'Print a shell completion script to stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentry;help;provider'= {
+            cand add 'Add a provider to the providers file in use (comments and order are kept)'
+            cand list 'List the providers (the key is never shown)'
+            cand show 'Show one provider'
+            cand remove 'Remove a provider (refused while an agent uses it)'
+            cand models 'List the models the provider serves (GET {endpoint}/models)'
+        }
+        &'agentry;help;provider;add'= {
+        }
+        &'agentry;help;provider;list'= {
+        }
+        &'agentry;help;provider;show'= {
+        }
+        &'agentry;help;provider;remove'= {
+        }
+        &'agentry;help;provider;models'= {
+        }
+        &'agentry;help;persona'= {
+            cand list 'List personas with where each comes from'
+            cand show 'Print the exact system prompt a persona builds'
+        }
+        &'agentry;help;persona;list'= {
+        }
+        &'agentry;help;persona;show'= {
+        }
+        &'agentry;help;agent'= {
+            cand spawn 'Spawn an agent: one worker bound to a persona, a provider and a project'
+            cand list 'List agents'
+            cand show 'Show one agent (by name or id)'
+        }
+        &'agentry;help;agent;spawn'= {
+        }
+        &'agentry;help;agent;list'= {
+        }
+        &'agentry;help;agent;show'= {
+        }
+        &'agentry;help;task'= {
+            cand run 'Run one task and print the response on stdout'
+        }
+        &'agentry;help;task;run'= {
+        }
+        &'agentry;help;stats'= {
+        }
+        &'agentry;help;stop'= {
+        }
+        &'agentry;help;paths'= {
+        }
+        &'agentry;help;completions'= {
+        }
+        &'agentry;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,331 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_agentry_global_optspecs
+    string join \n home= providers= personas= json q/quiet v/verbose color= h/help V/version
+end
+
+function __fish_agentry_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_agentry_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_agentry_using_subcommand
+    set -l cmd (__fish_agentry_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c agentry -n "__fish_agentry_needs_command" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_needs_command" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_needs_command" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_needs_command" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_needs_command" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_needs_command" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_needs_command" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentry -n "__fish_agentry_needs_command" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_needs_command" -f -a "provider" -d 'Register, inspect and remove providers'
+complete -c agentry -n "__fish_agentry_needs_command" -f -a "persona" -d 'List personas and show the system prompt they build'
+complete -c agentry -n "__fish_agentry_needs_command" -f -a "agent" -d 'Spawn, list and inspect agents'
+complete -c agentry -n "__fish_agentry_needs_command" -f -a "task" -d 'Run tasks on agents or one-shot on a persona and provider'
+complete -c agentry -n "__fish_agentry_needs_command" -f -a "stats" -d 'Show the worker pool, every agent and the per-provider totals'
+complete -c agentry -n "__fish_agentry_needs_command" -f -a "stop" -d 'Stop agents: they leave the pool; their history and totals stay'
+complete -c agentry -n "__fish_agentry_needs_command" -f -a "paths" -d 'Print the files and folders in use and where each choice came from'
+complete -c agentry -n "__fish_agentry_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c agentry -n "__fish_agentry_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -f -a "add" -d 'Add a provider to the providers file in use (comments and order are kept)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -f -a "list" -d 'List the providers (the key is never shown)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -f -a "show" -d 'Show one provider'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -f -a "remove" -d 'Remove a provider (refused while an agent uses it)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -f -a "models" -d 'List the models the provider serves (GET {endpoint}/models)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l type -d 'What kind of service it is (all speak the OpenAI chat-completions API)' -r -f -a "openai\t''
+anthropic\t''
+local\t''
+custom\t''
+mock\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l endpoint -d 'Base URL including the version prefix, e.g. https://api.openai.com/v1' -r
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l model -d 'Model to request, e.g. gpt-4o-mini' -r
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l name -d 'Display name (defaults to the id)' -r
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l api-key-env -d 'Read the API key from this environment variable' -r
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l api-key-cmd -d 'Run this command with `sh -c`; its trimmed stdout is the API key' -r
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a provider to the providers file in use (comments and order are kept)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the providers (the key is never shown)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one provider'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a provider (refused while an agent uses it)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "models" -d 'List the models the provider serves (GET {endpoint}/models)'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -f -a "list" -d 'List personas with where each comes from'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'Print the exact system prompt a persona builds'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from help" -f -a "list" -d 'List personas with where each comes from'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the exact system prompt a persona builds'
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -f -a "spawn" -d 'Spawn an agent: one worker bound to a persona, a provider and a project'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -f -a "list" -d 'List agents'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -f -a "show" -d 'Show one agent (by name or id)'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l provider -d 'Provider id the agent sends its tasks to' -r
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l persona -d 'Persona that builds the system prompt (default: "You are NAME, an AI agent.")' -r
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l project -d 'Project the agent works for' -r
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l exist-ok -d 'Succeed when an agent of that name with the same persona, provider and project exists'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l project -d 'Only agents of this project' -r
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "spawn" -d 'Spawn an agent: one worker bound to a persona, a provider and a project'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "list" -d 'List agents'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one agent (by name or id)'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -f -a "run" -d 'Run one task and print the response on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l persona -d 'One-shot: the persona to use (needs --provider, takes no AGENT)' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l provider -d 'One-shot: the provider to use (needs --persona, takes no AGENT)' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l context -d 'Context appended to the description' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l context-file -d 'Read the context from a file (`-` is stdin)' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l model -d 'Override the provider\'s model for this run' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l temperature -d 'Sampling temperature from 0 to 2, or `none` to send none [default: 0.7]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l max-tokens -d 'Maximum tokens in the response' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l timeout -d 'Give up after this many seconds (exit 5)' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l no-stdin -d 'Never read stdin as context'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l dry-run -d 'Print the exact request and send nothing'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run one task and print the response on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand stats" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand stats" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand stats" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand stats" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand stats" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand stats" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand stats" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand stats" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand stats" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand stop" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand stop" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand stop" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand stop" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand stop" -l all -d 'Stop every agent'
+complete -c agentry -n "__fish_agentry_using_subcommand stop" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand stop" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand stop" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand stop" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentry -n "__fish_agentry_using_subcommand stop" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand paths" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand paths" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand paths" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand paths" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand paths" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand paths" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand paths" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand paths" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand paths" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand completions" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand completions" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand completions" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand completions" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand completions" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand completions" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand completions" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop paths completions help" -f -a "provider" -d 'Register, inspect and remove providers'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop paths completions help" -f -a "persona" -d 'List personas and show the system prompt they build'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop paths completions help" -f -a "agent" -d 'Spawn, list and inspect agents'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop paths completions help" -f -a "task" -d 'Run tasks on agents or one-shot on a persona and provider'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop paths completions help" -f -a "stats" -d 'Show the worker pool, every agent and the per-provider totals'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop paths completions help" -f -a "stop" -d 'Stop agents: they leave the pool; their history and totals stay'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop paths completions help" -f -a "paths" -d 'Print the files and folders in use and where each choice came from'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop paths completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop paths completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "add" -d 'Add a provider to the providers file in use (comments and order are kept)'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "list" -d 'List the providers (the key is never shown)'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "show" -d 'Show one provider'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "remove" -d 'Remove a provider (refused while an agent uses it)'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "models" -d 'List the models the provider serves (GET {endpoint}/models)'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from persona" -f -a "list" -d 'List personas with where each comes from'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from persona" -f -a "show" -d 'Print the exact system prompt a persona builds'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "spawn" -d 'Spawn an agent: one worker bound to a persona, a provider and a project'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "list" -d 'List agents'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "show" -d 'Show one agent (by name or id)'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "run" -d 'Run one task and print the response on stdout'

@@ -1,0 +1,264 @@
+//! Shared test context: a temp folder with its own agentry home, config dir and
+//! working directory, and helpers to run the binary and read its JSON.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use wiremock::ResponseTemplate;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_agentry");
+
+pub struct Env {
+    pub dir: TempDir,
+}
+
+impl Env {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("work")).expect("mkdir work");
+        Self { dir }
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    pub fn work(&self) -> PathBuf {
+        self.dir.path().join("work")
+    }
+
+    pub fn providers_file(&self) -> PathBuf {
+        self.home().join("providers.toml")
+    }
+
+    fn configure(&self, cmd: &mut std::process::Command) {
+        for var in ["AGENTRY_PROVIDERS", "AGENTRY_PERSONAS", "AGENTRY_MAX_AGENTS", "NO_COLOR", "RUST_LOG"] {
+            cmd.env_remove(var);
+        }
+        cmd.env("AGENTRY_HOME", self.home())
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))
+            .env("XDG_STATE_HOME", self.dir.path().join("xdg-state"))
+            .env("NO_PROXY", "127.0.0.1,localhost")
+            .current_dir(self.work());
+    }
+
+    /// The binary with the isolated environment and stdin closed (empty).
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut std_cmd = std::process::Command::new(BIN);
+        self.configure(&mut std_cmd);
+        std_cmd.args(args).stdin(Stdio::null());
+        Command::from_std(std_cmd)
+    }
+
+    /// Run, expect success, parse stdout as one JSON document.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let output = self.cmd(args).output().expect("run agentry");
+        assert!(
+            output.status.success(),
+            "agentry {args:?} failed: {}\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
+            panic!("stdout of {args:?} is not JSON ({err}): {}", String::from_utf8_lossy(&output.stdout))
+        })
+    }
+
+    pub fn write_providers(&self, text: &str) {
+        std::fs::create_dir_all(self.home()).expect("mkdir home");
+        std::fs::write(self.providers_file(), text).expect("write providers.toml");
+    }
+
+    /// One provider `srv` (type openai) at `uri`, plus whatever `extra` adds to its table.
+    pub fn provider(&self, uri: &str, extra: &str) {
+        self.write_providers(&format!(
+            "max_agents = 64\n[providers.srv]\ntype = \"openai\"\nendpoint = \"{uri}/v1\"\nmodel = \"test-model\"\n{extra}\n"
+        ));
+    }
+
+    pub fn spawn(&self, name: &str, provider: &str) {
+        self.cmd(&["agent", "spawn", name, "--provider", provider, "--persona", "examples/code-reviewer"])
+            .assert()
+            .success();
+    }
+
+    pub fn agent(&self, name: &str) -> Value {
+        self.json(&["agent", "show", name, "--json"])
+    }
+
+    /// Start the binary in the background with stderr lines streamed to a channel.
+    pub fn background(&self, args: &[&str]) -> Background {
+        let mut cmd = std::process::Command::new(BIN);
+        self.configure(&mut cmd);
+        cmd.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn agentry");
+        let stderr = child.stderr.take().expect("stderr");
+        let (sender, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Background { child, lines, seen: Vec::new() }
+    }
+
+    /// Poll until the agent reports `status`, or panic after `limit`.
+    pub fn wait_for_status(&self, name: &str, status: &str, limit: Duration) -> Value {
+        let deadline = Instant::now() + limit;
+        loop {
+            let agent = self.agent(name);
+            if agent["status"] == status {
+                return agent;
+            }
+            assert!(Instant::now() < deadline, "agent {name} never became {status}: {agent}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn state_dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+pub struct Background {
+    pub child: Child,
+    lines: mpsc::Receiver<String>,
+    pub seen: Vec<String>,
+}
+
+impl Background {
+    pub fn wait_for_stderr(&mut self, needle: &str, limit: Duration) -> String {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(line) = self.seen.iter().find(|l| l.contains(needle)) {
+                return line.clone();
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => self.seen.push(line),
+                Err(_) => panic!("never saw `{needle}` on stderr; saw {:?}", self.seen),
+            }
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Wait for exit; returns (code, stdout, all stderr lines).
+    pub fn finish(mut self) -> (Option<i32>, String, Vec<String>) {
+        let output = self.child.wait_with_output().expect("wait");
+        while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(2)) {
+            self.seen.push(line);
+        }
+        (output.status.code(), String::from_utf8_lossy(&output.stdout).into_owned(), self.seen)
+    }
+}
+
+#[cfg(unix)]
+pub fn send_signal(pid: u32, signal: &str) {
+    let status =
+        std::process::Command::new("kill").args([format!("-{signal}"), pid.to_string()]).status().expect("kill");
+    assert!(status.success());
+}
+
+/// A chat completion as an OpenAI-compatible server sends it.
+pub fn completion(content: &str, prompt: u64, completion_tokens: u64) -> Value {
+    json!({
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "created": 1_700_000_000,
+        "model": "served-model-1",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": prompt, "completion_tokens": completion_tokens, "total_tokens": prompt + completion_tokens}
+    })
+}
+
+pub fn ok(content: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(completion(content, 11, 7))
+}
+
+pub fn stdout_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A TCP port with nothing listening on it.
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+/// The set of keys of a JSON object, sorted, for exact shape checks.
+pub fn keys(value: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = value.as_object().expect("object").keys().cloned().collect();
+    keys.sort();
+    keys
+}
+
+pub fn sorted(list: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+    v.sort();
+    v
+}
+
+pub const AGENT_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "persona",
+    "project",
+    "provider",
+    "worker_id",
+    "status",
+    "pid",
+    "created_at",
+    "last_active",
+    "tasks_completed",
+    "tasks_failed",
+    "tokens_used",
+];
+
+pub const TASK_KEYS: &[&str] = &[
+    "task_id",
+    "worker_id",
+    "agent_id",
+    "response",
+    "finish_reason",
+    "tokens_used",
+    "prompt_tokens",
+    "completion_tokens",
+    "usage_estimated",
+    "provider_id",
+    "requested_provider_id",
+    "model",
+    "latency_ms",
+    "completed_at",
+    "success",
+    "error",
+];
+
+/// RFC 3339 UTC with milliseconds, e.g. 2026-11-23T23:21:46.123Z.
+pub fn is_rfc3339_ms(value: &Value) -> bool {
+    let Some(text) = value.as_str() else { return false };
+    let bytes = text.as_bytes();
+    text.len() == 24
+        && bytes[4] == b'-'
+        && bytes[10] == b'T'
+        && bytes[19] == b'.'
+        && text.ends_with('Z')
+        && text[20..23].bytes().all(|b| b.is_ascii_digit())
+}
