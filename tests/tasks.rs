@@ -469,3 +469,19 @@ fn closed_stdout_is_success() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     assert!(stderr_of(&output).is_empty(), "{}", stderr_of(&output));
 }
+
+#[test]
+fn quiet_silences_notes_and_color_follows_the_flag() {
+    let env = Env::new();
+    let args = ["task", "run", "--persona", "examples/qa-engineer", "--provider", "mock", "x"];
+    let loud = env.cmd(&args).output().expect("run");
+    assert!(stderr_of(&loud).contains("note: "), "{}", stderr_of(&loud));
+    let mut quiet_args = args.to_vec();
+    quiet_args.push("-q");
+    env.cmd(&quiet_args).assert().success().stderr("");
+    env.cmd(&["agent", "show", "ghost", "-q"]).assert().code(3).stderr(predicate::str::starts_with("error: "));
+    let colored = env.cmd(&["agent", "show", "ghost", "--color", "always"]).output().expect("run");
+    assert!(stderr_of(&colored).starts_with("\u{1b}[1;31merror:"), "{:?}", stderr_of(&colored));
+    let plain = env.cmd(&["agent", "show", "ghost", "--color", "auto"]).env("NO_COLOR", "1").output().expect("run");
+    assert!(!stderr_of(&plain).contains('\u{1b}'));
+}
