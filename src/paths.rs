@@ -71,39 +71,30 @@ impl Paths {
         let home = flag_or_env(&global.home, "AGENTRY_HOME");
         let config_dir = dirs::config_dir().map(|dir| dir.join("agentry"));
 
-        let providers_file = match flag_or_env(&global.providers, "AGENTRY_PROVIDERS") {
-            Some(found) => found,
-            None => {
-                let mut candidates = vec![(PathBuf::from("providers.toml"), Source::WorkingDir)];
-                if let Some(home) = &home {
-                    candidates.push((home.path.join("providers.toml"), Source::Home));
-                }
-                if let Some(dir) = &config_dir {
-                    candidates.push((dir.join("providers.toml"), Source::ConfigDir));
-                }
-                match candidates.iter().find(|(path, _)| path.is_file()) {
-                    Some((path, source)) => Located { path: path.clone(), source: *source },
-                    None => Located {
-                        path: default_create_location(&home, &config_dir, "providers.toml")?,
-                        source: Source::Default,
-                    },
-                }
+        // ./NAME, then HOME/NAME, then <config dir>/agentry/NAME: the first that exists.
+        let lookup = |name: &str, exists: fn(&Path) -> bool| -> Option<Located> {
+            let mut candidates = vec![(PathBuf::from(name), Source::WorkingDir)];
+            if let Some(home) = &home {
+                candidates.push((home.path.join(name), Source::Home));
             }
+            if let Some(dir) = &config_dir {
+                candidates.push((dir.join(name), Source::ConfigDir));
+            }
+            candidates.into_iter().find(|(path, _)| exists(path)).map(|(path, source)| Located { path, source })
         };
 
-        let personas_dir = match flag_or_env(&global.personas, "AGENTRY_PERSONAS") {
-            Some(found) => Some(found),
-            None => {
-                let mut candidates = vec![(PathBuf::from("personas"), Source::WorkingDir)];
-                if let Some(home) = &home {
-                    candidates.push((home.path.join("personas"), Source::Home));
-                }
-                if let Some(dir) = &config_dir {
-                    candidates.push((dir.join("personas"), Source::ConfigDir));
-                }
-                candidates.into_iter().find(|(path, _)| path.is_dir()).map(|(path, source)| Located { path, source })
-            }
+        let providers_file = match flag_or_env(&global.providers, "AGENTRY_PROVIDERS") {
+            Some(found) => found,
+            None => match lookup("providers.toml", Path::is_file) {
+                Some(found) => found,
+                None => Located {
+                    path: default_create_location(&home, &config_dir, "providers.toml"),
+                    source: Source::Default,
+                },
+            },
         };
+        let personas_dir =
+            flag_or_env(&global.personas, "AGENTRY_PERSONAS").or_else(|| lookup("personas", Path::is_dir));
 
         let state_dir = if let Some(home) = &home {
             Located { path: home.path.clone(), source: home.source }
@@ -133,17 +124,12 @@ impl Paths {
     }
 }
 
-fn default_create_location(
-    home: &Option<Located>,
-    config_dir: &Option<PathBuf>,
-    file: &str,
-) -> anyhow::Result<PathBuf> {
-    if let Some(home) = home {
-        return Ok(home.path.join(file));
-    }
-    match config_dir {
-        Some(dir) => Ok(dir.join(file)),
-        None => Ok(PathBuf::from(file)),
+/// Where `provider add` creates the file when there is none: HOME, else the config dir.
+fn default_create_location(home: &Option<Located>, config_dir: &Option<PathBuf>, file: &str) -> PathBuf {
+    match (home, config_dir) {
+        (Some(home), _) => home.path.join(file),
+        (None, Some(dir)) => dir.join(file),
+        (None, None) => PathBuf::from(file),
     }
 }
 

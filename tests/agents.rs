@@ -158,14 +158,21 @@ async fn slow_server(delay: Duration) -> MockServer {
     server
 }
 
-#[tokio::test]
-async fn working_while_a_task_runs_then_idle_and_busy_agents_wait() {
-    let server = slow_server(Duration::from_millis(2500)).await;
+/// An agent `rev` on a server that answers after `delay`, with a first task running.
+async fn busy_agent(delay: Duration, task_args: &[&str]) -> (MockServer, Env, Background) {
+    let server = slow_server(delay).await;
     let env = Env::new();
     env.provider(&server.uri(), "");
     env.spawn("rev", "srv");
-    let first = env.background(&["task", "run", "rev", "first"]);
-    let working = env.wait_for_status("rev", "working", Duration::from_secs(10));
+    let running = env.background(task_args);
+    env.wait_for_status("rev", "working", Duration::from_secs(10));
+    (server, env, running)
+}
+
+#[tokio::test]
+async fn working_while_a_task_runs_then_idle_and_busy_agents_wait() {
+    let (server, env, first) = busy_agent(Duration::from_millis(2500), &["task", "run", "rev", "first"]).await;
+    let working = env.agent("rev");
     assert_eq!(working["pid"], first.pid(), "pid of the process running the task");
     let stats = env.json(&["stats", "--json"]);
     assert_eq!((stats["working_workers"].as_u64(), stats["idle_workers"].as_u64()), (Some(1), Some(0)));
@@ -186,12 +193,7 @@ async fn working_while_a_task_runs_then_idle_and_busy_agents_wait() {
 
 #[tokio::test]
 async fn stop_waits_for_the_running_task_and_queued_tasks_exit_3() {
-    let server = slow_server(Duration::from_millis(2500)).await;
-    let env = Env::new();
-    env.provider(&server.uri(), "");
-    env.spawn("rev", "srv");
-    let running = env.background(&["task", "run", "rev", "first"]);
-    env.wait_for_status("rev", "working", Duration::from_secs(10));
+    let (server, env, running) = busy_agent(Duration::from_millis(2500), &["task", "run", "rev", "first"]).await;
     let mut queued = env.background(&["task", "run", "rev", "second"]);
     queued.wait_for_stderr("waiting for agent rev", Duration::from_secs(10));
     let mut stop = env.background(&["stop", "rev"]);
@@ -212,12 +214,7 @@ async fn stop_waits_for_the_running_task_and_queued_tasks_exit_3() {
 #[cfg(unix)]
 #[tokio::test]
 async fn sigterm_mid_task_exits_143_and_leaves_the_agent_idle() {
-    let server = slow_server(Duration::from_secs(20)).await;
-    let env = Env::new();
-    env.provider(&server.uri(), "");
-    env.spawn("rev", "srv");
-    let task = env.background(&["task", "run", "rev", "x", "--json"]);
-    env.wait_for_status("rev", "working", Duration::from_secs(10));
+    let (_server, env, task) = busy_agent(Duration::from_secs(20), &["task", "run", "rev", "x", "--json"]).await;
     send_signal(task.pid(), "TERM");
     let (code, stdout, lines) = task.finish();
     assert_eq!(code, Some(143), "{lines:?}");
@@ -231,12 +228,7 @@ async fn sigterm_mid_task_exits_143_and_leaves_the_agent_idle() {
 #[cfg(unix)]
 #[tokio::test]
 async fn sigint_mid_task_exits_130() {
-    let server = slow_server(Duration::from_secs(20)).await;
-    let env = Env::new();
-    env.provider(&server.uri(), "");
-    env.spawn("rev", "srv");
-    let task = env.background(&["task", "run", "rev", "x"]);
-    env.wait_for_status("rev", "working", Duration::from_secs(10));
+    let (_server, env, task) = busy_agent(Duration::from_secs(20), &["task", "run", "rev", "x"]).await;
     send_signal(task.pid(), "INT");
     let (code, _, _) = task.finish();
     assert_eq!(code, Some(130));
@@ -246,12 +238,7 @@ async fn sigint_mid_task_exits_130() {
 #[cfg(unix)]
 #[tokio::test]
 async fn sigint_while_waiting_for_a_busy_agent_exits_130() {
-    let server = slow_server(Duration::from_millis(3000)).await;
-    let env = Env::new();
-    env.provider(&server.uri(), "");
-    env.spawn("rev", "srv");
-    let running = env.background(&["task", "run", "rev", "first"]);
-    env.wait_for_status("rev", "working", Duration::from_secs(10));
+    let (_server, env, running) = busy_agent(Duration::from_millis(3000), &["task", "run", "rev", "first"]).await;
     let mut queued = env.background(&["task", "run", "rev", "second"]);
     queued.wait_for_stderr("waiting for agent rev", Duration::from_secs(10));
     send_signal(queued.pid(), "INT");
