@@ -35,31 +35,31 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Folder for agentry's state and default config [env: AGENTRY_HOME]
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "DIR")]
     pub home: Option<PathBuf>,
 
     /// The providers file to use [env: AGENTRY_PROVIDERS]
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "FILE")]
     pub providers: Option<PathBuf>,
 
     /// The folder to look up personas in [env: AGENTRY_PERSONAS]
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "DIR")]
     pub personas: Option<PathBuf>,
 
     /// Print machine-readable JSON on stdout
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub json: bool,
 
     /// Silence notes and progress (errors and warnings still show)
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, help_heading = "Global options", conflicts_with = "verbose")]
     pub quiet: bool,
 
     /// Print request and response metadata on stderr (secrets redacted)
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Global options")]
     pub verbose: bool,
 
     /// When to use colour on stderr and in tables [env: NO_COLOR turns it off]
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    #[arg(long, global = true, help_heading = "Global options", value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 }
 
@@ -221,7 +221,10 @@ pub struct AgentSpawnArgs {
 #[derive(Debug, Subcommand)]
 pub enum TaskCommand {
     /// Run one task and print the response on stdout
-    #[command(after_long_help = TASK_FORMS_HELP)]
+    #[command(
+        after_long_help = TASK_FORMS_HELP,
+        override_usage = "agentry task run [OPTIONS] AGENT DESCRIPTION\n       agentry task run [OPTIONS] --persona P --provider ID DESCRIPTION"
+    )]
     Run(TaskRunArgs),
 }
 
@@ -235,8 +238,8 @@ context option is given, stdin is read as the context (turn that off with --no-s
 
 #[derive(Debug, Args)]
 pub struct TaskRunArgs {
-    /// AGENT DESCRIPTION, or just DESCRIPTION with --persona and --provider
-    #[arg(value_name = "ARGS", num_args = 0..=2)]
+    /// AGENT then DESCRIPTION; or only DESCRIPTION with --persona and --provider (`-` reads stdin)
+    #[arg(value_name = "AGENT|DESCRIPTION", num_args = 0..=2)]
     pub args: Vec<String>,
 
     /// One-shot: the persona to use (needs --provider, takes no AGENT)
