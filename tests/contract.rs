@@ -76,3 +76,43 @@ async fn spec_example_responses_are_read() {
         assert_eq!(result["usage_estimated"], false);
     }
 }
+
+/// Against Prism serving the same spec, which answers 422 to any request that violates
+/// it. Needs a running Prism: `.ci/run` installs and starts one and sets AGENTRY_PRISM_URL.
+#[test]
+#[ignore = "needs Prism (npm @stoplight/prism-cli); run by .ci/run"]
+fn prism_accepts_every_request_agentry_sends() {
+    let base = std::env::var("AGENTRY_PRISM_URL").expect("AGENTRY_PRISM_URL must point at a running Prism");
+    let env = Env::new();
+    let write = |extra: &str| {
+        env.write_providers(&format!(
+            "[providers.prism]\ntype = \"openai\"\nendpoint = \"{base}/v1\"\nmodel = \"gpt-4o-mini\"\napi_key_env = \"PRISM_KEY\"\n{extra}\n"
+        ))
+    };
+    write("max_tokens_field = \"max_completion_tokens\"\nparams = { seed = 3, top_p = 0.5 }");
+    env.spawn("rev", "prism");
+    for args in [
+        vec!["task", "run", "rev", "plain", "--json"],
+        vec!["task", "run", "rev", "all", "--context", "ctx", "--max-tokens", "9", "--temperature", "0", "--json"],
+        vec!["task", "run", "rev", "none", "--temperature", "none", "--model", "gpt-4o", "--json"],
+        vec!["task", "run", "--persona", "examples/decision-maker", "--provider", "prism", "one-shot", "--json"],
+    ] {
+        let output = env.cmd(&args).env("PRISM_KEY", "sk-prism").output().expect("run");
+        assert!(output.status.success(), "{args:?}: Prism rejected the request: {}", stderr_of(&output));
+        let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+        assert_eq!(result["response"], "Hello! How can I assist you today?", "Prism's example response");
+        assert_eq!(result["tokens_used"], 29);
+    }
+    env.cmd(&["provider", "models", "prism"])
+        .env("PRISM_KEY", "sk-prism")
+        .assert()
+        .success()
+        .stdout("model-id-0\nmodel-id-1\nmodel-id-2\n");
+    // The check is not vacuous: a body the spec forbids is refused, and agentry says so.
+    write("params = { n = \"three\" }");
+    env.cmd(&["task", "run", "rev", "bad"])
+        .env("PRISM_KEY", "sk-prism")
+        .assert()
+        .code(4)
+        .stderr(predicates::str::contains("HTTP 422"));
+}

@@ -1,4 +1,4 @@
-//! `agentry task run`: the three forms, reading description and context from
+//! `agentry task run`: its two forms, reading description and context from
 //! stdin or files, `--dry-run`, and printing the result.
 
 use std::io::{IsTerminal, Read};
@@ -49,18 +49,18 @@ fn parse_temperature(raw: Option<&str>) -> anyhow::Result<Option<Option<f64>>> {
     }
 }
 
-fn build_task(args: &TaskRunArgs, description: &str) -> anyhow::Result<Task> {
-    let description = if description == "-" {
+fn build_task(args: &TaskRunArgs, description_arg: &str) -> anyhow::Result<Task> {
+    let description = if description_arg == "-" {
         if args.context_file.as_deref().is_some_and(|p| p.as_os_str() == "-") {
             return Err(usage("stdin cannot be both the description (`-`) and the context (--context-file -)"));
         }
         non_empty(read_stdin("description")?)
             .ok_or_else(|| Failure::usage("the description read from stdin is empty"))?
     } else {
-        if description.trim().is_empty() {
+        if description_arg.trim().is_empty() {
             return Err(usage("the task description is empty"));
         }
-        description.to_string()
+        description_arg.to_string()
     };
     let stdin_is_input = !std::io::stdin().is_terminal();
     let context = if let Some(text) = &args.context {
@@ -73,7 +73,7 @@ fn build_task(args: &TaskRunArgs, description: &str) -> anyhow::Result<Task> {
                 .map_err(|err| Failure::usage(format!("cannot read --context-file {}: {err}", path.display())))?;
             non_empty(text)
         }
-    } else if stdin_is_input && !args.no_stdin && args.args.last().is_some_and(|d| d != "-") {
+    } else if stdin_is_input && !args.no_stdin && description_arg != "-" {
         non_empty(read_stdin("context")?)
     } else {
         None
