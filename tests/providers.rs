@@ -117,6 +117,11 @@ fn add_refuses_reserved_invalid_duplicate_and_missing_fields() {
         .stderr(predicate::str::contains("already exists"));
     env.cmd(&["provider", "add", "y", "--type", "openai", "--endpoint", "not a url", "--model", "m"]).assert().code(2);
     env.cmd(&["provider", "add", "z", "--type", "mock", "--api-key", "sk-x"]).assert().code(2);
+    env.cmd(&["provider", "add", "z", "--type", "mock", "--api-key-env", "sk-live-123"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--api-key-env takes the name of an environment variable"))
+        .stderr(predicate::str::contains("sk-live-123").not());
     let list = env.json(&["provider", "list", "--json"]);
     assert_eq!(list.as_array().map(Vec::len), Some(2), "{list}");
 }

@@ -120,6 +120,12 @@ fn add(ctx: &Ctx, args: ProviderAddArgs) -> anyhow::Result<()> {
             }
         }
     }
+    if args.api_key_env.as_deref().is_some_and(|var| !registry::is_env_var_name(var)) {
+        return Err(Failure::usage(
+            "--api-key-env takes the name of an environment variable, such as OPENAI_API_KEY (the value is not shown; if it was a key, rotate it)",
+        )
+        .into());
+    }
     let path = ctx.paths.providers_file.path.clone();
     let new = NewProvider {
         id: args.id.clone(),

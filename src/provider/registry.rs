@@ -152,6 +152,24 @@ fn permissive_mode_warning(_path: &Path) -> Option<String> {
     None
 }
 
+pub fn is_env_var_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// serde quotes the offending value in type errors; a string there may be a secret.
+fn without_string_values(message: &str) -> String {
+    match message.find("invalid type: string \"") {
+        Some(start) => {
+            let rest = &message[start + "invalid type: string \"".len()..];
+            let tail = rest.find("\", ").map_or("", |end| &rest[end + 1..]);
+            format!("{}invalid type: a string{tail}", &message[..start])
+        }
+        None => message.to_string(),
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].bytes().filter(|b| *b == b'\n').count() + 1
 }
@@ -161,7 +179,8 @@ fn config_error(path: &Path, text: &str, span: Option<std::ops::Range<usize>>, m
         Some(span) => format!("{}:{}", path.display(), line_of(text, span.start)),
         None => path.display().to_string(),
     };
-    let message = message.replace("unknown field", "unknown key").replace("missing field", "missing key");
+    let message =
+        without_string_values(message).replace("unknown field", "unknown key").replace("missing field", "missing key");
     Failure::usage(format!("{location}: {message}")).into()
 }
 
@@ -186,8 +205,11 @@ pub fn parse(text: &str, path: &Path) -> anyhow::Result<(Vec<Provider>, Option<u
         let key = match (entry.api_key_env, entry.api_key_cmd, entry.api_key) {
             (None, None, None) => KeySource::None,
             (Some(var), None, None) => {
-                if var.is_empty() {
-                    return Err(fail(format!("[providers.{id}] api_key_env is empty")));
+                // A key pasted here by mistake must not be echoed back anywhere.
+                if !is_env_var_name(&var) {
+                    return Err(fail(format!(
+                        "[providers.{id}] api_key_env must name an environment variable such as OPENAI_API_KEY (the value is not shown; if it is a key, rotate it)"
+                    )));
                 }
                 KeySource::Env(var)
             }
@@ -378,6 +400,16 @@ mod tests {
             "[providers.a]\ntype=\"openai\"\nendpoint=\"http://x\"\nmodel=\"m\"\napi_key_env=\"A\"\napi_key=\"B\"\n",
         );
         assert!(err.contains("more than one"), "{err}");
+    }
+
+    #[test]
+    fn key_like_values_are_never_echoed() {
+        let err = parse_err("[providers.a]\ntype=\"mock\"\napi_key_env=\"sk-proj-abc123\"\n");
+        assert!(err.contains("must name an environment variable") && !err.contains("sk-proj"), "{err}");
+        let err = parse_err("[providers.a]\ntype=\"mock\"\ntemperature=\"sk-proj-abc123\"\n");
+        assert!(err.contains("invalid type: a string, expected") && !err.contains("sk-proj"), "{err}");
+        assert!(is_env_var_name("OPENAI_API_KEY") && is_env_var_name("_x1"));
+        assert!(!is_env_var_name("1X") && !is_env_var_name("sk-abc") && !is_env_var_name(""));
     }
 
     #[test]
