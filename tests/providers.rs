@@ -351,3 +351,37 @@ fn help_lists_exit_codes_and_version_works() {
     env.cmd(&["--version"]).assert().success().stdout(predicate::str::starts_with("agentry "));
     env.cmd(&["nonsense"]).assert().code(2);
 }
+
+#[test]
+fn add_without_a_home_creates_the_file_in_the_config_dir() {
+    let env = Env::new();
+    env.cmd(&[
+        "provider",
+        "add",
+        "local",
+        "--type",
+        "local",
+        "--endpoint",
+        "http://localhost:11434/v1",
+        "--model",
+        "llama3",
+    ])
+    .env_remove("AGENTRY_HOME")
+    .assert()
+    .success();
+    let file = env.dir.path().join("xdg-config/agentry/providers.toml");
+    let text = std::fs::read_to_string(&file).expect("created in the config dir");
+    assert!(text.contains("[providers.local]"), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let dir_mode = std::fs::metadata(file.parent().expect("parent")).expect("dir").permissions().mode() & 0o777;
+        assert_eq!(dir_mode, 0o700);
+    }
+    let paths = {
+        let output = env.cmd(&["paths", "--json"]).env_remove("AGENTRY_HOME").output().expect("run");
+        serde_json::from_slice::<Value>(&output.stdout).expect("json")
+    };
+    assert_eq!(paths["providers_file"]["source"], "config_dir");
+    assert_eq!(paths["providers_file"]["exists"], true);
+}

@@ -120,3 +120,16 @@ fn unset_key_variable_is_exit_2_before_any_request() {
         "not attempted"
     );
 }
+
+#[test]
+fn slow_key_command_is_exit_2_after_ten_seconds() {
+    let env = Env::new();
+    env.provider(&format!("http://127.0.0.1:{}", closed_port()), "api_key_cmd = \"sleep 30; echo sk-late\"");
+    let started = std::time::Instant::now();
+    env.cmd(&["task", "run", "--persona", "examples/qa-engineer", "--provider", "srv", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("api_key_cmd for provider `srv` took more than 10 s"))
+        .stderr(predicate::str::contains("sk-late").not());
+    assert!(started.elapsed() >= std::time::Duration::from_secs(10), "the limit is 10 s, not less");
+}

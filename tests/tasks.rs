@@ -143,9 +143,11 @@ async fn task_json_shape_and_counters() {
     assert!(is_rfc3339_ms(&result["completed_at"]), "{}", result["completed_at"]);
     assert!(result["task_id"].as_str().is_some_and(|s| !s.is_empty()));
 
+    let by_id = env.json(&["task", "run", agent["id"].as_str().expect("id"), "Again", "--json"]);
+    assert_eq!(by_id["agent_id"], agent["id"], "an agent can be named by its id");
     let after = env.agent("rev");
-    assert_eq!(after["tasks_completed"], 1);
-    assert_eq!(after["tokens_used"], 18);
+    assert_eq!(after["tasks_completed"], 2);
+    assert_eq!(after["tokens_used"], 36);
     assert_eq!(after["status"], "idle");
     assert!(is_rfc3339_ms(&after["last_active"]));
     assert_eq!(after["worker_id"], agent["worker_id"], "worker id is stable for the agent's life");
