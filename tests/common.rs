@@ -262,3 +262,10 @@ pub fn is_rfc3339_ms(value: &Value) -> bool {
         && text.ends_with('Z')
         && text[20..23].bytes().all(|b| b.is_ascii_digit())
 }
+
+/// Permission bits of a file or folder.
+#[cfg(unix)]
+pub fn mode_of(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap_or_else(|err| panic!("{}: {err}", path.display())).permissions().mode() & 0o777
+}

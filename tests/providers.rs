@@ -81,11 +81,8 @@ fn add_list_show_remove() {
 
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(env.providers_file()).expect("file").permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600, "a file agentry creates is 0600");
-        let home_mode = std::fs::metadata(env.home()).expect("home").permissions().mode() & 0o777;
-        assert_eq!(home_mode, 0o700);
+        assert_eq!(mode_of(&env.providers_file()), 0o600, "a file agentry creates is 0600");
+        assert_eq!(mode_of(&env.home()), 0o700);
     }
 
     env.cmd(&["provider", "remove", "openai"]).assert().success();
@@ -374,9 +371,7 @@ fn add_without_a_home_creates_the_file_in_the_config_dir() {
     assert!(text.contains("[providers.local]"), "{text}");
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        let dir_mode = std::fs::metadata(file.parent().expect("parent")).expect("dir").permissions().mode() & 0o777;
-        assert_eq!(dir_mode, 0o700);
+        assert_eq!(mode_of(file.parent().expect("parent")), 0o700);
     }
     let paths = {
         let output = env.cmd(&["paths", "--json"]).env_remove("AGENTRY_HOME").output().expect("run");
@@ -384,4 +379,21 @@ fn add_without_a_home_creates_the_file_in_the_config_dir() {
     };
     assert_eq!(paths["providers_file"]["source"], "config_dir");
     assert_eq!(paths["providers_file"]["exists"], true);
+}
+
+#[cfg(unix)]
+#[test]
+fn every_file_agentry_creates_is_private() {
+    let env = Env::new();
+    env.spawn("a", "mock");
+    env.cmd(&["task", "run", "a", "x"]).assert().success();
+    let home = env.home();
+    assert_eq!(mode_of(&home), 0o700);
+    assert_eq!(mode_of(&home.join("locks")), 0o700);
+    assert_eq!(mode_of(&home.join("state.json")), 0o600);
+    assert_eq!(mode_of(&home.join("history.jsonl")), 0o600);
+    for entry in std::fs::read_dir(home.join("locks")).expect("locks") {
+        let path = entry.expect("entry").path();
+        assert_eq!(mode_of(&path), 0o600, "{}", path.display());
+    }
 }
