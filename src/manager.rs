@@ -153,7 +153,21 @@ impl<'a> Manager<'a> {
             .hint(format!("add the provider back, or stop the agent and spawn it again: `agentry stop {}`", agent.name))
         })?;
         let prompt = match &agent.persona {
-            Some(name) => self.personas.load(name)?.0.system_prompt(),
+            Some(name) => match self.personas.load(name) {
+                Ok((persona, _)) => persona.system_prompt(),
+                Err(err) if err.downcast_ref::<Failure>().is_some_and(|f| f.exit == Exit::NotFound) => {
+                    return Err(Failure::not_found(format!(
+                        "agent `{}` uses persona `{name}`, which no longer exists",
+                        agent.name
+                    ))
+                    .hint(format!(
+                        "restore the persona folder, or stop the agent and spawn it again: `agentry stop {}`",
+                        agent.name
+                    ))
+                    .into());
+                }
+                Err(err) => return Err(err),
+            },
             None => persona::default_prompt(&agent.name),
         };
         let request = task.request(prompt, provider);

@@ -456,6 +456,21 @@ fn vanished_provider_fails_with_3_naming_both() {
 }
 
 #[test]
+fn vanished_persona_fails_with_3_naming_both() {
+    let env = Env::new();
+    let folder = env.work().join("personas/team/helper");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    std::fs::write(folder.join("SKILL.md"), "---\nname: helper\ndescription: Helps.\n---\n").expect("write");
+    env.cmd(&["agent", "spawn", "h", "--provider", "mock", "--persona", "team/helper"]).assert().success();
+    env.cmd(&["task", "run", "h", "x"]).assert().success();
+    std::fs::remove_dir_all(&folder).expect("rm");
+    env.cmd(&["task", "run", "h", "x"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("agent `h` uses persona `team/helper`, which no longer exists"));
+}
+
+#[test]
 fn closed_stdout_is_success() {
     let env = Env::new();
     let mut child = std::process::Command::new(BIN)
