@@ -136,7 +136,7 @@ pub struct ProviderAddArgs {
 
     /// What kind of service it is (all speak the OpenAI chat-completions API)
     #[arg(long = "type", value_enum, value_name = "TYPE")]
-    pub kind: ProviderKindArg,
+    pub kind: crate::provider::ProviderKind,
 
     /// Base URL including the version prefix, e.g. https://api.openai.com/v1
     #[arg(long, value_name = "URL")]
@@ -157,15 +157,6 @@ pub struct ProviderAddArgs {
     /// Run this command with `sh -c`; its trimmed stdout is the API key
     #[arg(long, value_name = "CMD")]
     pub api_key_cmd: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ProviderKindArg {
-    Openai,
-    Anthropic,
-    Local,
-    Custom,
-    Mock,
 }
 
 #[derive(Debug, Subcommand)]

@@ -29,6 +29,11 @@ impl Exit {
     pub fn code(self) -> u8 {
         self as u8
     }
+
+    /// The signal behind an interrupted exit, as users know it.
+    pub fn signal_name(self) -> &'static str {
+        if self == Exit::Terminated { "SIGTERM" } else { "SIGINT" }
+    }
 }
 
 /// An error the user can act on: one message line, optional hints, an exit code.

@@ -1,5 +1,7 @@
 //! `agentry paths`: every file and folder in use and where each choice came from.
 
+use std::path::Path;
+
 use serde::Serialize;
 
 use super::Ctx;
@@ -10,59 +12,46 @@ struct Entry {
     path: String,
     source: Source,
     exists: bool,
+    source_description: String,
+}
+
+fn entry(path: &Path, source: Source, flag: &str, env: &str) -> Entry {
+    Entry {
+        path: path.display().to_string(),
+        source,
+        exists: path.exists(),
+        source_description: source.describe(flag, env),
+    }
 }
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let paths = &ctx.paths;
-    let state_source = paths.state_dir.source;
-    let entry = |path: &std::path::Path, source: Source| Entry {
-        path: path.display().to_string(),
-        source,
-        exists: path.exists(),
-    };
-    let mut rows: Vec<(&str, Option<Entry>, String)> = vec![
-        ("home", paths.home.as_ref().map(|h| entry(&h.path, h.source)), String::new()),
-        ("providers_file", Some(entry(&paths.providers_file.path, paths.providers_file.source)), String::new()),
-        ("personas_dir", paths.personas_dir.as_ref().map(|p| entry(&p.path, p.source)), String::new()),
-        ("state_dir", Some(entry(&paths.state_dir.path, state_source)), String::new()),
-        ("state_file", Some(entry(&paths.state_file(), state_source)), String::new()),
-        ("history_file", Some(entry(&paths.history_file(), state_source)), String::new()),
-        ("locks_dir", Some(entry(&paths.locks_dir(), state_source)), String::new()),
+    let state = |path: &Path| Some(entry(path, paths.state_dir.source, "home", "AGENTRY_HOME"));
+    let rows: Vec<(&str, Option<Entry>)> = vec![
+        ("home", paths.home.as_ref().map(|h| entry(&h.path, h.source, "home", "AGENTRY_HOME"))),
+        (
+            "providers_file",
+            Some(entry(&paths.providers_file.path, paths.providers_file.source, "providers", "AGENTRY_PROVIDERS")),
+        ),
+        ("personas_dir", paths.personas_dir.as_ref().map(|p| entry(&p.path, p.source, "personas", "AGENTRY_PERSONAS"))),
+        ("state_dir", state(&paths.state_dir.path)),
+        ("state_file", state(&paths.state_file())),
+        ("history_file", state(&paths.history_file())),
+        ("locks_dir", state(&paths.locks_dir())),
     ];
-    let describe = |key: &str, source: Source| -> String {
-        match key {
-            "home" => source.describe("home", "AGENTRY_HOME"),
-            "providers_file" => source.describe("providers", "AGENTRY_PROVIDERS"),
-            "personas_dir" => source.describe("personas", "AGENTRY_PERSONAS"),
-            _ => source.describe("home", "AGENTRY_HOME"),
-        }
-    };
-    for (key, entry, label) in rows.iter_mut() {
-        if let Some(entry) = entry {
-            *label = describe(key, entry.source);
-        }
-    }
     if ctx.printer.json {
-        let mut object = serde_json::Map::new();
-        for (key, entry, label) in &rows {
-            let value = match entry {
-                Some(entry) => {
-                    let mut v = serde_json::to_value(entry)?;
-                    v["source_description"] = label.clone().into();
-                    v
-                }
-                None => serde_json::Value::Null,
-            };
-            object.insert((*key).to_string(), value);
-        }
+        let object: serde_json::Map<String, serde_json::Value> = rows
+            .iter()
+            .map(|(key, entry)| Ok(((*key).to_string(), serde_json::to_value(entry)?)))
+            .collect::<serde_json::Result<_>>()?;
         return ctx.printer.json(&object);
     }
     let table_rows = rows
         .into_iter()
-        .map(|(key, entry, label)| match entry {
+        .map(|(key, entry)| match entry {
             Some(entry) => {
                 let missing = if entry.exists { "" } else { " (not created yet)" };
-                vec![key.to_string(), entry.path, format!("{label}{missing}")]
+                vec![key.to_string(), entry.path, format!("{}{missing}", entry.source_description)]
             }
             None => {
                 let note = if key == "personas_dir" { "none found: built-ins only" } else { "not set" };

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::Ctx;
-use crate::cli::{ProviderAddArgs, ProviderCommand, ProviderKindArg};
+use crate::cli::{ProviderAddArgs, ProviderCommand};
 use crate::error::Failure;
 use crate::paths::Source;
 use crate::provider::registry::{self, MOCK_ID, NewProvider};
@@ -73,7 +73,6 @@ pub async fn run(ctx: &Ctx<'_>, command: ProviderCommand) -> anyhow::Result<()> 
             let models = if provider.kind == ProviderKind::Mock {
                 vec![openai::ModelInfo { id: "mock".into(), owned_by: Some("agentry".into()) }]
             } else {
-                openai::check_key_available(provider)?;
                 let mut keys = openai::KeyCache::default();
                 let key = keys.get(provider).await?;
                 let http = openai::Http::new(MODELS_TIMEOUT, ctx.printer)?;
@@ -104,13 +103,7 @@ fn add(ctx: &Ctx, args: ProviderAddArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let kind = match args.kind {
-        ProviderKindArg::Openai => ProviderKind::Openai,
-        ProviderKindArg::Anthropic => ProviderKind::Anthropic,
-        ProviderKindArg::Local => ProviderKind::Local,
-        ProviderKindArg::Custom => ProviderKind::Custom,
-        ProviderKindArg::Mock => ProviderKind::Mock,
-    };
+    let kind = args.kind;
     if kind != ProviderKind::Mock {
         for (flag, value) in [("--endpoint", &args.endpoint), ("--model", &args.model)] {
             if value.is_none() {

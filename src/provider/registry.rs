@@ -285,15 +285,13 @@ pub struct NewProvider {
     pub api_key_cmd: Option<String>,
 }
 
-fn load_document(path: &Path) -> anyhow::Result<(String, DocumentMut)> {
+fn load_document(path: &Path) -> anyhow::Result<DocumentMut> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(err) => return Err(Failure::usage(format!("cannot read providers file {}: {err}", path.display())).into()),
     };
-    let doc: DocumentMut =
-        text.parse().map_err(|err: toml_edit::TomlError| config_error(path, &text, err.span(), err.message()))?;
-    Ok((text, doc))
+    text.parse().map_err(|err: toml_edit::TomlError| config_error(path, &text, err.span(), err.message()))
 }
 
 /// Validate the edited text with the same parser that reads it, then write it.
@@ -331,7 +329,7 @@ fn providers_table<'a>(doc: &'a mut DocumentMut, path: &Path) -> anyhow::Result<
 }
 
 pub fn add(path: &Path, new: &NewProvider) -> anyhow::Result<()> {
-    let (_, mut doc) = load_document(path)?;
+    let mut doc = load_document(path)?;
     let table = providers_table(&mut doc, path)?;
     if table.contains_key(&new.id) {
         return Err(Failure::usage(format!("provider `{}` already exists in {}", new.id, path.display()))
@@ -358,7 +356,7 @@ pub fn add(path: &Path, new: &NewProvider) -> anyhow::Result<()> {
 }
 
 pub fn remove(path: &Path, id: &str) -> anyhow::Result<()> {
-    let (_, mut doc) = load_document(path)?;
+    let mut doc = load_document(path)?;
     let table = providers_table(&mut doc, path)?;
     if table.remove(id).is_none() {
         return Err(Failure::not_found(format!("provider `{id}` not found in {}", path.display())).into());

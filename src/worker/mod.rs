@@ -183,10 +183,7 @@ impl Attempt<'_> {
                 result.success = true;
             }
             Outcome::Failed(err) => result.error = Some(crate::error::classify(err).1),
-            Outcome::Interrupted(exit) => {
-                let name = if *exit == Exit::Terminated { "SIGTERM" } else { "SIGINT" };
-                result.error = Some(format!("interrupted by {name}"));
-            }
+            Outcome::Interrupted(exit) => result.error = Some(format!("interrupted by {}", exit.signal_name())),
         }
         result
     }
@@ -198,8 +195,7 @@ pub fn outcome_error(outcome: Outcome) -> Option<anyhow::Error> {
         Outcome::Answered(_) => None,
         Outcome::Failed(err) => Some(err),
         Outcome::Interrupted(exit) => {
-            let name = if exit == Exit::Terminated { "SIGTERM" } else { "SIGINT" };
-            Some(Failure::new(exit, format!("interrupted by {name}; the agent is idle again")).into())
+            Some(Failure::new(exit, format!("interrupted by {}; the agent is idle again", exit.signal_name())).into())
         }
     }
 }
