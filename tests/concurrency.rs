@@ -60,6 +60,9 @@ async fn parallel_processes_lose_no_update() {
         let output = child.wait_with_output().expect("wait");
         assert!(output.status.success(), "process {index} failed: {}", stderr_of(&output));
         assert_eq!(stdout_of(&output), "parallel\n", "process {index}");
+        if (SOLO..SOLO + SHARED_TASKS).contains(&index) {
+            assert_eq!(stderr_of(&output), "", "-q silences the waiting line (process {index})");
+        }
     }
 
     let stats = env.json(&["stats", "--json"]);

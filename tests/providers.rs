@@ -397,3 +397,36 @@ fn every_file_agentry_creates_is_private() {
         assert_eq!(mode_of(&path), 0o600, "{}", path.display());
     }
 }
+
+#[test]
+fn personas_folder_from_flag_then_env_then_working_dir() {
+    let env = Env::new();
+    let write = |dir: &std::path::Path, text: &str| {
+        std::fs::create_dir_all(dir.join("p")).expect("mkdir");
+        std::fs::write(dir.join("p/SKILL.md"), format!("---\nname: p\ndescription: {text}\n---\n")).expect("write");
+    };
+    let flag_dir = env.dir.path().join("flag-personas");
+    let env_dir = env.dir.path().join("env-personas");
+    write(&flag_dir, "From the flag.");
+    write(&env_dir, "From the env.");
+    write(&env.work().join("personas"), "From the working dir.");
+    let flag = flag_dir.to_str().expect("utf8");
+    env.cmd(&["persona", "show", "p"]).assert().success().stdout("# Your Character\nFrom the working dir.\n");
+    env.cmd(&["persona", "show", "p"])
+        .env("AGENTRY_PERSONAS", &env_dir)
+        .assert()
+        .success()
+        .stdout("# Your Character\nFrom the env.\n");
+    env.cmd(&["persona", "show", "p", "--personas", flag])
+        .env("AGENTRY_PERSONAS", &env_dir)
+        .assert()
+        .success()
+        .stdout("# Your Character\nFrom the flag.\n");
+    let paths = {
+        let output = env.cmd(&["paths", "--json", "--personas", flag]).output().expect("run");
+        serde_json::from_slice::<Value>(&output.stdout).expect("json")
+    };
+    assert_eq!(paths["personas_dir"]["source"], "flag");
+    // The built-ins stay available underneath a folder that lacks them.
+    env.cmd(&["persona", "show", "examples/qa-engineer", "--personas", flag]).assert().success();
+}

@@ -341,17 +341,22 @@ async fn garbage_answers_are_exit_4() {
 }
 
 #[tokio::test]
-async fn finish_reason_length_warns_on_stderr() {
-    let mut answer = completion("partial", 3, 2);
-    answer["choices"][0]["finish_reason"] = json!("length");
-    let server = server_with(ResponseTemplate::new(200).set_body_json(answer)).await;
-    let env = Env::new();
-    env.provider(&server.uri(), "");
-    env.cmd(&["task", "run", "--persona", "examples/qa-engineer", "--provider", "srv", "x"])
-        .assert()
-        .success()
-        .stdout("partial\n")
-        .stderr(predicate::str::contains("warning: the response was cut short"));
+async fn finish_reason_length_and_content_filter_warn_on_stderr() {
+    for (reason, warning) in [
+        ("length", "warning: the response was cut short"),
+        ("content_filter", "warning: the provider's content filter withheld part of the response"),
+    ] {
+        let mut answer = completion("partial", 3, 2);
+        answer["choices"][0]["finish_reason"] = json!(reason);
+        let server = server_with(ResponseTemplate::new(200).set_body_json(answer)).await;
+        let env = Env::new();
+        env.provider(&server.uri(), "");
+        env.cmd(&["task", "run", "--persona", "examples/qa-engineer", "--provider", "srv", "x"])
+            .assert()
+            .success()
+            .stdout("partial\n")
+            .stderr(predicate::str::contains(warning));
+    }
 }
 
 #[test]
