@@ -258,16 +258,16 @@ pub struct TaskRunArgs {
     pub model: Option<String>,
 
     /// Sampling temperature from 0 to 2, or `none` to send none [default: 0.7]
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", allow_hyphen_values = true)]
     pub temperature: Option<String>,
 
-    /// Maximum tokens in the response
-    #[arg(long, value_name = "N")]
-    pub max_tokens: Option<u32>,
+    /// Maximum tokens in the response (1 or more)
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub max_tokens: Option<String>,
 
-    /// Give up after this many seconds (exit 5)
-    #[arg(long, value_name = "SECS", default_value_t = 600)]
-    pub timeout: u64,
+    /// Give up on the whole task after this long, e.g. 90, 90s, 2m (exit 5) [default: 600]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+    pub timeout: Option<String>,
 
     /// Print the exact request and send nothing
     #[arg(long)]

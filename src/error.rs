@@ -1,25 +1,28 @@
-//! Errors that decide the exit code. Anything that is not a [`Failure`] is an
-//! internal error (exit 1); `main` is the one place that turns errors into codes.
+//! The command edge: the one place that turns causes into exit codes, messages and
+//! hints. Below it, errors stay typed ([`ProviderError`], [`StateError`],
+//! [`ConfigError`], [`TaskError`]); a [`Failure`] is a message already worded for
+//! the user. Anything else is an internal error (exit 1).
 
 use std::fmt;
+
+use crate::config::ConfigError;
+use crate::files::LockError;
+use crate::provider::ProviderError;
+use crate::state::StateError;
+use crate::worker::{Signal, TaskError};
 
 /// The documented exit codes. Later features reuse these numbers; do not renumber.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
-    #[allow(dead_code)]
     Success = 0,
     Internal = 1,
     Usage = 2,
     NotFound = 3,
     Provider = 4,
     Deadline = 5,
-    #[allow(dead_code)]
     Partial = 6,
-    #[allow(dead_code)]
     Budget = 7,
-    #[allow(dead_code)]
     BatchFailed = 8,
-    #[allow(dead_code)]
     Cancelled = 9,
     Interrupted = 130,
     Terminated = 143,
@@ -30,9 +33,31 @@ impl Exit {
         self as u8
     }
 
-    /// The signal behind an interrupted exit, as users know it.
-    pub fn signal_name(self) -> &'static str {
-        if self == Exit::Terminated { "SIGTERM" } else { "SIGINT" }
+    pub fn all() -> [Exit; 12] {
+        use Exit::*;
+        [
+            Success,
+            Internal,
+            Usage,
+            NotFound,
+            Provider,
+            Deadline,
+            Partial,
+            Budget,
+            BatchFailed,
+            Cancelled,
+            Interrupted,
+            Terminated,
+        ]
+    }
+}
+
+impl From<Signal> for Exit {
+    fn from(signal: Signal) -> Self {
+        match signal {
+            Signal::Interrupt => Exit::Interrupted,
+            Signal::Terminate => Exit::Terminated,
+        }
     }
 }
 
@@ -60,9 +85,6 @@ impl Failure {
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(Exit::NotFound, message)
     }
-    pub fn provider(message: impl Into<String>) -> Self {
-        Self::new(Exit::Provider, message)
-    }
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(one_line(&hint.into()));
         self
@@ -77,13 +99,145 @@ pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The exit code and the lines to print for any error that reaches `main`.
-pub fn classify(err: &anyhow::Error) -> (Exit, String, Vec<String>) {
-    if let Some(failure) = err.downcast_ref::<Failure>() {
-        return (failure.exit, failure.message.clone(), failure.hints.clone());
+fn duration_words(d: std::time::Duration) -> String {
+    if d.subsec_millis() == 0 { format!("{} s", d.as_secs()) } else { format!("{} ms", d.as_millis()) }
+}
+
+impl From<&ProviderError> for Failure {
+    fn from(err: &ProviderError) -> Self {
+        let provider = err.provider().to_string();
+        let failure = Failure::new(Exit::Provider, err.to_string());
+        match err {
+            ProviderError::Key { hint, .. } => {
+                let failure = Failure::usage(err.to_string());
+                match hint {
+                    Some(hint) => failure.hint(hint.clone()),
+                    None => failure,
+                }
+            }
+            ProviderError::Connect { .. } | ProviderError::ConnectTimeout { .. } => failure
+                .hint(format!("is the server running and the endpoint right? see `agentry provider show {provider}`")),
+            ProviderError::Status { status: 401 | 403, .. } => failure.hint(format!(
+                "check the API key provider `{provider}` is configured with (`agentry provider show {provider}`)"
+            )),
+            ProviderError::Status { status: 404, .. } => {
+                failure.hint("check the endpoint includes the version prefix (e.g. /v1) and the model name")
+            }
+            ProviderError::Status { status: 429, .. } => {
+                failure.hint("the provider is rate limiting; wait and try again")
+            }
+            ProviderError::Garbage { .. } => failure
+                .hint("is the endpoint an OpenAI-compatible chat-completions API? try `agentry task run --dry-run`"),
+            ProviderError::TooLarge { .. } => failure.hint("raise AGENTRY_MAX_BODY if such answers are expected"),
+            ProviderError::Redirect { .. } => failure.hint("set the provider's endpoint to the URL it redirects to"),
+            _ => failure,
+        }
     }
-    let message = err.chain().map(|c| one_line(&c.to_string())).collect::<Vec<_>>().join(": ");
-    (Exit::Internal, message, Vec::new())
+}
+
+fn lock_failure(what: &str, source: &LockError, dir: Option<&std::path::Path>) -> Failure {
+    match source {
+        LockError::Timeout { path, holder, after } => {
+            let held = holder.map(|pid| format!(", held by process {pid}")).unwrap_or_default();
+            let failure = Failure::usage(format!(
+                "timed out after {} waiting for {what} ({}{held})",
+                duration_words(*after),
+                path.display()
+            ));
+            match holder {
+                Some(pid) => failure.hint(format!(
+                    "wait for process {pid} or end it if it is stuck; AGENTRY_LOCK_TIMEOUT sets how long to wait"
+                )),
+                None => failure.hint("AGENTRY_LOCK_TIMEOUT sets how long to wait"),
+            }
+        }
+        LockError::Unsupported { .. } => Failure::usage(format!("{what}: {source}"))
+            .hint("put agentry's state on a local file system (--home DIR or AGENTRY_HOME)"),
+        LockError::Io(io) => folder_failure(&io.to_string(), dir),
+    }
+}
+
+fn folder_failure(message: &str, dir: Option<&std::path::Path>) -> Failure {
+    let failure = Failure::usage(message);
+    match dir {
+        Some(dir) => failure.hint(format!(
+            "check that {} is writable and has free space, or use another folder with --home DIR",
+            dir.display()
+        )),
+        None => failure,
+    }
+}
+
+impl From<&StateError> for Failure {
+    fn from(err: &StateError) -> Self {
+        match err {
+            StateError::Torn { path, .. } => Failure::usage(err.to_string()).hint(format!(
+                "agentry never leaves a torn file; if it was edited by hand, fix it, or move it aside (mv {0} {0}.broken) to start with no agents",
+                path.display()
+            )),
+            StateError::Newer { .. } => {
+                Failure::usage(err.to_string()).hint("upgrade agentry, or use a different --home")
+            }
+            StateError::Io { dir, source } => folder_failure(&source.to_string(), Some(dir)),
+            StateError::Lock { what, dir, source } => lock_failure(what, source, Some(dir)),
+        }
+    }
+}
+
+impl From<&ConfigError> for Failure {
+    fn from(err: &ConfigError) -> Self {
+        let message = err.to_string();
+        match err {
+            ConfigError::Missing { .. } => {
+                Failure::usage(message).hint("check the path, or create it with `agentry provider add`")
+            }
+            ConfigError::NotRegular { .. } => {
+                Failure::usage(message).hint("point --providers or AGENTRY_PROVIDERS at a regular file")
+            }
+            ConfigError::UnknownProvider { .. } => {
+                Failure::not_found(message).hint("see `agentry provider list`, or add it with `agentry provider add`")
+            }
+            ConfigError::Exists { id, .. } => {
+                Failure::usage(message).hint(format!("remove it first with `agentry provider remove {id}`"))
+            }
+            ConfigError::Lock(source) => lock_failure("the providers-file lock", source, None),
+            ConfigError::Io(io) => folder_failure(&io.to_string(), io.path.parent()),
+            ConfigError::Invalid { .. } | ConfigError::Setting(_) => Failure::usage(message),
+        }
+    }
+}
+
+impl From<&TaskError> for Failure {
+    fn from(err: &TaskError) -> Self {
+        match err {
+            TaskError::Provider(err) => err.into(),
+            TaskError::Deadline { limit, .. } => Failure::new(Exit::Deadline, err.to_string()).hint(format!(
+                "the whole task may take {}; raise --timeout, or check the server",
+                duration_words(*limit)
+            )),
+            TaskError::Interrupted { signal, .. } => Failure::new(Exit::from(*signal), err.to_string()),
+        }
+    }
+}
+
+/// The exit code and the lines to print for any error that reaches the edge.
+pub fn classify(err: &anyhow::Error) -> (Exit, String, Vec<String>) {
+    if let Some(f) = err.downcast_ref::<Failure>() {
+        return (f.exit, f.message.clone(), f.hints.clone());
+    }
+    let failure: Option<Failure> = err
+        .downcast_ref::<ProviderError>()
+        .map(Failure::from)
+        .or_else(|| err.downcast_ref::<StateError>().map(Failure::from))
+        .or_else(|| err.downcast_ref::<ConfigError>().map(Failure::from))
+        .or_else(|| err.downcast_ref::<TaskError>().map(Failure::from));
+    match failure {
+        Some(f) => (f.exit, one_line(&f.message), f.hints),
+        None => {
+            let message = err.chain().map(|c| one_line(&c.to_string())).collect::<Vec<_>>().join(": ");
+            (Exit::Internal, message, Vec::new())
+        }
+    }
 }
 
 /// True when the error is a write to a closed stdout (`agentry … | head`), which is success.
@@ -91,4 +245,31 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
         cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_are_the_documented_numbers() {
+        let codes: Vec<u8> = Exit::all().iter().map(|e| e.code()).collect();
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 130, 143]);
+    }
+
+    #[test]
+    fn home_folder_io_is_exit_2_naming_the_folder() {
+        let err = StateError::Io {
+            dir: "/srv/agentry".into(),
+            source: crate::files::FsError {
+                action: "write",
+                path: "/srv/agentry/state.json".into(),
+                source: std::io::Error::from_raw_os_error(28),
+            },
+        };
+        let (exit, message, hints) = classify(&anyhow::Error::new(err));
+        assert_eq!(exit, Exit::Usage);
+        assert!(message.contains("/srv/agentry/state.json"), "{message}");
+        assert!(hints[0].contains("/srv/agentry is writable"), "{hints:?}");
+    }
 }

@@ -1,5 +1,6 @@
 //! The one place that writes to stdout and stderr. Stdout carries only results;
-//! notes, warnings, progress and verbose logs go to stderr.
+//! notes, warnings, progress and verbose logs go to stderr. [`Printer`] is a small
+//! `Copy` value, so tasks and callbacks can carry it without lifetimes.
 
 use std::io::{IsTerminal, Write};
 
@@ -8,6 +9,7 @@ use serde::Serialize;
 
 use crate::cli::{ColorChoice, GlobalArgs};
 
+#[derive(Debug, Clone, Copy)]
 pub struct Printer {
     pub json: bool,
     pub quiet: bool,
@@ -25,8 +27,8 @@ const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
 
 impl Printer {
-    pub fn new(global: &GlobalArgs) -> Self {
-        let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    pub fn new(global: &GlobalArgs, env: &crate::settings::Env) -> Self {
+        let no_color_env = env.get(crate::env_vars::EnvVars::NO_COLOR).is_some();
         let stderr_is_tty = std::io::stderr().is_terminal();
         let stdout_is_tty = std::io::stdout().is_terminal();
         let (color_stderr, color_stdout) = match global.color {
@@ -98,6 +100,19 @@ impl Printer {
         if self.verbose {
             self.err_line(&self.paint(DIM, message));
         }
+    }
+
+    /// Where the transport writes its `-v` lines (already redacted), if anywhere.
+    pub fn trace(self) -> Option<crate::provider::http::Trace> {
+        self.verbose.then(|| std::sync::Arc::new(move |line: &str| self.debug(line)) as crate::provider::http::Trace)
+    }
+
+    /// How the state backend's waits are told: `waiting for the state lock (held by process 4242)`.
+    pub fn wait_reporter(self) -> crate::state::WaitReporter {
+        std::sync::Arc::new(move |what: &str, pid: Option<u32>| {
+            let held = pid.map(|p| format!(" (held by process {p})")).unwrap_or_default();
+            self.status(&format!("waiting for {what}{held}"));
+        })
     }
 
     /// A spinner on stderr while waiting for a provider; hidden unless stderr is a

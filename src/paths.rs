@@ -1,15 +1,15 @@
 //! Where agentry's files live and why: the home folder, the providers file, the
-//! personas folder and the state folder, each with the rule that chose it.
-//! Also the helpers that create folders 0700 and files 0600.
+//! personas folder and the state folder, each with the rule that chose it
+//! (flag, environment, then the first place that exists, then the default).
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use serde::Serialize;
 
 use crate::cli::GlobalArgs;
-use crate::error::Failure;
+use crate::config::ConfigError;
+use crate::env_vars::EnvVars;
+use crate::settings::Env;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -56,19 +56,16 @@ pub struct Paths {
     pub state_dir: Located,
 }
 
-fn flag_or_env(flag: &Option<PathBuf>, env: &str) -> Option<Located> {
+fn flag_or_env(flag: &Option<PathBuf>, env: &Env, name: &str) -> Option<Located> {
     if let Some(path) = flag {
         return Some(Located { path: path.clone(), source: Source::Flag });
     }
-    match std::env::var_os(env) {
-        Some(value) if !value.is_empty() => Some(Located { path: PathBuf::from(value), source: Source::Env }),
-        _ => None,
-    }
+    env.get(name).map(|value| Located { path: PathBuf::from(value), source: Source::Env })
 }
 
 impl Paths {
-    pub fn resolve(global: &GlobalArgs) -> anyhow::Result<Self> {
-        let home = flag_or_env(&global.home, "AGENTRY_HOME");
+    pub fn resolve(global: &GlobalArgs, env: &Env) -> Result<Self, ConfigError> {
+        let home = flag_or_env(&global.home, env, EnvVars::AGENTRY_HOME);
         let config_dir = dirs::config_dir().map(|dir| dir.join("agentry"));
 
         // ./NAME, then HOME/NAME, then <config dir>/agentry/NAME: the first that exists.
@@ -83,7 +80,7 @@ impl Paths {
             candidates.into_iter().find(|(path, _)| exists(path)).map(|(path, source)| Located { path, source })
         };
 
-        let providers_file = match flag_or_env(&global.providers, "AGENTRY_PROVIDERS") {
+        let providers_file = match flag_or_env(&global.providers, env, EnvVars::AGENTRY_PROVIDERS) {
             Some(found) => found,
             None => match lookup("providers.toml", Path::is_file) {
                 Some(found) => found,
@@ -94,7 +91,7 @@ impl Paths {
             },
         };
         let personas_dir =
-            flag_or_env(&global.personas, "AGENTRY_PERSONAS").or_else(|| lookup("personas", Path::is_dir));
+            flag_or_env(&global.personas, env, EnvVars::AGENTRY_PERSONAS).or_else(|| lookup("personas", Path::is_dir));
 
         let state_dir = if let Some(home) = &home {
             Located { path: home.path.clone(), source: home.source }
@@ -103,11 +100,9 @@ impl Paths {
         } else if let Some(dir) = dirs::data_local_dir() {
             Located { path: dir.join("agentry"), source: Source::DataLocalDir }
         } else {
-            return Err(Failure::usage(
-                "no folder for agentry's state: neither a state dir nor a local data dir is known on this system",
-            )
-            .hint("set AGENTRY_HOME or pass --home DIR")
-            .into());
+            return Err(ConfigError::Setting(
+                "no folder for agentry's state: neither a state dir nor a local data dir is known on this system; set AGENTRY_HOME or pass --home DIR".into(),
+            ));
         };
 
         Ok(Self { home, providers_file, personas_dir, state_dir })
@@ -131,60 +126,4 @@ fn default_create_location(home: &Option<Located>, config_dir: &Option<PathBuf>,
         (None, Some(dir)) => dir.join(file),
         (None, None) => PathBuf::from(file),
     }
-}
-
-/// Create a folder (and its parents) with mode 0700 where agentry creates it.
-pub fn create_private_dir(path: &Path) -> anyhow::Result<()> {
-    if path.is_dir() {
-        return Ok(());
-    }
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(path).with_context(|| format!("cannot create folder {}", path.display()))
-}
-
-/// Open options for a file agentry creates: mode 0600 on Unix.
-pub fn private_file_options() -> fs::OpenOptions {
-    #[allow(unused_mut)]
-    let mut options = fs::OpenOptions::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options
-}
-
-/// Replace `path` with `contents` atomically: write a temp file in the same folder
-/// (mode `mode` on Unix), then rename it over the target. A killed process leaves
-/// either the old file or the new one, never a torn one.
-pub fn write_atomic(path: &Path, contents: &[u8], #[allow(unused_variables)] mode: u32) -> anyhow::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temp = dir.join(format!(".{name}.tmp-{}-{:08x}", std::process::id(), fastrand::u32(..)));
-    let result = (|| -> anyhow::Result<()> {
-        #[allow(unused_mut)]
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(mode);
-        }
-        let mut file = options.open(&temp).with_context(|| format!("cannot write {}", temp.display()))?;
-        file.write_all(contents).with_context(|| format!("cannot write {}", temp.display()))?;
-        drop(file);
-        fs::rename(&temp, path).with_context(|| format!("cannot replace {}", path.display()))?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result
 }

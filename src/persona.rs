@@ -1,6 +1,7 @@
 //! Personas: folders under a personas directory (or built into the binary) that
 //! turn into a system prompt. Two formats load: `PERSONA.md` + `AI_START_HERE.md`,
-//! and `SKILL.md` with front matter. Parsing is by hand, line by line.
+//! and `SKILL.md` with YAML front matter (read with serde-saphyr, which never
+//! panics). Sections are `## ` lines outside fenced code blocks.
 
 use std::path::{Path, PathBuf};
 
@@ -85,11 +86,34 @@ pub fn default_prompt(agent_name: &str) -> String {
     format!("You are {agent_name}, an AI agent.")
 }
 
-/// `## ` sections of a markdown file: (heading, body), in order.
+/// The fence a line opens or closes: its character and length (``` or ~~~, 3+).
+fn fence_of(line: &str) -> Option<(char, usize)> {
+    let trimmed = line.trim_start_matches(' ');
+    if line.len() - trimmed.len() > 3 {
+        return None;
+    }
+    let first = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let count = trimmed.chars().take_while(|c| *c == first).count();
+    (count >= 3).then_some((first, count))
+}
+
+/// `## ` sections of a markdown file: (heading, body), in order. A `## ` line inside
+/// a fenced code block is text, not a heading.
 fn sections(text: &str) -> Vec<(String, String)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out: Vec<(String, String)> = Vec::new();
+    let mut open_fence: Option<(char, usize)> = None;
     for line in text.lines() {
-        if let Some(heading) = line.strip_prefix("## ") {
+        let fence = fence_of(line);
+        match (open_fence, fence) {
+            (None, Some(opened)) => open_fence = Some(opened),
+            (Some((c, n)), Some((c2, n2))) if c == c2 && n2 >= n && line.trim().chars().all(|x| x == c) => {
+                open_fence = None;
+            }
+            _ => {}
+        }
+        let heading = if open_fence.is_none() && fence.is_none() { line.strip_prefix("## ") } else { None };
+        if let Some(heading) = heading {
             out.push((heading.trim().to_string(), String::new()));
         } else if let Some((_, body)) = out.last_mut() {
             body.push_str(line);
@@ -134,68 +158,75 @@ pub fn parse_two_file(persona_md: &str, start_here_md: &str) -> Persona {
         mission: section(&start, &["Your Mission"]).to_string(),
         personality: section(&start, &["Your Personality"]).to_string(),
         capabilities: list_items(section(&persona, &["Capabilities"])),
-        autonomy: section(&start, &["Your Autonomy", "Autonomy Level"]).to_string(),
-        decision_making: section(&start, &["Decision Points", "Decision Making"]).to_string(),
+        // The format's own examples keep `## Autonomy Level` and `## Decision Making`
+        // in PERSONA.md: fall back to either file.
+        autonomy: first_of(&[(&start, &["Your Autonomy", "Autonomy Level"]), (&persona, &["Autonomy Level"])]),
+        decision_making: first_of(&[
+            (&start, &["Decision Points", "Decision Making"]),
+            (&persona, &["Decision Making"]),
+        ]),
     }
 }
 
-/// Parse `SKILL.md`. Errors carry the 1-based line number.
+type Sections = Vec<(String, String)>;
+
+fn first_of(places: &[(&Sections, &[&str])]) -> String {
+    places.iter().map(|(sections, names)| section(sections, names)).find(|s| !s.is_empty()).unwrap_or("").to_string()
+}
+
+/// saphyr starts its messages with a position inside the front matter; the caller
+/// names the file's own line instead.
+fn without_position(message: &str) -> &str {
+    let Some(rest) = message.strip_prefix("line ") else { return message };
+    match rest.split_once(": ") {
+        Some((position, tail)) if position.split(" column ").all(|n| n.trim().parse::<u64>().is_ok()) => tail,
+        _ => message,
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct FrontMatter {
+    name: Option<String>,
+    description: Option<String>,
+}
+
+/// Parse `SKILL.md`: YAML front matter between a first-line `---` and the next
+/// `---` line (block scalars, quoting, escapes and comments as YAML has them),
+/// then the body. Errors carry the 1-based line number; nothing is silently wrong.
 pub fn parse_skill(text: &str) -> Result<Persona, (usize, String)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.lines().enumerate();
     match lines.next() {
         Some((_, first)) if first.trim_end() == "---" => {}
         _ => return Err((1, "SKILL.md must start with a `---` front matter line".into())),
     }
-    let mut name = None;
-    let mut description = None;
-    let mut closed_at = None;
-    let mut seen_key = false;
-    for (index, line) in lines.by_ref() {
-        if line.trim_end() == "---" {
-            closed_at = Some(index);
-            break;
-        }
-        if line.trim().is_empty() || line.trim_start().starts_with('#') {
-            continue;
-        }
-        if line.starts_with([' ', '\t']) {
-            if seen_key {
-                continue;
-            }
-            return Err((index + 1, "indented line before any key".into()));
-        }
-        let Some((key, raw)) = line.split_once(':') else {
-            return Err((index + 1, format!("expected `key: value`, found `{}`", line.trim())));
-        };
-        let key = key.trim();
-        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
-            return Err((index + 1, format!("invalid key `{key}`")));
-        }
-        seen_key = true;
-        let raw = raw.trim();
-        let unquoted = ['"', '\'']
-            .iter()
-            .find_map(|q| raw.strip_prefix(*q).and_then(|r| r.strip_suffix(*q)))
-            .unwrap_or(raw)
-            .to_string();
-        match key {
-            "name" => name = Some(unquoted),
-            "description" => description = Some(unquoted),
-            _ => {}
-        }
-    }
-    let Some(closed_at) = closed_at else {
+    let Some(closed_at) = lines.find(|(_, line)| line.trim_end() == "---").map(|(index, _)| index) else {
         return Err((1, "front matter has no closing `---` line".into()));
     };
-    let name = name.filter(|n| !n.is_empty());
-    let Some(description) = description.filter(|d| !d.is_empty()) else {
+    let yaml: String = text.lines().skip(1).take(closed_at - 1).map(|l| format!("{l}\n")).collect();
+    let front: FrontMatter = if yaml.trim().is_empty() {
+        FrontMatter { name: None, description: None }
+    } else {
+        serde_saphyr::from_str(&yaml).map_err(|err| {
+            let line = err.location().map_or(1, |l| usize::try_from(l.line()).unwrap_or(0) + 1);
+            let message = err.to_string();
+            let first = message.lines().next().unwrap_or("invalid YAML").trim().trim_start_matches("error: ");
+            (line, format!("front matter is not valid YAML: {}", without_position(first)))
+        })?
+    };
+    let name = front.name.filter(|n| !n.trim().is_empty());
+    let Some(description) = front.description.filter(|d| !d.trim().is_empty()) else {
         return Err((closed_at + 1, "front matter needs a non-empty `description`".into()));
     };
     if name.is_none() {
         return Err((closed_at + 1, "front matter needs a non-empty `name`".into()));
     }
     let body: Vec<&str> = text.lines().skip(closed_at + 1).collect();
-    Ok(Persona { character: description, mission: body.join("\n").trim().to_string(), ..Persona::default() })
+    Ok(Persona {
+        character: description.trim().to_string(),
+        mission: body.join("\n").trim().to_string(),
+        ..Persona::default()
+    })
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -215,9 +246,28 @@ fn invalid_name(name: &str) -> bool {
         || name.split('/').any(|part| part.is_empty() || part == "." || part == "..")
 }
 
+/// What is at a persona path: nothing, a file, a folder, or an error worth naming
+/// (no permission, a symbolic-link loop) rather than reporting as missing.
+enum Found {
+    Missing,
+    File,
+    Folder,
+}
+
+fn probe(path: &Path, what: &str) -> anyhow::Result<Found> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Ok(Found::Folder),
+        Ok(_) => Ok(Found::File),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Found::Missing),
+        Err(err) => Err(Failure::usage(format!("cannot read {what} {}: {err}", path.display())).into()),
+    }
+}
+
 fn read(path: &Path) -> anyhow::Result<String> {
-    std::fs::read_to_string(path)
-        .map_err(|err| Failure::usage(format!("cannot read persona file {}: {err}", path.display())).into())
+    let bytes = std::fs::read(path)
+        .map_err(|err| Failure::usage(format!("cannot read persona file {}: {err}", path.display())))?;
+    String::from_utf8(bytes)
+        .map_err(|_| Failure::usage(format!("persona file {} is not UTF-8 text", path.display())).into())
 }
 
 impl PersonaLibrary {
@@ -234,9 +284,15 @@ impl PersonaLibrary {
         }
         if let Some(dir) = &self.dir {
             let folder = dir.path.join(name);
-            if folder.is_dir() {
-                let persona = load_folder(&folder)?;
-                return Ok((persona, PersonaSource::Folder { path: folder }));
+            match probe(&folder, "persona folder")? {
+                Found::Folder => {
+                    let persona = load_folder(&folder)?;
+                    return Ok((persona, PersonaSource::Folder { path: folder }));
+                }
+                Found::File => {
+                    return Err(Failure::usage(format!("persona {} is a file, not a folder", folder.display())).into());
+                }
+                Found::Missing => {}
             }
         }
         if let Some((_, persona_md, start_md)) = BUILTINS.iter().find(|(n, _, _)| *n == name) {
@@ -255,7 +311,8 @@ impl PersonaLibrary {
         let mut entries: Vec<PersonaEntry> = Vec::new();
         if let Some(dir) = &self.dir {
             let mut found = Vec::new();
-            collect_persona_folders(&dir.path, &dir.path, 0, &mut found);
+            let mut seen = std::collections::HashSet::new();
+            collect_persona_folders(&dir.path, &dir.path, 0, &mut seen, &mut found);
             for (name, path) in found {
                 entries.push(PersonaEntry { name, source: PersonaSource::Folder { path } });
             }
@@ -270,14 +327,27 @@ impl PersonaLibrary {
     }
 }
 
-fn collect_persona_folders(root: &Path, dir: &Path, depth: usize, out: &mut Vec<(String, PathBuf)>) {
+/// Walk the personas folder. Symbolic links are followed, but each real folder is
+/// visited once: a link loop cannot make the walk endless or list a persona twice.
+fn collect_persona_folders(
+    root: &Path,
+    dir: &Path,
+    depth: usize,
+    seen: &mut std::collections::HashSet<PathBuf>,
+    out: &mut Vec<(String, PathBuf)>,
+) {
     if depth > 6 {
         return;
     }
+    let Ok(real) = std::fs::canonicalize(dir) else { return };
+    if !seen.insert(real) {
+        return;
+    }
     let Ok(read_dir) = std::fs::read_dir(dir) else { return };
-    for entry in read_dir.flatten() {
-        let path = entry.path();
-        if !path.is_dir() {
+    let mut entries: Vec<PathBuf> = read_dir.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    entries.sort();
+    for path in entries {
+        if std::fs::canonicalize(&path).is_ok_and(|real| seen.contains(&real)) {
             continue;
         }
         if (path.join("PERSONA.md").is_file() || path.join("SKILL.md").is_file())
@@ -286,7 +356,7 @@ fn collect_persona_folders(root: &Path, dir: &Path, depth: usize, out: &mut Vec<
             let name = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
             out.push((name, path.clone()));
         }
-        collect_persona_folders(root, &path, depth + 1, out);
+        collect_persona_folders(root, &path, depth + 1, seen, out);
     }
 }
 
@@ -294,9 +364,22 @@ fn load_folder(folder: &Path) -> anyhow::Result<Persona> {
     let persona_md = folder.join("PERSONA.md");
     let start_md = folder.join("AI_START_HERE.md");
     let skill_md = folder.join("SKILL.md");
-    if persona_md.is_file() || start_md.is_file() {
-        for file in [&persona_md, &start_md] {
-            if !file.is_file() {
+    // Reading the folder first names a missing permission as such.
+    std::fs::read_dir(folder)
+        .map_err(|err| Failure::usage(format!("cannot read persona folder {}: {err}", folder.display())))?;
+    let found = |path: &Path| -> anyhow::Result<bool> {
+        match probe(path, "persona file")? {
+            Found::Missing => Ok(false),
+            Found::File => Ok(true),
+            Found::Folder => {
+                Err(Failure::usage(format!("persona file {} is a folder, not a file", path.display())).into())
+            }
+        }
+    };
+    let (has_persona, has_start) = (found(&persona_md)?, found(&start_md)?);
+    if has_persona || has_start {
+        for (file, present) in [(&persona_md, has_persona), (&start_md, has_start)] {
+            if !present {
                 return Err(Failure::usage(format!("persona file {} is missing", file.display()))
                     .hint("a two-file persona needs both PERSONA.md and AI_START_HERE.md")
                     .into());
@@ -312,7 +395,7 @@ fn load_folder(folder: &Path) -> anyhow::Result<Persona> {
         }
         return Ok(persona);
     }
-    if skill_md.is_file() {
+    if found(&skill_md)? {
         return parse_skill(&read(&skill_md)?)
             .map_err(|(line, message)| Failure::usage(format!("{}:{line}: {message}", skill_md.display())).into());
     }

@@ -316,7 +316,7 @@ fn personas_list_show_and_folder_override() {
     env.cmd(&["persona", "show", "broken"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("personas/broken/SKILL.md:3: expected `key: value`"));
+        .stderr(predicate::str::contains("personas/broken/SKILL.md:3: front matter is not valid YAML"));
     env.cmd(&["persona", "show", "nobody"]).assert().code(3);
     env.cmd(&["persona", "show", "../etc"]).assert().code(2);
 }

@@ -281,8 +281,9 @@ async fn dry_run_prints_the_request_and_sends_nothing() {
     assert!(output.status.success(), "{}", stderr_of(&output));
     let text = stdout_of(&output);
     let expected_start = format!(
-        "POST {}/v1/chat/completions\nAuthorization: Bearer (redacted)\nContent-Type: application/json\nX-Api-Key: (redacted)\n\n{{\n",
-        server.uri()
+        "POST {}/v1/chat/completions\nAuthorization: Bearer (redacted)\nContent-Type: application/json\nAccept: application/json\nUser-Agent: agentry/{}\nX-Api-Key: (redacted)\n\n{{\n",
+        server.uri(),
+        env!("CARGO_PKG_VERSION")
     );
     assert!(text.starts_with(&expected_start), "{text}");
     assert!(!text.contains("sk-dry-secret") && !text.contains("hdr-secret"));

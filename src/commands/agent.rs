@@ -45,7 +45,7 @@ fn print_agent(ctx: &Ctx, agent: &AgentView) -> anyhow::Result<()> {
         vec!["provider".into(), agent.provider.clone()],
         vec!["status".into(), agent_rows(std::slice::from_ref(agent))[0][4].clone()],
         vec!["created".into(), agent.created_at.clone()],
-        vec!["last active".into(), agent.last_active.clone().unwrap_or_else(|| "never".into())],
+        vec!["last active".into(), agent.last_active.clone().unwrap_or_default()],
         vec!["tasks done".into(), agent.tasks_completed.to_string()],
         vec!["tasks failed".into(), agent.tasks_failed.to_string()],
         vec!["tokens".into(), agent.tokens_used.to_string()],
@@ -53,17 +53,19 @@ fn print_agent(ctx: &Ctx, agent: &AgentView) -> anyhow::Result<()> {
     Ok(ctx.printer.out(&ctx.printer.table(&["FIELD", "VALUE"], rows, &[]))?)
 }
 
-pub fn run(ctx: &Ctx, command: AgentCommand) -> anyhow::Result<()> {
+pub async fn run(ctx: &Ctx, command: AgentCommand) -> anyhow::Result<()> {
     match command {
         AgentCommand::Spawn(args) => {
             let manager = ctx.manager()?;
-            let agent = manager.spawn(SpawnRequest {
-                name: args.name,
-                provider: args.provider,
-                persona: args.persona,
-                project: args.project,
-                exist_ok: args.exist_ok,
-            })?;
+            let agent = manager
+                .spawn(SpawnRequest {
+                    name: args.name,
+                    provider: args.provider,
+                    persona: args.persona,
+                    project: args.project,
+                    exist_ok: args.exist_ok,
+                })
+                .await?;
             if agent.provider == crate::provider::registry::MOCK_ID {
                 ctx.printer.note("this agent uses the built-in offline mock provider; no model will be called");
             }
@@ -74,14 +76,11 @@ pub fn run(ctx: &Ctx, command: AgentCommand) -> anyhow::Result<()> {
             Ok(ctx.printer.out(&format!("{}\n", agent.id))?)
         }
         AgentCommand::List { project } => {
-            let store = ctx.store();
-            let state = store.read()?;
-            let agents: Vec<AgentView> = state
-                .agents
-                .iter()
-                .filter(|a| project.as_ref().is_none_or(|p| &a.project == p))
-                .map(|a| AgentView::new(a, &store))
-                .collect();
+            let manager = ctx.manager()?;
+            let snapshot = manager.snapshot().await?;
+            let records: Vec<_> =
+                snapshot.agents.into_iter().filter(|a| project.as_ref().is_none_or(|p| &a.project == p)).collect();
+            let agents: Vec<AgentView> = manager.views(&records).await?;
             if ctx.printer.json {
                 return ctx.printer.json(&agents);
             }
@@ -92,12 +91,12 @@ pub fn run(ctx: &Ctx, command: AgentCommand) -> anyhow::Result<()> {
             Ok(ctx.printer.out(&ctx.printer.table(AGENT_HEADER, agent_rows(&agents), AGENT_NUMERIC))?)
         }
         AgentCommand::Show { agent } => {
-            let store = ctx.store();
-            let state = store.read()?;
-            let record = state.find(&agent).ok_or_else(|| {
+            let manager = ctx.manager()?;
+            let snapshot = manager.snapshot().await?;
+            let record = snapshot.find(&agent).ok_or_else(|| {
                 crate::error::Failure::not_found(format!("agent `{agent}` not found")).hint("see `agentry agent list`")
             })?;
-            print_agent(ctx, &AgentView::new(record, &store))
+            print_agent(ctx, &manager.view(record).await?)
         }
     }
 }

@@ -1,4 +1,6 @@
-//! One handler per verb. `run` resolves the global settings once and dispatches.
+//! One handler per verb. `run` resolves the paths and global settings once and
+//! dispatches; handlers word their results and return typed errors, which
+//! `crate::error` turns into exit codes at the edge.
 
 mod agent;
 mod completions;
@@ -8,27 +10,34 @@ mod provider;
 mod stats;
 mod task;
 
+use std::time::Duration;
+
 use crate::cli::{Cli, Command};
+use crate::config::Config;
 use crate::manager::Manager;
 use crate::output::Printer;
 use crate::paths::Paths;
 use crate::persona::PersonaLibrary;
-use crate::provider::registry::Registry;
-use crate::state::Store;
+use crate::provider::Client;
+use crate::provider::http::TransportSettings;
+use crate::settings::{Env, GlobalSettings};
+use crate::state::{FileState, Store};
 
-/// Settings resolved from the command line and the environment.
-pub struct Ctx<'a> {
-    pub printer: &'a Printer,
+/// What every handler gets: the printer, the paths in use and the global settings.
+pub struct Ctx {
+    pub printer: Printer,
     pub paths: Paths,
+    pub env: Env,
+    pub settings: GlobalSettings,
 }
 
-impl<'a> Ctx<'a> {
-    pub fn registry(&self) -> anyhow::Result<Registry> {
-        let registry = Registry::load(&self.paths)?;
-        for warning in &registry.warnings {
+impl Ctx {
+    pub fn config(&self) -> anyhow::Result<Config> {
+        let config = Config::load(&self.paths.providers_file)?;
+        for warning in &config.warnings {
             self.printer.warn(warning);
         }
-        Ok(registry)
+        Ok(config)
     }
 
     pub fn personas(&self) -> PersonaLibrary {
@@ -36,30 +45,44 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn store(&self) -> Store {
-        Store::new(&self.paths)
+        Store::File(FileState::new(
+            self.paths.state_dir.path.clone(),
+            self.settings.lock_timeout.value,
+            self.printer.wait_reporter(),
+        ))
     }
 
-    pub fn manager(&self) -> anyhow::Result<Manager<'a>> {
+    pub fn lock_timeout(&self) -> Duration {
+        self.settings.lock_timeout.value
+    }
+
+    pub fn client(&self, connect_timeout: Duration) -> Client {
+        Client::new(TransportSettings { connect_timeout, max_body: self.settings.max_body.value }, self.printer.trace())
+    }
+
+    pub fn manager(&self) -> anyhow::Result<Manager> {
         Ok(Manager {
             printer: self.printer,
             store: self.store(),
-            registry: self.registry()?,
+            config: self.config()?,
             personas: self.personas(),
+            env: self.env.clone(),
+            lock_timeout: self.lock_timeout(),
         })
     }
 }
 
-pub async fn run(cli: Cli, printer: &Printer) -> anyhow::Result<()> {
+pub async fn run(cli: Cli, printer: Printer, env: Env) -> anyhow::Result<()> {
     if let Command::Completions { shell } = cli.command {
         return completions::run(shell, printer);
     }
-    let ctx = Ctx { printer, paths: Paths::resolve(&cli.global)? };
+    let ctx = Ctx { printer, paths: Paths::resolve(&cli.global, &env)?, settings: GlobalSettings::resolve(&env)?, env };
     match cli.command {
         Command::Provider(command) => provider::run(&ctx, command).await,
         Command::Persona(command) => persona::run(&ctx, command),
-        Command::Agent(command) => agent::run(&ctx, command),
+        Command::Agent(command) => agent::run(&ctx, command).await,
         Command::Task(crate::cli::TaskCommand::Run(args)) => task::run(&ctx, args).await,
-        Command::Stats => stats::stats(&ctx),
+        Command::Stats => stats::stats(&ctx).await,
         Command::Stop(args) => stats::stop(&ctx, args).await,
         Command::Paths => paths::run(&ctx),
         Command::Completions { .. } => Ok(()),

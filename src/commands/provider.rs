@@ -4,19 +4,21 @@ use std::time::Duration;
 
 use super::Ctx;
 use crate::cli::{ProviderAddArgs, ProviderCommand};
+use crate::config::{self, Config};
 use crate::error::Failure;
+use crate::files::LockMode;
 use crate::paths::Source;
 use crate::provider::registry::{self, MOCK_ID, NewProvider};
-use crate::provider::{ProviderKind, ProviderView, is_valid_id, openai};
+use crate::provider::{Client, ProviderKind, ProviderView, is_valid_id};
 
 const MODELS_TIMEOUT: Duration = Duration::from_secs(30);
 
-pub async fn run(ctx: &Ctx<'_>, command: ProviderCommand) -> anyhow::Result<()> {
+pub async fn run(ctx: &Ctx, command: ProviderCommand) -> anyhow::Result<()> {
     match command {
-        ProviderCommand::Add(args) => add(ctx, args),
+        ProviderCommand::Add(args) => add(ctx, args).await,
         ProviderCommand::List => {
-            let registry = ctx.registry()?;
-            let views: Vec<ProviderView> = registry.all().iter().map(ProviderView::from).collect();
+            let config = ctx.config()?;
+            let views: Vec<ProviderView> = config.registry.all().iter().map(ProviderView::from).collect();
             if ctx.printer.json {
                 return ctx.printer.json(&views);
             }
@@ -29,15 +31,15 @@ pub async fn run(ctx: &Ctx<'_>, command: ProviderCommand) -> anyhow::Result<()> 
                         v.model,
                         v.endpoint.unwrap_or_else(|| "(offline)".into()),
                         v.key_source,
-                        if v.builtin { "built-in".into() } else { registry.file.path.display().to_string() },
+                        if v.builtin { "built-in".into() } else { config.file.path.display().to_string() },
                     ]
                 })
                 .collect();
             Ok(ctx.printer.out(&ctx.printer.table(&["ID", "TYPE", "MODEL", "ENDPOINT", "KEY", "FROM"], rows, &[]))?)
         }
         ProviderCommand::Show { id } => {
-            let registry = ctx.registry()?;
-            let provider = registry.require(&id)?;
+            let config = ctx.config()?;
+            let provider = config.registry.require(&id)?;
             let view = ProviderView::from(provider);
             if ctx.printer.json {
                 return ctx.printer.json(&view);
@@ -62,25 +64,32 @@ pub async fn run(ctx: &Ctx<'_>, command: ProviderCommand) -> anyhow::Result<()> 
             if !provider.params.is_empty() {
                 rows.push(vec!["params".into(), provider.params.keys().cloned().collect::<Vec<_>>().join(", ")]);
             }
-            let from = if provider.builtin { "built-in".into() } else { registry.file.path.display().to_string() };
+            let from = if provider.builtin { "built-in".into() } else { config.file.path.display().to_string() };
             rows.push(vec!["from".into(), from]);
             Ok(ctx.printer.out(&ctx.printer.table(&["FIELD", "VALUE"], rows, &[]))?)
         }
-        ProviderCommand::Remove { id } => remove(ctx, &id),
+        ProviderCommand::Remove { id } => remove(ctx, &id).await,
         ProviderCommand::Models { id } => {
-            let registry = ctx.registry()?;
-            let provider = registry.require(&id)?;
-            let models = if provider.kind == ProviderKind::Mock {
-                vec![openai::ModelInfo { id: "mock".into(), owned_by: Some("agentry".into()) }]
-            } else {
-                let mut keys = openai::KeyCache::default();
-                let key = keys.get(provider).await?;
-                let http = openai::Http::new(MODELS_TIMEOUT, ctx.printer)?;
-                openai::models(&http, provider, key.as_ref()).await?
-            };
-            if provider.kind == ProviderKind::Mock {
-                ctx.printer.note("provider `mock` is agentry's built-in offline mock");
+            let config = ctx.config()?;
+            let provider = config.registry.require(&id)?;
+            if Client::is_offline(provider) {
+                ctx.printer.note(&format!("provider `{}` is an offline mock", provider.id));
             }
+            let mut client = ctx.client(MODELS_TIMEOUT.min(crate::settings::DEFAULT_CONNECT_TIMEOUT));
+            let models = match tokio::time::timeout(MODELS_TIMEOUT, client.models(provider)).await {
+                Ok(models) => models?,
+                Err(_) => {
+                    return Err(Failure::new(
+                        crate::error::Exit::Deadline,
+                        format!(
+                            "provider `{}` did not list its models within {} s",
+                            provider.id,
+                            MODELS_TIMEOUT.as_secs()
+                        ),
+                    )
+                    .into());
+                }
+            };
             if ctx.printer.json {
                 return ctx.printer.json(&models);
             }
@@ -90,7 +99,15 @@ pub async fn run(ctx: &Ctx<'_>, command: ProviderCommand) -> anyhow::Result<()> 
     }
 }
 
-fn add(ctx: &Ctx, args: ProviderAddArgs) -> anyhow::Result<()> {
+fn waiting(ctx: &Ctx) -> impl FnOnce(Option<u32>) {
+    let printer = ctx.printer;
+    move |pid| {
+        let held = pid.map(|p| format!(" (held by process {p})")).unwrap_or_default();
+        printer.status(&format!("waiting for the providers-file lock{held}"));
+    }
+}
+
+async fn add(ctx: &Ctx, args: ProviderAddArgs) -> anyhow::Result<()> {
     if args.id == MOCK_ID {
         return Err(Failure::usage(format!("the id `{MOCK_ID}` is reserved for the built-in mock provider"))
             .hint("pick another id; `--type mock` works under any other id")
@@ -106,7 +123,7 @@ fn add(ctx: &Ctx, args: ProviderAddArgs) -> anyhow::Result<()> {
     let kind = args.kind;
     if kind != ProviderKind::Mock {
         for (flag, value) in [("--endpoint", &args.endpoint), ("--model", &args.model)] {
-            if value.is_none() {
+            if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
                 return Err(Failure::usage(format!("{flag} is required for --type {}", kind.as_str()))
                     .hint("only --type mock works without an endpoint and a model")
                     .into());
@@ -129,36 +146,39 @@ fn add(ctx: &Ctx, args: ProviderAddArgs) -> anyhow::Result<()> {
         api_key_env: args.api_key_env,
         api_key_cmd: args.api_key_cmd,
     };
-    let store = ctx.store();
-    let _guard = store.lock("providers.lock", ctx.printer)?;
-    registry::add(&path, &new)?;
+    let _lock = config::lock(&path, LockMode::Exclusive, ctx.lock_timeout(), waiting(ctx)).await?;
+    config::add(&path, &new)?;
     let created = if ctx.paths.providers_file.source == Source::Default { " (created)" } else { "" };
     ctx.printer.note(&format!("added provider {} to {}{created}", new.id, path.display()));
     if ctx.printer.json {
-        let registry = ctx.registry()?;
-        return ctx.printer.json(&ProviderView::from(registry.require(&new.id)?));
+        let config = ctx.config()?;
+        return ctx.printer.json(&ProviderView::from(config.registry.require(&new.id)?));
     }
     Ok(())
 }
 
-fn remove(ctx: &Ctx, id: &str) -> anyhow::Result<()> {
+async fn remove(ctx: &Ctx, id: &str) -> anyhow::Result<()> {
     if id == MOCK_ID {
         return Err(Failure::usage("the built-in provider `mock` cannot be removed").into());
     }
-    let registry = ctx.registry()?;
-    if !registry.file_exists || registry.get(id).is_none() {
-        registry.require(id)?;
+    let config = ctx.config()?;
+    if !config.file_exists || config.registry.get(id).is_none() {
+        config.registry.require(id)?;
     }
-    let store = ctx.store();
-    let _guard = store.lock("providers.lock", ctx.printer)?;
-    let users: Vec<String> = store.read()?.agents.into_iter().filter(|a| a.provider == id).map(|a| a.name).collect();
+    // Exclusive: `agent spawn` holds this lock shared while it checks the provider
+    // and adds its agent, so the check below sees every agent that will use it.
+    let _lock = config::lock(&config.file.path, LockMode::Exclusive, ctx.lock_timeout(), waiting(ctx)).await?;
+    let current = Config::load(&config.file)?;
+    current.registry.require(id)?;
+    let snapshot = ctx.store().snapshot().await?;
+    let users: Vec<String> = snapshot.agents.into_iter().filter(|a| a.provider == id).map(|a| a.name).collect();
     if !users.is_empty() {
         return Err(Failure::usage(format!("provider `{id}` is in use by agent(s) {}", users.join(", ")))
             .hint(format!("stop those agents first: `agentry stop {}`", users.join(" ")))
             .into());
     }
-    registry::remove(&registry.file.path, id)?;
-    ctx.printer.note(&format!("removed provider {id} from {}", registry.file.path.display()));
+    config::remove(&config.file.path, id, current.registry.place())?;
+    ctx.printer.note(&format!("removed provider {id} from {}", config.file.path.display()));
     if ctx.printer.json {
         return ctx.printer.json(&serde_json::json!({ "removed": id }));
     }

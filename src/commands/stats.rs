@@ -6,15 +6,17 @@ use crate::cli::StopArgs;
 use crate::manager::missing_agents_error;
 use crate::worker::pool::PoolStats;
 
-pub fn stats(ctx: &Ctx) -> anyhow::Result<()> {
+pub async fn stats(ctx: &Ctx) -> anyhow::Result<()> {
     let manager = ctx.manager()?;
-    let state = manager.store.read()?;
-    let configured: Vec<String> = manager.registry.all().iter().filter(|p| !p.builtin).map(|p| p.id.clone()).collect();
-    let stats = PoolStats::new(&state, &manager.store, manager.max_agents()?, &configured);
+    let snapshot = manager.snapshot().await?;
+    let configured: Vec<String> =
+        manager.config.registry.all().iter().filter(|p| !p.builtin).map(|p| p.id.clone()).collect();
+    let agents = manager.views(&snapshot.agents).await?;
+    let stats = PoolStats::new(&snapshot, agents, manager.max_agents()?, &configured);
     if ctx.printer.json {
         return ctx.printer.json(&stats);
     }
-    let printer = ctx.printer;
+    let printer = &ctx.printer;
     let mut text = format!(
         "Pool: {} workers ({} idle, {} working), maximum {}\n",
         stats.total_workers, stats.idle_workers, stats.working_workers, stats.max_workers
@@ -52,9 +54,10 @@ pub fn stats(ctx: &Ctx) -> anyhow::Result<()> {
     Ok(printer.out(&text)?)
 }
 
-pub async fn stop(ctx: &Ctx<'_>, args: StopArgs) -> anyhow::Result<()> {
+pub async fn stop(ctx: &Ctx, args: StopArgs) -> anyhow::Result<()> {
     let manager = ctx.manager()?;
-    let refs = if args.all { manager.all_agent_ids()? } else { args.agents };
+    let refs =
+        if args.all { manager.snapshot().await?.agents.into_iter().map(|a| a.id).collect() } else { args.agents };
     let (stopped, missing) = manager.stop(&refs).await?;
     if ctx.printer.json {
         ctx.printer.json(&serde_json::json!({ "stopped": stopped, "not_found": missing }))?;

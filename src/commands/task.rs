@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use super::Ctx;
 use crate::cli::{TASK_FORMS_HELP, TaskRunArgs};
-use crate::error::Failure;
-use crate::provider::openai;
-use crate::provider::{ProviderKind, registry::MOCK_ID};
-use crate::worker::{Caller, Task};
+use crate::error::{Exit, Failure};
+use crate::provider::credentials::check_key_available;
+use crate::provider::{Client, registry::MOCK_ID};
+use crate::settings::{CallSettings, RequestFlags};
+use crate::worker::Task;
 
 enum Form {
     Agent(String),
@@ -43,9 +44,29 @@ fn parse_temperature(raw: Option<&str>) -> anyhow::Result<Option<Option<f64>>> {
     if raw.eq_ignore_ascii_case("none") {
         return Ok(Some(None));
     }
-    match raw.parse::<f64>() {
-        Ok(t) if (0.0..=2.0).contains(&t) => Ok(Some(Some(t))),
+    match raw.trim().parse::<f64>() {
+        // `-0` is zero, and valid.
+        Ok(t) if (0.0..=2.0).contains(&t) => Ok(Some(Some(t.abs()))),
         _ => Err(Failure::usage(format!("--temperature takes a number from 0 to 2 or `none`, not `{raw}`")).into()),
+    }
+}
+
+fn parse_max_tokens(raw: Option<&str>) -> anyhow::Result<Option<u32>> {
+    let Some(raw) = raw else { return Ok(None) };
+    match raw.trim().parse::<u32>() {
+        Ok(n) if n >= 1 => Ok(Some(n)),
+        _ => {
+            Err(Failure::usage(format!("--max-tokens takes a whole number from 1 to {}, not `{raw}`", u32::MAX)).into())
+        }
+    }
+}
+
+fn parse_timeout(raw: &str) -> anyhow::Result<Duration> {
+    match crate::settings::parse_duration(raw) {
+        Some(limit) if limit >= Duration::from_millis(1) => Ok(limit),
+        _ => Err(Failure::usage(format!("--timeout takes a duration such as `60`, `90s` or `2m`, not `{raw}`"))
+            .hint("a bare number is seconds")
+            .into()),
     }
 }
 
@@ -78,19 +99,18 @@ fn build_task(args: &TaskRunArgs, description_arg: &str) -> anyhow::Result<Task>
     } else {
         None
     };
-    if args.max_tokens == Some(0) {
-        return Err(Failure::usage("--max-tokens must be at least 1").into());
+    if args.model.as_deref().is_some_and(|m| m.trim().is_empty()) {
+        return Err(Failure::usage("--model is empty; name a model, e.g. --model gpt-4o-mini").into());
     }
-    Ok(Task {
-        description,
-        context,
+    let flags = RequestFlags {
         model: args.model.clone(),
         temperature: parse_temperature(args.temperature.as_deref())?,
-        max_tokens: args.max_tokens,
-    })
+        max_tokens: parse_max_tokens(args.max_tokens.as_deref())?,
+    };
+    Ok(Task { description, context, flags })
 }
 
-pub async fn run(ctx: &Ctx<'_>, args: TaskRunArgs) -> anyhow::Result<()> {
+pub async fn run(ctx: &Ctx, args: TaskRunArgs) -> anyhow::Result<()> {
     let form = match (&args.persona, &args.provider, args.args.as_slice()) {
         (None, None, [agent, _]) => Form::Agent(agent.clone()),
         (Some(persona), Some(provider), [_]) => Form::OneShot { persona: persona.clone(), provider: provider.clone() },
@@ -103,29 +123,28 @@ pub async fn run(ctx: &Ctx<'_>, args: TaskRunArgs) -> anyhow::Result<()> {
         (Some(_), Some(_), [_, _]) => return Err(usage("a one-shot task takes no AGENT")),
         _ => return Err(usage("task run needs a task description")),
     };
-    if args.timeout == 0 {
-        return Err(Failure::usage("--timeout must be at least 1 second").into());
-    }
+    let call = CallSettings::resolve(args.timeout.as_deref().map(parse_timeout).transpose()?);
     let description = args.args.last().cloned().unwrap_or_default();
     let task = build_task(&args, &description)?;
     let manager = ctx.manager()?;
     let prepared = match &form {
-        Form::Agent(agent) => manager.prepare_on_agent(agent, &task)?,
+        Form::Agent(agent) => manager.prepare_on_agent(agent, &task).await?,
         Form::OneShot { persona, provider } => manager.prepare_one_shot(persona, provider, &task)?,
     };
-    let is_mock = prepared.provider.kind == ProviderKind::Mock;
     if args.dry_run {
         return dry_run(ctx, &prepared);
     }
-    if is_mock {
+    if Client::is_offline(prepared.provider) {
         let which = if prepared.provider.id == MOCK_ID { "the built-in" } else { "an" };
         ctx.printer.note(&format!("provider `{}` is {which} offline mock: no model is called", prepared.provider.id));
     }
-    let mut caller = Caller::new(ctx.printer, Duration::from_secs(args.timeout));
-    let finished = manager.run(prepared, &mut caller).await?;
-    let result = &finished.result;
+    let mut client = ctx.client(call.connect_timeout.value);
+    let finished = manager.run(prepared, &mut client, call.timeout.value).await?;
+    // The answer is printed before anything is recorded: a paid answer reaches stdout
+    // even when the state folder cannot be written afterwards.
+    let result = finished.result.clone();
     if ctx.printer.json {
-        ctx.printer.json(result)?;
+        ctx.printer.json(&result)?;
     } else if let Some(response) = &result.response {
         let mut text = response.trim_end_matches(['\n', '\r']).to_string();
         text.push('\n');
@@ -138,42 +157,48 @@ pub async fn run(ctx: &Ctx<'_>, args: TaskRunArgs) -> anyhow::Result<()> {
         Some("content_filter") => ctx
             .printer
             .warn("the provider's content filter withheld part of the response (finish_reason: content_filter)"),
+        Some("tool_calls" | "function_call") => ctx.printer.warn(
+            "the model asked to call a tool (finish_reason: tool_calls), which agentry does not do; the response may be empty",
+        ),
         _ => {}
     }
-    match finished.error {
-        Some(err) => Err(err),
+    let error = match manager.record(finished).await {
+        Ok(error) => error,
+        Err(err) => {
+            let (_, message, hints) = crate::error::classify(&err);
+            let what = if result.success { "the response above was printed but" } else { "the task" };
+            return Err(Failure::new(Exit::Internal, format!("{what} was not recorded: {message}"))
+                .hint(hints.into_iter().next().unwrap_or_else(|| "check the state folder (`agentry paths`)".into()))
+                .into());
+        }
+    };
+    match error {
+        Some(err) => Err(err.into()),
         None => Ok(()),
     }
 }
 
 fn dry_run(ctx: &Ctx, prepared: &crate::manager::Prepared) -> anyhow::Result<()> {
-    let http = openai::chat_request(prepared.provider, &prepared.request);
-    let headers = http.redacted_headers();
-    if prepared.provider.kind == ProviderKind::Mock {
+    let wire = Client::chat_request(prepared.provider, &prepared.request);
+    if Client::is_offline(prepared.provider) {
         ctx.printer.note(&format!(
             "provider `{}` is an offline mock: this request would be answered locally",
             prepared.provider.id
         ));
-    } else if let Err(err) = openai::check_key_available(prepared.provider) {
+    } else if let Err(err) = check_key_available(prepared.provider) {
         ctx.printer.warn(&format!("{err}; a real run would stop here"));
     }
     ctx.printer.note("dry run: nothing was sent");
+    let view = wire.dry_run_view();
     if ctx.printer.json {
-        let header_map: serde_json::Map<String, serde_json::Value> =
-            headers.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect();
-        return ctx.printer.json(&serde_json::json!({
-            "method": http.method,
-            "url": http.url,
-            "headers": header_map,
-            "body": http.body,
-        }));
+        return ctx.printer.json(&view);
     }
-    let mut text = format!("{} {}\n", http.method, http.url);
-    for (name, value) in headers {
-        text.push_str(&format!("{name}: {value}\n"));
+    let mut text = format!("{} {}\n", view.method, view.url);
+    for (name, value) in &view.headers {
+        text.push_str(&format!("{name}: {}\n", value.as_str().unwrap_or_default()));
     }
     text.push('\n');
-    text.push_str(&serde_json::to_string_pretty(&http.body)?);
+    text.push_str(&serde_json::to_string_pretty(&view.body)?);
     text.push('\n');
     Ok(ctx.printer.out(&text)?)
 }

@@ -2,7 +2,7 @@
 //! request so that the same request always gets the same answer, and it says
 //! plainly that it is a mock so nobody mistakes it for a model's output.
 
-use super::{ChatRequest, ChatResponse, estimate_usage};
+use super::{ChatRequest, ChatResponse, ModelInfo, estimate_usage};
 
 /// FNV-1a: a stable digest of the request, the same on every platform and run.
 fn digest(request: &ChatRequest) -> u64 {
@@ -36,6 +36,10 @@ pub fn complete(request: &ChatRequest) -> ChatResponse {
     );
     let usage = estimate_usage(&request.messages, &content);
     ChatResponse { content, finish_reason: Some("stop".into()), model: Some("mock".into()), usage }
+}
+
+pub fn models() -> Vec<ModelInfo> {
+    vec![ModelInfo { id: "mock".into(), owned_by: Some("agentry".into()) }]
 }
 
 #[cfg(test)]

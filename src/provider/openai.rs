@@ -1,54 +1,33 @@
-//! The OpenAI chat-completions protocol over HTTP: shaping the request (also for
-//! `--dry-run`), resolving the API key, sending, and reading the answer, with every
-//! failure mapped to an exit code and a message that never contains the key.
+//! The OpenAI chat-completions protocol, sans I/O: shaping requests (also for
+//! `--dry-run`) and reading answers and error bodies into typed results. The
+//! transport sends; the dispatch in `mod.rs` ties the two together.
 
-use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use super::error::ProviderError;
+use super::http::{Auth, USER_AGENT, WireRequest, WireResponse};
+use super::redact::Redactor;
+use super::{ChatRequest, ChatResponse, MaxTokensField, ModelInfo, Provider, Usage, estimate_usage};
 
-use super::{ChatRequest, ChatResponse, KeySource, MaxTokensField, Provider, SecretString, Usage, estimate_usage};
-use crate::error::{Exit, Failure};
-use crate::output::Printer;
+/// How much of a server's own error message is shown: whole, on one line, up to this.
+pub const MESSAGE_CHARS: usize = 4096;
+/// How much of a body that is not what was expected is shown.
+const SNIPPET_CHARS: usize = 200;
 
-const KEY_CMD_TIMEOUT: Duration = Duration::from_secs(10);
-const REDACTED: &str = "(redacted)";
-
-/// The request exactly as it goes on the wire, minus the key (added at send time).
-#[derive(Debug, Serialize)]
-pub struct HttpRequest {
-    pub method: &'static str,
-    pub url: String,
-    pub headers: Vec<(String, String)>,
-    pub body: serde_json::Value,
-    #[serde(skip)]
-    pub wants_key: bool,
+fn defaults() -> [(&'static str, &'static str); 3] {
+    [("Content-Type", "application/json"), ("Accept", "application/json"), ("User-Agent", USER_AGENT)]
 }
 
-impl HttpRequest {
-    /// Headers as they would be sent, with the key and secret-looking values redacted.
-    pub fn redacted_headers(&self) -> Vec<(String, String)> {
-        let mut headers: Vec<(String, String)> = Vec::new();
-        if self.wants_key {
-            headers.push(("Authorization".into(), format!("Bearer {REDACTED}")));
-        }
-        for (name, value) in &self.headers {
-            let shown = if is_sensitive_header(name) { REDACTED.to_string() } else { value.clone() };
-            headers.push((name.clone(), shown));
-        }
-        headers
-    }
+fn auth(provider: &Provider) -> Auth {
+    if provider.has_key() { Auth::Bearer } else { Auth::None }
 }
 
-fn is_sensitive_header(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    ["authorization", "key", "token", "secret", "cookie", "password"].iter().any(|word| lower.contains(word))
-}
-
-pub fn chat_request(provider: &Provider, request: &ChatRequest) -> HttpRequest {
+pub fn chat(provider: &Provider, request: &ChatRequest) -> WireRequest {
     let mut body = serde_json::Map::new();
     body.insert("model".into(), request.model.clone().into());
-    body.insert("messages".into(), serde_json::to_value(&request.messages).unwrap_or_default());
+    let messages: Vec<serde_json::Value> =
+        request.messages.iter().map(|m| serde_json::json!({ "role": m.role, "content": m.content })).collect();
+    body.insert("messages".into(), messages.into());
     if let Some(temperature) = request.temperature {
         body.insert("temperature".into(), temperature.into());
     }
@@ -62,248 +41,81 @@ pub fn chat_request(provider: &Provider, request: &ChatRequest) -> HttpRequest {
     for (key, value) in &provider.params {
         body.entry(key.clone()).or_insert_with(|| value.clone());
     }
-    let mut headers = vec![("Content-Type".to_string(), "application/json".to_string())];
-    headers.extend(provider.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
-    HttpRequest {
-        method: "POST",
-        url: provider.url("chat/completions"),
-        headers,
-        body: serde_json::Value::Object(body),
-        wants_key: !matches!(provider.key, KeySource::None),
-    }
+    WireRequest::new(
+        reqwest::Method::POST,
+        provider.endpoint.join("chat/completions"),
+        &defaults(),
+        auth(provider),
+        &provider.headers,
+        Some(serde_json::Value::Object(body)),
+    )
 }
 
-/// Fails early, before any request, when a key variable is unset.
-pub fn check_key_available(provider: &Provider) -> anyhow::Result<()> {
-    if let KeySource::Env(var) = &provider.key {
-        match std::env::var(var) {
-            Ok(value) if !value.trim().is_empty() => {}
-            _ => {
-                return Err(Failure::usage(format!(
-                    "environment variable {var} is not set; provider `{}` reads its API key from it",
-                    provider.id
-                ))
-                .hint(format!("export {var}=… or change api_key_env for [providers.{}]", provider.id))
-                .into());
-            }
-        }
-    }
-    Ok(())
+pub fn models(provider: &Provider) -> WireRequest {
+    let [_, accept, agent] = defaults();
+    WireRequest::new(
+        reqwest::Method::GET,
+        provider.endpoint.join("models"),
+        &[accept, agent],
+        auth(provider),
+        &provider.headers,
+        None,
+    )
 }
 
-/// Resolves keys at most once per invocation, and only when a request is about to go out.
-#[derive(Default)]
-pub struct KeyCache {
-    keys: HashMap<String, Option<SecretString>>,
+/// `retry-after-ms`, then `Retry-After` in seconds or as an HTTP date.
+fn retry_after(response: &WireResponse) -> Option<Duration> {
+    let header = |name: &str| response.headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    if let Some(ms) = header("retry-after-ms").and_then(|v| v.parse::<f64>().ok()).filter(|v| *v > 0.0) {
+        return Duration::try_from_secs_f64(ms / 1000.0).ok();
+    }
+    let value = header("retry-after")?;
+    if let Ok(secs) = value.parse::<f64>() {
+        return (secs > 0.0).then(|| Duration::try_from_secs_f64(secs).ok()).flatten();
+    }
+    let date = jiff::fmt::rfc2822::parse(value).ok()?;
+    let wait = date.timestamp().duration_since(jiff::Timestamp::now());
+    wait.is_positive().then(|| Duration::try_from(wait).ok()).flatten()
 }
 
-impl KeyCache {
-    pub async fn get(&mut self, provider: &Provider) -> anyhow::Result<Option<SecretString>> {
-        if let Some(key) = self.keys.get(&provider.id) {
-            return Ok(key.clone());
-        }
-        let key = match &provider.key {
-            KeySource::None => None,
-            KeySource::Literal(key) => Some(key.clone()),
-            KeySource::Env(var) => {
-                check_key_available(provider)?;
-                std::env::var(var).ok().map(|v| SecretString::new(v.trim().to_string()))
-            }
-            KeySource::Cmd(cmd) => Some(run_key_command(&provider.id, cmd).await?),
-        };
-        self.keys.insert(provider.id.clone(), key.clone());
-        Ok(key)
-    }
-}
-
-async fn run_key_command(provider_id: &str, cmd: &str) -> anyhow::Result<SecretString> {
-    let mut command = if cfg!(windows) {
-        let mut c = tokio::process::Command::new("cmd");
-        c.arg("/C").arg(cmd);
-        c
-    } else {
-        let mut c = tokio::process::Command::new("sh");
-        c.arg("-c").arg(cmd);
-        c
-    };
-    command
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true);
-    let child = command
-        .spawn()
-        .map_err(|err| Failure::usage(format!("api_key_cmd for provider `{provider_id}` could not start: {err}")))?;
-    let output = match tokio::time::timeout(KEY_CMD_TIMEOUT, child.wait_with_output()).await {
-        Ok(Ok(output)) => output,
-        Ok(Err(err)) => {
-            return Err(Failure::usage(format!("api_key_cmd for provider `{provider_id}` failed: {err}")).into());
-        }
-        Err(_) => {
-            return Err(Failure::usage(format!(
-                "api_key_cmd for provider `{provider_id}` took more than {} s",
-                KEY_CMD_TIMEOUT.as_secs()
-            ))
-            .into());
-        }
-    };
-    if !output.status.success() {
-        let status = output.status.code().map_or_else(|| "a signal".to_string(), |c| format!("status {c}"));
-        return Err(Failure::usage(format!("api_key_cmd for provider `{provider_id}` exited with {status}"))
-            .hint("run the command yourself to see what it says")
-            .into());
-    }
-    let key = String::from_utf8_lossy(&output.stdout).trim().to_string();
-    if key.is_empty() {
-        return Err(Failure::usage(format!("api_key_cmd for provider `{provider_id}` printed nothing")).into());
-    }
-    Ok(SecretString::new(key))
-}
-
-/// One HTTP client for the invocation, with the deadline and the printer for `-v`.
-pub struct Http<'a> {
-    pub client: reqwest::Client,
-    pub timeout: Duration,
-    pub printer: &'a Printer,
-}
-
-impl<'a> Http<'a> {
-    pub fn new(timeout: Duration, printer: &'a Printer) -> anyhow::Result<Self> {
-        Ok(Self { client: http_client(timeout)?, timeout, printer })
-    }
-}
-
-fn http_client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
-        .user_agent(concat!("agentry/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(Duration::from_secs(10).min(timeout))
-        .timeout(timeout)
-        .build()?)
-}
-
-fn redact(text: &str, key: Option<&SecretString>) -> String {
-    match key {
-        Some(key) if !key.expose().is_empty() => text.replace(key.expose(), REDACTED),
-        _ => text.to_string(),
-    }
-}
-
-fn transport_failure(provider: &Provider, url: &str, err: &reqwest::Error, timeout: Duration) -> Failure {
-    if err.is_timeout() {
-        return Failure::new(
-            Exit::Deadline,
-            format!("provider `{}` did not answer within {} s", provider.id, timeout.as_secs()),
-        )
-        .hint("raise --timeout, or check the server");
-    }
-    let mut root: &dyn std::error::Error = err;
-    while let Some(source) = root.source() {
-        root = source;
-    }
-    if err.is_connect() {
-        return Failure::provider(format!("cannot reach provider `{}` at {url}: {root}", provider.id))
-            .hint("is the server running and the endpoint right? see `agentry provider show`");
-    }
-    Failure::provider(format!("request to provider `{}` failed: {root}", provider.id))
-}
-
-async fn send(
-    http: &Http<'_>,
-    provider: &Provider,
-    method: reqwest::Method,
-    url: &str,
-    headers: &[(String, String)],
-    body: Option<&serde_json::Value>,
-    key: Option<&SecretString>,
-) -> anyhow::Result<(reqwest::StatusCode, String)> {
-    let (printer, timeout) = (http.printer, http.timeout);
-    let mut builder = http.client.request(method.clone(), url);
-    printer.debug(&format!("> {method} {url}"));
-    if let Some(key) = key {
-        builder = builder.bearer_auth(key.expose());
-        printer.debug(&format!("> Authorization: Bearer {REDACTED}"));
-    }
-    for (name, value) in headers {
-        builder = builder.header(name, value);
-        let shown = if is_sensitive_header(name) { REDACTED } else { value.as_str() };
-        printer.debug(&format!("> {name}: {shown}"));
-    }
-    if let Some(body) = body {
-        let bytes = serde_json::to_vec(body)?;
-        printer.debug(&format!("> ({} bytes of JSON)", bytes.len()));
-        builder = builder.body(bytes);
-    }
-    let started = Instant::now();
-    let response = builder.send().await.map_err(|err| transport_failure(provider, url, &err, timeout))?;
-    let status = response.status();
-    printer.debug(&format!("< HTTP {} ({} ms)", status, started.elapsed().as_millis()));
-    for name in ["content-type", "x-request-id", "openai-processing-ms"] {
-        if let Some(value) = response.headers().get(name).and_then(|v| v.to_str().ok()) {
-            printer.debug(&format!("< {name}: {value}"));
-        }
-    }
-    let text = response.text().await.map_err(|err| transport_failure(provider, url, &err, timeout))?;
-    printer.debug(&format!("< ({} bytes)", text.len()));
-    Ok((status, text))
-}
-
-fn snippet(text: &str) -> String {
-    let line = crate::error::one_line(text);
-    let mut short: String = line.chars().take(200).collect();
-    if short.len() < line.len() {
-        short.push('…');
-    }
-    short
-}
-
-fn http_failure(provider: &Provider, status: reqwest::StatusCode, body: &str, key: Option<&SecretString>) -> Failure {
-    let detail = serde_json::from_str::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| {
-            let error = v.get("error")?;
-            error
-                .get("message")
-                .and_then(|m| m.as_str())
-                .map(str::to_string)
-                .or_else(|| error.as_str().map(str::to_string))
+/// The server's own words about an error: `error.message`, `error` as a string,
+/// `message`, or `detail` (Prism's 422 reason); else a snippet of the body.
+fn error_message(value: Option<&serde_json::Value>, body: &str, redactor: &Redactor) -> (String, Option<String>) {
+    let text = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).map(str::to_string);
+    let Some(value) = value else { return (redactor.excerpt(body, SNIPPET_CHARS), None) };
+    let error = value.get("error");
+    let message = text(error.and_then(|e| e.get("message")))
+        .or_else(|| text(error))
+        .or_else(|| text(value.get("message")))
+        .or_else(|| {
+            let detail = text(value.get("detail"))?;
+            Some(match text(value.get("title")) {
+                Some(title) => format!("{title}: {detail}"),
+                None => detail,
+            })
         })
-        .unwrap_or_else(|| snippet(body));
-    let detail = redact(&snippet(&detail), key);
-    let mut failure = Failure::provider(format!("provider `{}` answered HTTP {status}: {detail}", provider.id));
-    failure = match status.as_u16() {
-        401 | 403 => failure.hint("check the API key the provider is configured with (`agentry provider show`)"),
-        404 => failure.hint("check the endpoint includes the version prefix (e.g. /v1) and the model name"),
-        429 => failure.hint("the provider is rate limiting; wait and try again"),
-        _ => failure,
-    };
-    failure
+        .or_else(|| text(value.get("title")));
+    let code = error.and_then(|e| e.get("code")).and_then(|c| match c {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    });
+    let code = code.or_else(|| text(error.and_then(|e| e.get("type"))));
+    match message {
+        Some(message) => (redactor.excerpt(&message, MESSAGE_CHARS), code.map(|c| redactor.redact(&c))),
+        None => (redactor.excerpt(body, SNIPPET_CHARS), code.map(|c| redactor.redact(&c))),
+    }
 }
 
-#[derive(Deserialize)]
-struct WireCompletion {
-    model: Option<String>,
-    #[serde(default)]
-    choices: Vec<WireChoice>,
-    usage: Option<WireUsage>,
+fn status_error(provider: &Provider, status: u16, response: &WireResponse, redactor: &Redactor) -> ProviderError {
+    let body = response.text();
+    let value = serde_json::from_str::<serde_json::Value>(&body).ok();
+    let (message, code) = error_message(value.as_ref(), &body, redactor);
+    ProviderError::Status { provider: provider.id.clone(), status, message, code, retry_after: retry_after(response) }
 }
 
-#[derive(Deserialize)]
-struct WireChoice {
-    message: Option<WireMessage>,
-    finish_reason: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct WireMessage {
-    content: Option<serde_json::Value>,
-    refusal: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct WireUsage {
-    prompt_tokens: Option<u64>,
-    completion_tokens: Option<u64>,
-    total_tokens: Option<u64>,
+fn garbage(provider: &Provider, what: &'static str, body: &str, redactor: &Redactor) -> ProviderError {
+    ProviderError::Garbage { provider: provider.id.clone(), what, snippet: redactor.excerpt(body, SNIPPET_CHARS) }
 }
 
 fn content_text(value: &serde_json::Value) -> Option<String> {
@@ -317,97 +129,167 @@ fn content_text(value: &serde_json::Value) -> Option<String> {
     }
 }
 
-pub fn parse_completion(provider: &Provider, request: &ChatRequest, body: &str) -> anyhow::Result<ChatResponse> {
-    let garbage = |why: &str| {
-        Failure::provider(format!("provider `{}` answered with {why}: {}", provider.id, snippet(body)))
-            .hint("is the endpoint an OpenAI-compatible chat-completions API? try `agentry task run --dry-run`")
-    };
-    let value: serde_json::Value = serde_json::from_str(body).map_err(|_| garbage("a body that is not JSON"))?;
-    if let Some(error) = value.get("error").filter(|_| value.get("choices").is_none()) {
-        let message = error.get("message").and_then(|m| m.as_str()).unwrap_or("no message");
-        return Err(Failure::provider(format!(
-            "provider `{}` answered with an error: {}",
-            provider.id,
-            snippet(message)
-        ))
-        .into());
-    }
-    let wire: WireCompletion =
-        serde_json::from_value(value).map_err(|_| garbage("JSON that is not a chat completion"))?;
-    let choice = wire.choices.into_iter().next().ok_or_else(|| garbage("no choices"))?;
-    let message = choice.message.ok_or_else(|| garbage("a choice without a message"))?;
-    let content = match (&message.content, &message.refusal) {
-        (Some(content), _) if !content.is_null() => {
-            content_text(content).ok_or_else(|| garbage("message content that is not text"))?
-        }
-        (_, Some(refusal)) => refusal.clone(),
-        _ => String::new(),
-    };
-    let usage = match wire.usage {
-        Some(WireUsage { prompt_tokens: Some(p), completion_tokens: Some(c), total_tokens }) => Usage {
+/// Usage from a body's `usage`, or `None` when it is missing or unusable (a float,
+/// a negative, a string, a number above u64): the caller estimates instead.
+fn usage_of(value: Option<&serde_json::Value>) -> Option<Usage> {
+    let usage = value?;
+    let field = |name: &str| usage.get(name).and_then(serde_json::Value::as_u64);
+    let (prompt, completion, total) = (field("prompt_tokens"), field("completion_tokens"), field("total_tokens"));
+    match (prompt, completion, total) {
+        (Some(p), Some(c), total) => Some(Usage {
             prompt_tokens: p,
             completion_tokens: c,
-            total_tokens: total_tokens.unwrap_or(p + c),
+            total_tokens: total.unwrap_or(p.saturating_add(c)),
             estimated: false,
-        },
-        Some(WireUsage { total_tokens: Some(t), prompt_tokens, completion_tokens }) => Usage {
-            prompt_tokens: prompt_tokens.unwrap_or(0),
-            completion_tokens: completion_tokens.unwrap_or(0),
-            total_tokens: t,
-            estimated: false,
-        },
-        _ => estimate_usage(&request.messages, &content),
-    };
-    Ok(ChatResponse { content, finish_reason: choice.finish_reason, model: wire.model, usage })
+        }),
+        (p, c, Some(t))
+            if usage.get("prompt_tokens").is_none_or(|v| v.as_u64().is_some())
+                && usage.get("completion_tokens").is_none_or(|v| v.as_u64().is_some()) =>
+        {
+            Some(Usage {
+                prompt_tokens: p.unwrap_or(0),
+                completion_tokens: c.unwrap_or(0),
+                total_tokens: t,
+                estimated: false,
+            })
+        }
+        _ => None,
+    }
 }
 
-pub async fn complete(
-    http: &Http<'_>,
+pub fn parse_chat(
     provider: &Provider,
     request: &ChatRequest,
-    key: Option<&SecretString>,
-) -> anyhow::Result<ChatResponse> {
-    let wire = chat_request(provider, request);
-    let (status, body) =
-        send(http, provider, reqwest::Method::POST, &wire.url, &wire.headers, Some(&wire.body), key).await?;
-    if !status.is_success() {
-        return Err(http_failure(provider, status, &body, key).into());
+    response: &WireResponse,
+    redactor: &Redactor,
+) -> Result<ChatResponse, ProviderError> {
+    if !(200..300).contains(&response.status) {
+        return Err(status_error(provider, response.status, response, redactor));
     }
-    parse_completion(provider, request, &body)
+    let body = response.text();
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(&body) else {
+        return Err(garbage(provider, "a body that is not JSON", &body, redactor));
+    };
+    if value.get("error").is_some_and(|e| !e.is_null()) && value.get("choices").is_none() {
+        // A 200 carrying an error object is handled as the status it names.
+        let carried = value
+            .get("error")
+            .and_then(|e| e.get("code").or_else(|| e.get("status")))
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|n| u16::try_from(n).ok())
+            .filter(|n| (400..600).contains(n))
+            .unwrap_or(500);
+        return Err(status_error(provider, carried, response, redactor));
+    }
+    let Some(choices) = value.get("choices").and_then(|c| c.as_array()) else {
+        return Err(garbage(provider, "JSON that is not a chat completion", &body, redactor));
+    };
+    let Some(choice) = choices.first() else { return Err(garbage(provider, "no choices", &body, redactor)) };
+    let Some(message) = choice.get("message").filter(|m| m.is_object()) else {
+        return Err(garbage(provider, "a choice without a message", &body, redactor));
+    };
+    let content = match (message.get("content").filter(|c| !c.is_null()), message.get("refusal")) {
+        (Some(content), _) => match content_text(content) {
+            Some(text) => text,
+            None => return Err(garbage(provider, "message content that is not text", &body, redactor)),
+        },
+        (None, Some(serde_json::Value::String(refusal))) => refusal.clone(),
+        _ => String::new(),
+    };
+    let finish_reason = choice.get("finish_reason").and_then(|f| f.as_str()).map(str::to_string);
+    let model = value.get("model").and_then(|m| m.as_str()).map(str::to_string);
+    let usage = usage_of(value.get("usage")).unwrap_or_else(|| estimate_usage(&request.messages, &content));
+    Ok(ChatResponse { content, finish_reason, model, usage })
 }
 
-#[derive(Debug, Serialize)]
-pub struct ModelInfo {
-    pub id: String,
-    pub owned_by: Option<String>,
-}
-
-pub async fn models(
-    http: &Http<'_>,
+pub fn parse_models(
     provider: &Provider,
-    key: Option<&SecretString>,
-) -> anyhow::Result<Vec<ModelInfo>> {
-    let url = provider.url("models");
-    let headers: Vec<(String, String)> = provider.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    let (status, body) = send(http, provider, reqwest::Method::GET, &url, &headers, None, key).await?;
-    if !status.is_success() {
-        return Err(http_failure(provider, status, &body, key).into());
+    response: &WireResponse,
+    redactor: &Redactor,
+) -> Result<Vec<ModelInfo>, ProviderError> {
+    if !(200..300).contains(&response.status) {
+        return Err(status_error(provider, response.status, response, redactor));
     }
-    #[derive(Deserialize)]
-    struct List {
-        data: Vec<Entry>,
+    let body = response.text();
+    let data = serde_json::from_str::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v.get("data").and_then(|d| d.as_array()).cloned());
+    let Some(data) = data else { return Err(garbage(provider, "something that is not a model list", &body, redactor)) };
+    let mut models = Vec::with_capacity(data.len());
+    for entry in data {
+        let Some(id) = entry.get("id").and_then(|i| i.as_str()) else {
+            return Err(garbage(provider, "a model list entry without an id", &body, redactor));
+        };
+        let owned_by = entry.get("owned_by").and_then(|o| o.as_str()).map(str::to_string);
+        models.push(ModelInfo { id: id.to_string(), owned_by });
     }
-    #[derive(Deserialize)]
-    struct Entry {
-        id: String,
-        owned_by: Option<String>,
+    Ok(models)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::Message;
+
+    fn response(status: u16, body: &str) -> WireResponse {
+        WireResponse { status, headers: Default::default(), body: body.as_bytes().to_vec() }
     }
-    let list: List = serde_json::from_str(&body).map_err(|_| {
-        Failure::provider(format!(
-            "provider `{}` answered GET {url} with something that is not a model list: {}",
-            provider.id,
-            snippet(&body)
-        ))
-    })?;
-    Ok(list.data.into_iter().map(|e| ModelInfo { id: e.id, owned_by: e.owned_by }).collect())
+
+    fn request() -> ChatRequest {
+        ChatRequest {
+            model: "m".into(),
+            messages: vec![Message { role: "user", content: "abcd".into() }],
+            temperature: None,
+            max_tokens: None,
+        }
+    }
+
+    #[test]
+    fn unusable_usage_is_estimated_not_fatal() {
+        let provider = crate::provider::registry::builtin_mock();
+        for usage in [
+            r#"{"prompt_tokens": 1.5, "completion_tokens": 2}"#,
+            r#"{"prompt_tokens": -1, "completion_tokens": 2}"#,
+            r#"{"prompt_tokens": "3", "completion_tokens": 2}"#,
+            r#"{"prompt_tokens": 99999999999999999999999, "completion_tokens": 2}"#,
+            r#""lots""#,
+        ] {
+            let body =
+                format!(r#"{{"choices":[{{"message":{{"content":"hi"}},"finish_reason":"stop"}}],"usage":{usage}}}"#);
+            let parsed = parse_chat(&provider, &request(), &response(200, &body), &Redactor::default())
+                .unwrap_or_else(|e| panic!("{usage}: {e}"));
+            assert!(parsed.usage.estimated, "{usage}");
+            assert_eq!(parsed.content, "hi");
+        }
+    }
+
+    #[test]
+    fn huge_counts_saturate() {
+        let provider = crate::provider::registry::builtin_mock();
+        let body = format!(
+            r#"{{"choices":[{{"message":{{"content":"hi"}}}}],"usage":{{"prompt_tokens":{},"completion_tokens":{}}}}}"#,
+            u64::MAX,
+            u64::MAX
+        );
+        let parsed = parse_chat(&provider, &request(), &response(200, &body), &Redactor::default()).expect("parse");
+        assert_eq!(parsed.usage.total_tokens, u64::MAX);
+    }
+
+    #[test]
+    fn error_body_message_and_code() {
+        let provider = crate::provider::registry::builtin_mock();
+        let long = "word ".repeat(100);
+        let body = format!(r#"{{"error":{{"message":"{long}","code":"context_length_exceeded"}}}}"#);
+        let err = parse_chat(&provider, &request(), &response(400, &body), &Redactor::default()).expect_err("400");
+        assert!(err.is_context_length());
+        assert!(err.to_string().len() > 450, "whole message shown: {err}");
+        let err = parse_chat(
+            &provider,
+            &request(),
+            &response(200, r#"{"error":{"message":"x","code":429}}"#),
+            &Redactor::default(),
+        )
+        .expect_err("error in 200");
+        assert!(matches!(err, ProviderError::Status { status: 429, .. }), "{err:?}");
+    }
 }

@@ -1,6 +1,7 @@
 //! A worker runs one task: it builds the `[system, user]` request from the persona
-//! and the task, calls the provider through [`Caller`], and turns the outcome into
-//! a [`TaskResult`]. Agents, locks and counters are the manager's business.
+//! and the task, makes the call through the provider dispatch under the whole-task
+//! deadline, races it against SIGINT/SIGTERM, and turns the outcome into a
+//! [`TaskResult`]. Agents, claims and counters are the manager's business.
 
 pub mod pool;
 
@@ -8,22 +9,16 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::error::{Exit, Failure};
-use crate::output::Printer;
-use crate::provider::openai::{self, KeyCache};
-use crate::provider::{ChatRequest, ChatResponse, Message, Provider, ProviderKind, mock};
-
-pub const DEFAULT_TEMPERATURE: f64 = 0.7;
+use crate::provider::{ChatRequest, ChatResponse, Client, Message, Provider, ProviderError};
+use crate::settings::{RequestFlags, RequestSettings};
+use crate::state::TaskRecord;
 
 /// What the user asked for, independent of which agent or provider runs it.
 #[derive(Debug, Clone)]
 pub struct Task {
     pub description: String,
     pub context: Option<String>,
-    pub model: Option<String>,
-    /// `None`: use the provider's, else the default. `Some(None)`: send none.
-    pub temperature: Option<Option<f64>>,
-    pub max_tokens: Option<u32>,
+    pub flags: RequestFlags,
 }
 
 impl Task {
@@ -35,20 +30,48 @@ impl Task {
     }
 
     pub fn request(&self, system_prompt: String, provider: &Provider) -> ChatRequest {
-        let temperature = match self.temperature {
-            Some(choice) => choice,
-            None => Some(provider.temperature.unwrap_or(DEFAULT_TEMPERATURE)),
-        };
+        let settings = RequestSettings::resolve(&self.flags, provider);
         ChatRequest {
-            model: self.model.clone().unwrap_or_else(|| provider.model.clone()),
+            model: settings.model.value,
             messages: vec![
                 Message { role: "system", content: system_prompt },
                 Message { role: "user", content: self.user_message() },
             ],
-            temperature,
-            max_tokens: self.max_tokens.or(provider.max_tokens),
+            temperature: settings.temperature.value,
+            max_tokens: settings.max_tokens.value,
         }
     }
+}
+
+/// The signals that end a task early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    Interrupt,
+    Terminate,
+}
+
+impl Signal {
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Interrupt => "SIGINT",
+            Signal::Terminate => "SIGTERM",
+        }
+    }
+}
+
+/// Why an attempted task did not produce an answer.
+#[derive(Debug, thiserror::Error)]
+pub enum TaskError {
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
+    #[error("provider `{provider}` did not answer within {} (--timeout)", limit_words(*limit))]
+    Deadline { provider: String, limit: Duration },
+    #[error("interrupted by {}{}", signal.name(), if *on_agent { "; the agent is idle again" } else { "" })]
+    Interrupted { signal: Signal, on_agent: bool },
+}
+
+fn limit_words(limit: Duration) -> String {
+    if limit.subsec_millis() == 0 { format!("{} s", limit.as_secs()) } else { format!("{} ms", limit.as_millis()) }
 }
 
 /// The result of an attempted task, printed by `task run --json` and (without the
@@ -73,42 +96,29 @@ pub struct TaskResult {
     pub error: Option<String>,
 }
 
-/// Calls providers for one invocation: one HTTP client, keys resolved at most once.
-pub struct Caller<'a> {
-    printer: &'a Printer,
-    timeout: Duration,
-    http: Option<openai::Http<'a>>,
-    keys: KeyCache,
-}
-
-impl<'a> Caller<'a> {
-    pub fn new(printer: &'a Printer, timeout: Duration) -> Self {
-        Self { printer, timeout, http: None, keys: KeyCache::default() }
-    }
-
-    /// Everything that can fail before a request goes out: key variable, key
-    /// command. Errors here mean the task was never attempted.
-    pub async fn prepare(&mut self, provider: &Provider) -> anyhow::Result<()> {
-        if provider.kind != ProviderKind::Mock {
-            self.keys.get(provider).await?;
-            if self.http.is_none() {
-                self.http = Some(openai::Http::new(self.timeout, self.printer)?);
-            }
+impl TaskResult {
+    /// The history line: this result without the response text.
+    pub fn record(&self, agent_name: Option<&str>, persona: Option<&str>, project: Option<&str>) -> TaskRecord {
+        TaskRecord {
+            task_id: self.task_id.clone(),
+            worker_id: self.worker_id.clone(),
+            agent_id: self.agent_id.clone(),
+            finish_reason: self.finish_reason.clone(),
+            tokens_used: self.tokens_used,
+            prompt_tokens: self.prompt_tokens,
+            completion_tokens: self.completion_tokens,
+            usage_estimated: self.usage_estimated,
+            provider_id: self.provider_id.clone(),
+            requested_provider_id: self.requested_provider_id.clone(),
+            model: self.model.clone(),
+            latency_ms: self.latency_ms,
+            completed_at: self.completed_at.clone(),
+            success: self.success,
+            error: self.error.clone(),
+            agent_name: agent_name.map(str::to_string),
+            persona: persona.map(str::to_string),
+            project: project.map(str::to_string),
         }
-        Ok(())
-    }
-
-    pub async fn complete(&mut self, provider: &Provider, request: &ChatRequest) -> anyhow::Result<ChatResponse> {
-        if provider.kind == ProviderKind::Mock {
-            return Ok(mock::complete(request));
-        }
-        self.prepare(provider).await?;
-        let key = self.keys.get(provider).await?;
-        let http = self.http.as_ref().ok_or_else(|| anyhow::anyhow!("HTTP client not prepared"))?;
-        let spinner = self.printer.spinner(format!("waiting for provider {}…", provider.id));
-        let result = openai::complete(http, provider, request, key.as_ref()).await;
-        spinner.finish_and_clear();
-        result
     }
 }
 
@@ -120,37 +130,33 @@ pub fn now() -> String {
     format!("{:.3}", jiff::Timestamp::now())
 }
 
-/// How a run ended: the provider's answer, a failure, or a signal.
-pub enum Outcome {
-    Answered(ChatResponse),
-    Failed(anyhow::Error),
-    Interrupted(Exit),
-}
-
 pub struct Attempt<'a> {
     pub task_id: String,
     pub worker_id: String,
     pub agent_id: Option<String>,
     pub provider: &'a Provider,
     pub request: &'a ChatRequest,
+    pub deadline: Duration,
 }
 
 impl Attempt<'_> {
-    /// Run the call, racing it against SIGINT/SIGTERM so the caller can put the
-    /// agent back to idle before exiting.
-    pub async fn run(&self, caller: &mut Caller<'_>, signals: &mut Signals) -> (Outcome, u64) {
+    /// Make the call under the whole-task deadline, racing it against SIGINT and
+    /// SIGTERM so the caller can record the outcome and free the agent first.
+    pub async fn run(&self, client: &mut Client, signals: &mut Signals) -> (Result<ChatResponse, TaskError>, u64) {
         let started = Instant::now();
+        let call = tokio::time::timeout(self.deadline, client.complete(self.provider, self.request));
         let outcome = tokio::select! {
-            result = caller.complete(self.provider, self.request) => match result {
-                Ok(response) => Outcome::Answered(response),
-                Err(err) => Outcome::Failed(err),
+            result = call => match result {
+                Ok(Ok(response)) => Ok(response),
+                Ok(Err(err)) => Err(TaskError::Provider(err)),
+                Err(_) => Err(TaskError::Deadline { provider: self.provider.id.clone(), limit: self.deadline }),
             },
-            exit = signals.recv() => Outcome::Interrupted(exit),
+            signal = signals.recv() => Err(TaskError::Interrupted { signal, on_agent: self.agent_id.is_some() }),
         };
-        (outcome, started.elapsed().as_millis() as u64)
+        (outcome, u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX))
     }
 
-    pub fn result(&self, outcome: &Outcome, latency_ms: u64) -> TaskResult {
+    pub fn result(&self, outcome: &Result<ChatResponse, TaskError>, latency_ms: u64) -> TaskResult {
         let mut result = TaskResult {
             task_id: self.task_id.clone(),
             worker_id: self.worker_id.clone(),
@@ -170,7 +176,7 @@ impl Attempt<'_> {
             error: None,
         };
         match outcome {
-            Outcome::Answered(response) => {
+            Ok(response) => {
                 result.response = Some(response.content.clone());
                 result.finish_reason = response.finish_reason.clone();
                 result.tokens_used = response.usage.total_tokens;
@@ -182,26 +188,19 @@ impl Attempt<'_> {
                 }
                 result.success = true;
             }
-            Outcome::Failed(err) => result.error = Some(crate::error::classify(err).1),
-            Outcome::Interrupted(exit) => result.error = Some(format!("interrupted by {}", exit.signal_name())),
+            // The agent's state is the process's business, not the task's: the record
+            // says only what ended it.
+            Err(TaskError::Interrupted { signal, .. }) => {
+                result.error = Some(format!("interrupted by {}", signal.name()))
+            }
+            Err(err) => result.error = Some(crate::error::one_line(&err.to_string())),
         }
         result
     }
 }
 
-/// The error that decides the exit code of a finished attempt, if it failed.
-pub fn outcome_error(outcome: Outcome) -> Option<anyhow::Error> {
-    match outcome {
-        Outcome::Answered(_) => None,
-        Outcome::Failed(err) => Some(err),
-        Outcome::Interrupted(exit) => {
-            Some(Failure::new(exit, format!("interrupted by {}; the agent is idle again", exit.signal_name())).into())
-        }
-    }
-}
-
-/// SIGINT and SIGTERM, caught from the moment a task may touch an agent, so
-/// that the agent can be put back to idle and the outcome recorded.
+/// SIGINT and SIGTERM, caught from the moment a task may touch an agent, so that
+/// the agent can be put back to idle and the outcome recorded.
 pub struct Signals {
     #[cfg(unix)]
     streams: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
@@ -225,42 +224,25 @@ impl Signals {
         }
     }
 
-    pub async fn recv(&mut self) -> Exit {
+    pub async fn recv(&mut self) -> Signal {
         #[cfg(unix)]
         {
             let Some((interrupt, terminate)) = self.streams.as_mut() else {
                 return std::future::pending().await;
             };
             tokio::select! {
-                _ = interrupt.recv() => Exit::Interrupted,
-                _ = terminate.recv() => Exit::Terminated,
+                _ = interrupt.recv() => Signal::Interrupt,
+                _ = terminate.recv() => Signal::Terminate,
             }
         }
         #[cfg(not(unix))]
         {
             match tokio::signal::ctrl_c().await {
-                Ok(()) => Exit::Interrupted,
+                Ok(()) => Signal::Interrupt,
                 Err(_) => std::future::pending().await,
             }
         }
     }
-}
-
-/// The history line for a finished attempt: the result without the response text.
-pub fn history_entry(
-    result: &TaskResult,
-    agent_name: Option<&str>,
-    persona: Option<&str>,
-    project: Option<&str>,
-) -> serde_json::Value {
-    let mut value = serde_json::to_value(result).unwrap_or_default();
-    if let Some(object) = value.as_object_mut() {
-        object.shift_remove("response");
-        object.insert("agent_name".into(), agent_name.into());
-        object.insert("persona".into(), persona.into());
-        object.insert("project".into(), project.into());
-    }
-    value
 }
 
 #[cfg(test)]
@@ -269,13 +251,7 @@ mod tests {
 
     #[test]
     fn user_message_appends_context() {
-        let task = Task {
-            description: "Review".into(),
-            context: Some("diff".into()),
-            model: None,
-            temperature: None,
-            max_tokens: None,
-        };
+        let task = Task { description: "Review".into(), context: Some("diff".into()), flags: RequestFlags::default() };
         assert_eq!(task.user_message(), "Review\n\nContext:\ndiff");
     }
 

@@ -1,9 +1,9 @@
 //! The pool as users see it: each agent owns exactly one worker; a worker is
-//! working exactly while some process holds its agent's lock.
+//! working exactly while some process holds its agent's claim.
 
 use serde::Serialize;
 
-use crate::state::{AgentRecord, State, Store, Totals};
+use crate::state::{Activity, AgentRecord, Snapshot, Totals};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AgentView {
@@ -23,8 +23,7 @@ pub struct AgentView {
 }
 
 impl AgentView {
-    pub fn new(record: &AgentRecord, store: &Store) -> Self {
-        let working = store.agent_is_working(&record.id);
+    pub fn new(record: &AgentRecord, activity: Activity) -> Self {
         Self {
             id: record.id.clone(),
             name: record.name.clone(),
@@ -32,10 +31,11 @@ impl AgentView {
             project: record.project.clone(),
             provider: record.provider.clone(),
             worker_id: record.worker_id.clone(),
-            status: if working { "working" } else { "idle" },
-            pid: if working { store.agent_pid(&record.id) } else { None },
+            status: if activity.working { "working" } else { "idle" },
+            pid: if activity.working { activity.pid } else { None },
             created_at: record.created_at.clone(),
-            last_active: record.last_active.clone(),
+            // Never null: the spawn time until a first task ends (older files kept null).
+            last_active: Some(record.last_active.clone().unwrap_or_else(|| record.created_at.clone())),
             tasks_completed: record.totals.tasks_completed,
             tasks_failed: record.totals.tasks_failed,
             tokens_used: record.totals.tokens_used,
@@ -61,13 +61,15 @@ pub struct PoolStats {
 }
 
 impl PoolStats {
-    pub fn new(state: &State, store: &Store, max_workers: u32, configured: &[String]) -> Self {
-        let agents: Vec<AgentView> = state.agents.iter().map(|a| AgentView::new(a, store)).collect();
+    pub fn new(snapshot: &Snapshot, agents: Vec<AgentView>, max_workers: u32, configured: &[String]) -> Self {
         let working = agents.iter().filter(|a| a.status == "working").count();
-        let mut providers: Vec<ProviderTotalsView> =
-            state.providers.iter().map(|(id, totals)| ProviderTotalsView { id: id.clone(), totals: *totals }).collect();
+        let mut providers: Vec<ProviderTotalsView> = snapshot
+            .providers
+            .iter()
+            .map(|(id, totals)| ProviderTotalsView { id: id.clone(), totals: *totals })
+            .collect();
         for id in configured {
-            if !state.providers.contains_key(id) {
+            if !snapshot.providers.contains_key(id) {
                 providers.push(ProviderTotalsView { id: id.clone(), totals: Totals::default() });
             }
         }

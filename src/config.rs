@@ -1,0 +1,355 @@
+//! providers.toml as a file: finding and reading it (refusing what is not a regular
+//! file), its non-provider tables (`max_agents` today; `[cache]`, `[history]`,
+//! `[state]` later) in [`FileSettings`], the `[providers.*]` tables handed to the
+//! [registry](crate::provider::registry), and edits for `provider add`/`remove` that keep
+//! comments, order, line endings, symbolic links and the file's mode. The lock that
+//! serialises edits lives beside the file, so homes that share one providers file
+//! share its lock too.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml_edit::{DocumentMut, Item, Table, value};
+
+use crate::files::{self, FsError, LockError, LockMode, LockedFile};
+use crate::paths::{Located, Source};
+use crate::provider::KeySource;
+use crate::provider::registry::{self, NewProvider, Registry};
+
+/// A providers.toml problem, or a setting the user gave that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file parses badly or a value is wrong. `location` is `FILE:LINE` or `FILE`.
+    #[error("{location}: {message}")]
+    Invalid { location: String, message: String },
+    #[error("providers file {} (from {origin}) does not exist", path.display())]
+    Missing { path: PathBuf, origin: &'static str },
+    #[error("providers file {} is not a regular file", path.display())]
+    NotRegular { path: PathBuf },
+    #[error(transparent)]
+    Io(#[from] FsError),
+    #[error("cannot lock providers file: {0}")]
+    Lock(#[from] LockError),
+    #[error("provider `{id}` not found {place}")]
+    UnknownProvider { id: String, place: String },
+    #[error("provider `{id}` already exists in {}", path.display())]
+    Exists { id: String, path: PathBuf },
+    /// A value from a flag or an environment variable, named in the message.
+    #[error("{0}")]
+    Setting(String),
+}
+
+/// The top-level keys of providers.toml that are not providers.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FileSettings {
+    pub max_agents: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDoc {
+    max_agents: Option<u32>,
+    /// Read by the registry; declared so that `deny_unknown_fields` accepts it.
+    #[serde(default)]
+    #[allow(dead_code)]
+    providers: toml::Table,
+}
+
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
+}
+
+/// serde quotes the offending value in its messages; a string there may be a secret
+/// (a key pasted into `type`), so values are never echoed.
+fn without_values(message: &str) -> String {
+    let mut out = message.to_string();
+    if let Some(start) = out.find("invalid type: string \"") {
+        let rest = &out[start + "invalid type: string \"".len()..];
+        let tail = rest.find("\", ").map_or("", |end| &rest[end + 1..]).to_string();
+        out = format!("{}invalid type: a string{tail}", &out[..start]);
+    }
+    if let Some(start) = out.find("unknown variant `") {
+        let rest = &out[start + "unknown variant `".len()..];
+        if let Some(end) = rest.find('`') {
+            out = format!("{}unknown value{}", &out[..start], &rest[end + 1..]);
+        }
+    }
+    out.replace("unknown field", "unknown key").replace("missing field", "missing key")
+}
+
+pub fn invalid(path: &Path, text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> ConfigError {
+    let location = match span {
+        Some(span) => format!("{}:{}", path.display(), line_of(text, span.start)),
+        None => path.display().to_string(),
+    };
+    ConfigError::Invalid { location, message: without_values(message) }
+}
+
+/// Parse providers.toml text: the file settings and the providers, errors naming
+/// the file and line.
+pub fn parse(text: &str, path: &Path) -> Result<(FileSettings, Vec<crate::provider::Provider>), ConfigError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let doc: FileDoc = toml::from_str(text).map_err(|err| invalid(path, text, err.span(), err.message()))?;
+    if doc.max_agents == Some(0) {
+        return Err(invalid(path, text, None, "max_agents must be at least 1"));
+    }
+    let providers = registry::parse_providers(text, path)?;
+    Ok((FileSettings { max_agents: doc.max_agents }, providers))
+}
+
+/// Read a file that must be a regular file: a FIFO would block forever, a folder
+/// reads as an error that names the wrong cause.
+fn read_regular(path: &Path) -> Result<Option<String>, ConfigError> {
+    match std::fs::metadata(path) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(FsError { action: "read providers file", path: path.to_path_buf(), source }.into()),
+        Ok(meta) if !meta.is_file() => return Err(ConfigError::NotRegular { path: path.to_path_buf() }),
+        Ok(_) => {}
+    }
+    let bytes = std::fs::read(path).map_err(files::fs_error("read providers file", path))?;
+    String::from_utf8(bytes).map(Some).map_err(|_| ConfigError::Invalid {
+        location: path.display().to_string(),
+        message: "the file is not UTF-8 text".into(),
+    })
+}
+
+/// The providers file as loaded: where it is, its settings, its providers (plus the
+/// built-in mock) and warnings worth showing.
+#[derive(Debug)]
+pub struct Config {
+    pub file: Located,
+    pub file_exists: bool,
+    pub settings: FileSettings,
+    pub registry: Registry,
+    pub warnings: Vec<String>,
+}
+
+impl Config {
+    pub fn load(file: &Located) -> Result<Self, ConfigError> {
+        let text = read_regular(&file.path)?;
+        if text.is_none() && matches!(file.source, Source::Flag | Source::Env) {
+            let origin = if file.source == Source::Flag { "--providers" } else { "AGENTRY_PROVIDERS" };
+            return Err(ConfigError::Missing { path: file.path.clone(), origin });
+        }
+        let mut warnings = Vec::new();
+        let (settings, providers) = match &text {
+            Some(text) => parse(text, &file.path)?,
+            None => (FileSettings::default(), Vec::new()),
+        };
+        if providers.iter().any(|p| matches!(p.key, KeySource::Literal(_)))
+            && let Some(mode) = files::mode_of(&file.path).filter(|m| m & 0o077 != 0)
+        {
+            warnings.push(format!(
+                "{} holds a literal api_key and is readable by others (mode {mode:o}); run `chmod 600 {}`",
+                file.path.display(),
+                file.path.display()
+            ));
+        }
+        let place =
+            if text.is_some() { format!("in {}", file.path.display()) } else { "(no providers file yet)".into() };
+        Ok(Self {
+            file: file.clone(),
+            file_exists: text.is_some(),
+            settings,
+            registry: Registry::new(providers, place),
+            warnings,
+        })
+    }
+}
+
+/// The lock for a providers file: `.NAME.lock` beside it (beside the link's target
+/// for a symbolic link), so every home sharing the file shares the lock.
+pub fn lock_path(providers_file: &Path) -> PathBuf {
+    let target = files::write_target(providers_file);
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "providers.toml".into());
+    target.with_file_name(format!(".{name}.lock"))
+}
+
+/// Held while the providers file is edited (exclusive) or while a spawn relies on a
+/// provider staying in it (shared). `None` when the folder cannot hold a lock file
+/// (a read-only config): such a file cannot be edited either.
+pub async fn lock(
+    providers_file: &Path,
+    mode: LockMode,
+    timeout: Duration,
+    on_wait: impl FnOnce(Option<u32>),
+) -> Result<Option<LockedFile>, ConfigError> {
+    let path = lock_path(providers_file);
+    if mode == LockMode::Shared && !path.exists() && !providers_file.exists() {
+        return Ok(None);
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if mode == LockMode::Shared && !parent.is_dir() {
+            return Ok(None);
+        }
+        files::create_private_dir(parent)?;
+    }
+    let wait = files::Wait { quiet: Duration::from_secs(1), timeout: Some(timeout) };
+    match LockedFile::acquire(&path, mode, wait, on_wait).await {
+        Ok(held) => {
+            if mode == LockMode::Exclusive {
+                held.write_holder();
+            }
+            Ok(Some(held))
+        }
+        Err(LockError::Io(err))
+            if mode == LockMode::Shared && err.source.kind() == std::io::ErrorKind::ReadOnlyFilesystem =>
+        {
+            Ok(None)
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn load_document(path: &Path) -> Result<(DocumentMut, bool), ConfigError> {
+    let text = read_regular(path)?.unwrap_or_default();
+    let crlf = text.contains("\r\n");
+    let doc = text.parse().map_err(|err: toml_edit::TomlError| invalid(path, &text, err.span(), err.message()))?;
+    Ok((doc, crlf))
+}
+
+/// Validate the edited text with the same parser that reads it, then write it:
+/// through a symbolic link, with CRLF kept, 0600 whenever it holds a literal key.
+fn save_document(path: &Path, doc: &DocumentMut, crlf: bool) -> Result<(), ConfigError> {
+    let mut text = doc.to_string();
+    if crlf {
+        text = text.replace("\r\n", "\n").replace('\n', "\r\n");
+    }
+    let (_, providers) = parse(&text, path)?;
+    let literal_key = providers.iter().any(|p| matches!(p.key, KeySource::Literal(_)));
+    let target = files::write_target(path);
+    if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+        files::create_private_dir(parent)?;
+    }
+    if literal_key {
+        files::write_atomic(path, text.as_bytes(), 0o600, false)?;
+    } else {
+        files::write_atomic(path, text.as_bytes(), 0o600, true)?;
+    }
+    Ok(())
+}
+
+fn providers_table<'a>(doc: &'a mut DocumentMut, path: &Path) -> Result<&'a mut Table, ConfigError> {
+    let item = doc.entry("providers").or_insert_with(|| {
+        let mut table = Table::new();
+        table.set_implicit(true);
+        Item::Table(table)
+    });
+    item.as_table_mut().ok_or_else(|| ConfigError::Invalid {
+        location: path.display().to_string(),
+        message: "`providers` must be a table of [providers.ID] tables".into(),
+    })
+}
+
+/// Add `[providers.ID]`; the caller holds the lock.
+pub fn add(path: &Path, new: &NewProvider) -> Result<(), ConfigError> {
+    let (mut doc, crlf) = load_document(path)?;
+    let table = providers_table(&mut doc, path)?;
+    if table.contains_key(&new.id) {
+        return Err(ConfigError::Exists { id: new.id.clone(), path: path.to_path_buf() });
+    }
+    let mut entry = Table::new();
+    entry["name"] = value(new.name.clone().unwrap_or_else(|| new.id.clone()));
+    entry["type"] = value(new.kind.as_str());
+    if let Some(endpoint) = &new.endpoint {
+        entry["endpoint"] = value(endpoint.clone());
+    }
+    if let Some(model) = &new.model {
+        entry["model"] = value(model.clone());
+    }
+    if let Some(var) = &new.api_key_env {
+        entry["api_key_env"] = value(var.clone());
+    }
+    if let Some(cmd) = &new.api_key_cmd {
+        entry["api_key_cmd"] = value(cmd.clone());
+    }
+    table.insert(&new.id, Item::Table(entry));
+    save_document(path, &doc, crlf)
+}
+
+/// Remove `[providers.ID]`; the caller holds the lock.
+pub fn remove(path: &Path, id: &str, place: &str) -> Result<(), ConfigError> {
+    let (mut doc, crlf) = load_document(path)?;
+    let table = providers_table(&mut doc, path)?;
+    if table.remove(id).is_none() {
+        return Err(ConfigError::UnknownProvider { id: id.to_string(), place: place.to_string() });
+    }
+    save_document(path, &doc, crlf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::ProviderKind;
+
+    fn new(id: &str) -> NewProvider {
+        NewProvider {
+            id: id.into(),
+            kind: ProviderKind::Openai,
+            endpoint: Some("https://api.openai.com/v1".into()),
+            model: Some("gpt-4o-mini".into()),
+            name: None,
+            api_key_env: Some("OPENAI_API_KEY".into()),
+            api_key_cmd: None,
+        }
+    }
+
+    #[test]
+    fn add_and_remove_keep_comments_and_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("providers.toml");
+        let original = "# my providers\n\n# the local one\n[providers.local]\ntype = \"local\"\nendpoint = \"http://localhost:11434/v1\"\nmodel = \"llama3\" # fast\n";
+        std::fs::write(&path, original).expect("write");
+        add(&path, &new("zz")).expect("add");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.starts_with(original), "{text}");
+        assert!(text.contains("[providers.zz]\nname = \"zz\"\ntype = \"openai\""), "{text}");
+        remove(&path, "zz", "").expect("remove");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), original);
+    }
+
+    #[test]
+    fn crlf_files_stay_crlf() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("providers.toml");
+        std::fs::write(&path, "# x\r\n[providers.a]\r\ntype = \"mock\"\r\n").expect("write");
+        add(&path, &new("b")).expect("add");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(!text.replace("\r\n", "").contains('\n'), "{text:?}");
+        remove(&path, "b", "").expect("remove");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "# x\r\n[providers.a]\r\ntype = \"mock\"\r\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_literal_key_however_spaced_makes_the_file_private() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("providers.toml");
+        std::fs::write(
+            &path,
+            "[providers.a]\ntype=\"openai\"\nendpoint=\"http://h/v1\"\nmodel=\"m\"\napi_key=\"sk-123456\"\n",
+        )
+        .expect("write");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        add(&path, &new("b")).expect("add");
+        assert_eq!(files::mode_of(&path), Some(0o600));
+    }
+
+    #[test]
+    fn values_are_never_echoed_in_enum_errors() {
+        let err = parse("[providers.a]\ntype = \"sk-secret-123\"\nmodel = \"m\"\n", Path::new("p.toml"))
+            .expect_err("bad type")
+            .to_string();
+        assert!(err.starts_with("p.toml:2:"), "{err}");
+        assert!(!err.contains("sk-secret"), "{err}");
+        let err = parse(
+            "[providers.a]\ntype = \"openai\"\nendpoint=\"http://h/v1\"\nmodel = \"m\"\nmax_tokens_field = \"sk-other-456\"\n",
+            Path::new("p.toml"),
+        )
+        .expect_err("bad field")
+        .to_string();
+        assert!(!err.contains("sk-other"), "{err}");
+    }
+}

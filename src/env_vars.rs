@@ -1,0 +1,32 @@
+//! Every environment variable agentry reads, declared once. Settings read them only
+//! through [`crate::settings::Env`]; the tests remove all of them from every child
+//! process, so a variable set on a developer's machine cannot leak into a test.
+
+pub struct EnvVars;
+
+impl EnvVars {
+    /// The agentry home: state, and a providers file and personas folder looked up there.
+    pub const AGENTRY_HOME: &'static str = "AGENTRY_HOME";
+    /// The providers file.
+    pub const AGENTRY_PROVIDERS: &'static str = "AGENTRY_PROVIDERS";
+    /// The personas folder.
+    pub const AGENTRY_PERSONAS: &'static str = "AGENTRY_PERSONAS";
+    /// The agent maximum, over `max_agents` in providers.toml.
+    pub const AGENTRY_MAX_AGENTS: &'static str = "AGENTRY_MAX_AGENTS";
+    /// How long to wait for the state lock or the providers-file lock (a DURATION).
+    pub const AGENTRY_LOCK_TIMEOUT: &'static str = "AGENTRY_LOCK_TIMEOUT";
+    /// The largest provider response body read (a SIZE such as `32MiB`).
+    pub const AGENTRY_MAX_BODY: &'static str = "AGENTRY_MAX_BODY";
+    /// Any non-empty value turns colour off under `--color auto`.
+    pub const NO_COLOR: &'static str = "NO_COLOR";
+
+    pub const ALL: &'static [&'static str] = &[
+        Self::AGENTRY_HOME,
+        Self::AGENTRY_PROVIDERS,
+        Self::AGENTRY_PERSONAS,
+        Self::AGENTRY_MAX_AGENTS,
+        Self::AGENTRY_LOCK_TIMEOUT,
+        Self::AGENTRY_MAX_BODY,
+        Self::NO_COLOR,
+    ];
+}

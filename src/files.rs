@@ -1,0 +1,349 @@
+//! Files agentry writes, for the state backend and the providers file alike:
+//! private folders (0700) and files (0600), atomic replace that writes through a
+//! symbolic link and keeps the target's mode, and lock files that are waited for off
+//! the async runtime's thread, with a timeout and the holder's pid for the message.
+//! Errors carry the path and what was being done; the command edge words them.
+
+use std::fs::{self, File, TryLockError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
+
+/// An I/O failure with the file it happened to and what agentry was doing.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot {action} {}: {source}", path.display())]
+pub struct FsError {
+    pub action: &'static str,
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
+pub fn fs_error<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> FsError + 'a {
+    move |source| FsError { action, path: path.to_path_buf(), source }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("timed out after {} waiting for {}{}", jiff::SignedDuration::try_from(*after).map(|d| format!("{d:#}")).unwrap_or_default(), path.display(), holder.map(|p| format!(" (held by process {p})")).unwrap_or_default())]
+    Timeout { path: PathBuf, holder: Option<u32>, after: Duration },
+    #[error("file locks are not supported on the file system of {}: {source}", path.display())]
+    Unsupported { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Io(#[from] FsError),
+}
+
+/// Create a folder (and its parents) with mode 0700 where agentry creates it.
+pub fn create_private_dir(path: &Path) -> Result<(), FsError> {
+    if path.is_dir() {
+        return Ok(());
+    }
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path).map_err(fs_error("create folder", path))
+}
+
+/// Open options for a file agentry creates: mode 0600 on Unix.
+pub fn private_file_options() -> fs::OpenOptions {
+    #[allow(unused_mut)]
+    let mut options = fs::OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+}
+
+#[cfg(unix)]
+pub fn mode_of(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o777)
+}
+
+#[cfg(not(unix))]
+pub fn mode_of(_path: &Path) -> Option<u32> {
+    None
+}
+
+/// The file a write lands in: a symbolic link (dotfile managers link providers.toml)
+/// is written through to its target rather than replaced by a plain file.
+pub fn write_target(path: &Path) -> PathBuf {
+    if path.is_symlink()
+        && let Ok(target) = fs::canonicalize(path)
+    {
+        return target;
+    }
+    path.to_path_buf()
+}
+
+const TEMP_MARK: &str = ".tmp-";
+const STALE_TEMP: Duration = Duration::from_secs(60);
+
+/// Replace `path` with `contents` atomically: a temp file in the same folder, then a
+/// rename, so readers see the old file or the new one and a killed writer leaves no
+/// torn file. The target keeps its mode; a new file gets `mode`. A symbolic link is
+/// written through. Temp files that killed writers left behind, older than a minute,
+/// are removed.
+pub fn write_atomic(path: &Path, contents: &[u8], mode: u32, keep_mode: bool) -> Result<(), FsError> {
+    let target = write_target(path);
+    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    sweep_stale_temps(dir);
+    let mode = if keep_mode { mode_of(&target).unwrap_or(mode) } else { mode };
+    let temp = dir.join(format!(".{name}{TEMP_MARK}{}-{:08x}", std::process::id(), fastrand::u32(..)));
+    let result = (|| {
+        #[allow(unused_mut)]
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(mode);
+        }
+        let mut file = options.open(&temp).map_err(fs_error("write", &target))?;
+        file.write_all(contents).map_err(fs_error("write", &target))?;
+        #[cfg(unix)]
+        {
+            // The umask may have narrowed the mode at creation; set it exactly.
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(fs::Permissions::from_mode(mode)).map_err(fs_error("write", &target))?;
+        }
+        drop(file);
+        fs::rename(&temp, &target).map_err(fs_error("replace", &target))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+/// Once per folder per process: remove `.NAME.tmp-*` files older than a minute.
+fn sweep_stale_temps(dir: &Path) {
+    static SWEPT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+    {
+        let Ok(mut swept) = SWEPT.lock() else { return };
+        if swept.iter().any(|d| d == dir) {
+            return;
+        }
+        swept.push(dir.to_path_buf());
+    }
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !name.starts_with('.') || !name.contains(TEMP_MARK) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|modified| now.duration_since(modified).ok())
+            .is_some_and(|age| age > STALE_TEMP);
+        if old {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Append `bytes` to a file, creating it 0600. One write: lines of parallel writers
+/// do not interleave.
+pub fn append(path: &Path, bytes: &[u8]) -> Result<u64, FsError> {
+    let target = write_target(path);
+    let mut file =
+        private_file_options().create(true).append(true).open(&target).map_err(fs_error("append to", &target))?;
+    file.write_all(bytes).map_err(fs_error("append to", &target))?;
+    file.metadata().map(|m| m.len()).map_err(fs_error("append to", &target))
+}
+
+/// Exclusive or shared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockMode {
+    Exclusive,
+    Shared,
+}
+
+/// How long to wait for a lock: `quiet` before telling anyone, `timeout` in all
+/// (`None`: for as long as it takes, as for an agent busy with a long task).
+#[derive(Debug, Clone, Copy)]
+pub struct Wait {
+    pub quiet: Duration,
+    pub timeout: Option<Duration>,
+}
+
+/// A held lock on a lock file. The OS releases it when the process exits or is
+/// killed, so a lock can never go stale.
+#[derive(Debug)]
+pub struct LockedFile {
+    file: File,
+    path: PathBuf,
+}
+
+fn open_lock_file(path: &Path) -> Result<File, FsError> {
+    private_file_options()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(fs_error("open lock file", path))
+}
+
+fn unsupported(err: &std::io::Error) -> bool {
+    matches!(err.kind(), std::io::ErrorKind::Unsupported) || err.raw_os_error() == Some(38) // ENOSYS
+}
+
+impl LockedFile {
+    /// Take the lock without waiting: `None` when another process holds it.
+    pub fn try_acquire(path: &Path, mode: LockMode) -> Result<Option<Self>, LockError> {
+        let file = open_lock_file(path)?;
+        let attempt = match mode {
+            LockMode::Exclusive => file.try_lock(),
+            LockMode::Shared => file.try_lock_shared(),
+        };
+        match attempt {
+            Ok(()) => Ok(Some(Self { file, path: path.to_path_buf() })),
+            Err(TryLockError::WouldBlock) => Ok(None),
+            Err(TryLockError::Error(source)) if unsupported(&source) => {
+                Err(LockError::Unsupported { path: path.to_path_buf(), source })
+            }
+            Err(TryLockError::Error(source)) => {
+                Err(FsError { action: "lock", path: path.to_path_buf(), source }.into())
+            }
+        }
+    }
+
+    /// Take the lock, waiting if needed. Holders usually keep it for microseconds, so
+    /// it is tried for a moment before `on_wait` is told (with the holder's pid when
+    /// it wrote one); then the wait runs on a blocking thread, so the async runtime
+    /// never stalls, for at most `timeout` in all.
+    pub async fn acquire(
+        path: &Path,
+        mode: LockMode,
+        wait: Wait,
+        on_wait: impl FnOnce(Option<u32>),
+    ) -> Result<Self, LockError> {
+        let Wait { quiet, timeout } = wait;
+        let started = tokio::time::Instant::now();
+        let quiet_for = timeout.map_or(quiet, |t| (t / 2).min(quiet));
+        loop {
+            if let Some(held) = Self::try_acquire(path, mode)? {
+                return Ok(held);
+            }
+            if started.elapsed() >= quiet_for {
+                break;
+            }
+            tokio::time::sleep(Duration::from_micros(500 + fastrand::u64(..2_000))).await;
+        }
+        on_wait(read_holder(path));
+        let file = open_lock_file(path)?;
+        let wait = tokio::task::spawn_blocking(move || {
+            let locked = match mode {
+                LockMode::Exclusive => file.lock(),
+                LockMode::Shared => file.lock_shared(),
+            };
+            locked.map(|()| file)
+        });
+        let joined = match timeout {
+            Some(limit) => {
+                let left = limit.saturating_sub(started.elapsed());
+                match tokio::time::timeout(left, wait).await {
+                    Ok(joined) => joined,
+                    Err(_) => {
+                        return Err(LockError::Timeout {
+                            path: path.to_path_buf(),
+                            holder: read_holder(path),
+                            after: limit,
+                        });
+                    }
+                }
+            }
+            None => wait.await,
+        };
+        let file = joined
+            .map_err(|err| FsError { action: "lock", path: path.to_path_buf(), source: std::io::Error::other(err) })?
+            .map_err(|source| FsError { action: "lock", path: path.to_path_buf(), source })?;
+        Ok(Self { file, path: path.to_path_buf() })
+    }
+
+    /// Record this process as the holder, for the waiting lines of others.
+    pub fn write_holder(&self) {
+        let mut file = &self.file;
+        let _ = file.set_len(0);
+        let _ = file.write_all(std::process::id().to_string().as_bytes());
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for LockedFile {
+    fn drop(&mut self) {
+        // Clear the pid before the lock goes, so no reader sees a finished holder.
+        let _ = self.file.set_len(0);
+    }
+}
+
+/// The pid a holder wrote into a lock file, if any.
+pub fn read_holder(path: &Path) -> Option<u32> {
+    fs::read_to_string(path).ok()?.trim().parse().ok()
+}
+
+/// True while some process holds the lock.
+pub fn is_locked(path: &Path) -> bool {
+    let Ok(file) = File::open(path) else { return false };
+    match file.try_lock_shared() {
+        Ok(()) => {
+            let _ = file.unlock();
+            false
+        }
+        Err(TryLockError::WouldBlock) => true,
+        Err(TryLockError::Error(_)) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_atomic_writes_through_a_symlink_and_keeps_its_mode() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join("real.toml");
+        fs::write(&target, "old").expect("write");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&target, fs::Permissions::from_mode(0o640)).expect("chmod");
+            let link = dir.path().join("link.toml");
+            std::os::unix::fs::symlink(&target, &link).expect("symlink");
+            write_atomic(&link, b"new", 0o600, true).expect("write");
+            assert!(link.is_symlink());
+            assert_eq!(fs::read_to_string(&target).expect("read"), "new");
+            assert_eq!(mode_of(&target), Some(0o640));
+        }
+    }
+
+    #[test]
+    fn stale_temp_files_are_swept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let stale = dir.path().join(".state.json.tmp-1-deadbeef");
+        let fresh = dir.path().join(".state.json.tmp-2-deadbeef");
+        fs::write(&stale, "x").expect("write");
+        fs::write(&fresh, "x").expect("write");
+        let old = SystemTime::now() - Duration::from_secs(120);
+        File::options().write(true).open(&stale).expect("open").set_modified(old).expect("mtime");
+        write_atomic(&dir.path().join("state.json"), b"{}", 0o600, true).expect("write");
+        assert!(!stale.exists());
+        assert!(fresh.exists());
+    }
+}

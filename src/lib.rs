@@ -1,0 +1,52 @@
+//! agentry: run AI agents as workers from the command line.
+//!
+//! Data flows one way: [`cli`] (what can be typed) → [`settings`] (flag, environment,
+//! file, default) → [`commands`] (one handler per verb, the edge where [`error`]
+//! picks exit codes) → [`manager`] (agents, claims, recording) → [`worker`] (one
+//! task under its deadline) → [`provider`] (one protocol dispatch over one HTTP
+//! transport) → [`state`] (named operations over a backend: files today, Redis
+//! later). [`config`] reads and edits providers.toml; [`files`] holds the file
+//! primitives (atomic writes, lock files); [`output`] is the only writer to
+//! stdout and stderr.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod env_vars;
+pub mod error;
+pub mod files;
+pub mod manager;
+pub mod output;
+pub mod paths;
+pub mod persona;
+pub mod provider;
+pub mod settings;
+pub mod state;
+pub mod worker;
+
+use std::process::ExitCode;
+
+/// Run a parsed command line to its exit code: the whole program but argument parsing.
+pub fn run(cli: cli::Cli) -> ExitCode {
+    let env = settings::Env::from_process();
+    let printer = output::Printer::new(&cli.global, &env);
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            printer.error(&format!("cannot start the async runtime: {err}"), &[]);
+            return ExitCode::from(error::Exit::Internal.code());
+        }
+    };
+    let outcome = runtime.block_on(commands::run(cli, printer, env));
+    // A lock wait may still sit on a blocking thread after a signal: do not join it.
+    runtime.shutdown_background();
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if error::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            let (exit, message, hints) = error::classify(&err);
+            printer.error(&message, &hints);
+            ExitCode::from(exit.code())
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! What can go wrong when agentry talks to a provider, kept as typed causes so that
+//! callers can branch on them (retry, fail over, context length) and the command
+//! edge can choose the exit code and hints. Nothing here picks an exit code.
+//!
+//! Every text in these errors that came from a body has already been through the
+//! provider's [`Redactor`](super::redact::Redactor).
+
+use std::time::Duration;
+
+/// A provider call that did not produce a chat completion.
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    /// The TCP or TLS connection could not be made.
+    #[error("cannot reach provider `{provider}` at {url}: {detail}")]
+    Connect { provider: String, url: String, detail: String },
+
+    /// The connection was not made within the connect timeout.
+    #[error("could not connect to provider `{provider}` at {url} within {} s (connect timeout)", after.as_secs())]
+    ConnectTimeout { provider: String, url: String, after: Duration },
+
+    /// The request failed after connecting (reset, broken pipe, protocol error).
+    #[error("request to provider `{provider}` failed: {detail}")]
+    Transport { provider: String, detail: String },
+
+    /// The server answered with an error status, or a 200 whose body is an error object.
+    #[error("provider `{provider}` answered HTTP {status} {}: {message}", status_text(*status))]
+    Status {
+        provider: String,
+        status: u16,
+        message: String,
+        /// The error `code` from the body (`insufficient_quota`, `context_length_exceeded`).
+        code: Option<String>,
+        retry_after: Option<Duration>,
+    },
+
+    /// A complete answer that is not what the protocol promises.
+    #[error("provider `{provider}` answered with {what}: {snippet}")]
+    Garbage { provider: String, what: &'static str, snippet: String },
+
+    /// The body stopped before it was complete.
+    #[error("the answer of provider `{provider}` was cut off: {detail}")]
+    Cut { provider: String, detail: String },
+
+    /// The body is larger than the cap (`AGENTRY_MAX_BODY`).
+    #[error("the answer of provider `{provider}` is larger than {limit} bytes; not read further")]
+    TooLarge { provider: String, limit: u64 },
+
+    /// A redirect to another origin: custom headers (keys) must not follow it.
+    #[error("provider `{provider}` redirected {from} to another origin, {to}; not followed")]
+    Redirect { provider: String, from: String, to: String },
+
+    /// The key could not be had: an unset variable or a failing key command.
+    #[error("{message}")]
+    Key { provider: String, message: String, hint: Option<String> },
+}
+
+/// The reason phrase for a status, including the ones `http` does not know.
+pub fn status_text(status: u16) -> &'static str {
+    match status {
+        529 => "overloaded",
+        _ => reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("unknown status"),
+    }
+}
+
+/// Message fragments that providers use for a prompt that does not fit.
+const CONTEXT_LENGTH_WORDS: &[&str] = &[
+    "context length",
+    "context window",
+    "maximum context",
+    "too many tokens",
+    "prompt is too long",
+    "input is too long",
+];
+
+impl ProviderError {
+    pub fn provider(&self) -> &str {
+        match self {
+            Self::Connect { provider, .. }
+            | Self::ConnectTimeout { provider, .. }
+            | Self::Transport { provider, .. }
+            | Self::Status { provider, .. }
+            | Self::Garbage { provider, .. }
+            | Self::Cut { provider, .. }
+            | Self::TooLarge { provider, .. }
+            | Self::Redirect { provider, .. }
+            | Self::Key { provider, .. } => provider,
+        }
+    }
+
+    /// Worth sending again to the same provider: load, a passing fault, a cut body.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Connect { .. } | Self::ConnectTimeout { .. } | Self::Transport { .. } | Self::Cut { .. } => true,
+            Self::Status { status, code, .. } => {
+                matches!(status, 408 | 409 | 429 | 500..=599) && code.as_deref() != Some("insufficient_quota")
+            }
+            Self::Garbage { .. } | Self::TooLarge { .. } | Self::Redirect { .. } | Self::Key { .. } => false,
+        }
+    }
+
+    /// Worth trying on a fallback provider: what is retryable, a wrong key or model,
+    /// a quota, and a complete answer that is not a chat completion.
+    pub fn fails_over(&self) -> bool {
+        self.is_retryable()
+            || matches!(self, Self::Garbage { .. })
+            || matches!(self, Self::Status { status: 401 | 403 | 404, .. })
+            || matches!(self, Self::Status { code: Some(code), .. } if code == "insufficient_quota")
+    }
+
+    /// A 400 that says the prompt does not fit the model's window.
+    pub fn is_context_length(&self) -> bool {
+        let Self::Status { status: 400 | 413, message, code, .. } = self else { return false };
+        if code.as_deref() == Some("context_length_exceeded") {
+            return true;
+        }
+        let lower = message.to_ascii_lowercase();
+        CONTEXT_LENGTH_WORDS.iter().any(|w| lower.contains(w))
+    }
+
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(status: u16, code: Option<&str>, message: &str) -> ProviderError {
+        ProviderError::Status {
+            provider: "p".into(),
+            status,
+            message: message.into(),
+            code: code.map(str::to_string),
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn retry_and_failover_follow_the_status_table() {
+        for (code, retry, over) in [
+            (400, false, false),
+            (401, false, true),
+            (403, false, true),
+            (404, false, true),
+            (408, true, true),
+            (409, true, true),
+            (422, false, false),
+            (429, true, true),
+            (500, true, true),
+            (503, true, true),
+            (529, true, true),
+        ] {
+            let err = status(code, None, "x");
+            assert_eq!(err.is_retryable(), retry, "{code} retry");
+            assert_eq!(err.fails_over(), over, "{code} failover");
+        }
+        let quota = status(429, Some("insufficient_quota"), "billing");
+        assert!(!quota.is_retryable() && quota.fails_over());
+    }
+
+    #[test]
+    fn context_length_is_recognised_by_code_or_words() {
+        assert!(status(400, Some("context_length_exceeded"), "x").is_context_length());
+        assert!(status(400, None, "This model's maximum context length is 8192 tokens").is_context_length());
+        assert!(status(400, None, "prompt is too long: 200001 tokens").is_context_length());
+        assert!(!status(400, None, "bad temperature").is_context_length());
+        assert!(!status(500, None, "context window").is_context_length());
+    }
+
+    #[test]
+    fn status_529_is_named_overloaded() {
+        let text = status(529, None, "busy").to_string();
+        assert_eq!(text, "provider `p` answered HTTP 529 overloaded: busy");
+        assert_eq!(status(429, None, "slow").to_string(), "provider `p` answered HTTP 429 Too Many Requests: slow");
+    }
+}

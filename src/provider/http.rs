@@ -1,0 +1,288 @@
+//! The one HTTP transport: owns the reqwest client, puts the key on the request, caps
+//! the body it reads, refuses redirects to another origin, and writes the redacted
+//! `-v` lines. It knows nothing of any protocol's bodies; it is the only code that
+//! touches reqwest.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde::Serialize;
+
+use super::error::ProviderError;
+use super::redact::{REDACTED, Redactor, SafeUrl, SecretString, is_harmless_header};
+
+pub const USER_AGENT: &str = concat!("agentry/", env!("CARGO_PKG_VERSION"));
+
+/// How the key goes on the wire, decided by the protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    None,
+    /// `Authorization: Bearer KEY`
+    Bearer,
+}
+
+/// The request exactly as it goes on the wire, minus the key (added at send time).
+#[derive(Debug, Clone)]
+pub struct WireRequest {
+    pub method: reqwest::Method,
+    pub url: SafeUrl,
+    /// Every header sent, in order, each name once; the key header is not here.
+    pub headers: Vec<(String, String)>,
+    pub auth: Auth,
+    pub body: Option<serde_json::Value>,
+}
+
+impl WireRequest {
+    /// Build the header list: the protocol's defaults, the key header, then the
+    /// provider's `headers`, each replacing a default of the same name (no header is
+    /// ever sent twice).
+    pub fn new(
+        method: reqwest::Method,
+        url: SafeUrl,
+        defaults: &[(&str, &str)],
+        auth: Auth,
+        extra: &std::collections::BTreeMap<String, String>,
+        body: Option<serde_json::Value>,
+    ) -> Self {
+        let mut headers: Vec<(String, String)> =
+            defaults.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect();
+        let mut auth = auth;
+        for (name, value) in extra {
+            if auth == Auth::Bearer && name.eq_ignore_ascii_case("authorization") {
+                auth = Auth::None;
+            }
+            match headers.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
+                Some(slot) => *slot = (name.clone(), value.clone()),
+                None => headers.push((name.clone(), value.clone())),
+            }
+        }
+        Self { method, url, headers, auth, body }
+    }
+
+    /// Headers as sent, with the key and every value that may be a secret redacted.
+    pub fn shown_headers(&self) -> Vec<(String, String)> {
+        let mut shown = Vec::with_capacity(self.headers.len() + 1);
+        if self.auth == Auth::Bearer {
+            shown.push(("Authorization".to_string(), format!("Bearer {REDACTED}")));
+        }
+        for (name, value) in &self.headers {
+            let value = if is_harmless_header(name) { value.clone() } else { REDACTED.to_string() };
+            shown.push((name.clone(), value));
+        }
+        shown
+    }
+
+    /// What `--dry-run --json` prints.
+    pub fn dry_run_view(&self) -> DryRunView {
+        DryRunView {
+            method: self.method.to_string(),
+            url: self.url.to_string(),
+            headers: self.shown_headers().into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect(),
+            body: self.body.clone().unwrap_or(serde_json::Value::Null),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct DryRunView {
+    pub method: String,
+    pub url: String,
+    pub headers: serde_json::Map<String, serde_json::Value>,
+    pub body: serde_json::Value,
+}
+
+/// A complete response: status, headers and the body, read up to the cap.
+#[derive(Debug)]
+pub struct WireResponse {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl WireResponse {
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+}
+
+/// Where `-v` lines go; the transport does not print.
+pub type Trace = Arc<dyn Fn(&str) + Send + Sync>;
+
+#[derive(Debug, Clone, Copy)]
+pub struct TransportSettings {
+    pub connect_timeout: Duration,
+    pub max_body: u64,
+}
+
+pub struct Transport {
+    client: reqwest::Client,
+    settings: TransportSettings,
+    trace: Option<Trace>,
+}
+
+/// Carried inside reqwest's redirect error so that the transport can name both URLs.
+#[derive(Debug)]
+struct CrossOrigin {
+    from: String,
+    to: String,
+}
+
+impl std::fmt::Display for CrossOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "redirect from {} to another origin, {}", self.from, self.to)
+    }
+}
+
+impl std::error::Error for CrossOrigin {}
+
+const MAX_REDIRECTS: usize = 10;
+
+impl Transport {
+    pub fn new(settings: TransportSettings, trace: Option<Trace>) -> Result<Self, ProviderError> {
+        // Custom headers (X-Api-Key, api-key) would follow a redirect anywhere; reqwest
+        // drops only Authorization. A redirect to another origin is refused instead.
+        let policy = reqwest::redirect::Policy::custom(|attempt| {
+            let Some(previous) = attempt.previous().last().cloned() else { return attempt.follow() };
+            if attempt.url().origin() != previous.origin() {
+                let error = CrossOrigin {
+                    from: SafeUrl::from_url(previous).to_string(),
+                    to: SafeUrl::from_url(attempt.url().clone()).to_string(),
+                };
+                return attempt.error(error);
+            }
+            if attempt.previous().len() > MAX_REDIRECTS { attempt.stop() } else { attempt.follow() }
+        });
+        let client = reqwest::Client::builder()
+            .connect_timeout(settings.connect_timeout)
+            .redirect(policy)
+            .build()
+            .map_err(|err| ProviderError::Transport { provider: String::new(), detail: root_cause(&err) })?;
+        Ok(Self { client, settings, trace })
+    }
+
+    fn trace(&self, line: &str) {
+        if let Some(trace) = &self.trace {
+            trace(line);
+        }
+    }
+
+    pub async fn send(
+        &self,
+        provider: &str,
+        request: &WireRequest,
+        key: Option<&SecretString>,
+        redactor: &Redactor,
+    ) -> Result<WireResponse, ProviderError> {
+        let url_shown = request.url.to_string();
+        let mut headers = HeaderMap::new();
+        if request.auth == Auth::Bearer
+            && let Some(key) = key
+        {
+            let mut value =
+                HeaderValue::from_str(&format!("Bearer {}", key.expose())).map_err(|_| ProviderError::Key {
+                    provider: provider.to_string(),
+                    message: format!("the API key of provider `{provider}` has characters a header cannot carry"),
+                    hint: None,
+                })?;
+            value.set_sensitive(true);
+            headers.insert(reqwest::header::AUTHORIZATION, value);
+        }
+        for (name, value) in &request.headers {
+            // Names and values were checked when providers.toml was loaded.
+            if let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+                headers.insert(name, value);
+            }
+        }
+        self.trace(&format!("> {} {url_shown}", request.method));
+        for (name, value) in request.shown_headers() {
+            self.trace(&format!("> {name}: {value}"));
+        }
+        let mut builder = self.client.request(request.method.clone(), request.url.expose().clone()).headers(headers);
+        if let Some(body) = &request.body {
+            let bytes = serde_json::to_vec(body).unwrap_or_default();
+            self.trace(&format!("> ({} bytes of JSON)", bytes.len()));
+            builder = builder.body(bytes);
+        }
+        let started = Instant::now();
+        let mut response = builder.send().await.map_err(|err| self.failure(provider, &url_shown, &err))?;
+        let status = response.status().as_u16();
+        self.trace(&format!("< HTTP {status} ({} ms)", started.elapsed().as_millis()));
+        for name in ["content-type", "content-length", "x-request-id", "openai-processing-ms", "retry-after"] {
+            if let Some(value) = response.headers().get(name).and_then(|v| v.to_str().ok()) {
+                self.trace(&format!("< {name}: {}", redactor.redact(value)));
+            }
+        }
+        let limit = self.settings.max_body;
+        if response.content_length().is_some_and(|len| len > limit) {
+            return Err(ProviderError::TooLarge { provider: provider.to_string(), limit });
+        }
+        let headers = response.headers().clone();
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() as u64 + chunk.len() as u64 > limit {
+                        return Err(ProviderError::TooLarge { provider: provider.to_string(), limit });
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(err) => {
+                    return Err(ProviderError::Cut {
+                        provider: provider.to_string(),
+                        detail: format!("{} after {} bytes", root_cause(&err), body.len()),
+                    });
+                }
+            }
+        }
+        self.trace(&format!("< ({} bytes)", body.len()));
+        Ok(WireResponse { status, headers, body })
+    }
+
+    fn failure(&self, provider: &str, url: &str, err: &reqwest::Error) -> ProviderError {
+        let provider = provider.to_string();
+        if let Some(cross) = find_source::<CrossOrigin>(err) {
+            return ProviderError::Redirect { provider, from: cross.from.clone(), to: cross.to.clone() };
+        }
+        if err.is_connect() && (err.is_timeout() || root_cause(err).contains("timed out")) {
+            return ProviderError::ConnectTimeout {
+                provider,
+                url: url.to_string(),
+                after: self.settings.connect_timeout,
+            };
+        }
+        if err.is_connect() {
+            return ProviderError::Connect { provider, url: url.to_string(), detail: root_cause(err) };
+        }
+        if err.is_timeout() {
+            return ProviderError::ConnectTimeout {
+                provider,
+                url: url.to_string(),
+                after: self.settings.connect_timeout,
+            };
+        }
+        ProviderError::Transport { provider, detail: root_cause(err) }
+    }
+}
+
+fn find_source<'a, T: std::error::Error + 'static>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a T> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(cause) = current {
+        if let Some(found) = cause.downcast_ref::<T>() {
+            return Some(found);
+        }
+        current = cause.source();
+    }
+    None
+}
+
+/// The innermost cause: reqwest's own Display includes the URL, which may carry
+/// credentials, so only the root cause is ever shown.
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut root = err;
+    while let Some(source) = root.source() {
+        root = source;
+    }
+    root.to_string()
+}

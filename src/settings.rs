@@ -1,0 +1,299 @@
+//! One settings layer: each setting is resolved in one function, from the command's
+//! arguments, the environment and providers.toml, in the documented order flag,
+//! environment, file, default, and remembers where its value came from. The
+//! environment is read once, into [`Env`], from the names in [`EnvVars::ALL`].
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::config::{ConfigError, FileSettings};
+use crate::env_vars::EnvVars;
+
+pub const DEFAULT_MAX_AGENTS: u32 = 10;
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+pub const DEFAULT_MAX_BODY: u64 = 32 * 1024 * 1024;
+pub const DEFAULT_TEMPERATURE: f64 = 0.7;
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The environment as agentry sees it: only the declared variables, read once.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: BTreeMap<&'static str, String>,
+}
+
+impl Env {
+    pub fn from_process() -> Self {
+        let vars = EnvVars::ALL
+            .iter()
+            .filter_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()).map(|v| (*name, v)))
+            .collect();
+        Self { vars }
+    }
+
+    /// For tests: exactly these variables.
+    pub fn from_pairs(pairs: &[(&'static str, &str)]) -> Self {
+        Self { vars: pairs.iter().map(|(k, v)| (*k, (*v).to_string())).collect() }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
+    }
+}
+
+/// Where a setting's value came from, for `agentry paths` and for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "name")]
+pub enum Origin {
+    Flag(&'static str),
+    Env(&'static str),
+    File,
+    Default,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Setting<T> {
+    pub value: T,
+    pub origin: Origin,
+}
+
+/// Flag, then environment, then file, then default.
+fn pick<T>(flag: Option<(T, &'static str)>, env: Option<(T, &'static str)>, file: Option<T>, default: T) -> Setting<T> {
+    if let Some((value, name)) = flag {
+        return Setting { value, origin: Origin::Flag(name) };
+    }
+    if let Some((value, name)) = env {
+        return Setting { value, origin: Origin::Env(name) };
+    }
+    match file {
+        Some(value) => Setting { value, origin: Origin::File },
+        None => Setting { value: default, origin: Origin::Default },
+    }
+}
+
+/// An environment variable parsed by `parse`; a bad value is an error naming it.
+fn env_value<T>(
+    env: &Env,
+    name: &'static str,
+    what: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<Option<(T, &'static str)>, ConfigError> {
+    match env.get(name) {
+        None => Ok(None),
+        Some(raw) => match parse(raw.trim()) {
+            Some(value) => Ok(Some((value, name))),
+            None => Err(ConfigError::Setting(format!("{name} must be {what}, not `{raw}`"))),
+        },
+    }
+}
+
+/// A DURATION: a number with `ms`, `s`, `m`, `h` or `d` (`500ms`, `30s`, `1.5m`),
+/// or a bare number of seconds.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    if let Ok(secs) = text.parse::<f64>() {
+        return Duration::try_from_secs_f64(secs).ok();
+    }
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    let scale = match unit.trim() {
+        "ms" => 0.001,
+        "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        "d" => 86_400.0,
+        _ => return None,
+    };
+    Duration::try_from_secs_f64(number * scale).ok()
+}
+
+/// A SIZE: bytes, or a number with `KB`, `KiB`, `MB`, `MiB`, `GB`, `GiB`.
+pub fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse().ok()?;
+    let scale: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "KB" | "kB" => 1_000,
+        "KiB" => 1 << 10,
+        "MB" => 1_000_000,
+        "MiB" => 1 << 20,
+        "GB" => 1_000_000_000,
+        "GiB" => 1 << 30,
+        _ => return None,
+    };
+    number.checked_mul(scale)
+}
+
+/// Settings every command shares that are not paths (paths are `paths.rs`'s).
+#[derive(Debug, Clone, Copy)]
+pub struct GlobalSettings {
+    pub lock_timeout: Setting<Duration>,
+    pub max_body: Setting<u64>,
+}
+
+impl GlobalSettings {
+    pub fn resolve(env: &Env) -> Result<Self, ConfigError> {
+        let lock_timeout =
+            env_value(env, EnvVars::AGENTRY_LOCK_TIMEOUT, "a duration such as `60s` or `500ms`", |raw| {
+                parse_duration(raw).filter(|d| !d.is_zero())
+            })?;
+        let max_body = env_value(env, EnvVars::AGENTRY_MAX_BODY, "a size such as `32MiB`", |raw| {
+            parse_size(raw).filter(|n| *n > 0)
+        })?;
+        Ok(Self {
+            lock_timeout: pick(None, lock_timeout, None, DEFAULT_LOCK_TIMEOUT),
+            max_body: pick(None, max_body, None, DEFAULT_MAX_BODY),
+        })
+    }
+}
+
+/// The pool maximum: `AGENTRY_MAX_AGENTS`, then `max_agents`, then 10.
+pub fn max_agents(env: &Env, file: &FileSettings) -> Result<Setting<u32>, ConfigError> {
+    let from_env = env_value(env, EnvVars::AGENTRY_MAX_AGENTS, "a whole number of at least 1", |raw| {
+        raw.parse::<u32>().ok().filter(|n| *n >= 1)
+    })?;
+    Ok(pick(None, from_env, file.max_agents, DEFAULT_MAX_AGENTS))
+}
+
+/// What a task run sets for its request, before a provider is known.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RequestFlags {
+    pub model: Option<String>,
+    /// `Some(None)`: `--temperature none`, send none.
+    pub temperature: Option<Option<f64>>,
+    pub max_tokens: Option<u32>,
+}
+
+/// The request settings for one provider: flag, then the provider's table, then the
+/// default (there is no environment level for these).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestSettings {
+    pub model: Setting<String>,
+    pub temperature: Setting<Option<f64>>,
+    pub max_tokens: Setting<Option<u32>>,
+}
+
+impl RequestSettings {
+    pub fn resolve(flags: &RequestFlags, provider: &crate::provider::Provider) -> Self {
+        let RequestFlags { model, temperature, max_tokens } = flags;
+        Self {
+            model: pick(model.clone().map(|m| (m, "--model")), None, None, provider.model.clone()),
+            temperature: pick(
+                temperature.map(|t| (t, "--temperature")),
+                None,
+                provider.temperature.map(Some),
+                Some(DEFAULT_TEMPERATURE),
+            ),
+            max_tokens: pick(max_tokens.map(|n| (Some(n), "--max-tokens")), None, provider.max_tokens.map(Some), None),
+        }
+    }
+}
+
+/// The whole-task limit and the connect timeout of `task run`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CallSettings {
+    pub timeout: Setting<Duration>,
+    pub connect_timeout: Setting<Duration>,
+}
+
+impl CallSettings {
+    pub fn resolve(timeout_flag: Option<Duration>) -> Self {
+        let timeout = pick(timeout_flag.map(|t| (t, "--timeout")), None, None, DEFAULT_TIMEOUT);
+        // A connect never waits longer than the whole task may take.
+        let connect = DEFAULT_CONNECT_TIMEOUT.min(timeout.value);
+        Self { timeout, connect_timeout: Setting { value: connect, origin: Origin::Default } }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::registry::builtin_mock;
+
+    #[test]
+    fn durations_and_sizes() {
+        assert_eq!(parse_duration("60"), Some(Duration::from_secs(60)));
+        assert_eq!(parse_duration("1.5"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("30s"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_duration("1.5m"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("2h"), Some(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("90d"), Some(Duration::from_secs(90 * 86_400)));
+        for bad in ["", "s", "-1", "1x", "ten"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+        assert_eq!(parse_size("32MiB"), Some(32 << 20));
+        assert_eq!(parse_size("1000"), Some(1000));
+        assert_eq!(parse_size("2KB"), Some(2000));
+        assert_eq!(parse_size("1TiB"), None);
+    }
+
+    #[test]
+    fn max_agents_env_file_default() {
+        let file = FileSettings { max_agents: Some(4) };
+        let env = Env::from_pairs(&[(EnvVars::AGENTRY_MAX_AGENTS, "7")]);
+        assert_eq!(
+            max_agents(&env, &file).expect("env"),
+            Setting { value: 7, origin: Origin::Env("AGENTRY_MAX_AGENTS") }
+        );
+        assert_eq!(max_agents(&Env::default(), &file).expect("file"), Setting { value: 4, origin: Origin::File });
+        assert_eq!(
+            max_agents(&Env::default(), &FileSettings::default()).expect("default"),
+            Setting { value: 10, origin: Origin::Default }
+        );
+        let bad = Env::from_pairs(&[(EnvVars::AGENTRY_MAX_AGENTS, "0")]);
+        let err = max_agents(&bad, &file).expect_err("zero").to_string();
+        assert!(err.contains("AGENTRY_MAX_AGENTS") && err.contains("`0`"), "{err}");
+    }
+
+    #[test]
+    fn lock_timeout_and_max_body_env_default() {
+        let env = Env::from_pairs(&[(EnvVars::AGENTRY_LOCK_TIMEOUT, "1s"), (EnvVars::AGENTRY_MAX_BODY, "1KiB")]);
+        let settings = GlobalSettings::resolve(&env).expect("env");
+        assert_eq!(settings.lock_timeout.value, Duration::from_secs(1));
+        assert_eq!(settings.lock_timeout.origin, Origin::Env("AGENTRY_LOCK_TIMEOUT"));
+        assert_eq!(settings.max_body.value, 1024);
+        let settings = GlobalSettings::resolve(&Env::default()).expect("default");
+        assert_eq!(settings.lock_timeout, Setting { value: DEFAULT_LOCK_TIMEOUT, origin: Origin::Default });
+        assert_eq!(settings.max_body, Setting { value: DEFAULT_MAX_BODY, origin: Origin::Default });
+        let err = GlobalSettings::resolve(&Env::from_pairs(&[(EnvVars::AGENTRY_LOCK_TIMEOUT, "soon")]))
+            .expect_err("bad")
+            .to_string();
+        assert!(err.contains("AGENTRY_LOCK_TIMEOUT"), "{err}");
+    }
+
+    #[test]
+    fn request_settings_flag_file_default() {
+        let mut provider = builtin_mock();
+        let none = RequestFlags::default();
+        let resolved = RequestSettings::resolve(&none, &provider);
+        assert_eq!(resolved.temperature, Setting { value: Some(0.7), origin: Origin::Default });
+        assert_eq!(resolved.max_tokens, Setting { value: None, origin: Origin::Default });
+        assert_eq!(resolved.model, Setting { value: "mock".to_string(), origin: Origin::Default });
+        provider.temperature = Some(0.2);
+        provider.max_tokens = Some(50);
+        let resolved = RequestSettings::resolve(&none, &provider);
+        assert_eq!(resolved.temperature, Setting { value: Some(0.2), origin: Origin::File });
+        assert_eq!(resolved.max_tokens, Setting { value: Some(50), origin: Origin::File });
+        let flags = RequestFlags { model: Some("x".into()), temperature: Some(None), max_tokens: Some(9) };
+        let resolved = RequestSettings::resolve(&flags, &provider);
+        assert_eq!(resolved.temperature, Setting { value: None, origin: Origin::Flag("--temperature") });
+        assert_eq!(resolved.max_tokens, Setting { value: Some(9), origin: Origin::Flag("--max-tokens") });
+        assert_eq!(resolved.model, Setting { value: "x".to_string(), origin: Origin::Flag("--model") });
+    }
+
+    #[test]
+    fn call_settings_flag_default() {
+        let resolved = CallSettings::resolve(Some(Duration::from_secs(3)));
+        assert_eq!(resolved.timeout, Setting { value: Duration::from_secs(3), origin: Origin::Flag("--timeout") });
+        assert_eq!(resolved.connect_timeout.value, Duration::from_secs(3));
+        let resolved = CallSettings::resolve(None);
+        assert_eq!(resolved.timeout, Setting { value: DEFAULT_TIMEOUT, origin: Origin::Default });
+        assert_eq!(resolved.connect_timeout.value, DEFAULT_CONNECT_TIMEOUT);
+    }
+}

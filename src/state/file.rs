@@ -1,0 +1,370 @@
+//! The file backend: `state.json` (agents and totals, replaced atomically under
+//! `locks/state.lock`), `history.jsonl` (append-only, one line per task) and lock
+//! files under `locks/`: an agent is working exactly while a process holds its
+//! lock, and stopping while a `stop` holds its stop lock. The OS releases a lock
+//! when its process dies, so neither mark can go stale.
+//!
+//! History lines are appended before the state is written, and the state records
+//! how many history bytes its totals include: a writer killed between the two
+//! leaves lines that the next writer counts, and a torn last line is cut before
+//! anything is appended after it.
+
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::schema::{State, parse_state};
+use super::{
+    Activity, AgentClaim, AgentRecord, NewAgent, Snapshot, Spawned, StateBackend, StateError, StopRequest, TaskRecord,
+    WaitReporter,
+};
+use crate::files::{self, FsError, LockError, LockMode, LockedFile, Wait};
+
+pub struct FileState {
+    dir: PathBuf,
+    file: PathBuf,
+    history: PathBuf,
+    locks: PathBuf,
+    lock_timeout: Duration,
+    on_wait: WaitReporter,
+}
+
+const STATE_LOCK: &str = "the state lock";
+
+impl FileState {
+    pub fn new(dir: PathBuf, lock_timeout: Duration, on_wait: WaitReporter) -> Self {
+        Self {
+            file: dir.join("state.json"),
+            history: dir.join("history.jsonl"),
+            locks: dir.join("locks"),
+            dir,
+            lock_timeout,
+            on_wait,
+        }
+    }
+
+    fn io(&self, source: FsError) -> StateError {
+        StateError::Io { dir: self.dir.clone(), source }
+    }
+
+    fn lock_error(&self, what: &'static str, source: LockError) -> StateError {
+        StateError::Lock { what, dir: self.dir.clone(), source }
+    }
+
+    fn ensure_dirs(&self) -> Result<(), StateError> {
+        files::create_private_dir(&self.dir).map_err(|e| self.io(e))?;
+        files::create_private_dir(&self.locks).map_err(|e| self.io(e))
+    }
+
+    fn agent_lock(&self, id: &str) -> PathBuf {
+        self.locks.join(format!("agent-{id}.lock"))
+    }
+
+    fn stop_lock(&self, id: &str) -> PathBuf {
+        self.locks.join(format!("agent-{id}.stop.lock"))
+    }
+
+    fn read(&self) -> Result<State, StateError> {
+        match std::fs::read(&self.file) {
+            Ok(bytes) => parse_state(&String::from_utf8_lossy(&bytes), &self.file),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
+            Err(source) => Err(self.io(FsError { action: "read state file", path: self.file.clone(), source })),
+        }
+    }
+
+    fn write(&self, state: &State) -> Result<(), StateError> {
+        let text = serde_json::to_vec_pretty(state).unwrap_or_default();
+        files::write_atomic(&self.file, &text, 0o600, true).map_err(|e| self.io(e))
+    }
+
+    async fn state_lock(&self) -> Result<LockedFile, StateError> {
+        self.ensure_dirs()?;
+        let path = self.locks.join("state.lock");
+        let on_wait = self.on_wait.clone();
+        let wait = Wait { quiet: Duration::from_secs(1), timeout: Some(self.lock_timeout) };
+        let held = LockedFile::acquire(&path, LockMode::Exclusive, wait, |pid| on_wait(STATE_LOCK, pid))
+            .await
+            .map_err(|e| self.lock_error(STATE_LOCK, e))?;
+        held.write_holder();
+        Ok(held)
+    }
+
+    fn history_len(&self) -> Result<u64, StateError> {
+        match std::fs::metadata(&self.history) {
+            Ok(meta) => Ok(meta.len()),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(0),
+            Err(source) => Err(self.io(FsError { action: "read history", path: self.history.clone(), source })),
+        }
+    }
+
+    /// The history bytes from `from` to the end.
+    fn history_tail(&self, from: u64) -> Result<Vec<u8>, StateError> {
+        let fail = |source| self.io(FsError { action: "read history", path: self.history.clone(), source });
+        let mut file = std::fs::File::open(&self.history).map_err(fail)?;
+        file.seek(SeekFrom::Start(from)).map_err(fail)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(fail)?;
+        Ok(bytes)
+    }
+
+    /// Count history lines the totals lack (a writer killed after appending) into
+    /// `state`. Returns where complete lines end: a torn last line starts there.
+    fn catch_up(&self, state: &mut State) -> Result<u64, StateError> {
+        let len = self.history_len()?;
+        let (from, count) = match state.history_bytes {
+            Some(mark) if mark <= len => (mark, true),
+            // No mark yet (an older file), or the history was cut short by hand:
+            // count nothing, only look for a torn tail.
+            _ => (len.saturating_sub(64 * 1024), false),
+        };
+        if from == len {
+            return Ok(len);
+        }
+        let tail = self.history_tail(from)?;
+        let complete = match tail.iter().rposition(|b| *b == b'\n') {
+            Some(index) => index + 1,
+            // A window without a newline in a long file: nothing to judge by.
+            None if !count && from > 0 => tail.len(),
+            None => 0,
+        };
+        if count {
+            for line in tail[..complete].split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+                if let Ok(record) = serde_json::from_slice::<TaskRecord>(line) {
+                    record.apply(state);
+                }
+            }
+        }
+        Ok(from + complete as u64)
+    }
+
+    fn check_agent_lock_dir(&self) -> Result<(), StateError> {
+        self.ensure_dirs()
+    }
+}
+
+impl StateBackend for FileState {
+    async fn snapshot(&self) -> Result<Snapshot, StateError> {
+        let mut state = self.read()?;
+        if state.history_bytes.is_some() {
+            self.catch_up(&mut state)?;
+        }
+        Ok(Snapshot { agents: state.agents, providers: state.providers })
+    }
+
+    async fn spawn_agent(&self, new: NewAgent, max_agents: u32, exist_ok: bool) -> Result<Spawned, StateError> {
+        let _lock = self.state_lock().await?;
+        let mut state = self.read()?;
+        if let Some(existing) = state.agents.iter().find(|a| a.name == new.name) {
+            let same =
+                existing.persona == new.persona && existing.provider == new.provider && existing.project == new.project;
+            return Ok(if exist_ok && same {
+                Spawned::Existing(existing.clone())
+            } else {
+                Spawned::Taken(existing.clone())
+            });
+        }
+        if state.agents.len() >= max_agents as usize {
+            return Ok(Spawned::PoolFull { count: state.agents.len() });
+        }
+        let mut id = new.id;
+        while state.agents.iter().any(|a| a.id == id) {
+            id = format!("{id}0");
+        }
+        let record = AgentRecord {
+            id,
+            name: new.name,
+            persona: new.persona,
+            project: new.project,
+            provider: new.provider,
+            worker_id: new.worker_id,
+            last_active: Some(new.created_at.clone()),
+            created_at: new.created_at,
+            totals: Default::default(),
+        };
+        state.agents.push(record.clone());
+        self.write(&state)?;
+        Ok(Spawned::Created(record))
+    }
+
+    async fn remove_agent(&self, id: &str) -> Result<Option<AgentRecord>, StateError> {
+        let _lock = self.state_lock().await?;
+        let mut state = self.read()?;
+        let Some(index) = state.agents.iter().position(|a| a.id == id) else { return Ok(None) };
+        let removed = state.agents.remove(index);
+        self.write(&state)?;
+        let _ = std::fs::remove_file(self.agent_lock(id));
+        let _ = std::fs::remove_file(self.stop_lock(id));
+        Ok(Some(removed))
+    }
+
+    async fn claim_agent(&self, id: &str, on_busy: impl FnOnce(Option<u32>)) -> Result<AgentClaim, StateError> {
+        self.check_agent_lock_dir()?;
+        let wait = Wait { quiet: Duration::ZERO, timeout: None };
+        let held = LockedFile::acquire(&self.agent_lock(id), LockMode::Exclusive, wait, on_busy)
+            .await
+            .map_err(|e| self.lock_error("the agent's lock", e))?;
+        held.write_holder();
+        Ok(AgentClaim { _held: held })
+    }
+
+    async fn activity(&self, id: &str) -> Result<Activity, StateError> {
+        let lock = self.agent_lock(id);
+        let working = files::is_locked(&lock);
+        let mut pid = None;
+        if working {
+            // The holder writes its pid right after locking: give it a moment.
+            for _ in 0..50 {
+                pid = files::read_holder(&lock);
+                if pid.is_some() || !files::is_locked(&lock) {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+        }
+        Ok(Activity { working, pid, stopping: files::is_locked(&self.stop_lock(id)) })
+    }
+
+    async fn request_stop(&self, id: &str) -> Result<StopRequest, StateError> {
+        self.ensure_dirs()?;
+        let on_wait = self.on_wait.clone();
+        let wait = Wait { quiet: Duration::from_secs(1), timeout: None };
+        let held = LockedFile::acquire(&self.stop_lock(id), LockMode::Exclusive, wait, |pid| {
+            on_wait("another stop of this agent", pid)
+        })
+        .await
+        .map_err(|e| self.lock_error("the agent's stop lock", e))?;
+        held.write_holder();
+        Ok(StopRequest { _held: held })
+    }
+
+    async fn record(&self, records: &[TaskRecord]) -> Result<(), StateError> {
+        let _lock = self.state_lock().await?;
+        let mut state = self.read()?;
+        let complete_end = self.catch_up(&mut state)?;
+        if complete_end < self.history_len()? {
+            // A torn last line (a writer killed mid-append): cut it, or the next
+            // line would be glued to it and both would be lost.
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(files::write_target(&self.history))
+                .map_err(|source| self.io(FsError { action: "repair history", path: self.history.clone(), source }))?;
+            file.set_len(complete_end)
+                .map_err(|source| self.io(FsError { action: "repair history", path: self.history.clone(), source }))?;
+        }
+        let mut lines = Vec::new();
+        for record in records {
+            serde_json::to_writer(&mut lines, record).unwrap_or_default();
+            lines.push(b'\n');
+        }
+        let end = if lines.is_empty() {
+            complete_end
+        } else {
+            files::append(&self.history, &lines).map_err(|e| self.io(e))?
+        };
+        for record in records {
+            record.apply(&mut state);
+        }
+        state.history_bytes = Some(end);
+        self.write(&state)
+    }
+
+    async fn history(&self, limit: Option<usize>) -> Result<Vec<TaskRecord>, StateError> {
+        let bytes = match std::fs::read(&self.history) {
+            Ok(bytes) => bytes,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => return Err(self.io(FsError { action: "read history", path: self.history.clone(), source })),
+        };
+        // A torn last line has no newline yet: it is not a record.
+        let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let records: Vec<TaskRecord> = bytes[..complete]
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .filter_map(|line| serde_json::from_slice(line).ok())
+            .collect();
+        let skip = limit.map_or(0, |n| records.len().saturating_sub(n));
+        Ok(records.into_iter().skip(skip).collect())
+    }
+
+    async fn check_writable(&self) -> Result<(), StateError> {
+        self.ensure_dirs()?;
+        let path = self.locks.join("state.lock");
+        files::private_file_options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map(drop)
+            .map_err(|source| self.io(FsError { action: "write to", path: path.clone(), source }))
+    }
+}
+
+/// Used by tests and tools that inspect a state folder.
+pub fn state_file(dir: &Path) -> PathBuf {
+    dir.join("state.json")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn record(n: u64) -> TaskRecord {
+        TaskRecord {
+            task_id: format!("tk_{n}"),
+            worker_id: "wk".into(),
+            agent_id: None,
+            finish_reason: Some("stop".into()),
+            tokens_used: 10,
+            prompt_tokens: 4,
+            completion_tokens: 6,
+            usage_estimated: false,
+            provider_id: "p".into(),
+            requested_provider_id: "p".into(),
+            model: "m".into(),
+            latency_ms: 1,
+            completed_at: "2026-11-30T00:00:00.000Z".into(),
+            success: true,
+            error: None,
+            agent_name: None,
+            persona: None,
+            project: None,
+        }
+    }
+
+    fn store(dir: &Path) -> FileState {
+        FileState::new(dir.to_path_buf(), Duration::from_secs(5), Arc::new(|_, _| {}))
+    }
+
+    #[tokio::test]
+    async fn lines_appended_by_a_killed_writer_are_counted_and_a_torn_tail_is_cut() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let state = store(dir.path());
+        state.record(&[record(1)]).await.expect("record");
+        // A writer killed after appending its line but before writing the state,
+        // then one killed in the middle of a line.
+        let mut extra = serde_json::to_vec(&record(2)).expect("json");
+        extra.push(b'\n');
+        extra.extend_from_slice(br#"{"task_id":"tk_3","wor"#);
+        files::append(&dir.path().join("history.jsonl"), &extra).expect("append");
+        assert_eq!(state.snapshot().await.expect("snapshot").providers["p"].tasks_completed, 2);
+        state.record(&[record(4)]).await.expect("record");
+        let snapshot = state.snapshot().await.expect("snapshot");
+        assert_eq!(snapshot.providers["p"].tasks_completed, 3);
+        let history = state.history(None).await.expect("history");
+        assert_eq!(history.iter().map(|r| r.task_id.as_str()).collect::<Vec<_>>(), ["tk_1", "tk_2", "tk_4"]);
+        let text = std::fs::read_to_string(dir.path().join("history.jsonl")).expect("read");
+        assert_eq!(text.lines().count(), 3);
+        assert!(text.ends_with('\n'));
+    }
+
+    #[tokio::test]
+    async fn counters_saturate() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let state = store(dir.path());
+        let mut big = record(1);
+        big.tokens_used = u64::MAX;
+        state.record(&[big.clone(), big]).await.expect("record");
+        assert_eq!(state.snapshot().await.expect("snapshot").providers["p"].tokens_used, u64::MAX);
+    }
+}

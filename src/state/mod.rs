@@ -1,0 +1,259 @@
+//! Everything invocations share: agents and their workers, counters, which agent is
+//! working or stopping, and the task history. Callers use the named operations of
+//! [`Store`]; no closure over the whole state crosses this boundary, so a Redis
+//! backend can run each operation as one server-side script. Backends: [`FileState`]
+//! (files under the state folder, the default); Redis joins as a second arm of
+//! [`Store`] implementing [`StateBackend`].
+//!
+//! Every operation is atomic on its own and none is held across a provider call.
+//! Errors are typed ([`StateError`]); the command edge words them and picks the
+//! exit code. This module knows nothing of clap, output or HTTP.
+
+pub mod file;
+pub mod schema;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+pub use file::FileState;
+pub use schema::State;
+
+use crate::files::{FsError, LockError};
+use crate::provider::Usage;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    /// `state.json` does not parse: damaged by hand (agentry never leaves it torn).
+    #[error("state file {} is unreadable: {detail}", path.display())]
+    Torn { path: PathBuf, detail: String },
+    #[error("state file {} has schema version {version}; this agentry understands up to {}", path.display(), schema::SCHEMA_VERSION)]
+    Newer { path: PathBuf, version: u64 },
+    /// Reading or writing under the state folder failed.
+    #[error("{source}")]
+    Io { dir: PathBuf, source: FsError },
+    /// A lock could not be had: timed out, unsupported, or an I/O error.
+    #[error("{what}: {source}")]
+    Lock { what: &'static str, dir: PathBuf, source: LockError },
+}
+
+/// Tasks and tokens, saturating at the top rather than wrapping.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Totals {
+    pub tasks_completed: u64,
+    pub tasks_failed: u64,
+    pub tokens_used: u64,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
+impl Totals {
+    pub fn record(&mut self, success: bool, usage: Option<&Usage>) {
+        if success {
+            self.tasks_completed = self.tasks_completed.saturating_add(1);
+        } else {
+            self.tasks_failed = self.tasks_failed.saturating_add(1);
+        }
+        if let Some(usage) = usage {
+            self.tokens_used = self.tokens_used.saturating_add(usage.total_tokens);
+            self.prompt_tokens = self.prompt_tokens.saturating_add(usage.prompt_tokens);
+            self.completion_tokens = self.completion_tokens.saturating_add(usage.completion_tokens);
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AgentRecord {
+    pub id: String,
+    pub name: String,
+    pub persona: Option<String>,
+    pub project: String,
+    pub provider: String,
+    pub worker_id: String,
+    pub created_at: String,
+    /// The spawn time until the first task ends (older files may hold null).
+    pub last_active: Option<String>,
+    #[serde(default)]
+    pub totals: Totals,
+}
+
+/// What `agent spawn` asks for.
+#[derive(Debug, Clone)]
+pub struct NewAgent {
+    pub name: String,
+    pub persona: Option<String>,
+    pub project: String,
+    pub provider: String,
+    pub id: String,
+    pub worker_id: String,
+    pub created_at: String,
+}
+
+/// How a spawn ended; the conflicts are the caller's to word.
+#[derive(Debug)]
+pub enum Spawned {
+    Created(AgentRecord),
+    /// `exist_ok` and an agent with the same name, persona, provider and project.
+    Existing(AgentRecord),
+    /// The name is taken by a different agent.
+    Taken(AgentRecord),
+    PoolFull {
+        count: usize,
+    },
+}
+
+/// Whether a process is running an agent's task, and whether a stop waits for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Activity {
+    pub working: bool,
+    /// The process running the task, when known.
+    pub pid: Option<u32>,
+    pub stopping: bool,
+}
+
+/// One finished task as the history keeps it: the `task run --json` object without
+/// the response text, plus the agent's name, the persona and the project.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TaskRecord {
+    pub task_id: String,
+    pub worker_id: String,
+    pub agent_id: Option<String>,
+    pub finish_reason: Option<String>,
+    pub tokens_used: u64,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    pub usage_estimated: bool,
+    pub provider_id: String,
+    pub requested_provider_id: String,
+    pub model: String,
+    pub latency_ms: u64,
+    pub completed_at: String,
+    pub success: bool,
+    pub error: Option<String>,
+    pub agent_name: Option<String>,
+    pub persona: Option<String>,
+    pub project: Option<String>,
+}
+
+impl TaskRecord {
+    /// The usage this record adds to the totals (none for a task that failed
+    /// before an answer).
+    fn usage(&self) -> Option<Usage> {
+        self.success.then_some(Usage {
+            prompt_tokens: self.prompt_tokens,
+            completion_tokens: self.completion_tokens,
+            total_tokens: self.tokens_used,
+            estimated: self.usage_estimated,
+        })
+    }
+
+    /// Apply to the totals of its agent (if still there) and its provider.
+    fn apply(&self, state: &mut State) {
+        let usage = self.usage();
+        if let Some(agent_id) = &self.agent_id
+            && let Some(agent) = state.agents.iter_mut().find(|a| &a.id == agent_id)
+        {
+            agent.totals.record(self.success, usage.as_ref());
+            agent.last_active = Some(self.completed_at.clone());
+        }
+        state.providers.entry(self.provider_id.clone()).or_default().record(self.success, usage.as_ref());
+    }
+}
+
+/// Agents and totals as of one read.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub agents: Vec<AgentRecord>,
+    pub providers: BTreeMap<String, Totals>,
+}
+
+impl Snapshot {
+    pub fn find(&self, name_or_id: &str) -> Option<&AgentRecord> {
+        self.agents.iter().find(|a| a.name == name_or_id).or_else(|| self.agents.iter().find(|a| a.id == name_or_id))
+    }
+}
+
+/// Told when an operation has to wait for another process: what it waits for
+/// (`the state lock`) and the holder's pid when known. The caller words the line.
+pub type WaitReporter = Arc<dyn Fn(&str, Option<u32>) + Send + Sync>;
+
+/// Held while this process runs an agent's task; released on drop (on files, the
+/// agent's lock; the OS releases it if the process dies).
+#[derive(Debug)]
+pub struct AgentClaim {
+    _held: crate::files::LockedFile,
+}
+
+/// Held while `stop` waits for an agent's task: tasks queued behind it give up, and
+/// `agent show` reports the agent as stopping. Released on drop.
+#[derive(Debug)]
+pub struct StopRequest {
+    _held: crate::files::LockedFile,
+}
+
+/// The operations every backend provides. Each is atomic on its own.
+#[allow(async_fn_in_trait)]
+pub trait StateBackend {
+    /// Agents and totals, without waiting for writers.
+    async fn snapshot(&self) -> Result<Snapshot, StateError>;
+    /// Add an agent unless the name is taken or the pool is full.
+    async fn spawn_agent(&self, new: NewAgent, max_agents: u32, exist_ok: bool) -> Result<Spawned, StateError>;
+    /// Remove an agent; its history and its provider totals stay.
+    async fn remove_agent(&self, id: &str) -> Result<Option<AgentRecord>, StateError>;
+    /// Wait until no other process runs a task on the agent, then hold it.
+    async fn claim_agent(&self, id: &str, on_busy: impl FnOnce(Option<u32>)) -> Result<AgentClaim, StateError>;
+    async fn activity(&self, id: &str) -> Result<Activity, StateError>;
+    /// Mark the agent as stopping for as long as the returned guard lives.
+    async fn request_stop(&self, id: &str) -> Result<StopRequest, StateError>;
+    /// Add finished tasks to the totals and the history, as one step.
+    async fn record(&self, records: &[TaskRecord]) -> Result<(), StateError>;
+    /// The newest `limit` history records, oldest first (all with `None`).
+    async fn history(&self, limit: Option<usize>) -> Result<Vec<TaskRecord>, StateError>;
+    /// Fail now, before a paid request is sent, if results could not be recorded.
+    async fn check_writable(&self) -> Result<(), StateError>;
+}
+
+/// The backend in use. A Redis backend becomes a second variant.
+pub enum Store {
+    File(FileState),
+}
+
+macro_rules! dispatch {
+    ($self:ident, $backend:ident => $call:expr) => {
+        match $self {
+            Store::File($backend) => $call,
+        }
+    };
+}
+
+impl Store {
+    pub async fn snapshot(&self) -> Result<Snapshot, StateError> {
+        dispatch!(self, b => b.snapshot().await)
+    }
+    pub async fn spawn_agent(&self, new: NewAgent, max_agents: u32, exist_ok: bool) -> Result<Spawned, StateError> {
+        dispatch!(self, b => b.spawn_agent(new, max_agents, exist_ok).await)
+    }
+    pub async fn remove_agent(&self, id: &str) -> Result<Option<AgentRecord>, StateError> {
+        dispatch!(self, b => b.remove_agent(id).await)
+    }
+    pub async fn claim_agent(&self, id: &str, on_busy: impl FnOnce(Option<u32>)) -> Result<AgentClaim, StateError> {
+        dispatch!(self, b => b.claim_agent(id, on_busy).await)
+    }
+    pub async fn activity(&self, id: &str) -> Result<Activity, StateError> {
+        dispatch!(self, b => b.activity(id).await)
+    }
+    pub async fn request_stop(&self, id: &str) -> Result<StopRequest, StateError> {
+        dispatch!(self, b => b.request_stop(id).await)
+    }
+    pub async fn record(&self, records: &[TaskRecord]) -> Result<(), StateError> {
+        dispatch!(self, b => b.record(records).await)
+    }
+    pub async fn history(&self, limit: Option<usize>) -> Result<Vec<TaskRecord>, StateError> {
+        dispatch!(self, b => b.history(limit).await)
+    }
+    pub async fn check_writable(&self) -> Result<(), StateError> {
+        dispatch!(self, b => b.check_writable().await)
+    }
+}
