@@ -365,6 +365,7 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
             [CompletionResult]::new('--temperature', '--temperature', [CompletionResultType]::ParameterName, 'Sampling temperature from 0 to 2, or `none` to send none [default: 0.7]')
             [CompletionResult]::new('--max-tokens', '--max-tokens', [CompletionResultType]::ParameterName, 'Maximum tokens in the response (1 or more)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on the whole task after this long, e.g. 90, 90s, 2m (exit 5) [default: 600]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Give up connecting after this long, e.g. 500ms, 5s (exit 4) [default: 10s, at most --timeout]')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Folder for agentry''s state and default config [env: AGENTRY_HOME]')
             [CompletionResult]::new('--providers', '--providers', [CompletionResultType]::ParameterName, 'The providers file to use [env: AGENTRY_PROVIDERS]')
             [CompletionResult]::new('--personas', '--personas', [CompletionResultType]::ParameterName, 'The folder to look up personas in [env: AGENTRY_PERSONAS]')

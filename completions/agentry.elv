@@ -331,6 +331,7 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand --temperature 'Sampling temperature from 0 to 2, or `none` to send none [default: 0.7]'
             cand --max-tokens 'Maximum tokens in the response (1 or more)'
             cand --timeout 'Give up on the whole task after this long, e.g. 90, 90s, 2m (exit 5) [default: 600]'
+            cand --connect-timeout 'Give up connecting after this long, e.g. 500ms, 5s (exit 4) [default: 10s, at most --timeout]'
             cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
             cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
             cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'

@@ -1,6 +1,9 @@
 //! Command-line types only: what can be typed and what `--help` says about it.
 //! Resolution into settings and the work itself live in `commands/`.
 
+// Doc comments here are `--help` text for a terminal, where a URL is plain text.
+#![allow(rustdoc::bare_urls)]
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -268,6 +271,10 @@ pub struct TaskRunArgs {
     /// Give up on the whole task after this long, e.g. 90, 90s, 2m (exit 5) [default: 600]
     #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
     pub timeout: Option<String>,
+
+    /// Give up connecting after this long, e.g. 500ms, 5s (exit 4) [default: 10s, at most --timeout]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+    pub connect_timeout: Option<String>,
 
     /// Print the exact request and send nothing
     #[arg(long)]

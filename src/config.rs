@@ -1,7 +1,7 @@
 //! providers.toml as a file: finding and reading it (refusing what is not a regular
 //! file), its non-provider tables (`max_agents` today; `[cache]`, `[history]`,
 //! `[state]` later) in [`FileSettings`], the `[providers.*]` tables handed to the
-//! [registry](crate::provider::registry), and edits for `provider add`/`remove` that keep
+//! [`crate::provider::registry`], and edits for `provider add`/`remove` that keep
 //! comments, order, line endings, symbolic links and the file's mode. The lock that
 //! serialises edits lives beside the file, so homes that share one providers file
 //! share its lock too.

@@ -468,6 +468,53 @@ mod tests {
     }
 
     #[test]
+    fn two_file_fallbacks_reach_persona_md() {
+        // The format's own examples keep these two sections in PERSONA.md.
+        let persona = parse_two_file(
+            "## Character\nX\n## Autonomy Level\nHigh: act alone.\n## Decision Making\nPrefer reversible steps.\n",
+            "## Your Mission\nShip.\n",
+        );
+        assert_eq!(persona.autonomy, "High: act alone.");
+        assert_eq!(persona.decision_making, "Prefer reversible steps.");
+        // AI_START_HERE.md still wins when it has them.
+        let persona = parse_two_file("## Autonomy Level\nfrom persona\n", "## Your Autonomy\nfrom start\n");
+        assert_eq!(persona.autonomy, "from start");
+    }
+
+    #[test]
+    fn headings_inside_fenced_code_are_text() {
+        let persona = parse_two_file(
+            "## Character\nUses examples:\n```markdown\n## Not a heading\n```\n~~~~\n## Nor this\n~~~\nstill fenced\n~~~~\nafter\n## Capabilities\n- Real item\n",
+            "## Your Mission\nM\n",
+        );
+        assert_eq!(
+            persona.character,
+            "Uses examples:\n```markdown\n## Not a heading\n```\n~~~~\n## Nor this\n~~~\nstill fenced\n~~~~\nafter"
+        );
+        assert_eq!(persona.capabilities, vec!["Real item".to_string()]);
+        let skill = "---\nname: x\ndescription: d\n---\n```\n## inside\n```\n";
+        assert!(parse_skill(skill).expect("parses").mission.contains("## inside"));
+    }
+
+    #[test]
+    fn skill_front_matter_is_yaml() {
+        let folded = "---\nname: reviewer # a comment\ndescription: >-\n  Reviews code\n  carefully.\nmetadata:\n  tags: [a, b]\n---\nBody\n";
+        assert_eq!(parse_skill(folded).expect("folded").character, "Reviews code carefully.");
+        let literal = "---\nname: r\ndescription: |\n  Line one.\n  Line two.\n---\n";
+        assert_eq!(parse_skill(literal).expect("literal").character, "Line one.\nLine two.");
+        let quoted = "---\nname: 'it''s'\ndescription: \"Tab\\there \\\"quoted\\\"\"\n---\n";
+        assert_eq!(parse_skill(quoted).expect("quoted").character, "Tab\there \"quoted\"");
+        let bom = "\u{feff}---\nname: b\ndescription: d\n---\n";
+        assert_eq!(parse_skill(bom).expect("bom").character, "d");
+        // What it cannot read is an error naming the line, never silently wrong text.
+        let (line, message) = parse_skill("---\nname: x\ndescription: [unclosed\n---\n").expect_err("bad yaml");
+        assert!((2..=4).contains(&line), "{line}: {message}");
+        assert!(message.starts_with("front matter is not valid YAML"), "{message}");
+        let (line, _) = parse_skill("---\nname: x\ndescription:\n  - a list\n---\n").expect_err("not a string");
+        assert!((3..=4).contains(&line), "{line}");
+    }
+
+    #[test]
     fn builtins_all_parse_with_every_block() {
         for (name, persona_md, start_md) in BUILTINS {
             let persona = parse_two_file(persona_md, start_md);

@@ -202,11 +202,13 @@ pub struct CallSettings {
 }
 
 impl CallSettings {
-    pub fn resolve(timeout_flag: Option<Duration>) -> Self {
+    pub fn resolve(timeout_flag: Option<Duration>, connect_flag: Option<Duration>) -> Self {
         let timeout = pick(timeout_flag.map(|t| (t, "--timeout")), None, None, DEFAULT_TIMEOUT);
+        let mut connect_timeout =
+            pick(connect_flag.map(|t| (t, "--connect-timeout")), None, None, DEFAULT_CONNECT_TIMEOUT);
         // A connect never waits longer than the whole task may take.
-        let connect = DEFAULT_CONNECT_TIMEOUT.min(timeout.value);
-        Self { timeout, connect_timeout: Setting { value: connect, origin: Origin::Default } }
+        connect_timeout.value = connect_timeout.value.min(timeout.value);
+        Self { timeout, connect_timeout }
     }
 }
 
@@ -289,10 +291,15 @@ mod tests {
 
     #[test]
     fn call_settings_flag_default() {
-        let resolved = CallSettings::resolve(Some(Duration::from_secs(3)));
+        let resolved = CallSettings::resolve(Some(Duration::from_secs(3)), None);
         assert_eq!(resolved.timeout, Setting { value: Duration::from_secs(3), origin: Origin::Flag("--timeout") });
         assert_eq!(resolved.connect_timeout.value, Duration::from_secs(3));
-        let resolved = CallSettings::resolve(None);
+        let resolved = CallSettings::resolve(None, Some(Duration::from_millis(500)));
+        assert_eq!(
+            resolved.connect_timeout,
+            Setting { value: Duration::from_millis(500), origin: Origin::Flag("--connect-timeout") }
+        );
+        let resolved = CallSettings::resolve(None, None);
         assert_eq!(resolved.timeout, Setting { value: DEFAULT_TIMEOUT, origin: Origin::Default });
         assert_eq!(resolved.connect_timeout.value, DEFAULT_CONNECT_TIMEOUT);
     }

@@ -40,9 +40,11 @@ impl Env {
     }
 
     fn configure(&self, cmd: &mut std::process::Command) {
-        for var in ["AGENTRY_PROVIDERS", "AGENTRY_PERSONAS", "AGENTRY_MAX_AGENTS", "NO_COLOR", "RUST_LOG"] {
+        // Every variable agentry reads, from its own list: a new one cannot leak in.
+        for var in agentry::env_vars::EnvVars::ALL {
             cmd.env_remove(var);
         }
+        cmd.env_remove("RUST_LOG");
         cmd.env("AGENTRY_HOME", self.home())
             .env("HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))

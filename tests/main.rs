@@ -7,6 +7,8 @@ mod agents;
 mod completions;
 mod concurrency;
 mod contract;
+mod hardening;
+mod properties;
 mod providers;
 mod secrets;
 mod tasks;

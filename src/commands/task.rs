@@ -61,10 +61,10 @@ fn parse_max_tokens(raw: Option<&str>) -> anyhow::Result<Option<u32>> {
     }
 }
 
-fn parse_timeout(raw: &str) -> anyhow::Result<Duration> {
+fn parse_duration_flag(flag: &str, raw: &str) -> anyhow::Result<Duration> {
     match crate::settings::parse_duration(raw) {
         Some(limit) if limit >= Duration::from_millis(1) => Ok(limit),
-        _ => Err(Failure::usage(format!("--timeout takes a duration such as `60`, `90s` or `2m`, not `{raw}`"))
+        _ => Err(Failure::usage(format!("{flag} takes a duration such as `60`, `90s` or `2m`, not `{raw}`"))
             .hint("a bare number is seconds")
             .into()),
     }
@@ -123,7 +123,10 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs) -> anyhow::Result<()> {
         (Some(_), Some(_), [_, _]) => return Err(usage("a one-shot task takes no AGENT")),
         _ => return Err(usage("task run needs a task description")),
     };
-    let call = CallSettings::resolve(args.timeout.as_deref().map(parse_timeout).transpose()?);
+    let call = CallSettings::resolve(
+        args.timeout.as_deref().map(|raw| parse_duration_flag("--timeout", raw)).transpose()?,
+        args.connect_timeout.as_deref().map(|raw| parse_duration_flag("--connect-timeout", raw)).transpose()?,
+    );
     let description = args.args.last().cloned().unwrap_or_default();
     let task = build_task(&args, &description)?;
     let manager = ctx.manager()?;

@@ -1,0 +1,193 @@
+//! Property tests for bad input: arbitrary bytes and structured mutations of
+//! providers.toml, persona files (both formats) and state.json never panic; each
+//! gives a result or one error line. Case counts are bounded so `cargo test` stays quick.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+
+const PROVIDERS: &str = r#"max_agents = 4
+[providers.local]
+name = "Local"
+type = "local"
+endpoint = "http://localhost:11434/v1?api-version=1"
+model = "llama3"
+api_key_env = "LOCAL_KEY"
+temperature = 0.2
+max_tokens = 50
+max_tokens_field = "max_completion_tokens"
+headers = { "HTTP-Referer" = "https://x.test", "X-Api-Key" = "v" }
+params = { seed = 7, top_p = 0.9 }
+[providers.offline]
+type = "mock"
+"#;
+
+const PERSONA_MD: &str =
+    "# T\n## Character\nCareful.\n```\n## fenced\n```\n## Capabilities\n- One\n1. Two\n## Autonomy Level\nAsk.\n";
+const START_MD: &str = "## Your Mission\nShip.\n## Your Personality\nCalm.\n## Decision Points\n- Stop on data loss.\n";
+const SKILL_MD: &str =
+    "---\nname: helper # c\ndescription: >-\n  Helps with\n  things.\nmetadata:\n  tags: [a, b]\n---\n# Body\nDo it.\n";
+const STATE: &str = r#"{"schema_version": 1, "agents": [{"id": "ag_1", "name": "a", "persona": null, "project": "p", "provider": "mock", "worker_id": "wk_1", "created_at": "2026-11-30T00:00:00.000Z", "last_active": null, "totals": {"tasks_completed": 1, "tasks_failed": 0, "tokens_used": 5, "prompt_tokens": 2, "completion_tokens": 3}}], "providers": {"mock": {"tasks_completed": 1, "tasks_failed": 0, "tokens_used": 5, "prompt_tokens": 2, "completion_tokens": 3}}, "history_bytes": 10}"#;
+
+/// Pieces that make structurally interesting damage.
+const TOKENS: &[&str] = &[
+    "\n",
+    "=",
+    "[",
+    "]",
+    "[[",
+    "]]",
+    "\"",
+    "'",
+    "{",
+    "}",
+    ",",
+    ":",
+    "---",
+    "## ",
+    "```",
+    "~~~",
+    "#",
+    "- ",
+    "  ",
+    "\t",
+    "\r\n",
+    "\u{feff}",
+    "null",
+    "-1",
+    "1e309",
+    "18446744073709551616",
+    "0.5",
+    "true",
+    "type = \"x\"",
+    "api_key = \"k\"",
+    "[providers.a]",
+    "providers",
+    "schema_version",
+    "agents",
+    ">-",
+    "|",
+    "&a",
+    "*a",
+    "!!str",
+    "é",
+    "\u{0}",
+    "\\",
+    "\\u{",
+    "%",
+];
+
+#[derive(Debug, Clone)]
+enum Edit {
+    Delete(usize, usize),
+    Insert(usize, &'static str),
+    Duplicate(usize, usize),
+}
+
+fn edits() -> impl Strategy<Value = Vec<Edit>> {
+    let edit = prop_oneof![
+        (any::<usize>(), 1usize..40).prop_map(|(at, len)| Edit::Delete(at, len)),
+        (any::<usize>(), prop::sample::select(TOKENS)).prop_map(|(at, token)| Edit::Insert(at, token)),
+        (any::<usize>(), 1usize..80).prop_map(|(at, len)| Edit::Duplicate(at, len)),
+    ];
+    prop::collection::vec(edit, 1..8)
+}
+
+/// Apply edits at character boundaries (positions wrap around the text).
+fn mutate(text: &str, edits: &[Edit]) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    for edit in edits {
+        let len = chars.len().max(1);
+        match edit {
+            Edit::Delete(at, n) => {
+                let start = at % len;
+                let end = (start + n).min(chars.len());
+                if start < end {
+                    chars.drain(start..end);
+                }
+            }
+            Edit::Insert(at, token) => {
+                let at = at % (chars.len() + 1);
+                chars.splice(at..at, token.chars());
+            }
+            Edit::Duplicate(at, n) => {
+                let start = at % len;
+                let end = (start + n).min(chars.len());
+                if start < end {
+                    let copy: Vec<char> = chars[start..end].to_vec();
+                    chars.splice(end..end, copy);
+                }
+            }
+        }
+    }
+    chars.into_iter().collect()
+}
+
+fn one_line(message: &str) {
+    assert!(!message.contains('\n'), "error is not one line: {message:?}");
+    assert!(!message.is_empty());
+}
+
+fn check_providers(text: &str) {
+    if let Err(err) = agentry::config::parse(text, Path::new("providers.toml")) {
+        let (_, message, _) = agentry::error::classify(&anyhow::Error::new(err));
+        one_line(&message);
+    }
+}
+
+fn check_personas(persona_md: &str, start_md: &str, skill_md: &str) {
+    let persona = agentry::persona::parse_two_file(persona_md, start_md);
+    let _ = persona.system_prompt();
+    match agentry::persona::parse_skill(skill_md) {
+        Ok(persona) => {
+            let _ = persona.system_prompt();
+        }
+        Err((line, message)) => {
+            assert!(line >= 1);
+            one_line(&message);
+        }
+    }
+}
+
+fn check_state(text: &str) {
+    if let Err(err) = agentry::state::schema::parse_state(text, Path::new("state.json")) {
+        let (_, message, _) = agentry::error::classify(&anyhow::Error::new(err));
+        one_line(&message);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn providers_toml_from_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+        check_providers(&String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
+    fn providers_toml_mutated(edits in edits()) {
+        check_providers(&mutate(PROVIDERS, &edits));
+    }
+
+    #[test]
+    fn personas_from_arbitrary_bytes(a in prop::collection::vec(any::<u8>(), 0..400), b in prop::collection::vec(any::<u8>(), 0..400)) {
+        let (a, b) = (String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
+        check_personas(&a, &b, &format!("---\n{a}\n---\n{b}"));
+        check_personas(&a, &b, &a);
+    }
+
+    #[test]
+    fn personas_mutated(e1 in edits(), e2 in edits(), e3 in edits()) {
+        check_personas(&mutate(PERSONA_MD, &e1), &mutate(START_MD, &e2), &mutate(SKILL_MD, &e3));
+    }
+
+    #[test]
+    fn state_json_from_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+        check_state(&String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
+    fn state_json_mutated(edits in edits()) {
+        check_state(&mutate(STATE, &edits));
+    }
+}
