@@ -2,6 +2,9 @@
 //! notes, warnings, progress and verbose logs go to stderr. [`Printer`] is a small
 //! `Copy` value, so tasks and callbacks can carry it without lifetimes.
 
+// The one module allowed to touch the process's stdout and stderr (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 use std::io::{IsTerminal, Write};
 
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};

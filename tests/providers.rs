@@ -212,7 +212,28 @@ fn paths_json_says_where_each_choice_came_from() {
     let paths = env.json(&["paths", "--json"]);
     assert_eq!(
         keys(&paths),
-        sorted(&["home", "providers_file", "personas_dir", "state_dir", "state_file", "history_file", "locks_dir"])
+        sorted(&[
+            "home",
+            "providers_file",
+            "personas_dir",
+            "state_dir",
+            "state_file",
+            "history_file",
+            "locks_dir",
+            "settings"
+        ])
+    );
+    assert_eq!(
+        paths["settings"]["max_agents"],
+        json!({"value": 10, "source": "default", "source_description": "default"})
+    );
+    assert_eq!(paths["settings"]["lock_timeout_ms"]["value"], 60_000);
+    assert_eq!(paths["settings"]["max_body_bytes"]["value"], 32 * 1024 * 1024);
+    let output = env.cmd(&["paths", "--json"]).env("AGENTRY_LOCK_TIMEOUT", "2s").output().expect("run");
+    let with_env: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(
+        with_env["settings"]["lock_timeout_ms"],
+        json!({"value": 2000, "source": "env", "source_description": "AGENTRY_LOCK_TIMEOUT"})
     );
     let home = env.home().display().to_string();
     assert_eq!(paths["home"]["path"], home.as_str());

@@ -1,4 +1,5 @@
-//! `agentry paths`: every file and folder in use and where each choice came from.
+//! `agentry paths`: every file and folder in use, the settings that are not per
+//! command, and where each choice came from.
 
 use std::path::Path;
 
@@ -6,6 +7,7 @@ use serde::Serialize;
 
 use super::Ctx;
 use crate::paths::Source;
+use crate::settings::{self, Origin, Setting};
 
 #[derive(Serialize)]
 struct Entry {
@@ -24,8 +26,46 @@ fn entry(path: &Path, source: Source, flag: &str, env: &str) -> Entry {
     }
 }
 
+#[derive(Serialize)]
+struct SettingEntry {
+    value: serde_json::Value,
+    source: &'static str,
+    source_description: String,
+}
+
+fn setting<T: Serialize>(setting: Setting<T>, shown: impl Into<serde_json::Value>) -> SettingEntry {
+    let (source, source_description) = match setting.origin {
+        Origin::Flag(flag) => ("flag", flag.to_string()),
+        Origin::Env(var) => ("env", var.to_string()),
+        Origin::File => ("file", "providers file".to_string()),
+        Origin::Default => ("default", "default".to_string()),
+    };
+    SettingEntry { value: shown.into(), source, source_description }
+}
+
+fn settings_entries(ctx: &Ctx) -> anyhow::Result<Vec<(&'static str, SettingEntry)>> {
+    // A broken providers file must not hide where everything else is: fall back to
+    // the environment and the default for max_agents, with the error as a warning.
+    let file = match crate::config::Config::load(&ctx.paths.providers_file) {
+        Ok(config) => config.settings,
+        Err(err) => {
+            ctx.printer.warn(&format!("{err}; max_agents below ignores the file"));
+            Default::default()
+        }
+    };
+    let max_agents = settings::max_agents(&ctx.env, &file)?;
+    let lock = ctx.settings.lock_timeout;
+    let body = ctx.settings.max_body;
+    Ok(vec![
+        ("max_agents", setting(max_agents, max_agents.value)),
+        ("lock_timeout_ms", setting(lock, u64::try_from(lock.value.as_millis()).unwrap_or(u64::MAX))),
+        ("max_body_bytes", setting(body, body.value)),
+    ])
+}
+
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let paths = &ctx.paths;
+    let settings = settings_entries(ctx)?;
     let state = |path: &Path| Some(entry(path, paths.state_dir.source, "home", "AGENTRY_HOME"));
     let rows: Vec<(&str, Option<Entry>)> = vec![
         ("home", paths.home.as_ref().map(|h| entry(&h.path, h.source, "home", "AGENTRY_HOME"))),
@@ -44,9 +84,15 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
             .iter()
             .map(|(key, entry)| Ok(((*key).to_string(), serde_json::to_value(entry)?)))
             .collect::<serde_json::Result<_>>()?;
+        let mut object = object;
+        let settings: serde_json::Map<String, serde_json::Value> = settings
+            .iter()
+            .map(|(key, entry)| Ok(((*key).to_string(), serde_json::to_value(entry)?)))
+            .collect::<serde_json::Result<_>>()?;
+        object.insert("settings".into(), settings.into());
         return ctx.printer.json(&object);
     }
-    let table_rows = rows
+    let mut table_rows: Vec<Vec<String>> = rows
         .into_iter()
         .map(|(key, entry)| match entry {
             Some(entry) => {
@@ -59,5 +105,8 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
             }
         })
         .collect();
-    Ok(ctx.printer.out(&ctx.printer.table(&["WHAT", "PATH", "FROM"], table_rows, &[]))?)
+    for (key, entry) in settings {
+        table_rows.push(vec![key.to_string(), entry.value.to_string(), entry.source_description]);
+    }
+    Ok(ctx.printer.out(&ctx.printer.table(&["WHAT", "PATH OR VALUE", "FROM"], table_rows, &[]))?)
 }

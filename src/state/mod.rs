@@ -22,7 +22,6 @@ pub use file::FileState;
 pub use schema::State;
 
 use crate::files::{FsError, LockError};
-use crate::provider::Usage;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
@@ -49,8 +48,16 @@ pub struct Totals {
     pub completion_tokens: u64,
 }
 
+/// The tokens one task used.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tokens {
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    pub total_tokens: u64,
+}
+
 impl Totals {
-    pub fn record(&mut self, success: bool, usage: Option<&Usage>) {
+    pub fn record(&mut self, success: bool, usage: Option<&Tokens>) {
         if success {
             self.tasks_completed = self.tasks_completed.saturating_add(1);
         } else {
@@ -140,12 +147,11 @@ pub struct TaskRecord {
 impl TaskRecord {
     /// The usage this record adds to the totals (none for a task that failed
     /// before an answer).
-    fn usage(&self) -> Option<Usage> {
-        self.success.then_some(Usage {
+    fn usage(&self) -> Option<Tokens> {
+        self.success.then_some(Tokens {
             prompt_tokens: self.prompt_tokens,
             completion_tokens: self.completion_tokens,
             total_tokens: self.tokens_used,
-            estimated: self.usage_estimated,
         })
     }
 

@@ -77,7 +77,7 @@ pub fn parse_state(text: &str, path: &Path) -> Result<State, StateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::Usage;
+    use crate::state::Tokens;
 
     #[test]
     fn unversioned_file_migrates_and_newer_is_refused() {
@@ -103,7 +103,7 @@ mod tests {
             .providers
             .entry("p".into())
             .or_default()
-            .record(true, Some(&Usage { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7, estimated: false }));
+            .record(true, Some(&Tokens { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 }));
         let text = serde_json::to_string(&state).expect("serialise");
         let back = parse_state(&text, Path::new("s.json")).expect("parse");
         assert_eq!(
