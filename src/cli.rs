@@ -11,12 +11,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0    success (a closed stdout counts as success)
-  1    internal error
+  1    internal error, or the answer was printed but could not be recorded
   2    usage, bad config or bad input (taken name, full pool, invalid or reserved id,
-       unset key variable, failing key command, removing a provider in use)
+       unset key variable, failing key command, removing a provider in use, a state
+       folder that cannot be written, a lock not had within AGENTRY_LOCK_TIMEOUT)
   3    not found (agent, provider, persona, task)
-  4    provider or task failure
-  5    deadline exceeded
+  4    provider or task failure (HTTP error, unreachable, connect timeout, cut or
+       garbage answer, answer over AGENTRY_MAX_BODY)
+  5    the whole task took longer than --timeout
   6    partial output
   7    refused by a budget
   8    batch finished with failed tasks
