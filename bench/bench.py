@@ -1,6 +1,9 @@
 """Time `agentry task run` against curl sending the same request to the same local server.
 
 Usage: python3 bench/bench.py [RUNS]   (default 25; run from anywhere)
+       AGENTRY_BASELINE=/path/to/older/agentry python3 bench/bench.py [RUNS]
+       (also times the same task with an older build, each in its own home, to show a change
+       costs nothing)
 
 Both clients open a fresh connection per run, as a script would. The runs alternate
 (agentry, curl, agentry, ...) so drift on a shared machine hits both alike. Reports
@@ -90,6 +93,12 @@ def main():
         print(f"machine: {os.cpu_count()} cores; {shutil.which('curl')}; {BIN}")
         compare("task round trip", task, curl, env)
         compare("--version", [BIN, "--version"], ["curl", "--version"], env)
+        baseline = os.environ.get("AGENTRY_BASELINE")
+        if baseline:
+            base_env = home_with(work, "baseline-home", url, 0)
+            base_task = [baseline] + task[1:]
+            compare("task round trip vs the baseline build", task, base_task, env, b_env=base_env,
+                    names=("this build", "baseline"))
         big = home_with(work, "big-history", url, HISTORY_LINES)
         compare(f"task with a {HISTORY_LINES}-line history vs a fresh home", task, task, big, b_env=env,
                 names=("long history", "fresh"))

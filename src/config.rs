@@ -183,7 +183,9 @@ pub async fn lock(
         if mode == LockMode::Shared && !parent.is_dir() {
             return Ok(None);
         }
-        files::create_private_dir(parent)?;
+        if mode == LockMode::Exclusive {
+            files::create_private_dir(parent)?;
+        }
     }
     let wait = files::Wait { quiet: Duration::from_secs(1), timeout: Some(timeout) };
     match LockedFile::acquire(&path, mode, wait, on_wait).await {
