@@ -159,7 +159,7 @@ impl Manager {
     /// Resolve everything a task needs, reading the agent's current persona and provider.
     pub async fn prepare_on_agent(&self, agent_ref: &str, task: &Task) -> anyhow::Result<Prepared<'_>> {
         let agent = self.find_agent(agent_ref).await?;
-        if self.store.activity(&agent.id).await?.stopping {
+        if self.store.stop_requested(&agent.id).await? {
             return Err(stopped_error(&agent.name));
         }
         let provider = self.config.registry.get(&agent.provider).ok_or_else(|| {
@@ -233,7 +233,7 @@ impl Manager {
                 // `stop` marks the agent before it waits for this claim, so checking
                 // the mark (and that the agent is still there) after claiming is enough.
                 let snapshot = self.store.snapshot().await?;
-                if snapshot.agents.iter().all(|a| a.id != agent.id) || self.store.activity(&agent.id).await?.stopping {
+                if snapshot.agents.iter().all(|a| a.id != agent.id) || self.store.stop_requested(&agent.id).await? {
                     return Err(stopped_error(&agent.name));
                 }
                 Some(claim)

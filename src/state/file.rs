@@ -11,6 +11,7 @@
 
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use super::schema::{State, parse_state};
@@ -27,6 +28,8 @@ pub struct FileState {
     locks: PathBuf,
     lock_timeout: Duration,
     on_wait: WaitReporter,
+    /// The folders exist (checked once per process, not before every operation).
+    dirs_ready: AtomicBool,
 }
 
 const STATE_LOCK: &str = "the state lock";
@@ -40,6 +43,7 @@ impl FileState {
             dir,
             lock_timeout,
             on_wait,
+            dirs_ready: AtomicBool::new(false),
         }
     }
 
@@ -52,8 +56,13 @@ impl FileState {
     }
 
     fn ensure_dirs(&self) -> Result<(), StateError> {
+        if self.dirs_ready.load(Ordering::Relaxed) {
+            return Ok(());
+        }
         files::create_private_dir(&self.dir).map_err(|e| self.io(e))?;
-        files::create_private_dir(&self.locks).map_err(|e| self.io(e))
+        files::create_private_dir(&self.locks).map_err(|e| self.io(e))?;
+        self.dirs_ready.store(true, Ordering::Relaxed);
+        Ok(())
     }
 
     fn agent_lock(&self, id: &str) -> PathBuf {
@@ -109,7 +118,7 @@ impl FileState {
 
     /// Count history lines the totals lack (a writer killed after appending) into
     /// `state`. Returns where complete lines end: a torn last line starts there.
-    fn catch_up(&self, state: &mut State) -> Result<u64, StateError> {
+    fn catch_up(&self, state: &mut State) -> Result<(u64, u64), StateError> {
         let len = self.history_len()?;
         let (from, count) = match state.history_bytes {
             Some(mark) if mark <= len => (mark, true),
@@ -118,7 +127,7 @@ impl FileState {
             _ => (len.saturating_sub(64 * 1024), false),
         };
         if from == len {
-            return Ok(len);
+            return Ok((len, len));
         }
         let tail = self.history_tail(from)?;
         let complete = match tail.iter().rposition(|b| *b == b'\n') {
@@ -134,7 +143,7 @@ impl FileState {
                 }
             }
         }
-        Ok(from + complete as u64)
+        Ok((from + complete as u64, len))
     }
 
     fn check_agent_lock_dir(&self) -> Result<(), StateError> {
@@ -224,6 +233,10 @@ impl StateBackend for FileState {
         Ok(Activity { working, pid, stopping: files::is_locked(&self.stop_lock(id)) })
     }
 
+    async fn stop_requested(&self, id: &str) -> Result<bool, StateError> {
+        Ok(files::is_locked(&self.stop_lock(id)))
+    }
+
     async fn request_stop(&self, id: &str) -> Result<StopRequest, StateError> {
         self.ensure_dirs()?;
         let on_wait = self.on_wait.clone();
@@ -240,8 +253,8 @@ impl StateBackend for FileState {
     async fn record(&self, records: &[TaskRecord]) -> Result<(), StateError> {
         let _lock = self.state_lock().await?;
         let mut state = self.read()?;
-        let complete_end = self.catch_up(&mut state)?;
-        if complete_end < self.history_len()? {
+        let (complete_end, len) = self.catch_up(&mut state)?;
+        if complete_end < len {
             // A torn last line (a writer killed mid-append): cut it, or the next
             // line would be glued to it and both would be lost.
             let file = std::fs::OpenOptions::new()

@@ -211,6 +211,8 @@ pub trait StateBackend {
     /// Wait until no other process runs a task on the agent, then hold it.
     async fn claim_agent(&self, id: &str, on_busy: impl FnOnce(Option<u32>)) -> Result<AgentClaim, StateError>;
     async fn activity(&self, id: &str) -> Result<Activity, StateError>;
+    /// Whether a `stop` is waiting for the agent (cheaper than [`Self::activity`]).
+    async fn stop_requested(&self, id: &str) -> Result<bool, StateError>;
     /// Mark the agent as stopping for as long as the returned guard lives.
     async fn request_stop(&self, id: &str) -> Result<StopRequest, StateError>;
     /// Add finished tasks to the totals and the history, as one step.
@@ -249,6 +251,9 @@ impl Store {
     }
     pub async fn activity(&self, id: &str) -> Result<Activity, StateError> {
         dispatch!(self, b => b.activity(id).await)
+    }
+    pub async fn stop_requested(&self, id: &str) -> Result<bool, StateError> {
+        dispatch!(self, b => b.stop_requested(id).await)
     }
     pub async fn request_stop(&self, id: &str) -> Result<StopRequest, StateError> {
         dispatch!(self, b => b.request_stop(id).await)
