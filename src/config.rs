@@ -50,10 +50,8 @@ pub struct FileSettings {
 #[serde(deny_unknown_fields)]
 struct FileDoc {
     max_agents: Option<u32>,
-    /// Read by the registry; declared so that `deny_unknown_fields` accepts it.
     #[serde(default)]
-    #[allow(dead_code)]
-    providers: toml::Table,
+    providers: std::collections::BTreeMap<String, toml::Spanned<registry::Entry>>,
 }
 
 pub fn line_of(text: &str, offset: usize) -> usize {
@@ -94,7 +92,7 @@ pub fn parse(text: &str, path: &Path) -> Result<(FileSettings, Vec<crate::provid
     if doc.max_agents == Some(0) {
         return Err(invalid(path, text, None, "max_agents must be at least 1"));
     }
-    let providers = registry::parse_providers(text, path)?;
+    let providers = registry::providers_from(doc.providers, text, path)?;
     Ok((FileSettings { max_agents: doc.max_agents }, providers))
 }
 

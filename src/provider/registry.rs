@@ -24,15 +24,10 @@ const RESERVED_PARAMS: &[(&str, &str)] = &[
     ("max_completion_tokens", "`max_tokens` with `max_tokens_field = \"max_completion_tokens\"`"),
 ];
 
-#[derive(Deserialize)]
-struct ProvidersOnly {
-    #[serde(default)]
-    providers: BTreeMap<String, toml::Spanned<Entry>>,
-}
-
+/// One `[providers.ID]` table as written.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Entry {
+pub struct Entry {
     name: Option<String>,
     #[serde(rename = "type")]
     kind: ProviderKind,
@@ -79,11 +74,27 @@ pub fn is_env_var_name(name: &str) -> bool {
         && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
-/// Parse the `[providers.*]` tables; errors name the file and line.
+/// Parse the `[providers.*]` tables of a whole file; errors name the file and line.
+#[cfg(test)]
 pub fn parse_providers(text: &str, path: &Path) -> Result<Vec<Provider>, ConfigError> {
+    #[derive(Deserialize)]
+    struct ProvidersOnly {
+        #[serde(default)]
+        providers: BTreeMap<String, toml::Spanned<Entry>>,
+    }
     let doc: ProvidersOnly = toml::from_str(text).map_err(|err| invalid(path, text, err.span(), err.message()))?;
+    providers_from(doc.providers, text, path)
+}
+
+/// Turn parsed `[providers.*]` tables into providers, checking what serde cannot;
+/// `text` and `path` are for the file and line in errors.
+pub fn providers_from(
+    entries: BTreeMap<String, toml::Spanned<Entry>>,
+    text: &str,
+    path: &Path,
+) -> Result<Vec<Provider>, ConfigError> {
     let mut providers = Vec::new();
-    for (id, spanned) in doc.providers {
+    for (id, spanned) in entries {
         let span = Some(spanned.span());
         let fail = |message: String| invalid(path, text, span.clone(), &message);
         let entry = spanned.into_inner();
