@@ -249,7 +249,9 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l temperature -d 'Sampling temperature from 0 to 2, or `none` to send none [default: 0.7]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l max-tokens -d 'Maximum tokens in the response (1 or more)' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l timeout -d 'Give up on the whole task after this long, e.g. 90, 90s, 2m (exit 5) [default: 600]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l connect-timeout -d 'Give up connecting after this long, e.g. 500ms, 5s (exit 4) [default: 10s, at most --timeout]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l connect-timeout -d 'Give up connecting after this long, e.g. 500ms, 5s [default: 10s, at most --timeout]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l idle-timeout -d 'An attempt fails when no byte arrives for this long (retried) [default: 120s]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l retries -d 'Retries per provider after a retryable failure [default: 2]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F

@@ -274,9 +274,17 @@ pub struct TaskRunArgs {
     #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
     pub timeout: Option<String>,
 
-    /// Give up connecting after this long, e.g. 500ms, 5s (exit 4) [default: 10s, at most --timeout]
+    /// Give up connecting after this long, e.g. 500ms, 5s [default: 10s, at most --timeout]
     #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
     pub connect_timeout: Option<String>,
+
+    /// An attempt fails when no byte arrives for this long (retried) [default: 120s]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+    pub idle_timeout: Option<String>,
+
+    /// Retries per provider after a retryable failure [default: 2]
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
 
     /// Print the exact request and send nothing
     #[arg(long)]

@@ -17,6 +17,16 @@ impl EnvVars {
     pub const AGENTRY_LOCK_TIMEOUT: &'static str = "AGENTRY_LOCK_TIMEOUT";
     /// The largest provider response body read (a SIZE such as `32MiB`).
     pub const AGENTRY_MAX_BODY: &'static str = "AGENTRY_MAX_BODY";
+    /// Retries per provider for a call (over `retries` in providers.toml).
+    pub const AGENTRY_RETRIES: &'static str = "AGENTRY_RETRIES";
+    /// The whole-task limit (a DURATION; over `timeout` in providers.toml).
+    pub const AGENTRY_TIMEOUT: &'static str = "AGENTRY_TIMEOUT";
+    /// How long an attempt may go without a byte (a DURATION).
+    pub const AGENTRY_IDLE_TIMEOUT: &'static str = "AGENTRY_IDLE_TIMEOUT";
+    /// How long a connect may take (a DURATION).
+    pub const AGENTRY_CONNECT_TIMEOUT: &'static str = "AGENTRY_CONNECT_TIMEOUT";
+    /// Scales computed backoff and cooldowns (a float; default 1), so test suites stay fast.
+    pub const AGENTRY_BACKOFF_SCALE: &'static str = "AGENTRY_BACKOFF_SCALE";
     /// Any non-empty value turns colour off under `--color auto`.
     pub const NO_COLOR: &'static str = "NO_COLOR";
 
@@ -27,6 +37,11 @@ impl EnvVars {
         Self::AGENTRY_MAX_AGENTS,
         Self::AGENTRY_LOCK_TIMEOUT,
         Self::AGENTRY_MAX_BODY,
+        Self::AGENTRY_RETRIES,
+        Self::AGENTRY_TIMEOUT,
+        Self::AGENTRY_IDLE_TIMEOUT,
+        Self::AGENTRY_CONNECT_TIMEOUT,
+        Self::AGENTRY_BACKOFF_SCALE,
         Self::NO_COLOR,
     ];
 }

@@ -216,6 +216,7 @@ impl From<&TaskError> for Failure {
                 duration_words(*limit)
             )),
             TaskError::Interrupted { signal, .. } => Failure::new(Exit::from(*signal), err.to_string()),
+            TaskError::State(err) => err.into(),
         }
     }
 }

@@ -9,12 +9,14 @@
 //! primitives (atomic writes, lock files); [`output`] is the only writer to
 //! stdout and stderr.
 
+pub mod call;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod env_vars;
 pub mod error;
 pub mod files;
+pub mod limits;
 pub mod manager;
 pub mod output;
 pub mod paths;

@@ -6,13 +6,14 @@
 
 use std::time::Duration;
 
+use crate::call::{Budget, Link};
 use crate::config::{self, Config};
 use crate::error::{Exit, Failure};
 use crate::files::LockMode;
 use crate::output::Printer;
 use crate::persona::{self, PersonaLibrary};
 use crate::provider::{ChatRequest, Client, Provider, is_valid_id};
-use crate::settings::{self, Env};
+use crate::settings::{self, CallEnv, CallFlags, Env, LinkSettings};
 use crate::state::{AgentClaim, AgentRecord, NewAgent, Snapshot, Spawned, Store};
 use crate::worker::pool::AgentView;
 use crate::worker::{Attempt, Signals, Task, TaskError, TaskResult, new_id, now};
@@ -38,6 +39,8 @@ pub struct SpawnRequest {
 pub struct Prepared<'a> {
     pub provider: &'a Provider,
     pub request: ChatRequest,
+    /// The fallbacks of `provider`, in order, each with its own request.
+    pub fallbacks: Vec<(&'a Provider, ChatRequest)>,
     pub agent: Option<AgentRecord>,
     pub persona: Option<String>,
 }
@@ -189,15 +192,55 @@ impl Manager {
             },
             None => persona::default_prompt(&agent.name),
         };
-        let request = task.request(prompt, provider);
-        Ok(Prepared { provider, request, persona: agent.persona.clone(), agent: Some(agent) })
+        let request = task.request(prompt.clone(), provider);
+        let fallbacks = self.fallbacks(provider, task, &prompt);
+        Ok(Prepared { provider, request, fallbacks, persona: agent.persona.clone(), agent: Some(agent) })
     }
 
     pub fn prepare_one_shot(&self, persona_name: &str, provider_id: &str, task: &Task) -> anyhow::Result<Prepared<'_>> {
         let provider = self.config.registry.require(provider_id)?;
         let prompt = self.personas.load(persona_name)?.0.system_prompt();
-        let request = task.request(prompt, provider);
-        Ok(Prepared { provider, request, agent: None, persona: Some(persona_name.to_string()) })
+        let request = task.request(prompt.clone(), provider);
+        let fallbacks = self.fallbacks(provider, task, &prompt);
+        Ok(Prepared { provider, request, fallbacks, agent: None, persona: Some(persona_name.to_string()) })
+    }
+
+    /// The primary's fallbacks (checked when providers.toml was loaded); a
+    /// fallback's own fallbacks are not followed.
+    fn fallbacks<'a>(&'a self, primary: &Provider, task: &Task, prompt: &str) -> Vec<(&'a Provider, ChatRequest)> {
+        primary
+            .fallbacks
+            .iter()
+            .filter_map(|id| self.config.registry.get(id))
+            .map(|provider| (provider, task.request_for(prompt.to_string(), provider, false)))
+            .collect()
+    }
+
+    /// Where the call loop's retries, failovers and waits are told: status lines on
+    /// stderr, silenced by `--quiet`.
+    pub fn call_events(&self) -> crate::call::Events {
+        let printer = self.printer;
+        std::sync::Arc::new(move |event: &crate::call::CallEvent<'_>| {
+            use crate::call::CallEvent;
+            let seconds = |d: Duration| format!("{:.1}s", d.as_secs_f64());
+            let line = match event {
+                CallEvent::Retry { provider, delay, reason, attempt, max_attempts } if delay.is_zero() => {
+                    format!(
+                        "retrying {provider} at once on another endpoint after {reason} (attempt {attempt} of {max_attempts})"
+                    )
+                }
+                CallEvent::Retry { provider, delay, reason, attempt, max_attempts } => format!(
+                    "retrying {provider} in {} after {reason} (attempt {attempt} of {max_attempts})",
+                    seconds(*delay)
+                ),
+                CallEvent::Failover { from, to, reason } => format!("failing over from {from} to {to} after {reason}"),
+                CallEvent::Skip { provider, why } => format!("skipping fallback {provider}: {why}"),
+                CallEvent::Wait { provider, delay, why } => {
+                    format!("waiting {} for provider {provider}: {why}", seconds(*delay))
+                }
+            };
+            printer.status(&line);
+        })
     }
 
     /// Attempt the task. Errors returned here happened before any attempt; a failed
@@ -208,9 +251,14 @@ impl Manager {
         &self,
         prepared: Prepared<'_>,
         client: &mut Client,
-        deadline: Duration,
+        flags: &CallFlags,
+        env: &CallEnv,
     ) -> anyhow::Result<Finished> {
         client.prepare(prepared.provider).await?;
+        for (fallback, _) in &prepared.fallbacks {
+            // A fallback whose key is missing is found now, not after the primary failed.
+            client.prepare(fallback).await?;
+        }
         if !Client::is_offline(prepared.provider) {
             self.store.check_writable().await?;
         }
@@ -240,23 +288,42 @@ impl Manager {
             }
             None => None,
         };
+        let limit = settings::task_limit(flags, env, prepared.provider, settings::DEFAULT_TIMEOUT).value;
+        let budget = Budget { deadline: tokio::time::Instant::now() + limit, limit, backoff_scale: env.backoff_scale };
+        let mut chain = vec![Link {
+            provider: prepared.provider,
+            request: Some(prepared.request.clone()),
+            settings: LinkSettings::resolve(flags, env, prepared.provider, limit),
+        }];
+        for (provider, request) in &prepared.fallbacks {
+            chain.push(Link {
+                provider,
+                request: Some(request.clone()),
+                settings: LinkSettings::resolve(flags, env, provider, limit),
+            });
+        }
         let attempt = Attempt {
             task_id: new_id("tk"),
             worker_id: agent.map_or_else(|| new_id("wk"), |a| a.worker_id.clone()),
             agent_id: agent.map(|a| a.id.clone()),
-            provider: prepared.provider,
-            request: &prepared.request,
-            deadline,
+            chain,
+            budget,
         };
         let spinner = if Client::is_offline(prepared.provider) {
             indicatif::ProgressBar::hidden()
         } else {
             self.printer.spinner(format!("waiting for provider {}…", prepared.provider.id))
         };
-        let (outcome, latency_ms) = attempt.run(client, &mut signals).await;
+        let outcome = attempt.run(client, &self.store, &mut signals, &self.call_events()).await;
         spinner.finish_and_clear();
-        let result = attempt.result(&outcome, latency_ms);
-        Ok(Finished { result, error: outcome.err(), agent: prepared.agent, persona: prepared.persona, _claim: claim })
+        let result = attempt.result(&outcome);
+        Ok(Finished {
+            result,
+            error: outcome.result.err(),
+            agent: prepared.agent,
+            persona: prepared.persona,
+            _claim: claim,
+        })
     }
 
     /// Record a finished task in the totals and the history, then free its agent.

@@ -17,6 +17,11 @@ pub const DEFAULT_MAX_BODY: u64 = 32 * 1024 * 1024;
 pub const DEFAULT_TEMPERATURE: f64 = 0.7;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+pub const DEFAULT_RETRIES: u32 = 2;
+pub const DEFAULT_COOLDOWN: Duration = Duration::from_secs(5);
+/// `provider models` keeps its own, shorter whole limit.
+pub const MODELS_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The environment as agentry sees it: only the declared variables, read once.
 #[derive(Debug, Clone, Default)]
@@ -194,21 +199,95 @@ impl RequestSettings {
     }
 }
 
-/// The whole-task limit and the connect timeout of `task run`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CallSettings {
-    pub timeout: Setting<Duration>,
-    pub connect_timeout: Setting<Duration>,
+/// What a run's flags say about its calls (every provider of a failover chain).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CallFlags {
+    pub retries: Option<u32>,
+    pub timeout: Option<Duration>,
+    pub idle_timeout: Option<Duration>,
+    pub connect_timeout: Option<Duration>,
 }
 
-impl CallSettings {
-    pub fn resolve(timeout_flag: Option<Duration>, connect_flag: Option<Duration>) -> Self {
-        let timeout = pick(timeout_flag.map(|t| (t, "--timeout")), None, None, DEFAULT_TIMEOUT);
-        let mut connect_timeout =
-            pick(connect_flag.map(|t| (t, "--connect-timeout")), None, None, DEFAULT_CONNECT_TIMEOUT);
+/// The environment's call settings, parsed once; a bad value is an error naming it.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CallEnv {
+    retries: Option<(u32, &'static str)>,
+    timeout: Option<(Duration, &'static str)>,
+    idle_timeout: Option<(Duration, &'static str)>,
+    connect_timeout: Option<(Duration, &'static str)>,
+    pub backoff_scale: f64,
+}
+
+impl CallEnv {
+    pub fn resolve(env: &Env) -> Result<Self, ConfigError> {
+        let duration = |name| {
+            env_value(env, name, "a duration such as `30s`, `500ms` or a number of seconds", |raw| {
+                parse_duration(raw).filter(|d| !d.is_zero())
+            })
+        };
+        Ok(Self {
+            retries: env_value(env, EnvVars::AGENTRY_RETRIES, "a whole number of 0 or more", |raw| raw.parse().ok())?,
+            timeout: duration(EnvVars::AGENTRY_TIMEOUT)?,
+            idle_timeout: duration(EnvVars::AGENTRY_IDLE_TIMEOUT)?,
+            connect_timeout: duration(EnvVars::AGENTRY_CONNECT_TIMEOUT)?,
+            backoff_scale: env_value(
+                env,
+                EnvVars::AGENTRY_BACKOFF_SCALE,
+                "a number of 0 or more, such as 0.01",
+                |raw| raw.parse::<f64>().ok().filter(|s| s.is_finite() && *s >= 0.0),
+            )?
+            .map_or(1.0, |(scale, _)| scale),
+        })
+    }
+}
+
+/// The whole-task limit: `--timeout`, `AGENTRY_TIMEOUT`, the primary provider's
+/// `timeout`, then `default` (600 s; 30 s for `provider models`).
+pub fn task_limit(
+    flags: &CallFlags,
+    env: &CallEnv,
+    primary: &crate::provider::Provider,
+    default: Duration,
+) -> Setting<Duration> {
+    pick(flags.timeout.map(|t| (t, "--timeout")), env.timeout, primary.timeout, default)
+}
+
+/// The whole limit of `provider models`: `AGENTRY_TIMEOUT`, else 30 s (a provider's
+/// `timeout` is for tasks).
+pub fn models_limit(env: &CallEnv) -> Setting<Duration> {
+    pick(None, env.timeout, None, MODELS_TIMEOUT)
+}
+
+/// The settings of one provider in a call: flag, environment, its own table, default.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LinkSettings {
+    pub retries: Setting<u32>,
+    pub idle_timeout: Setting<Duration>,
+    pub connect_timeout: Setting<Duration>,
+    pub cooldown: Setting<Duration>,
+}
+
+impl LinkSettings {
+    pub fn resolve(flags: &CallFlags, env: &CallEnv, provider: &crate::provider::Provider, limit: Duration) -> Self {
+        let mut connect_timeout = pick(
+            flags.connect_timeout.map(|t| (t, "--connect-timeout")),
+            env.connect_timeout,
+            provider.connect_timeout,
+            DEFAULT_CONNECT_TIMEOUT,
+        );
         // A connect never waits longer than the whole task may take.
-        connect_timeout.value = connect_timeout.value.min(timeout.value);
-        Self { timeout, connect_timeout }
+        connect_timeout.value = connect_timeout.value.min(limit);
+        Self {
+            retries: pick(flags.retries.map(|r| (r, "--retries")), env.retries, provider.retries, DEFAULT_RETRIES),
+            idle_timeout: pick(
+                flags.idle_timeout.map(|t| (t, "--idle-timeout")),
+                env.idle_timeout,
+                provider.idle_timeout,
+                DEFAULT_IDLE_TIMEOUT,
+            ),
+            connect_timeout,
+            cooldown: pick(None, None, provider.cooldown, DEFAULT_COOLDOWN),
+        }
     }
 }
 
@@ -290,17 +369,63 @@ mod tests {
     }
 
     #[test]
-    fn call_settings_flag_default() {
-        let resolved = CallSettings::resolve(Some(Duration::from_secs(3)), None);
-        assert_eq!(resolved.timeout, Setting { value: Duration::from_secs(3), origin: Origin::Flag("--timeout") });
-        assert_eq!(resolved.connect_timeout.value, Duration::from_secs(3));
-        let resolved = CallSettings::resolve(None, Some(Duration::from_millis(500)));
+    fn call_settings_at_every_level() {
+        let mut provider = builtin_mock();
+        let none = CallFlags::default();
+        let env = CallEnv::resolve(&Env::default()).expect("empty env");
+        assert_eq!(env.backoff_scale, 1.0);
+        let limit = task_limit(&none, &env, &provider, DEFAULT_TIMEOUT);
+        assert_eq!(limit, Setting { value: DEFAULT_TIMEOUT, origin: Origin::Default });
+        let link = LinkSettings::resolve(&none, &env, &provider, limit.value);
+        assert_eq!(link.retries, Setting { value: 2, origin: Origin::Default });
+        assert_eq!(link.idle_timeout.value, Duration::from_secs(120));
+        assert_eq!(link.connect_timeout.value, Duration::from_secs(10));
+        assert_eq!(link.cooldown.value, Duration::from_secs(5));
+        provider.retries = Some(5);
+        provider.timeout = Some(Duration::from_secs(90));
+        provider.idle_timeout = Some(Duration::from_secs(7));
+        provider.connect_timeout = Some(Duration::from_secs(3));
+        let limit = task_limit(&none, &env, &provider, DEFAULT_TIMEOUT);
+        assert_eq!(limit, Setting { value: Duration::from_secs(90), origin: Origin::File });
+        let link = LinkSettings::resolve(&none, &env, &provider, limit.value);
+        assert_eq!(link.retries, Setting { value: 5, origin: Origin::File });
+        assert_eq!(link.idle_timeout, Setting { value: Duration::from_secs(7), origin: Origin::File });
+        let env = CallEnv::resolve(&Env::from_pairs(&[
+            (EnvVars::AGENTRY_RETRIES, "1"),
+            (EnvVars::AGENTRY_TIMEOUT, "45s"),
+            (EnvVars::AGENTRY_IDLE_TIMEOUT, "2s"),
+            (EnvVars::AGENTRY_CONNECT_TIMEOUT, "500ms"),
+            (EnvVars::AGENTRY_BACKOFF_SCALE, "0.01"),
+        ]))
+        .expect("env");
+        assert_eq!(env.backoff_scale, 0.01);
+        let limit = task_limit(&none, &env, &provider, DEFAULT_TIMEOUT);
+        assert_eq!(limit, Setting { value: Duration::from_secs(45), origin: Origin::Env("AGENTRY_TIMEOUT") });
+        let link = LinkSettings::resolve(&none, &env, &provider, limit.value);
+        assert_eq!(link.retries, Setting { value: 1, origin: Origin::Env("AGENTRY_RETRIES") });
+        assert_eq!(link.connect_timeout.value, Duration::from_millis(500));
+        let flags = CallFlags {
+            retries: Some(0),
+            timeout: Some(Duration::from_secs(3)),
+            idle_timeout: Some(Duration::from_secs(1)),
+            connect_timeout: Some(Duration::from_secs(9)),
+        };
+        let limit = task_limit(&flags, &env, &provider, DEFAULT_TIMEOUT);
+        assert_eq!(limit, Setting { value: Duration::from_secs(3), origin: Origin::Flag("--timeout") });
+        let link = LinkSettings::resolve(&flags, &env, &provider, limit.value);
+        assert_eq!(link.retries, Setting { value: 0, origin: Origin::Flag("--retries") });
         assert_eq!(
-            resolved.connect_timeout,
-            Setting { value: Duration::from_millis(500), origin: Origin::Flag("--connect-timeout") }
+            link.idle_timeout,
+            Setting { value: Duration::from_secs(1), origin: Origin::Flag("--idle-timeout") }
         );
-        let resolved = CallSettings::resolve(None, None);
-        assert_eq!(resolved.timeout, Setting { value: DEFAULT_TIMEOUT, origin: Origin::Default });
-        assert_eq!(resolved.connect_timeout.value, DEFAULT_CONNECT_TIMEOUT);
+        assert_eq!(link.connect_timeout.value, Duration::from_secs(3), "never more than the whole task");
+        for (name, bad) in [
+            (EnvVars::AGENTRY_RETRIES, "-1"),
+            (EnvVars::AGENTRY_TIMEOUT, "soon"),
+            (EnvVars::AGENTRY_BACKOFF_SCALE, "x"),
+        ] {
+            let err = CallEnv::resolve(&Env::from_pairs(&[(name, bad)])).expect_err("bad").to_string();
+            assert!(err.contains(name) && err.contains(&format!("`{bad}`")), "{err}");
+        }
     }
 }

@@ -251,6 +251,8 @@ pub const TASK_KEYS: &[&str] = &[
     "completed_at",
     "success",
     "error",
+    "attempts",
+    "error_class",
 ];
 
 /// RFC 3339 UTC with milliseconds, e.g. 2026-11-23T23:21:46.123Z.

@@ -7,7 +7,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::common::*;
 
-const PROVIDER_KEYS: &[&str] = &["id", "name", "type", "endpoint", "model", "key_source", "builtin"];
+const PROVIDER_KEYS: &[&str] =
+    &["id", "name", "type", "endpoint", "endpoints", "model", "key_source", "builtin", "fallbacks"];
 
 #[test]
 fn add_list_show_remove() {
@@ -68,7 +69,8 @@ fn add_list_show_remove() {
     assert_eq!(
         openai,
         json!({"id": "openai", "name": "openai", "type": "openai", "endpoint": "https://api.openai.com/v1",
-               "model": "gpt-4o-mini", "key_source": "env:OPENAI_API_KEY", "builtin": false})
+               "endpoints": ["https://api.openai.com/v1"], "model": "gpt-4o-mini",
+               "key_source": "env:OPENAI_API_KEY", "builtin": false, "fallbacks": []})
     );
     let local = env.json(&["provider", "show", "local", "--json"]);
     assert_eq!(

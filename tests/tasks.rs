@@ -309,11 +309,12 @@ async fn http_error_is_exit_4_with_object_and_agent_idle() {
     let env = Env::new();
     env.provider(&server.uri(), "");
     env.spawn("rev", "srv");
-    let output = env.cmd(&["task", "run", "rev", "x", "--json"]).output().expect("run");
+    let output = env.cmd(&["task", "run", "rev", "x", "--json", "--retries", "0"]).output().expect("run");
     assert_eq!(output.status.code(), Some(4));
     let result: Value = serde_json::from_slice(&output.stdout).expect("object printed on failure");
     assert_eq!(keys(&result), sorted(TASK_KEYS));
     assert_eq!(result["success"], false);
+    assert_eq!((result["attempts"].as_u64(), result["error_class"].as_str()), (Some(1), Some("server_error")));
     assert_eq!(result["response"], Value::Null);
     assert!(result["error"].as_str().is_some_and(|e| e.contains("HTTP 500") && e.contains("model overloaded")));
     let stderr = stderr_of(&output);
@@ -365,10 +366,18 @@ fn unreachable_endpoint_is_exit_4_and_agent_stays_idle() {
     let env = Env::new();
     env.provider(&format!("http://127.0.0.1:{}", closed_port()), "");
     env.spawn("rev", "srv");
-    env.cmd(&["task", "run", "rev", "x"])
-        .assert()
-        .code(4)
-        .stderr(predicate::str::starts_with("error: cannot reach provider `srv`"));
+    let output = env.cmd(&["task", "run", "rev", "x"]).env("AGENTRY_BACKOFF_SCALE", "0.01").output().expect("run");
+    assert_eq!(output.status.code(), Some(4));
+    let stderr = stderr_of(&output);
+    // A refused connection is retried (twice by default), each retry on its own line.
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 4, "{stderr}");
+    assert!(
+        lines[0].starts_with("retrying srv in ") && lines[0].ends_with("after connect (attempt 2 of 3)"),
+        "{stderr}"
+    );
+    assert!(lines[1].ends_with("after connect (attempt 3 of 3)"), "{stderr}");
+    assert!(lines[2].starts_with("error: cannot reach provider `srv`"), "{stderr}");
     let agent = env.agent("rev");
     assert_eq!(agent["status"], "idle");
     assert_eq!(agent["pid"], Value::Null);

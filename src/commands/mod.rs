@@ -19,7 +19,6 @@ use crate::output::Printer;
 use crate::paths::Paths;
 use crate::persona::PersonaLibrary;
 use crate::provider::Client;
-use crate::provider::http::TransportSettings;
 use crate::settings::{Env, GlobalSettings};
 use crate::state::{FileState, Store};
 
@@ -56,8 +55,8 @@ impl Ctx {
         self.settings.lock_timeout.value
     }
 
-    pub fn client(&self, connect_timeout: Duration) -> Client {
-        Client::new(TransportSettings { connect_timeout, max_body: self.settings.max_body.value }, self.printer.trace())
+    pub fn client(&self) -> Client {
+        Client::new(self.settings.max_body.value, self.printer.trace())
     }
 
     pub fn manager(&self) -> anyhow::Result<Manager> {

@@ -1,17 +1,15 @@
 //! `agentry provider add|list|show|remove|models`.
 
-use std::time::Duration;
-
 use super::Ctx;
+use crate::call::{self, Budget, CallError, Link};
 use crate::cli::{ProviderAddArgs, ProviderCommand};
 use crate::config::{self, Config};
 use crate::error::Failure;
 use crate::files::LockMode;
 use crate::paths::Source;
 use crate::provider::registry::{self, MOCK_ID, NewProvider};
-use crate::provider::{Client, ProviderKind, ProviderView, is_valid_id};
-
-const MODELS_TIMEOUT: Duration = Duration::from_secs(30);
+use crate::provider::{Answer, Client, ProviderKind, ProviderView, is_valid_id};
+use crate::settings::{self, CallEnv, CallFlags, LinkSettings};
 
 pub async fn run(ctx: &Ctx, command: ProviderCommand) -> anyhow::Result<()> {
     match command {
@@ -75,19 +73,31 @@ pub async fn run(ctx: &Ctx, command: ProviderCommand) -> anyhow::Result<()> {
             if Client::is_offline(provider) {
                 ctx.printer.note(&format!("provider `{}` is an offline mock", provider.id));
             }
-            let mut client = ctx.client(MODELS_TIMEOUT.min(crate::settings::DEFAULT_CONNECT_TIMEOUT));
-            let models = match tokio::time::timeout(MODELS_TIMEOUT, client.models(provider)).await {
-                Ok(models) => models?,
-                Err(_) => {
-                    return Err(Failure::new(
-                        crate::error::Exit::Deadline,
-                        format!(
-                            "provider `{}` did not list its models within {} s",
-                            provider.id,
-                            MODELS_TIMEOUT.as_secs()
-                        ),
-                    )
-                    .into());
+            let env = CallEnv::resolve(&ctx.env)?;
+            let limit = settings::models_limit(&env).value;
+            let flags = CallFlags::default();
+            let chain =
+                [Link { provider, request: None, settings: LinkSettings::resolve(&flags, &env, provider, limit) }];
+            let budget =
+                Budget { deadline: tokio::time::Instant::now() + limit, limit, backoff_scale: env.backoff_scale };
+            let mut client = ctx.client();
+            client.prepare(provider).await?;
+            let store = ctx.store();
+            let events = ctx.manager()?.call_events();
+            let report = call::call(&mut client, &store, &chain, budget, &events).await;
+            let models = match report.result {
+                Ok(Answer::Models(models)) => models,
+                Ok(Answer::Chat(_)) => Vec::new(),
+                Err(CallError::Provider(err)) => return Err(err.into()),
+                Err(CallError::State(err)) => return Err(err.into()),
+                Err(CallError::Deadline { skipped }) => {
+                    let why = skipped.map_or_else(
+                        || format!("provider `{}` did not list its models within {} s", provider.id, limit.as_secs()),
+                        |wait| format!("not starting {wait}: listing models may take {} s", limit.as_secs()),
+                    );
+                    return Err(Failure::new(crate::error::Exit::Deadline, why)
+                        .hint("AGENTRY_TIMEOUT sets how long `provider models` may take")
+                        .into());
                 }
             };
             if ctx.printer.json {

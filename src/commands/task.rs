@@ -9,7 +9,7 @@ use crate::cli::{TASK_FORMS_HELP, TaskRunArgs};
 use crate::error::{Exit, Failure};
 use crate::provider::credentials::check_key_available;
 use crate::provider::{Client, registry::MOCK_ID};
-use crate::settings::{CallSettings, RequestFlags};
+use crate::settings::{CallEnv, CallFlags, RequestFlags};
 use crate::worker::Task;
 
 enum Form {
@@ -123,10 +123,15 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs) -> anyhow::Result<()> {
         (Some(_), Some(_), [_, _]) => return Err(usage("a one-shot task takes no AGENT")),
         _ => return Err(usage("task run needs a task description")),
     };
-    let call = CallSettings::resolve(
-        args.timeout.as_deref().map(|raw| parse_duration_flag("--timeout", raw)).transpose()?,
-        args.connect_timeout.as_deref().map(|raw| parse_duration_flag("--connect-timeout", raw)).transpose()?,
-    );
+    let duration =
+        |flag: &str, raw: &Option<String>| raw.as_deref().map(|raw| parse_duration_flag(flag, raw)).transpose();
+    let flags = CallFlags {
+        retries: args.retries,
+        timeout: duration("--timeout", &args.timeout)?,
+        idle_timeout: duration("--idle-timeout", &args.idle_timeout)?,
+        connect_timeout: duration("--connect-timeout", &args.connect_timeout)?,
+    };
+    let call_env = CallEnv::resolve(&ctx.env)?;
     let description = args.args.last().cloned().unwrap_or_default();
     let task = build_task(&args, &description)?;
     let manager = ctx.manager()?;
@@ -141,8 +146,8 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs) -> anyhow::Result<()> {
         let which = if prepared.provider.id == MOCK_ID { "the built-in" } else { "an" };
         ctx.printer.note(&format!("provider `{}` is {which} offline mock: no model is called", prepared.provider.id));
     }
-    let mut client = ctx.client(call.connect_timeout.value);
-    let finished = manager.run(prepared, &mut client, call.timeout.value).await?;
+    let mut client = ctx.client();
+    let finished = manager.run(prepared, &mut client, &flags, &call_env).await?;
     // The answer is printed before anything is recorded: a paid answer reaches stdout
     // even when the state folder cannot be written afterwards.
     let result = finished.result.clone();

@@ -18,6 +18,10 @@ pub enum ProviderError {
     #[error("could not connect to provider `{provider}` at {url} within {} s (connect timeout)", after.as_secs())]
     ConnectTimeout { provider: String, url: String, after: Duration },
 
+    /// No byte arrived for the idle timeout, before the headers or between body bytes.
+    #[error("provider `{provider}` sent nothing for {} (idle timeout)", secs_words(*after))]
+    Idle { provider: String, after: Duration },
+
     /// The request failed after connecting (reset, broken pipe, protocol error).
     #[error("request to provider `{provider}` failed: {detail}")]
     Transport { provider: String, detail: String },
@@ -31,6 +35,8 @@ pub enum ProviderError {
         /// The error `code` from the body (`insufficient_quota`, `context_length_exceeded`).
         code: Option<String>,
         retry_after: Option<Duration>,
+        /// OpenAI's `x-should-retry: true|false`, which overrides the status rule.
+        should_retry: Option<bool>,
     },
 
     /// A complete answer that is not what the protocol promises.
@@ -52,6 +58,10 @@ pub enum ProviderError {
     /// The key could not be had: an unset variable or a failing key command.
     #[error("{message}")]
     Key { provider: String, message: String, hint: Option<String> },
+}
+
+fn secs_words(d: Duration) -> String {
+    if d.subsec_millis() == 0 { format!("{} s", d.as_secs()) } else { format!("{} ms", d.as_millis()) }
 }
 
 /// The reason phrase for a status, including the ones `http` does not know.
@@ -77,6 +87,7 @@ impl ProviderError {
         match self {
             Self::Connect { provider, .. }
             | Self::ConnectTimeout { provider, .. }
+            | Self::Idle { provider, .. }
             | Self::Transport { provider, .. }
             | Self::Status { provider, .. }
             | Self::Garbage { provider, .. }
@@ -90,7 +101,12 @@ impl ProviderError {
     /// Worth sending again to the same provider: load, a passing fault, a cut body.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Connect { .. } | Self::ConnectTimeout { .. } | Self::Transport { .. } | Self::Cut { .. } => true,
+            Self::Connect { .. }
+            | Self::ConnectTimeout { .. }
+            | Self::Idle { .. }
+            | Self::Transport { .. }
+            | Self::Cut { .. } => true,
+            Self::Status { should_retry: Some(told), .. } => *told,
             Self::Status { status, code, .. } => {
                 matches!(status, 408 | 409 | 429 | 500..=599) && code.as_deref() != Some("insufficient_quota")
             }
@@ -123,6 +139,40 @@ impl ProviderError {
             _ => None,
         }
     }
+
+    /// The limit a context-length error states (`maximum context length is 8192
+    /// tokens`), when it states one.
+    pub fn stated_context_window(&self) -> Option<u64> {
+        let Self::Status { message, .. } = self else { return None };
+        let lower = message.to_ascii_lowercase();
+        let start = CONTEXT_LENGTH_WORDS.iter().filter_map(|w| lower.find(w)).min()?;
+        lower[start..].split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse::<u64>().ok()).find(|n| *n >= 256)
+    }
+
+    /// The `error_class` of `--json` and the history.
+    pub fn class(&self) -> &'static str {
+        match self {
+            _ if self.is_context_length() => "context_length",
+            Self::Status { status: 429, .. } => "rate_limited",
+            Self::Status { status: 503 | 529, .. } => "overloaded",
+            Self::Status { status: 401 | 403, .. } => "auth",
+            Self::Status { status: 404, .. } => "not_found",
+            Self::Status { status: 500..=599, .. } => "server_error",
+            Self::Status { .. } | Self::Redirect { .. } => "client_error",
+            Self::Connect { .. } | Self::Transport { .. } | Self::Cut { .. } => "connect",
+            Self::ConnectTimeout { .. } | Self::Idle { .. } => "timeout",
+            Self::Garbage { .. } | Self::TooLarge { .. } => "garbage",
+            Self::Key { .. } => "auth",
+        }
+    }
+
+    /// How a retry or failover line names the cause: the status, or the class.
+    pub fn reason(&self) -> String {
+        match self {
+            Self::Status { status, .. } => status.to_string(),
+            other => other.class().replace('_', " "),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -136,6 +186,7 @@ mod tests {
             message: message.into(),
             code: code.map(str::to_string),
             retry_after: None,
+            should_retry: None,
         }
     }
 
@@ -160,6 +211,27 @@ mod tests {
         }
         let quota = status(429, Some("insufficient_quota"), "billing");
         assert!(!quota.is_retryable() && quota.fails_over());
+        let ProviderError::Status { provider, status: code, message, code: c, retry_after, .. } =
+            status(400, None, "x")
+        else {
+            unreachable!()
+        };
+        let told =
+            ProviderError::Status { provider, status: code, message, code: c, retry_after, should_retry: Some(true) };
+        assert!(told.is_retryable(), "x-should-retry: true overrides the rule");
+    }
+
+    #[test]
+    fn classes_and_stated_windows() {
+        assert_eq!(status(429, None, "x").class(), "rate_limited");
+        assert_eq!(status(529, None, "x").class(), "overloaded");
+        assert_eq!(status(502, None, "x").class(), "server_error");
+        assert_eq!(status(401, None, "x").class(), "auth");
+        assert_eq!(status(404, None, "x").class(), "not_found");
+        assert_eq!(status(422, None, "x").class(), "client_error");
+        let err = status(400, None, "This model's maximum context length is 8192 tokens. However, you requested 9000");
+        assert_eq!(err.class(), "context_length");
+        assert_eq!(err.stated_context_window(), Some(8192));
     }
 
     #[test]

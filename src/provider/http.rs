@@ -109,10 +109,13 @@ impl WireResponse {
 /// Where `-v` lines go; the transport does not print.
 pub type Trace = Arc<dyn Fn(&str) + Send + Sync>;
 
-#[derive(Debug, Clone, Copy)]
+/// What a client is built with: one transport per distinct pair of connect timeout
+/// and CA file.
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransportSettings {
     pub connect_timeout: Duration,
     pub max_body: u64,
+    pub ca_cert: Option<std::path::PathBuf>,
 }
 
 pub struct Transport {
@@ -153,9 +156,22 @@ impl Transport {
             }
             if attempt.previous().len() > MAX_REDIRECTS { attempt.stop() } else { attempt.follow() }
         });
-        let client = reqwest::Client::builder()
-            .connect_timeout(settings.connect_timeout)
-            .redirect(policy)
+        let mut builder = reqwest::Client::builder().connect_timeout(settings.connect_timeout).redirect(policy);
+        if let Some(path) = &settings.ca_cert {
+            // Checked when providers.toml was loaded; read again here, where it is used.
+            let pem = std::fs::read(path).map_err(|err| ProviderError::Transport {
+                provider: String::new(),
+                detail: format!("cannot read ca_cert {}: {err}", path.display()),
+            })?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|err| ProviderError::Transport {
+                provider: String::new(),
+                detail: format!("ca_cert {} is not PEM: {}", path.display(), root_cause(&err)),
+            })?;
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let client = builder
             .build()
             .map_err(|err| ProviderError::Transport { provider: String::new(), detail: root_cause(&err) })?;
         Ok(Self { client, settings, trace })
@@ -167,13 +183,21 @@ impl Transport {
         }
     }
 
+    pub fn settings(&self) -> &TransportSettings {
+        &self.settings
+    }
+
+    /// Send and read the whole answer. `idle` bounds every wait for a byte: for the
+    /// headers (after the connect) and between body chunks.
     pub async fn send(
         &self,
         provider: &str,
         request: &WireRequest,
         key: Option<&SecretString>,
         redactor: &Redactor,
+        idle: Duration,
     ) -> Result<WireResponse, ProviderError> {
+        let idle_error = || ProviderError::Idle { provider: provider.to_string(), after: idle };
         let url_shown = request.url.to_string();
         let mut headers = HeaderMap::new();
         if request.auth == Auth::Bearer
@@ -205,7 +229,11 @@ impl Transport {
             builder = builder.body(bytes);
         }
         let started = Instant::now();
-        let mut response = builder.send().await.map_err(|err| self.failure(provider, &url_shown, &err))?;
+        let sent = tokio::time::timeout(self.settings.connect_timeout + idle, builder.send()).await;
+        let mut response = match sent {
+            Err(_) => return Err(idle_error()),
+            Ok(result) => result.map_err(|err| self.failure(provider, &url_shown, &err))?,
+        };
         let status = response.status().as_u16();
         self.trace(&format!("< HTTP {status} ({} ms)", started.elapsed().as_millis()));
         for name in ["content-type", "content-length", "x-request-id", "openai-processing-ms", "retry-after"] {
@@ -220,7 +248,11 @@ impl Transport {
         let headers = response.headers().clone();
         let mut body = Vec::new();
         loop {
-            match response.chunk().await {
+            let next = match tokio::time::timeout(idle, response.chunk()).await {
+                Ok(next) => next,
+                Err(_) => return Err(idle_error()),
+            };
+            match next {
                 Ok(Some(chunk)) => {
                     if body.len() as u64 + chunk.len() as u64 > limit {
                         return Err(ProviderError::TooLarge { provider: provider.to_string(), limit });

@@ -53,13 +53,37 @@ pub enum MaxTokensField {
     MaxCompletionTokens,
 }
 
+/// One instance of a provider: a base URL and its share of the calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub url: SafeUrl,
+    pub weight: u32,
+}
+
 #[derive(Debug, Clone)]
 pub struct Provider {
     pub id: String,
     pub name: String,
     pub kind: ProviderKind,
+    /// The first of `endpoints`: what `--dry-run` and `provider models` use.
     /// Base URL with its version prefix; prints itself without credentials.
     pub endpoint: SafeUrl,
+    /// Every instance calls are spread over by weight (one for `endpoint = ...`).
+    pub endpoints: Vec<Endpoint>,
+    /// Per-provider call settings; `None` falls back to the environment or default.
+    pub retries: Option<u32>,
+    pub timeout: Option<std::time::Duration>,
+    pub idle_timeout: Option<std::time::Duration>,
+    pub connect_timeout: Option<std::time::Duration>,
+    pub cooldown: Option<std::time::Duration>,
+    /// Providers tried in order when this one fails in a way that fails over.
+    pub fallbacks: Vec<String>,
+    pub rpm: Option<u32>,
+    pub tpm: Option<u64>,
+    /// The model's context window in tokens, for context-length failover.
+    pub context_window: Option<u64>,
+    /// A PEM file of extra root certificates (an internal CA).
+    pub ca_cert: Option<std::path::PathBuf>,
     pub model: String,
     pub key: KeySource,
     pub temperature: Option<f64>,
@@ -83,7 +107,9 @@ impl Provider {
             secrets.push(literal.expose().to_string());
         }
         secrets.extend(self.headers.iter().filter(|(name, _)| !is_harmless_header(name)).map(|(_, v)| v.clone()));
-        secrets.extend(self.endpoint.secrets());
+        for endpoint in &self.endpoints {
+            secrets.extend(endpoint.url.secrets());
+        }
         Redactor::new(secrets)
     }
 }
@@ -94,10 +120,13 @@ pub struct ProviderView {
     pub name: String,
     #[serde(rename = "type")]
     pub kind: ProviderKind,
+    /// Null when there are several; see `endpoints`.
     pub endpoint: Option<String>,
+    pub endpoints: Vec<String>,
     pub model: String,
     pub key_source: String,
     pub builtin: bool,
+    pub fallbacks: Vec<String>,
 }
 
 impl From<&Provider> for ProviderView {
@@ -106,10 +135,16 @@ impl From<&Provider> for ProviderView {
             id: p.id.clone(),
             name: p.name.clone(),
             kind: p.kind,
-            endpoint: (route(p) != Route::Mock).then(|| p.endpoint.to_string()),
+            endpoint: (route(p) != Route::Mock && p.endpoints.len() == 1).then(|| p.endpoint.to_string()),
+            endpoints: if route(p) == Route::Mock {
+                Vec::new()
+            } else {
+                p.endpoints.iter().map(|e| e.url.to_string()).collect()
+            },
             model: p.model.clone(),
             key_source: p.key.label(),
             builtin: p.builtin,
+            fallbacks: p.fallbacks.clone(),
         }
     }
 }
@@ -143,6 +178,13 @@ pub struct ChatResponse {
     pub finish_reason: Option<String>,
     pub model: Option<String>,
     pub usage: Usage,
+}
+
+/// What a response's headers say about the provider's limits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RateHints {
+    /// The provider will refuse requests for this long (a remaining count of 0).
+    pub pause: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -190,18 +232,39 @@ pub fn route(provider: &Provider) -> Route {
     }
 }
 
-/// Talks to providers for one invocation: one transport (built only when a request
-/// will go out), keys resolved at most once.
+/// The time limits of one attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    pub connect: std::time::Duration,
+    pub idle: std::time::Duration,
+}
+
+/// What one attempt asks for.
+#[derive(Debug, Clone, Copy)]
+pub enum Call<'a> {
+    Chat(&'a ChatRequest),
+    Models,
+}
+
+/// What one attempt got.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    Chat(ChatResponse),
+    Models(Vec<ModelInfo>),
+}
+
+/// Talks to providers for one invocation: transports built only when a request will
+/// go out (one per connect timeout and CA file), keys resolved at most once.
 pub struct Client {
-    settings: TransportSettings,
+    max_body: u64,
     trace: Option<Trace>,
-    transport: Option<Transport>,
+    transports: Vec<Transport>,
     keys: KeyCache,
 }
 
 impl Client {
-    pub fn new(settings: TransportSettings, trace: Option<Trace>) -> Self {
-        Self { settings, trace, transport: None, keys: KeyCache::default() }
+    pub fn new(max_body: u64, trace: Option<Trace>) -> Self {
+        Self { max_body, trace, transports: Vec::new(), keys: KeyCache::default() }
     }
 
     /// The request a chat call would send, for `--dry-run` (the mock shows the
@@ -219,63 +282,75 @@ impl Client {
     }
 
     /// Everything that can fail before a request goes out: the key variable, the key
-    /// command, the HTTP client. Errors here mean the call was never attempted.
+    /// command. Errors here mean the call was never attempted.
     pub async fn prepare(&mut self, provider: &Provider) -> Result<(), ProviderError> {
         if route(provider) == Route::Mock {
             return Ok(());
         }
-        self.keys.get(provider).await?;
-        if self.transport.is_none() {
-            let transport = Transport::new(self.settings, self.trace.clone()).map_err(|err| match err {
-                ProviderError::Transport { detail, .. } => {
-                    ProviderError::Transport { provider: provider.id.clone(), detail }
-                }
-                other => other,
-            })?;
-            self.transport = Some(transport);
-        }
-        Ok(())
+        self.keys.get(provider).await.map(drop)
     }
 
-    async fn send(
-        &mut self,
-        provider: &Provider,
-        wire: &WireRequest,
-    ) -> Result<(http::WireResponse, Redactor), ProviderError> {
-        self.prepare(provider).await?;
-        let key = self.keys.get(provider).await?;
-        let redactor = provider.redactor(key.as_ref());
-        let Some(transport) = &self.transport else {
-            return Err(ProviderError::Transport { provider: provider.id.clone(), detail: "no HTTP client".into() });
+    fn transport(&mut self, provider: &Provider, connect: std::time::Duration) -> Result<&Transport, ProviderError> {
+        let settings =
+            TransportSettings { connect_timeout: connect, max_body: self.max_body, ca_cert: provider.ca_cert.clone() };
+        let index = match self.transports.iter().position(|t| t.settings() == &settings) {
+            Some(index) => index,
+            None => {
+                let transport = Transport::new(settings, self.trace.clone()).map_err(|err| match err {
+                    ProviderError::Transport { detail, .. } => {
+                        ProviderError::Transport { provider: provider.id.clone(), detail }
+                    }
+                    other => other,
+                })?;
+                self.transports.push(transport);
+                self.transports.len() - 1
+            }
         };
-        let response = transport.send(&provider.id, wire, key.as_ref(), &redactor).await?;
-        Ok((response, redactor))
+        Ok(&self.transports[index])
     }
 
-    pub async fn complete(
+    /// One attempt at one endpoint, with what the response headers said about limits.
+    pub async fn attempt(
         &mut self,
         provider: &Provider,
-        request: &ChatRequest,
-    ) -> Result<ChatResponse, ProviderError> {
-        match route(provider) {
-            Route::Mock => Ok(mock::complete(request)),
-            Route::OpenAi => {
-                let wire = openai::chat(provider, request);
-                let (response, redactor) = self.send(provider, &wire).await?;
-                openai::parse_chat(provider, request, &response, &redactor)
-            }
+        endpoint: &SafeUrl,
+        call: Call<'_>,
+        timeouts: Timeouts,
+    ) -> (Result<Answer, ProviderError>, RateHints) {
+        if route(provider) == Route::Mock {
+            let answer = match call {
+                Call::Chat(request) => Answer::Chat(mock::complete(request)),
+                Call::Models => Answer::Models(mock::models()),
+            };
+            return (Ok(answer), RateHints::default());
         }
-    }
-
-    pub async fn models(&mut self, provider: &Provider) -> Result<Vec<ModelInfo>, ProviderError> {
-        match route(provider) {
-            Route::Mock => Ok(mock::models()),
-            Route::OpenAi => {
-                let wire = openai::models(provider);
-                let (response, redactor) = self.send(provider, &wire).await?;
-                openai::parse_models(provider, &response, &redactor)
+        let key = match self.keys.get(provider).await {
+            Ok(key) => key,
+            Err(err) => return (Err(err), RateHints::default()),
+        };
+        let redactor = provider.redactor(key.as_ref());
+        let wire = match call {
+            Call::Chat(request) => openai::chat_at(provider, endpoint, request),
+            Call::Models => {
+                let mut wire = openai::models(provider);
+                wire.url = endpoint.join("models");
+                wire
             }
-        }
+        };
+        let transport = match self.transport(provider, timeouts.connect) {
+            Ok(transport) => transport,
+            Err(err) => return (Err(err), RateHints::default()),
+        };
+        let response = match transport.send(&provider.id, &wire, key.as_ref(), &redactor, timeouts.idle).await {
+            Ok(response) => response,
+            Err(err) => return (Err(err), RateHints::default()),
+        };
+        let hints = openai::rate_hints(&response.headers);
+        let result = match call {
+            Call::Chat(request) => openai::parse_chat(provider, request, &response, &redactor).map(Answer::Chat),
+            Call::Models => openai::parse_models(provider, &response, &redactor).map(Answer::Models),
+        };
+        (result, hints)
     }
 }
 

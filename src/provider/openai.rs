@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::error::ProviderError;
 use super::http::{Auth, USER_AGENT, WireRequest, WireResponse};
 use super::redact::Redactor;
-use super::{ChatRequest, ChatResponse, MaxTokensField, ModelInfo, Provider, Usage, estimate_usage};
+use super::{ChatRequest, ChatResponse, MaxTokensField, ModelInfo, Provider, RateHints, Usage, estimate_usage};
 
 /// How much of a server's own error message is shown: whole, on one line, up to this.
 pub const MESSAGE_CHARS: usize = 4096;
@@ -23,6 +23,11 @@ fn auth(provider: &Provider) -> Auth {
 }
 
 pub fn chat(provider: &Provider, request: &ChatRequest) -> WireRequest {
+    chat_at(provider, &provider.endpoint, request)
+}
+
+/// The chat request to one of the provider's endpoints.
+pub fn chat_at(provider: &Provider, endpoint: &super::redact::SafeUrl, request: &ChatRequest) -> WireRequest {
     let mut body = serde_json::Map::new();
     body.insert("model".into(), request.model.clone().into());
     let messages: Vec<serde_json::Value> =
@@ -43,7 +48,7 @@ pub fn chat(provider: &Provider, request: &ChatRequest) -> WireRequest {
     }
     WireRequest::new(
         reqwest::Method::POST,
-        provider.endpoint.join("chat/completions"),
+        endpoint.join("chat/completions"),
         &defaults(),
         auth(provider),
         &provider.headers,
@@ -111,7 +116,61 @@ fn status_error(provider: &Provider, status: u16, response: &WireResponse, redac
     let body = response.text();
     let value = serde_json::from_str::<serde_json::Value>(&body).ok();
     let (message, code) = error_message(value.as_ref(), &body, redactor);
-    ProviderError::Status { provider: provider.id.clone(), status, message, code, retry_after: retry_after(response) }
+    let should_retry = match response.headers.get("x-should-retry").and_then(|v| v.to_str().ok()).map(str::trim) {
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        _ => None,
+    };
+    ProviderError::Status {
+        provider: provider.id.clone(),
+        status,
+        message,
+        code,
+        retry_after: retry_after(response),
+        should_retry,
+    }
+}
+
+/// OpenAI's reset durations: `1s`, `6m0s`, `20ms`, `1h2m3.5s`.
+fn parse_reset(text: &str) -> Option<Duration> {
+    let mut rest = text.trim();
+    let mut total = 0.0f64;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+        let number: f64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let (scale, used) = if rest.starts_with("ms") {
+            (0.001, 2)
+        } else if rest.starts_with('h') {
+            (3600.0, 1)
+        } else if rest.starts_with('m') {
+            (60.0, 1)
+        } else if rest.starts_with('s') {
+            (1.0, 1)
+        } else {
+            return None;
+        };
+        total += number * scale;
+        rest = &rest[used..];
+    }
+    Duration::try_from_secs_f64(total).ok()
+}
+
+/// `x-ratelimit-remaining-requests: 0` (or `-tokens: 0`) with its `x-ratelimit-reset-*`:
+/// the provider will refuse until then, so every invocation should wait.
+pub fn rate_hints(headers: &reqwest::header::HeaderMap) -> RateHints {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let mut pause: Option<Duration> = None;
+    for kind in ["requests", "tokens"] {
+        let exhausted = header(&format!("x-ratelimit-remaining-{kind}")).is_some_and(|v| v.parse::<f64>() == Ok(0.0));
+        if exhausted && let Some(reset) = header(&format!("x-ratelimit-reset-{kind}")).and_then(parse_reset) {
+            pause = Some(pause.map_or(reset, |p| p.max(reset)));
+        }
+    }
+    RateHints { pause }
 }
 
 fn garbage(provider: &Provider, what: &'static str, body: &str, redactor: &Redactor) -> ProviderError {
@@ -261,6 +320,19 @@ mod tests {
             assert!(parsed.usage.estimated, "{usage}");
             assert_eq!(parsed.content, "hi");
         }
+    }
+
+    #[test]
+    fn rate_limit_headers_become_a_pause() {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-ratelimit-remaining-requests", "0".parse().expect("value"));
+        headers.insert("x-ratelimit-reset-requests", "6m0s".parse().expect("value"));
+        headers.insert("x-ratelimit-remaining-tokens", "10".parse().expect("value"));
+        headers.insert("x-ratelimit-reset-tokens", "20ms".parse().expect("value"));
+        assert_eq!(rate_hints(&headers).pause, Some(Duration::from_secs(360)));
+        assert_eq!(parse_reset("1h2m3.5s"), Some(Duration::from_millis(3_723_500)));
+        assert_eq!(parse_reset("20ms"), Some(Duration::from_millis(20)));
+        assert_eq!(parse_reset("soon"), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::redact::{SafeUrl, SecretString};
-use super::{KeySource, MaxTokensField, Provider, ProviderKind, is_valid_id};
+use super::{Endpoint, KeySource, MaxTokensField, Provider, ProviderKind, is_valid_id};
 use crate::config::{ConfigError, invalid};
 
 pub const MOCK_ID: &str = "mock";
@@ -43,6 +43,42 @@ pub struct Entry {
     headers: BTreeMap<String, String>,
     #[serde(default)]
     params: toml::Table,
+    retries: Option<u32>,
+    timeout: Option<DurationValue>,
+    idle_timeout: Option<DurationValue>,
+    connect_timeout: Option<DurationValue>,
+    cooldown: Option<DurationValue>,
+    #[serde(default)]
+    fallbacks: Vec<String>,
+    endpoints: Option<Vec<EndpointValue>>,
+    rpm: Option<u32>,
+    tpm: Option<u64>,
+    context_window: Option<u64>,
+    ca_cert: Option<std::path::PathBuf>,
+}
+
+/// A DURATION in providers.toml: a string (`"30s"`, `"1.5m"`) or a number of seconds.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum DurationValue {
+    Seconds(f64),
+    Text(String),
+}
+
+/// One of `endpoints`: a URL, or `{ url = "...", weight = 2 }`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum EndpointValue {
+    Url(String),
+    Weighted {
+        url: String,
+        #[serde(default = "one")]
+        weight: u32,
+    },
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// The built-in offline provider: always present, never chosen in place of another.
@@ -52,6 +88,17 @@ pub fn builtin_mock() -> Provider {
         name: "Built-in mock (offline, no model is called)".into(),
         kind: ProviderKind::Mock,
         endpoint: mock_endpoint(),
+        endpoints: vec![Endpoint { url: mock_endpoint(), weight: 1 }],
+        retries: None,
+        timeout: None,
+        idle_timeout: None,
+        connect_timeout: None,
+        cooldown: None,
+        fallbacks: Vec::new(),
+        rpm: None,
+        tpm: None,
+        context_window: None,
+        ca_cert: None,
         model: "mock".into(),
         key: KeySource::None,
         temperature: None,
@@ -94,6 +141,7 @@ pub fn providers_from(
     path: &Path,
 ) -> Result<Vec<Provider>, ConfigError> {
     let mut providers = Vec::new();
+    let mut spans = Vec::new();
     for (id, spanned) in entries {
         let span = Some(spanned.span());
         let fail = |message: String| invalid(path, text, span.clone(), &message);
@@ -132,21 +180,86 @@ pub fn providers_from(
             (_, ProviderKind::Mock) => "mock".to_string(),
             _ => return Err(fail(format!("[providers.{id}] needs a `model`"))),
         };
-        let endpoint = match (entry.endpoint, entry.kind) {
-            (Some(endpoint), _) => match SafeUrl::parse(endpoint.trim()) {
-                Ok(url) if matches!(url.scheme(), "http" | "https") => url,
-                // The value is not echoed: an endpoint may carry credentials.
-                _ => {
-                    return Err(fail(format!(
-                        "[providers.{id}] endpoint is not an http(s) URL (e.g. https://api.openai.com/v1)"
-                    )));
+        let parse_url = |raw: &str, what: &str| match SafeUrl::parse(raw.trim()) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(url),
+            // The value is not echoed: an endpoint may carry credentials.
+            _ => Err(fail(format!("[providers.{id}] {what} is not an http(s) URL (e.g. https://api.openai.com/v1)"))),
+        };
+        let endpoints: Vec<Endpoint> = match (entry.endpoint, entry.endpoints, entry.kind) {
+            (Some(_), Some(_), _) => {
+                return Err(fail(format!("[providers.{id}] sets both `endpoint` and `endpoints`; keep one")));
+            }
+            (Some(endpoint), None, _) => vec![Endpoint { url: parse_url(&endpoint, "endpoint")?, weight: 1 }],
+            (None, Some(list), _) => {
+                if list.is_empty() {
+                    return Err(fail(format!("[providers.{id}] `endpoints` is empty")));
                 }
-            },
-            (None, ProviderKind::Mock) => mock_endpoint(),
-            (None, _) => {
+                let mut endpoints = Vec::with_capacity(list.len());
+                for (index, value) in list.into_iter().enumerate() {
+                    let (raw, weight) = match value {
+                        EndpointValue::Url(url) => (url, 1),
+                        EndpointValue::Weighted { url, weight } => (url, weight),
+                    };
+                    if weight == 0 {
+                        return Err(fail(format!("[providers.{id}] endpoints[{index}] has weight 0; use 1 or more")));
+                    }
+                    endpoints.push(Endpoint { url: parse_url(&raw, &format!("endpoints[{index}]"))?, weight });
+                }
+                endpoints
+            }
+            (None, None, ProviderKind::Mock) => vec![Endpoint { url: mock_endpoint(), weight: 1 }],
+            (None, None, _) => {
                 return Err(fail(format!("[providers.{id}] needs an `endpoint` (e.g. https://api.openai.com/v1)")));
             }
         };
+        let duration = |value: Option<DurationValue>, key: &str| -> Result<Option<std::time::Duration>, ConfigError> {
+            let Some(value) = value else { return Ok(None) };
+            let parsed = match &value {
+                DurationValue::Seconds(secs) => std::time::Duration::try_from_secs_f64(*secs).ok(),
+                DurationValue::Text(text) => crate::settings::parse_duration(text),
+            };
+            match parsed {
+                Some(d) => Ok(Some(d)),
+                None => Err(fail(format!(
+                    "[providers.{id}] {key} must be a duration such as \"30s\", \"1.5m\" or a number of seconds"
+                ))),
+            }
+        };
+        let timeout = duration(entry.timeout, "timeout")?;
+        if timeout.is_some_and(|d| d.is_zero()) {
+            return Err(fail(format!("[providers.{id}] timeout must be more than 0")));
+        }
+        let idle_timeout = duration(entry.idle_timeout, "idle_timeout")?;
+        let connect_timeout = duration(entry.connect_timeout, "connect_timeout")?;
+        for (key, value) in [("idle_timeout", idle_timeout), ("connect_timeout", connect_timeout)] {
+            if value.is_some_and(|d| d.is_zero()) {
+                return Err(fail(format!("[providers.{id}] {key} must be more than 0")));
+            }
+        }
+        let cooldown = duration(entry.cooldown, "cooldown")?;
+        if entry.rpm == Some(0) || entry.tpm == Some(0) {
+            return Err(fail(format!("[providers.{id}] rpm and tpm must be at least 1 (leave them out for no limit)")));
+        }
+        if entry.context_window == Some(0) {
+            return Err(fail(format!("[providers.{id}] context_window must be at least 1")));
+        }
+        if let Some(ca) = &entry.ca_cert {
+            let pem = std::fs::read(ca)
+                .map_err(|err| fail(format!("[providers.{id}] ca_cert {} cannot be read: {err}", ca.display())))?;
+            if reqwest::Certificate::from_pem_bundle(&pem).map_or(true, |certs| certs.is_empty()) {
+                return Err(fail(format!("[providers.{id}] ca_cert {} holds no PEM certificate", ca.display())));
+            }
+        }
+        for fallback in &entry.fallbacks {
+            if fallback == &id {
+                return Err(fail(format!("[providers.{id}] lists itself in `fallbacks`")));
+            }
+            if fallback == MOCK_ID {
+                return Err(fail(format!(
+                    "[providers.{id}] fallback `{MOCK_ID}` is the offline mock: a failed task must never succeed with a mock answer"
+                )));
+            }
+        }
         if let Some(t) = entry.temperature
             && !(0.0..=2.0).contains(&t)
         {
@@ -176,7 +289,8 @@ pub fn providers_from(
             name: entry.name.unwrap_or_else(|| id.clone()),
             id,
             kind: entry.kind,
-            endpoint,
+            endpoint: endpoints[0].url.clone(),
+            endpoints,
             model,
             key,
             temperature: entry.temperature,
@@ -185,7 +299,39 @@ pub fn providers_from(
             headers: entry.headers,
             params,
             builtin: false,
+            retries: entry.retries,
+            timeout,
+            idle_timeout,
+            connect_timeout,
+            cooldown,
+            fallbacks: entry.fallbacks,
+            rpm: entry.rpm,
+            tpm: entry.tpm,
+            context_window: entry.context_window,
+            ca_cert: entry.ca_cert,
         });
+        spans.push(span.clone());
+    }
+    // Fallbacks name providers of this file, and never a mock one.
+    for (provider, span) in providers.iter().zip(&spans) {
+        for fallback in &provider.fallbacks {
+            let fail = |message: String| invalid(path, text, span.clone(), &message);
+            match providers.iter().find(|p| &p.id == fallback) {
+                None => {
+                    return Err(fail(format!(
+                        "[providers.{}] fallback `{fallback}` is not a provider in this file",
+                        provider.id
+                    )));
+                }
+                Some(target) if target.kind == ProviderKind::Mock => {
+                    return Err(fail(format!(
+                        "[providers.{}] fallback `{fallback}` is a mock provider: a failed task must never succeed with a mock answer",
+                        provider.id
+                    )));
+                }
+                Some(_) => {}
+            }
+        }
     }
     Ok(providers)
 }

@@ -16,10 +16,11 @@ use std::time::Duration;
 
 use super::schema::{State, parse_state};
 use super::{
-    Activity, AgentClaim, AgentRecord, NewAgent, Snapshot, Spawned, StateBackend, StateError, StopRequest, TaskRecord,
-    WaitReporter,
+    Activity, Admission, AgentClaim, AgentRecord, NewAgent, Rates, Snapshot, Spawned, StateBackend, StateError,
+    StopRequest, TaskRecord, WaitReporter, WaitWhy, now_ms,
 };
 use crate::files::{self, FsError, LockError, LockMode, LockedFile, Wait};
+use crate::limits::{self, Gate};
 
 pub struct FileState {
     dir: PathBuf,
@@ -33,6 +34,41 @@ pub struct FileState {
 }
 
 const STATE_LOCK: &str = "the state lock";
+const LIMITS_LOCK: &str = "the limits lock";
+
+/// `limits.json`: rate-limit pacing, pauses and endpoint cooldowns, shared by every
+/// invocation on this state folder. Its own file and lock, so pacing never queues
+/// behind task-end writes; never held across a network call. It is soft state: a file
+/// that does not parse is started afresh.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Limits {
+    #[serde(default)]
+    keys: std::collections::BTreeMap<String, KeyLimits>,
+    #[serde(default)]
+    cooldowns: std::collections::BTreeMap<String, i64>,
+}
+
+#[derive(Debug, Default, Clone, Copy, serde::Serialize, serde::Deserialize)]
+struct KeyLimits {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rpm_tat: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tpm_tat: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    not_before: Option<i64>,
+}
+
+impl Limits {
+    /// Drop what has expired, so the file stays small.
+    fn prune(&mut self, now: i64) {
+        self.cooldowns.retain(|_, until| *until > now);
+        self.keys.retain(|_, k| {
+            k.rpm_tat.is_some_and(|t| t > now)
+                || k.tpm_tat.is_some_and(|t| t > now)
+                || k.not_before.is_some_and(|t| t > now)
+        });
+    }
+}
 
 impl FileState {
     pub fn new(dir: PathBuf, lock_timeout: Duration, on_wait: WaitReporter) -> Self {
@@ -148,6 +184,33 @@ impl FileState {
 
     fn check_agent_lock_dir(&self) -> Result<(), StateError> {
         self.ensure_dirs()
+    }
+
+    fn limits_file(&self) -> PathBuf {
+        self.dir.join("limits.json")
+    }
+
+    fn read_limits(&self) -> Limits {
+        std::fs::read(self.limits_file()).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
+    }
+
+    /// Read-modify-write `limits.json` under its own lock.
+    async fn update_limits<R>(&self, change: impl FnOnce(&mut Limits, i64) -> R) -> Result<R, StateError> {
+        self.ensure_dirs()?;
+        let path = self.locks.join("limits.lock");
+        let on_wait = self.on_wait.clone();
+        let wait = Wait { quiet: Duration::from_secs(1), timeout: Some(self.lock_timeout) };
+        let held = LockedFile::acquire(&path, LockMode::Exclusive, wait, |pid| on_wait(LIMITS_LOCK, pid))
+            .await
+            .map_err(|e| self.lock_error(LIMITS_LOCK, e))?;
+        held.write_holder();
+        let mut limits = self.read_limits();
+        let now = now_ms();
+        let result = change(&mut limits, now);
+        limits.prune(now);
+        let text = serde_json::to_vec(&limits).unwrap_or_default();
+        files::write_atomic(&self.limits_file(), &text, 0o600, true).map_err(|e| self.io(e))?;
+        Ok(result)
     }
 }
 
@@ -298,6 +361,75 @@ impl StateBackend for FileState {
         Ok(records.into_iter().skip(skip).collect())
     }
 
+    async fn admit(&self, key: &str, rates: Rates) -> Result<Admission, StateError> {
+        if rates.rpm.is_none() && rates.tpm.is_none() {
+            // Nothing to pace: only a pause can hold the request, and that is a read.
+            let limits = self.read_limits();
+            return Ok(match limits.keys.get(key).and_then(|k| k.not_before) {
+                Some(until) if until > now_ms() => Admission::Wait { until, why: WaitWhy::Paused },
+                _ => Admission::Now,
+            });
+        }
+        self.update_limits(|limits, now| {
+            let entry = limits.keys.entry(key.to_string()).or_default();
+            if let Some(until) = entry.not_before.filter(|until| *until > now) {
+                return Admission::Wait { until, why: WaitWhy::Paused };
+            }
+            let rpm = rates.rpm.map(|rpm| limits::gcra(entry.rpm_tat, now, f64::from(rpm), 1.0));
+            let tpm = rates.tpm.map(|tpm| limits::gcra(entry.tpm_tat, now, tpm as f64, rates.tokens as f64));
+            if let Some(Gate::Wait { until }) = rpm {
+                return Admission::Wait { until, why: WaitWhy::Rpm };
+            }
+            if let Some(Gate::Wait { until }) = tpm {
+                return Admission::Wait { until, why: WaitWhy::Tpm };
+            }
+            if let Some(Gate::Now { tat }) = rpm {
+                entry.rpm_tat = Some(tat);
+            }
+            if let Some(Gate::Now { tat }) = tpm {
+                entry.tpm_tat = Some(tat);
+            }
+            Admission::Now
+        })
+        .await
+    }
+
+    async fn settle(&self, key: &str, tpm: u64, delta: i64) -> Result<(), StateError> {
+        if delta == 0 {
+            return Ok(());
+        }
+        self.update_limits(|limits, now| {
+            if let Some(entry) = limits.keys.get_mut(key)
+                && let Some(tat) = entry.tpm_tat
+            {
+                entry.tpm_tat = Some(limits::correct(tat, now, tpm as f64, delta as f64));
+            }
+        })
+        .await
+    }
+
+    async fn pause(&self, key: &str, until: i64) -> Result<(), StateError> {
+        self.update_limits(|limits, _| {
+            let entry = limits.keys.entry(key.to_string()).or_default();
+            entry.not_before = Some(entry.not_before.map_or(until, |t| t.max(until)));
+        })
+        .await
+    }
+
+    async fn cool_down(&self, instance: &str, until: i64) -> Result<(), StateError> {
+        self.update_limits(|limits, _| {
+            let slot = limits.cooldowns.entry(instance.to_string()).or_insert(until);
+            *slot = (*slot).max(until);
+        })
+        .await
+    }
+
+    async fn cooldowns(&self, instances: &[String]) -> Result<Vec<Option<i64>>, StateError> {
+        let limits = self.read_limits();
+        let now = now_ms();
+        Ok(instances.iter().map(|i| limits.cooldowns.get(i).copied().filter(|until| *until > now)).collect())
+    }
+
     async fn check_writable(&self) -> Result<(), StateError> {
         self.ensure_dirs()?;
         let path = self.locks.join("state.lock");
@@ -339,6 +471,8 @@ mod tests {
             completed_at: "2026-11-30T00:00:00.000Z".into(),
             success: true,
             error: None,
+            attempts: 1,
+            error_class: None,
             agent_name: None,
             persona: None,
             project: None,
@@ -369,6 +503,25 @@ mod tests {
         let text = std::fs::read_to_string(dir.path().join("history.jsonl")).expect("read");
         assert_eq!(text.lines().count(), 3);
         assert!(text.ends_with('\n'));
+    }
+
+    #[tokio::test]
+    async fn admission_paces_pauses_and_cools_across_handles() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (a, b) = (store(dir.path()), store(dir.path()));
+        let rates = Rates { rpm: Some(60), tpm: None, tokens: 0 };
+        assert_eq!(a.admit("p", rates).await.expect("admit"), Admission::Now);
+        // Another invocation on the same folder sees the pacing.
+        assert!(matches!(b.admit("p", rates).await.expect("admit"), Admission::Wait { why: WaitWhy::Rpm, .. }));
+        let until = now_ms() + 60_000;
+        b.pause("q", until).await.expect("pause");
+        assert_eq!(
+            a.admit("q", Rates::default()).await.expect("admit"),
+            Admission::Wait { until, why: WaitWhy::Paused }
+        );
+        a.cool_down("q|http://x", until).await.expect("cool");
+        let cooling = b.cooldowns(&["q|http://x".to_string(), "q|http://y".to_string()]).await.expect("read");
+        assert_eq!(cooling, vec![Some(until), None]);
     }
 
     #[tokio::test]

@@ -139,6 +139,11 @@ pub struct TaskRecord {
     pub completed_at: String,
     pub success: bool,
     pub error: Option<String>,
+    /// Requests sent, across providers (0 in lines written before it was kept).
+    #[serde(default)]
+    pub attempts: u32,
+    #[serde(default)]
+    pub error_class: Option<String>,
     pub agent_name: Option<String>,
     pub persona: Option<String>,
     pub project: Option<String>,
@@ -199,6 +204,36 @@ pub struct StopRequest {
     _held: crate::files::LockedFile,
 }
 
+/// What a request asks of the shared limits of its provider.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rates {
+    pub rpm: Option<u32>,
+    pub tpm: Option<u64>,
+    /// The estimated tokens of this request (charged against `tpm`).
+    pub tokens: u64,
+}
+
+/// Why a request must wait before it is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitWhy {
+    /// The provider said to wait (a 429's Retry-After, a remaining count of 0).
+    Paused,
+    Rpm,
+    Tpm,
+}
+
+/// The answer of [`StateBackend::admit`]: times are milliseconds since the epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    Now,
+    Wait { until: i64, why: WaitWhy },
+}
+
+/// Milliseconds since the epoch: the clock limits are kept in.
+pub fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
 /// The operations every backend provides. Each is atomic on its own.
 #[allow(async_fn_in_trait)]
 pub trait StateBackend {
@@ -221,6 +256,18 @@ pub trait StateBackend {
     async fn history(&self, limit: Option<usize>) -> Result<Vec<TaskRecord>, StateError>;
     /// Fail now, before a paid request is sent, if results could not be recorded.
     async fn check_writable(&self) -> Result<(), StateError>;
+    /// Admit one request on `key` (a provider, or one of its instances): not before
+    /// a pause the provider asked for, and within `rpm` and `tpm` across every
+    /// invocation sharing the state. Admitting records the request.
+    async fn admit(&self, key: &str, rates: Rates) -> Result<Admission, StateError>;
+    /// Correct a `tpm` charge once the real usage is known (`delta` = actual - estimate).
+    async fn settle(&self, key: &str, tpm: u64, delta: i64) -> Result<(), StateError>;
+    /// Nobody sends on `key` before `until`.
+    async fn pause(&self, key: &str, until: i64) -> Result<(), StateError>;
+    /// Skip the endpoint instance `instance` until `until`.
+    async fn cool_down(&self, instance: &str, until: i64) -> Result<(), StateError>;
+    /// For each instance, when its cooldown ends if it is cooling now.
+    async fn cooldowns(&self, instances: &[String]) -> Result<Vec<Option<i64>>, StateError>;
 }
 
 /// The backend in use. A Redis backend becomes a second variant.
@@ -266,5 +313,20 @@ impl Store {
     }
     pub async fn check_writable(&self) -> Result<(), StateError> {
         dispatch!(self, b => b.check_writable().await)
+    }
+    pub async fn admit(&self, key: &str, rates: Rates) -> Result<Admission, StateError> {
+        dispatch!(self, b => b.admit(key, rates).await)
+    }
+    pub async fn settle(&self, key: &str, tpm: u64, delta: i64) -> Result<(), StateError> {
+        dispatch!(self, b => b.settle(key, tpm, delta).await)
+    }
+    pub async fn pause(&self, key: &str, until: i64) -> Result<(), StateError> {
+        dispatch!(self, b => b.pause(key, until).await)
+    }
+    pub async fn cool_down(&self, instance: &str, until: i64) -> Result<(), StateError> {
+        dispatch!(self, b => b.cool_down(instance, until).await)
+    }
+    pub async fn cooldowns(&self, instances: &[String]) -> Result<Vec<Option<i64>>, StateError> {
+        dispatch!(self, b => b.cooldowns(instances).await)
     }
 }

@@ -9,9 +9,10 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::provider::{ChatRequest, ChatResponse, Client, Message, Provider, ProviderError};
+use crate::call::{self, Budget, CallError, Events, Link};
+use crate::provider::{Answer, ChatRequest, ChatResponse, Client, Message, Provider, ProviderError};
 use crate::settings::{RequestFlags, RequestSettings};
-use crate::state::TaskRecord;
+use crate::state::{StateError, Store, TaskRecord};
 
 /// What the user asked for, independent of which agent or provider runs it.
 #[derive(Debug, Clone)]
@@ -29,8 +30,15 @@ impl Task {
         }
     }
 
+    /// The request for `provider`. `--model` is the primary's only: a fallback asks
+    /// for its own model.
     pub fn request(&self, system_prompt: String, provider: &Provider) -> ChatRequest {
-        let settings = RequestSettings::resolve(&self.flags, provider);
+        self.request_for(system_prompt, provider, true)
+    }
+
+    pub fn request_for(&self, system_prompt: String, provider: &Provider, primary: bool) -> ChatRequest {
+        let flags = if primary { self.flags.clone() } else { RequestFlags { model: None, ..self.flags.clone() } };
+        let settings = RequestSettings::resolve(&flags, provider);
         ChatRequest {
             model: settings.model.value,
             messages: vec![
@@ -64,10 +72,33 @@ impl Signal {
 pub enum TaskError {
     #[error(transparent)]
     Provider(#[from] ProviderError),
-    #[error("provider `{provider}` did not answer within {} (--timeout)", limit_words(*limit))]
-    Deadline { provider: String, limit: Duration },
+    #[error("{}", deadline_words(provider, *limit, skipped.as_deref()))]
+    Deadline { provider: String, limit: Duration, skipped: Option<String> },
     #[error("interrupted by {}{}", signal.name(), if *on_agent { "; the agent is idle again" } else { "" })]
     Interrupted { signal: Signal, on_agent: bool },
+    #[error(transparent)]
+    State(#[from] StateError),
+}
+
+fn deadline_words(provider: &str, limit: Duration, skipped: Option<&str>) -> String {
+    match skipped {
+        None => format!("provider `{provider}` did not answer within {} (--timeout)", limit_words(limit)),
+        Some(wait) => {
+            format!("not starting {wait}: the task would outlast its {} limit (--timeout)", limit_words(limit))
+        }
+    }
+}
+
+impl TaskError {
+    /// The `error_class` of `--json` and the history.
+    pub fn class(&self) -> &'static str {
+        match self {
+            TaskError::Provider(err) => err.class(),
+            TaskError::Deadline { .. } => "timeout",
+            TaskError::Interrupted { .. } => "interrupted",
+            TaskError::State(_) => "state",
+        }
+    }
 }
 
 fn limit_words(limit: Duration) -> String {
@@ -94,6 +125,9 @@ pub struct TaskResult {
     pub completed_at: String,
     pub success: bool,
     pub error: Option<String>,
+    /// Every request sent, across providers.
+    pub attempts: u32,
+    pub error_class: Option<&'static str>,
 }
 
 impl TaskResult {
@@ -115,6 +149,8 @@ impl TaskResult {
             completed_at: self.completed_at.clone(),
             success: self.success,
             error: self.error.clone(),
+            attempts: self.attempts,
+            error_class: self.error_class.map(str::to_string),
             agent_name: agent_name.map(str::to_string),
             persona: persona.map(str::to_string),
             project: project.map(str::to_string),
@@ -134,29 +170,55 @@ pub struct Attempt<'a> {
     pub task_id: String,
     pub worker_id: String,
     pub agent_id: Option<String>,
-    pub provider: &'a Provider,
-    pub request: &'a ChatRequest,
-    pub deadline: Duration,
+    /// The primary provider, then its fallbacks.
+    pub chain: Vec<Link<'a>>,
+    pub budget: Budget,
+}
+
+/// How an attempted task ended.
+pub struct Outcome {
+    pub result: Result<ChatResponse, TaskError>,
+    pub attempts: u32,
+    /// The provider that answered, or the last one tried.
+    pub last: usize,
+    pub latency_ms: u64,
 }
 
 impl Attempt<'_> {
-    /// Make the call under the whole-task deadline, racing it against SIGINT and
-    /// SIGTERM so the caller can record the outcome and free the agent first.
-    pub async fn run(&self, client: &mut Client, signals: &mut Signals) -> (Result<ChatResponse, TaskError>, u64) {
+    /// Make the call through the one call loop, racing it against SIGINT and SIGTERM
+    /// so the caller can record the outcome and free the agent first.
+    pub async fn run(&self, client: &mut Client, store: &Store, signals: &mut Signals, events: &Events) -> Outcome {
         let started = Instant::now();
-        let call = tokio::time::timeout(self.deadline, client.complete(self.provider, self.request));
-        let outcome = tokio::select! {
-            result = call => match result {
-                Ok(Ok(response)) => Ok(response),
-                Ok(Err(err)) => Err(TaskError::Provider(err)),
-                Err(_) => Err(TaskError::Deadline { provider: self.provider.id.clone(), limit: self.deadline }),
-            },
-            signal = signals.recv() => Err(TaskError::Interrupted { signal, on_agent: self.agent_id.is_some() }),
+        let primary = self.chain[0].provider.id.clone();
+        let (result, attempts, last) = tokio::select! {
+            report = call::call(client, store, &self.chain, self.budget, events) => {
+                let result = match report.result {
+                    Ok(Answer::Chat(response)) => Ok(response),
+                    Ok(Answer::Models(_)) => Err(TaskError::Provider(ProviderError::Garbage {
+                        provider: primary,
+                        what: "a model list",
+                        snippet: String::new(),
+                    })),
+                    Err(CallError::Provider(err)) => Err(TaskError::Provider(err)),
+                    Err(CallError::State(err)) => Err(TaskError::State(err)),
+                    Err(CallError::Deadline { skipped }) => Err(TaskError::Deadline {
+                        provider: self.chain[report.last].provider.id.clone(),
+                        limit: self.budget.limit,
+                        skipped,
+                    }),
+                };
+                (result, report.attempts, report.last)
+            }
+            signal = signals.recv() => {
+                (Err(TaskError::Interrupted { signal, on_agent: self.agent_id.is_some() }), 0, 0)
+            }
         };
-        (outcome, u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX))
+        let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        Outcome { result, attempts, last, latency_ms }
     }
 
-    pub fn result(&self, outcome: &Result<ChatResponse, TaskError>, latency_ms: u64) -> TaskResult {
+    pub fn result(&self, outcome: &Outcome) -> TaskResult {
+        let link = &self.chain[outcome.last.min(self.chain.len() - 1)];
         let mut result = TaskResult {
             task_id: self.task_id.clone(),
             worker_id: self.worker_id.clone(),
@@ -167,15 +229,17 @@ impl Attempt<'_> {
             prompt_tokens: 0,
             completion_tokens: 0,
             usage_estimated: false,
-            provider_id: self.provider.id.clone(),
-            requested_provider_id: self.provider.id.clone(),
-            model: self.request.model.clone(),
-            latency_ms,
+            provider_id: link.provider.id.clone(),
+            requested_provider_id: self.chain[0].provider.id.clone(),
+            model: link.request.as_ref().map_or_else(|| link.provider.model.clone(), |r| r.model.clone()),
+            latency_ms: outcome.latency_ms,
             completed_at: now(),
             success: false,
             error: None,
+            attempts: outcome.attempts,
+            error_class: None,
         };
-        match outcome {
+        match &outcome.result {
             Ok(response) => {
                 result.response = Some(response.content.clone());
                 result.finish_reason = response.finish_reason.clone();
@@ -190,10 +254,13 @@ impl Attempt<'_> {
             }
             // The agent's state is the process's business, not the task's: the record
             // says only what ended it.
-            Err(TaskError::Interrupted { signal, .. }) => {
-                result.error = Some(format!("interrupted by {}", signal.name()))
+            Err(err) => {
+                result.error_class = Some(err.class());
+                result.error = Some(match err {
+                    TaskError::Interrupted { signal, .. } => format!("interrupted by {}", signal.name()),
+                    other => crate::error::one_line(&other.to_string()),
+                });
             }
-            Err(err) => result.error = Some(crate::error::one_line(&err.to_string())),
         }
         result
     }

@@ -1,0 +1,275 @@
+//! The one call loop: every provider call (`task run`, `provider models`) goes
+//! through [`call`]. It picks an endpoint by weight among those not cooling down,
+//! asks the shared limits to admit the request (rpm, tpm, pauses a provider asked
+//! for), sends one attempt, and on failure decides: retry (after the server's wait
+//! or a jittered backoff, or at once on another instance), fail over to the next
+//! provider of the chain, or give up. Every wait is checked against the whole-task
+//! deadline before it starts. Retries and failovers are reported as events; what
+//! the user sees of them is the caller's choice.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::limits::{self, MAX_SERVER_WAIT};
+use crate::provider::{Answer, Call, ChatRequest, Client, Provider, ProviderError, Timeouts, estimate_usage};
+use crate::settings::LinkSettings;
+use crate::state::{Admission, Rates, StateError, Store, WaitWhy, now_ms};
+
+/// One provider of a failover chain, with the request it gets and its settings.
+pub struct Link<'a> {
+    pub provider: &'a Provider,
+    /// `None` for a model listing.
+    pub request: Option<ChatRequest>,
+    pub settings: LinkSettings,
+}
+
+/// What the loop reports while it works.
+#[derive(Debug)]
+pub enum CallEvent<'a> {
+    Retry { provider: &'a str, delay: Duration, reason: String, attempt: u32, max_attempts: u32 },
+    Failover { from: &'a str, to: &'a str, reason: String },
+    Skip { provider: &'a str, why: String },
+    Wait { provider: &'a str, delay: Duration, why: &'static str },
+}
+
+pub type Events = Arc<dyn Fn(&CallEvent<'_>) + Send + Sync>;
+
+/// The whole-task deadline and the test knob for backoff.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    pub deadline: Instant,
+    pub limit: Duration,
+    /// `AGENTRY_BACKOFF_SCALE`: scales computed backoff and cooldowns only.
+    pub backoff_scale: f64,
+}
+
+impl Budget {
+    fn fits(&self, wait: Duration) -> bool {
+        Instant::now() + wait <= self.deadline
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
+    /// The whole-task limit: reached while a request was in flight (`skipped: None`),
+    /// or a wait was not started because it would have ended after it.
+    #[error("the whole-task limit was reached")]
+    Deadline { skipped: Option<String> },
+    #[error(transparent)]
+    State(#[from] StateError),
+}
+
+pub struct CallReport {
+    pub result: Result<Answer, CallError>,
+    /// Every request sent, across providers.
+    pub attempts: u32,
+    /// The index in the chain of the provider that answered, or of the last one tried.
+    pub last: usize,
+}
+
+fn words(d: Duration) -> String {
+    if d.as_millis() < 10_000 && d.subsec_millis() != 0 {
+        format!("{:.1}s", d.as_secs_f64())
+    } else {
+        format!("{}s", d.as_secs())
+    }
+}
+
+fn until_from_now(until_ms: i64) -> Duration {
+    Duration::from_millis(u64::try_from(until_ms.saturating_sub(now_ms())).unwrap_or(0))
+}
+
+fn instance_key(provider: &Provider, index: usize) -> String {
+    // The displayed URL: credentials never reach the state.
+    format!("{}#{}", provider.id, provider.endpoints[index].url)
+}
+
+/// Run `call` along the chain; see the module doc.
+pub async fn call(
+    client: &mut Client,
+    store: &Store,
+    chain: &[Link<'_>],
+    budget: Budget,
+    events: &Events,
+) -> CallReport {
+    let mut attempts = 0u32;
+    let mut last = 0usize;
+    let mut last_error: Option<ProviderError> = None;
+    // The primary's window, once a context-length error made it matter.
+    let mut window: Option<u64> = None;
+    for (index, link) in chain.iter().enumerate() {
+        if let Some(err) = &last_error {
+            let from = chain[last].provider.id.as_str();
+            let to = link.provider.id.as_str();
+            if err.is_context_length() {
+                let primary = *window.get_or_insert_with(|| {
+                    chain[0].provider.context_window.or_else(|| err.stated_context_window()).unwrap_or(u64::MAX)
+                });
+                match link.provider.context_window {
+                    Some(size) if size > primary => {}
+                    Some(size) => {
+                        events(&CallEvent::Skip {
+                            provider: to,
+                            why: format!("its context window ({size} tokens) is not larger than {primary}"),
+                        });
+                        continue;
+                    }
+                    None => {
+                        events(&CallEvent::Skip { provider: to, why: "its context_window is not known".into() });
+                        continue;
+                    }
+                }
+            } else if !err.fails_over() {
+                break;
+            }
+            events(&CallEvent::Failover { from, to, reason: err.reason() });
+        }
+        last = index;
+        match call_link(client, store, link, budget, events, &mut attempts).await {
+            Ok(answer) => return CallReport { result: Ok(answer), attempts, last },
+            Err(CallError::Provider(err)) => {
+                let ends_here = !err.fails_over() && !err.is_context_length();
+                last_error = Some(err);
+                if ends_here {
+                    break;
+                }
+            }
+            Err(other) => return CallReport { result: Err(other), attempts, last },
+        }
+    }
+    let result = match last_error {
+        Some(err) => Err(CallError::Provider(err)),
+        None => Err(CallError::Deadline { skipped: Some("no provider of the chain could be tried".into()) }),
+    };
+    CallReport { result, attempts, last }
+}
+
+async fn sleep_within(budget: Budget, wait: Duration, what: impl FnOnce() -> String) -> Result<(), CallError> {
+    if !budget.fits(wait) {
+        return Err(CallError::Deadline { skipped: Some(what()) });
+    }
+    tokio::time::sleep(wait).await;
+    Ok(())
+}
+
+/// One provider: its retries, its endpoints, its limits.
+async fn call_link(
+    client: &mut Client,
+    store: &Store,
+    link: &Link<'_>,
+    budget: Budget,
+    events: &Events,
+    attempts: &mut u32,
+) -> Result<Answer, CallError> {
+    let provider = link.provider;
+    let id = provider.id.as_str();
+    let multi = provider.endpoints.len() > 1;
+    let keys: Vec<String> = (0..provider.endpoints.len()).map(|i| instance_key(provider, i)).collect();
+    let weights: Vec<u32> = provider.endpoints.iter().map(|e| e.weight).collect();
+    let max_attempts = link.settings.retries.value.saturating_add(1);
+    let timeouts = Timeouts { connect: link.settings.connect_timeout.value, idle: link.settings.idle_timeout.value };
+    let call = match &link.request {
+        Some(request) => Call::Chat(request),
+        None => Call::Models,
+    };
+    let estimate = link.request.as_ref().map_or(0, |r| estimate_usage(&r.messages, "").prompt_tokens);
+    let rates = Rates { rpm: provider.rpm, tpm: provider.tpm, tokens: estimate };
+    let cooldown = link.settings.cooldown.value.mul_f64(budget.backoff_scale.max(0.0));
+    let mut tries = 0u32;
+    loop {
+        // An endpoint that is not cooling down, by weight; when all are, wait for the first.
+        let index = loop {
+            let cooling = if multi { store.cooldowns(&keys).await? } else { vec![None] };
+            let available: Vec<bool> = cooling.iter().map(Option::is_none).collect();
+            if let Some(index) = limits::choose(&weights, &available, fastrand::f64()) {
+                break index;
+            }
+            let first = cooling.iter().flatten().copied().min().unwrap_or_else(now_ms);
+            let wait = until_from_now(first);
+            events(&CallEvent::Wait { provider: id, delay: wait, why: "every endpoint is cooling down" });
+            sleep_within(budget, wait, || {
+                format!("a {} wait for an endpoint of provider `{id}` to cool down", words(wait))
+            })
+            .await?;
+        };
+        // The shared limits: pauses the provider asked for, rpm and tpm.
+        loop {
+            match store.admit(id, rates).await? {
+                Admission::Now => break,
+                Admission::Wait { until, why } => {
+                    let wait = until_from_now(until);
+                    let what = match why {
+                        WaitWhy::Paused => "the pause provider asked for",
+                        WaitWhy::Rpm => "its rpm limit",
+                        WaitWhy::Tpm => "its tpm limit",
+                    };
+                    sleep_within(budget, wait, || {
+                        format!("a {} wait for {what} of provider `{id}`", words(wait)).replace("for its", "for the")
+                    })
+                    .await?;
+                }
+            }
+        }
+        tries += 1;
+        *attempts += 1;
+        let endpoint = &provider.endpoints[index].url;
+        let left = budget.deadline.saturating_duration_since(Instant::now());
+        let (result, hints) = match tokio::time::timeout(left, client.attempt(provider, endpoint, call, timeouts)).await
+        {
+            Ok(outcome) => outcome,
+            Err(_) => return Err(CallError::Deadline { skipped: None }),
+        };
+        if let Some(pause) = hints.pause {
+            let until = now_ms().saturating_add(i64::try_from(pause.as_millis()).unwrap_or(i64::MAX));
+            if multi { store.cool_down(&keys[index], until).await? } else { store.pause(id, until).await? }
+        }
+        let err = match result {
+            Ok(answer) => {
+                if let (Some(tpm), Answer::Chat(response)) = (provider.tpm, &answer) {
+                    let delta = i64::try_from(response.usage.total_tokens).unwrap_or(i64::MAX)
+                        - i64::try_from(estimate).unwrap_or(0);
+                    store.settle(id, tpm, delta).await?;
+                }
+                return Ok(answer);
+            }
+            Err(err) => err,
+        };
+        let server_wait = err.retry_after();
+        let too_long = server_wait.is_some_and(|w| w > MAX_SERVER_WAIT);
+        if err.is_retryable() && !too_long {
+            let now = now_ms();
+            if multi {
+                let hold = server_wait.map_or(cooldown, |w| w.max(cooldown));
+                store
+                    .cool_down(&keys[index], now.saturating_add(i64::try_from(hold.as_millis()).unwrap_or(i64::MAX)))
+                    .await?;
+            } else if let Some(wait) = server_wait {
+                store.pause(id, now.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX))).await?;
+            }
+        }
+        if !err.is_retryable() || too_long || tries >= max_attempts {
+            return Err(err.into());
+        }
+        // Another instance that is up takes the retry at once; a server's wait is
+        // never slept on one instance while others are up.
+        let other_up =
+            multi && store.cooldowns(&keys).await?.iter().enumerate().any(|(i, c)| i != index && c.is_none());
+        let delay = if other_up {
+            Duration::ZERO
+        } else {
+            server_wait.unwrap_or_else(|| limits::backoff(tries - 1, fastrand::f64(), budget.backoff_scale))
+        };
+        let reason = err.reason();
+        if !budget.fits(delay) {
+            return Err(CallError::Deadline {
+                skipped: Some(format!("a {} wait before retrying provider `{id}` after {reason}", words(delay))),
+            });
+        }
+        events(&CallEvent::Retry { provider: id, delay, reason, attempt: tries + 1, max_attempts });
+        tokio::time::sleep(delay).await;
+    }
+}
