@@ -16,9 +16,10 @@ Exit codes:
        unset key variable, failing key command, removing a provider in use, a state
        folder that cannot be written, a lock not had within AGENTRY_LOCK_TIMEOUT)
   3    not found (agent, provider, persona, task)
-  4    provider or task failure (HTTP error, unreachable, connect timeout, cut or
-       garbage answer, answer over AGENTRY_MAX_BODY)
-  5    the whole task took longer than --timeout
+  4    provider or task failure once retries and failover are spent (HTTP error,
+       unreachable, connect or idle timeout, cut or garbage answer, answer over
+       AGENTRY_MAX_BODY)
+  5    the whole task took longer than --timeout, or a wait would have outlasted it
   6    partial output
   7    refused by a budget
   8    batch finished with failed tasks

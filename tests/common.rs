@@ -53,6 +53,14 @@ impl Env {
             .current_dir(self.work());
     }
 
+    /// The same, as a plain `std::process::Command` (to run from another thread).
+    pub fn std_cmd(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(BIN);
+        self.configure(&mut cmd);
+        cmd.args(args).stdin(Stdio::null());
+        cmd
+    }
+
     /// The binary with the isolated environment and stdin closed (empty).
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut std_cmd = std::process::Command::new(BIN);

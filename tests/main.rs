@@ -10,5 +10,6 @@ mod contract;
 mod hardening;
 mod properties;
 mod providers;
+mod reliability;
 mod secrets;
 mod tasks;

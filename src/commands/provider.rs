@@ -46,7 +46,25 @@ pub async fn run(ctx: &Ctx, command: ProviderCommand) -> anyhow::Result<()> {
                 vec!["id".to_string(), view.id],
                 vec!["name".into(), view.name],
                 vec!["type".into(), view.kind.as_str().into()],
-                vec!["endpoint".into(), view.endpoint.unwrap_or_else(|| "(offline: no network)".into())],
+                vec![
+                    if view.endpoints.len() > 1 { "endpoints".to_string() } else { "endpoint".into() },
+                    if view.endpoints.is_empty() {
+                        "(offline: no network)".into()
+                    } else {
+                        provider
+                            .endpoints
+                            .iter()
+                            .map(|e| {
+                                if e.weight == 1 {
+                                    e.url.to_string()
+                                } else {
+                                    format!("{} (weight {})", e.url, e.weight)
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    },
+                ],
                 vec!["model".into(), view.model],
                 vec!["key".into(), view.key_source],
             ];
@@ -55,6 +73,23 @@ pub async fn run(ctx: &Ctx, command: ProviderCommand) -> anyhow::Result<()> {
             }
             if let Some(n) = provider.max_tokens {
                 rows.push(vec!["max tokens".into(), n.to_string()]);
+            }
+            let duration = |d: Option<std::time::Duration>| d.map(|d| format!("{} ms", d.as_millis()));
+            for (label, value) in [
+                ("retries", provider.retries.map(|n| n.to_string())),
+                ("timeout", duration(provider.timeout)),
+                ("idle timeout", duration(provider.idle_timeout)),
+                ("connect timeout", duration(provider.connect_timeout)),
+                ("cooldown", duration(provider.cooldown)),
+                ("rpm", provider.rpm.map(|n| n.to_string())),
+                ("tpm", provider.tpm.map(|n| n.to_string())),
+                ("context window", provider.context_window.map(|n| n.to_string())),
+                ("ca cert", provider.ca_cert.as_ref().map(|p| p.display().to_string())),
+                ("fallbacks", (!provider.fallbacks.is_empty()).then(|| provider.fallbacks.join(", "))),
+            ] {
+                if let Some(value) = value {
+                    rows.push(vec![label.into(), value]);
+                }
             }
             if !provider.headers.is_empty() {
                 rows.push(vec!["headers".into(), provider.headers.keys().cloned().collect::<Vec<_>>().join(", ")]);
