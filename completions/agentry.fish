@@ -252,6 +252,9 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l connect-timeout -d 'Give up connecting after this long, e.g. 500ms, 5s [default: 10s, at most --timeout]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l idle-timeout -d 'An attempt fails when no byte arrives for this long (retried) [default: 120s]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l retries -d 'Retries per provider after a retryable failure [default: 2]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l file -d 'Run the tasks of a JSON-lines file (`-` is stdin); see `Batch files` in the README' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l parallel -d 'With --file: at most this many tasks at once [default: the pool maximum]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l output -d 'With --file: append results to FILE (stdout stays empty); a rerun skips ids that succeeded' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
@@ -259,6 +262,9 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_su
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l no-stdin -d 'Never read stdin as context'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l stream -d 'Write the answer to stdout as it is generated'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l events -d 'Print NDJSON events on stdout (start, delta, retry, fallback, usage, error, done)'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l ordered -d 'With --file: print results in input order instead of completion order'
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l dry-run -d 'Print the exact request and send nothing'
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l json -d 'Print machine-readable JSON on stdout'
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
@@ -278,6 +284,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand stats" -s q -l quiet -d 
 complete -c agentry -n "__fish_agentry_using_subcommand stats" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
 complete -c agentry -n "__fish_agentry_using_subcommand stats" -s h -l help -d 'Print help'
 complete -c agentry -n "__fish_agentry_using_subcommand stats" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand stop" -l timeout -d 'Give up waiting for a running task to be cancelled after this long (exit 5) [default: 10s]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand stop" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand stop" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand stop" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F

@@ -13,7 +13,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::limits::{self, MAX_SERVER_WAIT};
-use crate::provider::{Answer, Call, ChatRequest, Client, Provider, ProviderError, Timeouts, estimate_usage};
+use crate::provider::{Answer, Call, ChatRequest, Client, Deltas, Provider, ProviderError, Timeouts, estimate_usage};
 use crate::settings::LinkSettings;
 use crate::state::{Admission, Rates, StateError, Store, WaitWhy, now_ms};
 
@@ -61,6 +61,47 @@ pub enum CallError {
     Deadline { skipped: Option<String> },
     #[error(transparent)]
     State(#[from] StateError),
+    /// A stream broke after some text: `text` is what came.
+    #[error("{error}")]
+    Partial { text: String, error: ProviderError },
+}
+
+/// Passes deltas on and keeps the text of the current attempt.
+struct Tracked<'a> {
+    inner: &'a mut dyn Deltas,
+    received: String,
+}
+
+impl Deltas for Tracked<'_> {
+    fn delta(&mut self, text: &str) {
+        self.received.push_str(text);
+        self.inner.delta(text);
+    }
+    fn committed(&self) -> bool {
+        self.inner.committed()
+    }
+}
+
+/// How one provider of the chain ended, when it did not answer.
+enum LinkEnd {
+    /// Failed: `text` is what the last attempt streamed before it broke.
+    Failed {
+        error: ProviderError,
+        text: String,
+    },
+    Stop(CallError),
+}
+
+impl From<StateError> for LinkEnd {
+    fn from(err: StateError) -> Self {
+        LinkEnd::Stop(CallError::State(err))
+    }
+}
+
+impl From<CallError> for LinkEnd {
+    fn from(err: CallError) -> Self {
+        LinkEnd::Stop(err)
+    }
 }
 
 pub struct CallReport {
@@ -88,17 +129,20 @@ fn instance_key(provider: &Provider, index: usize) -> String {
     format!("{}#{}", provider.id, provider.endpoints[index].url)
 }
 
-/// Run `call` along the chain; see the module doc.
+/// Run `call` along the chain; see the module doc. Streamed text goes to `sink`;
+/// once the sink says text reached the user, a break is returned as partial output.
 pub async fn call(
     client: &mut Client,
     store: &Store,
     chain: &[Link<'_>],
     budget: Budget,
     events: &Events,
+    sink: &mut dyn Deltas,
 ) -> CallReport {
     let mut attempts = 0u32;
     let mut last = 0usize;
     let mut last_error: Option<ProviderError> = None;
+    let mut last_text = String::new();
     // The primary's window, once a context-length error made it matter.
     let mut window: Option<u64> = None;
     for (index, link) in chain.iter().enumerate() {
@@ -129,19 +173,25 @@ pub async fn call(
             events(&CallEvent::Failover { from, to, reason: err.reason() });
         }
         last = index;
-        match call_link(client, store, link, budget, events, &mut attempts).await {
+        match call_link(client, store, link, budget, events, &mut attempts, sink).await {
             Ok(answer) => return CallReport { result: Ok(answer), attempts, last },
-            Err(CallError::Provider(err)) => {
-                let ends_here = !err.fails_over() && !err.is_context_length();
-                last_error = Some(err);
+            Err(LinkEnd::Failed { error, text }) => {
+                if sink.committed() && !text.is_empty() {
+                    // Text is on stdout: never re-run, never fail over.
+                    return CallReport { result: Err(CallError::Partial { text, error }), attempts, last };
+                }
+                let ends_here = !error.fails_over() && !error.is_context_length();
+                last_error = Some(error);
+                last_text = text;
                 if ends_here {
                     break;
                 }
             }
-            Err(other) => return CallReport { result: Err(other), attempts, last },
+            Err(LinkEnd::Stop(other)) => return CallReport { result: Err(other), attempts, last },
         }
     }
     let result = match last_error {
+        Some(error) if !last_text.is_empty() => Err(CallError::Partial { text: last_text, error }),
         Some(err) => Err(CallError::Provider(err)),
         None => Err(CallError::Deadline { skipped: Some("no provider of the chain could be tried".into()) }),
     };
@@ -164,7 +214,8 @@ async fn call_link(
     budget: Budget,
     events: &Events,
     attempts: &mut u32,
-) -> Result<Answer, CallError> {
+    sink: &mut dyn Deltas,
+) -> Result<Answer, LinkEnd> {
     let provider = link.provider;
     let id = provider.id.as_str();
     let multi = provider.endpoints.len() > 1;
@@ -218,11 +269,13 @@ async fn call_link(
         *attempts += 1;
         let endpoint = &provider.endpoints[index].url;
         let left = budget.deadline.saturating_duration_since(Instant::now());
-        let (result, hints) = match tokio::time::timeout(left, client.attempt(provider, endpoint, call, timeouts)).await
-        {
+        let mut tracked = Tracked { inner: &mut *sink, received: String::new() };
+        let attempt = client.attempt(provider, endpoint, call, timeouts, &mut tracked);
+        let (result, hints) = match tokio::time::timeout(left, attempt).await {
             Ok(outcome) => outcome,
-            Err(_) => return Err(CallError::Deadline { skipped: None }),
+            Err(_) => return Err(CallError::Deadline { skipped: None }.into()),
         };
+        let text = tracked.received;
         if let Some(pause) = hints.pause {
             let until = now_ms().saturating_add(i64::try_from(pause.as_millis()).unwrap_or(i64::MAX));
             if multi { store.cool_down(&keys[index], until).await? } else { store.pause(id, until).await? }
@@ -251,8 +304,8 @@ async fn call_link(
                 store.pause(id, now.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX))).await?;
             }
         }
-        if !err.is_retryable() || too_long || tries >= max_attempts {
-            return Err(err.into());
+        if !err.is_retryable() || too_long || tries >= max_attempts || (sink.committed() && !text.is_empty()) {
+            return Err(LinkEnd::Failed { error: err, text });
         }
         // Another instance that is up takes the retry at once; a server's wait is
         // never slept on one instance while others are up.
@@ -267,7 +320,8 @@ async fn call_link(
         if !budget.fits(delay) {
             return Err(CallError::Deadline {
                 skipped: Some(format!("a {} wait before retrying provider `{id}` after {reason}", words(delay))),
-            });
+            }
+            .into());
         }
         events(&CallEvent::Retry { provider: id, delay, reason, attempt: tries + 1, max_attempts });
         tokio::time::sleep(delay).await;

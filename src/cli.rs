@@ -287,6 +287,30 @@ pub struct TaskRunArgs {
     #[arg(long, value_name = "N")]
     pub retries: Option<u32>,
 
+    /// Write the answer to stdout as it is generated
+    #[arg(long)]
+    pub stream: bool,
+
+    /// Print NDJSON events on stdout (start, delta, retry, fallback, usage, error, done)
+    #[arg(long)]
+    pub events: bool,
+
+    /// Run the tasks of a JSON-lines file (`-` is stdin); see `Batch files` in the README
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// With --file: at most this many tasks at once [default: the pool maximum]
+    #[arg(long, value_name = "N")]
+    pub parallel: Option<usize>,
+
+    /// With --file: print results in input order instead of completion order
+    #[arg(long)]
+    pub ordered: bool,
+
+    /// With --file: append results to FILE (stdout stays empty); a rerun skips ids that succeeded
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
     /// Print the exact request and send nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -301,4 +325,8 @@ pub struct StopArgs {
     /// Stop every agent
     #[arg(long)]
     pub all: bool,
+
+    /// Give up waiting for a running task to be cancelled after this long (exit 5) [default: 10s]
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
 }

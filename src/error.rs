@@ -217,6 +217,8 @@ impl From<&TaskError> for Failure {
             )),
             TaskError::Interrupted { signal, .. } => Failure::new(Exit::from(*signal), err.to_string()),
             TaskError::State(err) => err.into(),
+            TaskError::Partial { .. } => Failure::new(Exit::Partial, err.to_string()),
+            TaskError::Cancelled => Failure::new(Exit::Cancelled, err.to_string()),
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::error::{Exit, Failure};
 use crate::files::LockMode;
 use crate::output::Printer;
 use crate::persona::{self, PersonaLibrary};
-use crate::provider::{ChatRequest, Client, Provider, is_valid_id};
+use crate::provider::{ChatRequest, Client, Deltas, Provider, is_valid_id};
 use crate::settings::{self, CallEnv, CallFlags, Env, LinkSettings};
 use crate::state::{AgentClaim, AgentRecord, NewAgent, Snapshot, Spawned, Store};
 use crate::worker::pool::AgentView;
@@ -37,6 +37,8 @@ pub struct SpawnRequest {
 
 /// What `task run` prepared: enough to print a dry run or to attempt the task.
 pub struct Prepared<'a> {
+    /// Chosen before the attempt, so events can name it from the start.
+    pub task_id: String,
     pub provider: &'a Provider,
     pub request: ChatRequest,
     /// The fallbacks of `provider`, in order, each with its own request.
@@ -194,7 +196,14 @@ impl Manager {
         };
         let request = task.request(prompt.clone(), provider);
         let fallbacks = self.fallbacks(provider, task, &prompt);
-        Ok(Prepared { provider, request, fallbacks, persona: agent.persona.clone(), agent: Some(agent) })
+        Ok(Prepared {
+            task_id: new_id("tk"),
+            provider,
+            request,
+            fallbacks,
+            persona: agent.persona.clone(),
+            agent: Some(agent),
+        })
     }
 
     pub fn prepare_one_shot(&self, persona_name: &str, provider_id: &str, task: &Task) -> anyhow::Result<Prepared<'_>> {
@@ -202,7 +211,14 @@ impl Manager {
         let prompt = self.personas.load(persona_name)?.0.system_prompt();
         let request = task.request(prompt.clone(), provider);
         let fallbacks = self.fallbacks(provider, task, &prompt);
-        Ok(Prepared { provider, request, fallbacks, agent: None, persona: Some(persona_name.to_string()) })
+        Ok(Prepared {
+            task_id: new_id("tk"),
+            provider,
+            request,
+            fallbacks,
+            agent: None,
+            persona: Some(persona_name.to_string()),
+        })
     }
 
     /// The primary's fallbacks (checked when providers.toml was loaded); a
@@ -218,10 +234,25 @@ impl Manager {
 
     /// Where the call loop's retries, failovers and waits are told: status lines on
     /// stderr, silenced by `--quiet`.
-    pub fn call_events(&self) -> crate::call::Events {
+    pub fn call_events(&self, ndjson: Option<crate::output::EventWriter>) -> crate::call::Events {
         let printer = self.printer;
         std::sync::Arc::new(move |event: &crate::call::CallEvent<'_>| {
             use crate::call::CallEvent;
+            if let Some(writer) = &ndjson {
+                let _ = match event {
+                    CallEvent::Retry { provider, delay, reason, attempt, max_attempts } => writer.emit(
+                        "retry",
+                        serde_json::json!({
+                            "provider_id": provider, "attempt": attempt, "max_attempts": max_attempts,
+                            "delay_ms": u64::try_from(delay.as_millis()).unwrap_or(u64::MAX), "reason": reason,
+                        }),
+                    ),
+                    CallEvent::Failover { from, to, reason } => {
+                        writer.emit("fallback", serde_json::json!({ "from": from, "to": to, "reason": reason }))
+                    }
+                    CallEvent::Skip { .. } | CallEvent::Wait { .. } => Ok(()),
+                };
+            }
             let seconds = |d: Duration| format!("{:.1}s", d.as_secs_f64());
             let line = match event {
                 CallEvent::Retry { provider, delay, reason, attempt, max_attempts } if delay.is_zero() => {
@@ -253,6 +284,8 @@ impl Manager {
         client: &mut Client,
         flags: &CallFlags,
         env: &CallEnv,
+        sink: &mut dyn Deltas,
+        events: &crate::call::Events,
     ) -> anyhow::Result<Finished> {
         client.prepare(prepared.provider).await?;
         for (fallback, _) in &prepared.fallbacks {
@@ -303,18 +336,19 @@ impl Manager {
             });
         }
         let attempt = Attempt {
-            task_id: new_id("tk"),
+            task_id: prepared.task_id.clone(),
             worker_id: agent.map_or_else(|| new_id("wk"), |a| a.worker_id.clone()),
             agent_id: agent.map(|a| a.id.clone()),
             chain,
             budget,
         };
-        let spinner = if Client::is_offline(prepared.provider) {
+        sink.start();
+        let spinner = if Client::is_offline(prepared.provider) || prepared.request.stream {
             indicatif::ProgressBar::hidden()
         } else {
             self.printer.spinner(format!("waiting for provider {}…", prepared.provider.id))
         };
-        let outcome = attempt.run(client, &self.store, &mut signals, &self.call_events()).await;
+        let outcome = attempt.run(client, &self.store, &mut signals, events, sink).await;
         spinner.finish_and_clear();
         let result = attempt.result(&outcome);
         Ok(Finished {
@@ -338,8 +372,11 @@ impl Manager {
         Ok(error)
     }
 
-    /// Stop agents by name or id. Returns the stopped agents and the names not found.
-    pub async fn stop(&self, refs: &[String]) -> anyhow::Result<(Vec<AgentView>, Vec<String>)> {
+    /// Stop agents by name or id: mark each as stopping (a process running its task
+    /// notices within 250 ms and cancels it), wait for it to be free, remove it. An
+    /// agent not free within `timeout` stays (exit 5). Returns the stopped agents and
+    /// the names not found.
+    pub async fn stop(&self, refs: &[String], timeout: Duration) -> anyhow::Result<(Vec<AgentView>, Vec<String>)> {
         let snapshot = self.store.snapshot().await?;
         let mut stopped: Vec<AgentView> = Vec::new();
         let mut missing = Vec::new();
@@ -354,13 +391,25 @@ impl Manager {
             let _stopping = self.store.request_stop(&agent.id).await?;
             let printer = self.printer;
             let name = agent.name.clone();
-            let _claim = self
-                .store
-                .claim_agent(&agent.id, move |pid| {
-                    let holder = pid.map_or_else(String::new, |pid| format!(" (process {pid})"));
-                    printer.status(&format!("waiting for agent {name} to finish its task{holder}"));
-                })
-                .await?;
+            let claiming = self.store.claim_agent(&agent.id, move |pid| {
+                let holder = pid.map_or_else(String::new, |pid| format!(" (process {pid})"));
+                printer.status(&format!("waiting for agent {name} to cancel its task{holder}"));
+            });
+            let _claim = match tokio::time::timeout(timeout, claiming).await {
+                Ok(claim) => claim?,
+                Err(_) => {
+                    return Err(Failure::new(
+                        Exit::Deadline,
+                        format!(
+                            "agent `{}` did not stop within {}; it is still there",
+                            agent.name,
+                            crate::settings::duration_words(timeout)
+                        ),
+                    )
+                    .hint("raise `agentry stop --timeout`, or end the process running its task")
+                    .into());
+                }
+            };
             if let Some(removed) = self.store.remove_agent(&agent.id).await? {
                 self.printer.note(&format!("stopped agent {}", agent.name));
                 let idle = crate::state::Activity { working: false, pid: None, stopping: false };

@@ -159,3 +159,139 @@ impl Printer {
         text
     }
 }
+
+/// Streamed text on stdout as it arrives, flushed per delta. Trailing newlines of a
+/// delta are held back until more text comes and the end writes exactly one `\n`,
+/// so `--stream` and a plain run write the same bytes.
+pub struct TextStream {
+    printer: Printer,
+    held: HeldNewlines,
+    wrote: bool,
+    /// The first write error (a closed pipe): later text is dropped.
+    pub error: Option<std::io::Error>,
+}
+
+impl TextStream {
+    pub fn new(printer: Printer) -> Self {
+        Self { printer, held: HeldNewlines::default(), wrote: false, error: None }
+    }
+
+    /// End the output: one newline after whatever came (also after a cut stream).
+    pub fn finish(&mut self) {
+        if self.wrote && self.error.is_none() {
+            self.write("\n");
+        }
+    }
+
+    fn write(&mut self, text: &str) {
+        if self.error.is_none()
+            && let Err(err) = self.printer.out(text)
+        {
+            self.error = Some(err);
+        }
+    }
+}
+
+/// The one-newline rule: trailing newlines are held back until more text comes.
+#[derive(Debug, Default)]
+pub struct HeldNewlines {
+    pending: String,
+}
+
+impl HeldNewlines {
+    /// What to write now for `text` (nothing when it is only newlines).
+    pub fn push(&mut self, text: &str) -> Option<String> {
+        let body = text.trim_end_matches(['\n', '\r']);
+        if body.is_empty() {
+            self.pending.push_str(text);
+            return None;
+        }
+        let mut out = std::mem::take(&mut self.pending);
+        out.push_str(body);
+        self.pending = text[body.len()..].to_string();
+        Some(out)
+    }
+}
+
+impl crate::provider::Deltas for TextStream {
+    fn delta(&mut self, text: &str) {
+        if let Some(out) = self.held.push(text) {
+            self.write(&out);
+            self.wrote = true;
+        }
+    }
+    fn committed(&self) -> bool {
+        self.wrote
+    }
+}
+
+/// NDJSON events on stdout (`--events`): one object a line, each with `type`, `time`,
+/// `task_id` and `agent_id`.
+#[derive(Clone)]
+pub struct EventWriter {
+    printer: Printer,
+    task_id: std::sync::Arc<str>,
+    agent_id: Option<std::sync::Arc<str>>,
+    wrote_delta: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl EventWriter {
+    pub fn new(printer: Printer, task_id: &str, agent_id: Option<&str>) -> Self {
+        Self { printer, task_id: task_id.into(), agent_id: agent_id.map(Into::into), wrote_delta: Default::default() }
+    }
+
+    pub fn emit(&self, kind: &str, fields: serde_json::Value) -> anyhow::Result<()> {
+        let mut event = serde_json::Map::new();
+        event.insert("type".into(), kind.into());
+        event.insert("time".into(), format!("{:.3}", jiff::Timestamp::now()).into());
+        event.insert("task_id".into(), self.task_id.as_ref().into());
+        event.insert("agent_id".into(), self.agent_id.as_deref().into());
+        if let serde_json::Value::Object(fields) = fields {
+            event.extend(fields);
+        }
+        self.printer.json(&event)
+    }
+
+    /// Whether any `delta` event went out.
+    pub fn wrote_delta(&self) -> bool {
+        self.wrote_delta.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl crate::provider::Deltas for EventWriter {
+    fn delta(&mut self, text: &str) {
+        if self.emit("delta", serde_json::json!({ "text": text })).is_ok() {
+            self.wrote_delta.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    fn committed(&self) -> bool {
+        self.wrote_delta()
+    }
+    fn start(&mut self) {
+        let _ = self.emit("start", serde_json::json!({}));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a TextStream writes for some deltas: its newline rule, then the final `\n`.
+    fn streamed(deltas: &[&str]) -> String {
+        let mut held = HeldNewlines::default();
+        let mut out: String = deltas.iter().filter_map(|text| held.push(text)).collect();
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out
+    }
+
+    #[test]
+    fn streaming_writes_what_a_plain_run_writes() {
+        let whole = "\nHello,\n\nworld.\n\n";
+        let plain = format!("{}\n", whole.trim_end_matches(['\n', '\r']));
+        for deltas in [vec!["\nHello,\n", "\n", "world.\n\n"], vec!["\n", "Hel", "lo,\n\nwor", "ld.", "\n", "\n"]] {
+            assert_eq!(streamed(&deltas), plain, "{deltas:?}");
+        }
+    }
+}

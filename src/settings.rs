@@ -115,6 +115,11 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
     Duration::try_from_secs_f64(number * scale).ok()
 }
 
+/// A duration as messages say it: `10 s`, `500 ms`.
+pub fn duration_words(d: Duration) -> String {
+    if d.subsec_millis() == 0 { format!("{} s", d.as_secs()) } else { format!("{} ms", d.as_millis()) }
+}
+
 /// A SIZE: bytes, or a number with `KB`, `KiB`, `MB`, `MiB`, `GB`, `GiB`.
 pub fn parse_size(text: &str) -> Option<u64> {
     let text = text.trim();

@@ -193,23 +193,31 @@ async fn working_while_a_task_runs_then_idle_and_busy_agents_wait() {
 }
 
 #[tokio::test]
-async fn stop_waits_for_the_running_task_and_queued_tasks_exit_3() {
-    let (server, env, running) = busy_agent(Duration::from_millis(2500), &["task", "run", "rev", "first"]).await;
+async fn stop_cancels_the_running_task_and_queued_tasks_exit_3() {
+    let (server, env, running) = busy_agent(Duration::from_secs(30), &["task", "run", "rev", "first", "--json"]).await;
     let mut queued = env.background(&["task", "run", "rev", "second"]);
     queued.wait_for_stderr("waiting for agent rev", Duration::from_secs(10));
+    let started = std::time::Instant::now();
     let mut stop = env.background(&["stop", "rev"]);
-    stop.wait_for_stderr("waiting for agent rev to finish its task", Duration::from_secs(10));
-    let (code, stdout, _) = running.finish();
-    assert_eq!((code, stdout.as_str()), (Some(0), "slow answer\n"), "the running task is not cut short");
+    stop.wait_for_stderr("waiting for agent rev to cancel its task", Duration::from_secs(10));
+    let (code, stdout, lines) = running.finish();
+    assert_eq!(code, Some(9), "the running task is cancelled: {lines:?}");
+    let result: Value = serde_json::from_str(&stdout).expect("the cancelled task prints its object");
+    assert_eq!((result["success"].as_bool(), result["error_class"].as_str()), (Some(false), Some("cancelled")));
+    assert!(lines.iter().any(|l| l == "error: cancelled by `agentry stop`"), "{lines:?}");
     let (code, _, _) = stop.finish();
     assert_eq!(code, Some(0));
+    assert!(started.elapsed() < Duration::from_secs(30), "the stop waited for the whole slow answer");
     let (code, _, lines) = queued.finish();
     assert_eq!(code, Some(3), "{lines:?}");
     assert!(lines.iter().any(|l| l == "error: agent `rev` was stopped"), "{lines:?}");
     env.cmd(&["agent", "show", "rev"]).assert().code(3);
     assert_eq!(server.received_requests().await.expect("recording").len(), 1);
     let stats = env.json(&["stats", "--json"]);
-    assert_eq!(stats["providers"][0]["tasks_completed"], 1);
+    assert_eq!(
+        (stats["providers"][0]["tasks_completed"].as_u64(), stats["providers"][0]["tasks_failed"].as_u64()),
+        (Some(0), Some(1))
+    );
 }
 
 #[cfg(unix)]

@@ -234,6 +234,7 @@ pub const AGENT_KEYS: &[&str] = &[
     "provider",
     "worker_id",
     "status",
+    "stopping",
     "pid",
     "created_at",
     "last_active",

@@ -107,6 +107,13 @@ async fn sigkill_mid_task_leaves_a_readable_state_and_an_idle_agent() {
     let task = env.background(&["task", "run", "rev", "x"]);
     let working = env.wait_for_status("rev", "working", Duration::from_secs(10));
     assert_eq!(working["pid"], task.pid());
+    // "working" starts at the claim, a moment before the request goes out: kill the
+    // task once the server holds its (slow) request.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while server.received_requests().await.expect("recording").is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the request never arrived");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     send_signal(task.pid(), "KILL");
     let (code, _, _) = task.finish();
     assert_eq!(code, None, "killed by a signal");

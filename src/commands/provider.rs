@@ -8,7 +8,7 @@ use crate::error::Failure;
 use crate::files::LockMode;
 use crate::paths::Source;
 use crate::provider::registry::{self, MOCK_ID, NewProvider};
-use crate::provider::{Answer, Client, ProviderKind, ProviderView, is_valid_id};
+use crate::provider::{Answer, Client, NoDeltas, ProviderKind, ProviderView, is_valid_id};
 use crate::settings::{self, CallEnv, CallFlags, LinkSettings};
 
 pub async fn run(ctx: &Ctx, command: ProviderCommand) -> anyhow::Result<()> {
@@ -118,13 +118,14 @@ pub async fn run(ctx: &Ctx, command: ProviderCommand) -> anyhow::Result<()> {
             let mut client = ctx.client();
             client.prepare(provider).await?;
             let store = ctx.store();
-            let events = ctx.manager()?.call_events();
-            let report = call::call(&mut client, &store, &chain, budget, &events).await;
+            let events = ctx.manager()?.call_events(None);
+            let report = call::call(&mut client, &store, &chain, budget, &events, &mut NoDeltas).await;
             let models = match report.result {
                 Ok(Answer::Models(models)) => models,
                 Ok(Answer::Chat(_)) => Vec::new(),
                 Err(CallError::Provider(err)) => return Err(err.into()),
                 Err(CallError::State(err)) => return Err(err.into()),
+                Err(CallError::Partial { error, .. }) => return Err(error.into()),
                 Err(CallError::Deadline { skipped }) => {
                     let why = skipped.map_or_else(
                         || format!("provider `{}` did not list its models within {} s", provider.id, limit.as_secs()),

@@ -58,7 +58,13 @@ pub async fn stop(ctx: &Ctx, args: StopArgs) -> anyhow::Result<()> {
     let manager = ctx.manager()?;
     let refs =
         if args.all { manager.snapshot().await?.agents.into_iter().map(|a| a.id).collect() } else { args.agents };
-    let (stopped, missing) = manager.stop(&refs).await?;
+    let timeout = match args.timeout.as_deref() {
+        None => std::time::Duration::from_secs(10),
+        Some(raw) => crate::settings::parse_duration(raw).filter(|d| !d.is_zero()).ok_or_else(|| {
+            crate::error::Failure::usage(format!("--timeout takes a duration such as `10s` or `1m`, not `{raw}`"))
+        })?,
+    };
+    let (stopped, missing) = manager.stop(&refs, timeout).await?;
     if ctx.printer.json {
         ctx.printer.json(&serde_json::json!({ "stopped": stopped, "not_found": missing }))?;
     }

@@ -7,10 +7,13 @@ use std::time::Duration;
 use super::Ctx;
 use crate::cli::{TASK_FORMS_HELP, TaskRunArgs};
 use crate::error::{Exit, Failure};
+use crate::output::{EventWriter, TextStream};
 use crate::provider::credentials::check_key_available;
 use crate::provider::{Client, registry::MOCK_ID};
+use crate::provider::{Deltas, NoDeltas};
 use crate::settings::{CallEnv, CallFlags, RequestFlags};
 use crate::worker::Task;
+use serde_json::json;
 
 enum Form {
     Agent(String),
@@ -107,7 +110,7 @@ fn build_task(args: &TaskRunArgs, description_arg: &str) -> anyhow::Result<Task>
         temperature: parse_temperature(args.temperature.as_deref())?,
         max_tokens: parse_max_tokens(args.max_tokens.as_deref())?,
     };
-    Ok(Task { description, context, flags })
+    Ok(Task { description, context, flags, stream: args.stream })
 }
 
 pub async fn run(ctx: &Ctx, args: TaskRunArgs) -> anyhow::Result<()> {
@@ -147,16 +150,76 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs) -> anyhow::Result<()> {
         ctx.printer.note(&format!("provider `{}` is {which} offline mock: no model is called", prepared.provider.id));
     }
     let mut client = ctx.client();
-    let finished = manager.run(prepared, &mut client, &flags, &call_env).await?;
+    let mode = if args.events {
+        Mode::Events
+    } else if ctx.printer.json {
+        Mode::Json
+    } else {
+        Mode::Text
+    };
+    let events = (mode == Mode::Events)
+        .then(|| EventWriter::new(ctx.printer, &prepared.task_id, prepared.agent.as_ref().map(|a| a.id.as_str())));
+    let call_events = manager.call_events(events.clone());
+    let mut text = TextStream::new(ctx.printer);
+    let mut none = NoDeltas;
+    let mut event_sink = events.clone();
+    let sink: &mut dyn Deltas = match (mode, args.stream, event_sink.as_mut()) {
+        (Mode::Text, true, _) => &mut text,
+        (Mode::Events, true, Some(writer)) => writer,
+        _ => &mut none,
+    };
+    let finished = match manager.run(prepared, &mut client, &flags, &call_env, sink, &call_events).await {
+        Ok(finished) => finished,
+        Err(err) => {
+            // An error before any attempt is a lone `error` event.
+            if let Some(writer) = &events {
+                let (exit, message, _) = crate::error::classify(&err);
+                writer.emit("error", json!({ "error": message, "exit_code": exit.code() }))?;
+            }
+            return Err(err);
+        }
+    };
     // The answer is printed before anything is recorded: a paid answer reaches stdout
     // even when the state folder cannot be written afterwards.
     let result = finished.result.clone();
-    if ctx.printer.json {
-        ctx.printer.json(&result)?;
-    } else if let Some(response) = &result.response {
-        let mut text = response.trim_end_matches(['\n', '\r']).to_string();
-        text.push('\n');
-        ctx.printer.out(&text)?;
+    match mode {
+        Mode::Json => ctx.printer.json(&result)?,
+        Mode::Text if args.stream => {
+            if result.response.is_some() && !text.committed() {
+                // Nothing streamed (an empty answer): still one newline, as a plain run.
+                ctx.printer.out("\n")?;
+            } else {
+                text.finish();
+            }
+            if let Some(err) = text.error.take() {
+                return Err(err.into());
+            }
+        }
+        Mode::Text => {
+            if let Some(response) = &result.response {
+                let mut out = response.trim_end_matches(['\n', '\r']).to_string();
+                out.push('\n');
+                ctx.printer.out(&out)?;
+            }
+        }
+        Mode::Events => {
+            if let Some(writer) = &events {
+                if let (Some(response), false) = (&result.response, writer.wrote_delta())
+                    && !response.is_empty()
+                {
+                    writer.emit("delta", json!({ "text": response }))?;
+                }
+                writer.emit(
+                    "usage",
+                    json!({
+                        "prompt_tokens": result.prompt_tokens,
+                        "completion_tokens": result.completion_tokens,
+                        "tokens_used": result.tokens_used,
+                        "usage_estimated": result.usage_estimated,
+                    }),
+                )?;
+            }
+        }
     }
     match result.finish_reason.as_deref() {
         Some("length") => ctx
@@ -170,20 +233,33 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs) -> anyhow::Result<()> {
         ),
         _ => {}
     }
-    let error = match manager.record(finished).await {
-        Ok(error) => error,
+    let recorded = manager.record(finished).await;
+    let outcome: anyhow::Result<()> = match recorded {
+        Ok(Some(err)) => Err(err.into()),
+        Ok(None) => Ok(()),
         Err(err) => {
             let (_, message, hints) = crate::error::classify(&err);
             let what = if result.success { "the response above was printed but" } else { "the task" };
-            return Err(Failure::new(Exit::Internal, format!("{what} was not recorded: {message}"))
+            Err(Failure::new(Exit::Internal, format!("{what} was not recorded: {message}"))
                 .hint(hints.into_iter().next().unwrap_or_else(|| "check the state folder (`agentry paths`)".into()))
-                .into());
+                .into())
         }
     };
-    match error {
-        Some(err) => Err(err.into()),
-        None => Ok(()),
+    if let Some(writer) = &events {
+        if let Err(err) = &outcome {
+            let (exit, message, _) = crate::error::classify(err);
+            writer.emit("error", json!({ "error": message, "exit_code": exit.code() }))?;
+        }
+        writer.emit("done", json!({ "result": result }))?;
     }
+    outcome
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Text,
+    Json,
+    Events,
 }
 
 fn dry_run(ctx: &Ctx, prepared: &crate::manager::Prepared) -> anyhow::Result<()> {

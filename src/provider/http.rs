@@ -106,6 +106,68 @@ impl WireResponse {
     }
 }
 
+/// A response whose status and headers have arrived; the body is read from `body`.
+pub struct Opened {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: BodyReader,
+}
+
+impl Opened {
+    pub fn is_event_stream(&self) -> bool {
+        self.headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.to_ascii_lowercase().starts_with("text/event-stream"))
+    }
+
+    /// Read the whole body, up to the cap.
+    pub async fn read_all(mut self) -> Result<WireResponse, ProviderError> {
+        let mut body = Vec::new();
+        while let Some(chunk) = self.body.chunk().await? {
+            body.extend_from_slice(&chunk);
+        }
+        if let Some(trace) = &self.body.trace {
+            trace(&format!("< ({} bytes)", body.len()));
+        }
+        Ok(WireResponse { status: self.status, headers: self.headers, body })
+    }
+}
+
+/// The body of an open response, read chunk by chunk: each wait is bounded by the
+/// idle timeout and the total by the body cap.
+pub struct BodyReader {
+    response: reqwest::Response,
+    idle: Duration,
+    limit: u64,
+    read: u64,
+    provider: String,
+    trace: Option<Trace>,
+}
+
+impl BodyReader {
+    pub async fn chunk(&mut self) -> Result<Option<Vec<u8>>, ProviderError> {
+        let next = match tokio::time::timeout(self.idle, self.response.chunk()).await {
+            Ok(next) => next,
+            Err(_) => return Err(ProviderError::Idle { provider: self.provider.clone(), after: self.idle }),
+        };
+        match next {
+            Ok(Some(chunk)) => {
+                self.read += chunk.len() as u64;
+                if self.read > self.limit {
+                    return Err(ProviderError::TooLarge { provider: self.provider.clone(), limit: self.limit });
+                }
+                Ok(Some(chunk.to_vec()))
+            }
+            Ok(None) => Ok(None),
+            Err(err) => Err(ProviderError::Cut {
+                provider: self.provider.clone(),
+                detail: format!("{} after {} bytes", root_cause(&err), self.read),
+            }),
+        }
+    }
+}
+
 /// Where `-v` lines go; the transport does not print.
 pub type Trace = Arc<dyn Fn(&str) + Send + Sync>;
 
@@ -197,7 +259,18 @@ impl Transport {
         redactor: &Redactor,
         idle: Duration,
     ) -> Result<WireResponse, ProviderError> {
-        let idle_error = || ProviderError::Idle { provider: provider.to_string(), after: idle };
+        self.open(provider, request, key, redactor, idle).await?.read_all().await
+    }
+
+    /// Send and wait for the status and headers; the body is read from the result.
+    pub async fn open(
+        &self,
+        provider: &str,
+        request: &WireRequest,
+        key: Option<&SecretString>,
+        redactor: &Redactor,
+        idle: Duration,
+    ) -> Result<Opened, ProviderError> {
         let url_shown = request.url.to_string();
         let mut headers = HeaderMap::new();
         if request.auth == Auth::Bearer
@@ -230,8 +303,8 @@ impl Transport {
         }
         let started = Instant::now();
         let sent = tokio::time::timeout(self.settings.connect_timeout + idle, builder.send()).await;
-        let mut response = match sent {
-            Err(_) => return Err(idle_error()),
+        let response = match sent {
+            Err(_) => return Err(ProviderError::Idle { provider: provider.to_string(), after: idle }),
             Ok(result) => result.map_err(|err| self.failure(provider, &url_shown, &err))?,
         };
         let status = response.status().as_u16();
@@ -245,31 +318,18 @@ impl Transport {
         if response.content_length().is_some_and(|len| len > limit) {
             return Err(ProviderError::TooLarge { provider: provider.to_string(), limit });
         }
-        let headers = response.headers().clone();
-        let mut body = Vec::new();
-        loop {
-            let next = match tokio::time::timeout(idle, response.chunk()).await {
-                Ok(next) => next,
-                Err(_) => return Err(idle_error()),
-            };
-            match next {
-                Ok(Some(chunk)) => {
-                    if body.len() as u64 + chunk.len() as u64 > limit {
-                        return Err(ProviderError::TooLarge { provider: provider.to_string(), limit });
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                Ok(None) => break,
-                Err(err) => {
-                    return Err(ProviderError::Cut {
-                        provider: provider.to_string(),
-                        detail: format!("{} after {} bytes", root_cause(&err), body.len()),
-                    });
-                }
-            }
-        }
-        self.trace(&format!("< ({} bytes)", body.len()));
-        Ok(WireResponse { status, headers, body })
+        Ok(Opened {
+            status,
+            headers: response.headers().clone(),
+            body: BodyReader {
+                response,
+                idle,
+                limit,
+                read: 0,
+                provider: provider.to_string(),
+                trace: self.trace.clone(),
+            },
+        })
     }
 
     fn failure(&self, provider: &str, url: &str, err: &reqwest::Error) -> ProviderError {

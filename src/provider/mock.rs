@@ -38,6 +38,11 @@ pub fn complete(request: &ChatRequest) -> ChatResponse {
     ChatResponse { content, finish_reason: Some("stop".into()), model: Some("mock".into()), usage }
 }
 
+/// The reply cut into word deltas (each with its following space), as a stream would.
+pub fn words(text: &str) -> Vec<&str> {
+    text.split_inclusive(' ').collect()
+}
+
 pub fn models() -> Vec<ModelInfo> {
     vec![ModelInfo { id: "mock".into(), owned_by: Some("agentry".into()) }]
 }
@@ -56,6 +61,7 @@ mod tests {
             ],
             temperature: Some(0.7),
             max_tokens: None,
+            stream: false,
         }
     }
 

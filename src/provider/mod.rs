@@ -14,6 +14,7 @@ pub mod mock;
 pub mod openai;
 pub mod redact;
 pub mod registry;
+pub mod sse;
 
 use std::collections::BTreeMap;
 
@@ -162,6 +163,28 @@ pub struct ChatRequest {
     pub messages: Vec<Message>,
     pub temperature: Option<f64>,
     pub max_tokens: Option<u32>,
+    /// Ask for the answer as a stream of deltas.
+    pub stream: bool,
+}
+
+/// Where streamed text goes as it arrives (and the whole text of an answer that was
+/// not streamed, in one piece).
+pub trait Deltas: Send {
+    fn delta(&mut self, text: &str);
+    /// Whether text given so far has reached the user: a break is then partial
+    /// output, never retried.
+    fn committed(&self) -> bool {
+        false
+    }
+    /// The task is about to be attempted (after its agent was claimed).
+    fn start(&mut self) {}
+}
+
+/// A sink that drops what it is given.
+pub struct NoDeltas;
+
+impl Deltas for NoDeltas {
+    fn delta(&mut self, _: &str) {}
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -310,16 +333,26 @@ impl Client {
     }
 
     /// One attempt at one endpoint, with what the response headers said about limits.
+    /// Streamed text goes to `deltas` as it arrives.
     pub async fn attempt(
         &mut self,
         provider: &Provider,
         endpoint: &SafeUrl,
         call: Call<'_>,
         timeouts: Timeouts,
+        deltas: &mut dyn Deltas,
     ) -> (Result<Answer, ProviderError>, RateHints) {
         if route(provider) == Route::Mock {
             let answer = match call {
-                Call::Chat(request) => Answer::Chat(mock::complete(request)),
+                Call::Chat(request) => {
+                    let response = mock::complete(request);
+                    if request.stream {
+                        for word in mock::words(&response.content) {
+                            deltas.delta(word);
+                        }
+                    }
+                    Answer::Chat(response)
+                }
                 Call::Models => Answer::Models(mock::models()),
             };
             return (Ok(answer), RateHints::default());
@@ -341,17 +374,73 @@ impl Client {
             Ok(transport) => transport,
             Err(err) => return (Err(err), RateHints::default()),
         };
-        let response = match transport.send(&provider.id, &wire, key.as_ref(), &redactor, timeouts.idle).await {
-            Ok(response) => response,
+        let opened = match transport.open(&provider.id, &wire, key.as_ref(), &redactor, timeouts.idle).await {
+            Ok(opened) => opened,
             Err(err) => return (Err(err), RateHints::default()),
         };
-        let hints = openai::rate_hints(&response.headers);
+        let hints = openai::rate_hints(&opened.headers);
         let result = match call {
-            Call::Chat(request) => openai::parse_chat(provider, request, &response, &redactor).map(Answer::Chat),
-            Call::Models => openai::parse_models(provider, &response, &redactor).map(Answer::Models),
+            Call::Chat(request)
+                if request.stream && (200..300).contains(&opened.status) && opened.is_event_stream() =>
+            {
+                read_stream(provider, request, opened, &redactor, deltas).await.map(Answer::Chat)
+            }
+            Call::Chat(request) => match opened.read_all().await {
+                Ok(response) => openai::parse_chat(provider, request, &response, &redactor).map(|answer| {
+                    // A plain answer to a streamed request is printed at once, whole.
+                    if request.stream && !answer.content.is_empty() {
+                        deltas.delta(&answer.content);
+                    }
+                    Answer::Chat(answer)
+                }),
+                Err(err) => Err(err),
+            },
+            Call::Models => match opened.read_all().await {
+                Ok(response) => openai::parse_models(provider, &response, &redactor).map(Answer::Models),
+                Err(err) => Err(err),
+            },
         };
         (result, hints)
     }
+}
+
+/// Decode a server-sent-events answer, handing each text delta on as it arrives.
+async fn read_stream(
+    provider: &Provider,
+    request: &ChatRequest,
+    mut opened: http::Opened,
+    redactor: &Redactor,
+    deltas: &mut dyn Deltas,
+) -> Result<ChatResponse, ProviderError> {
+    let mut decoder = sse::Decoder::new();
+    let mut state = openai::StreamState::default();
+    loop {
+        let chunk = match opened.body.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(err) => {
+                // A stream that already finished may be closed rudely.
+                if state.finished() {
+                    break;
+                }
+                return Err(err);
+            }
+        };
+        for event in decoder.feed(&chunk) {
+            if let Some(text) = openai::stream_event(&mut state, provider, &event.data, redactor)? {
+                deltas.delta(&text);
+            }
+            if state.done {
+                return openai::stream_end(state, provider, request);
+            }
+        }
+    }
+    if let Some(event) = decoder.finish()
+        && let Some(text) = openai::stream_event(&mut state, provider, &event.data, redactor)?
+    {
+        deltas.delta(&text);
+    }
+    openai::stream_end(state, provider, request)
 }
 
 #[cfg(test)]
@@ -387,7 +476,7 @@ mod tests {
         provider.headers.insert("content-type".into(), "application/json; charset=utf-8".into());
         let wire = openai::chat(
             &provider,
-            &ChatRequest { model: "m".into(), messages: vec![], temperature: None, max_tokens: None },
+            &ChatRequest { model: "m".into(), messages: vec![], temperature: None, max_tokens: None, stream: false },
         );
         assert_eq!(wire.auth, http::Auth::None);
         let names: Vec<String> = wire.headers.iter().map(|(k, _)| k.to_ascii_lowercase()).collect();

@@ -43,13 +43,21 @@ pub fn chat_at(provider: &Provider, endpoint: &super::redact::SafeUrl, request: 
         };
         body.insert(field.into(), max_tokens.into());
     }
+    if request.stream {
+        body.insert("stream".into(), true.into());
+        body.insert("stream_options".into(), serde_json::json!({ "include_usage": true }));
+    }
     for (key, value) in &provider.params {
         body.entry(key.clone()).or_insert_with(|| value.clone());
+    }
+    let mut headers = defaults();
+    if request.stream {
+        headers[1] = ("Accept", "text/event-stream");
     }
     WireRequest::new(
         reqwest::Method::POST,
         endpoint.join("chat/completions"),
-        &defaults(),
+        &headers,
         auth(provider),
         &provider.headers,
         Some(serde_json::Value::Object(body)),
@@ -261,6 +269,106 @@ pub fn parse_chat(
     Ok(ChatResponse { content, finish_reason, model, usage })
 }
 
+/// What a chat stream has said so far.
+#[derive(Debug, Default)]
+pub struct StreamState {
+    pub text: String,
+    pub finish_reason: Option<String>,
+    pub model: Option<String>,
+    pub usage: Option<Usage>,
+    /// `data: [DONE]` arrived.
+    pub done: bool,
+}
+
+impl StreamState {
+    /// The stream is complete: `[DONE]`, or a chunk with a finish reason (some servers
+    /// close without `[DONE]`).
+    pub fn finished(&self) -> bool {
+        self.done || self.finish_reason.is_some()
+    }
+}
+
+/// One SSE `data` payload of a chat stream: the text delta it carries, if any.
+/// Chunks without `choices` or with an empty `delta` (LiteLLM's usage chunk) are
+/// fine; a chunk carrying `error` is the error it carries.
+pub fn stream_event(
+    state: &mut StreamState,
+    provider: &Provider,
+    data: &str,
+    redactor: &Redactor,
+) -> Result<Option<String>, ProviderError> {
+    let data = data.trim();
+    if data == "[DONE]" {
+        state.done = true;
+        return Ok(None);
+    }
+    if data.is_empty() {
+        return Ok(None);
+    }
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(data) else {
+        return Err(garbage(provider, "a stream chunk that is not JSON", data, redactor));
+    };
+    if let Some(error) = value.get("error").filter(|e| !e.is_null()) {
+        let status = error
+            .get("code")
+            .or_else(|| error.get("status"))
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|n| u16::try_from(n).ok())
+            .filter(|n| (400..600).contains(n))
+            .unwrap_or(500);
+        let (message, code) = error_message(Some(&value), data, redactor);
+        return Err(ProviderError::Status {
+            provider: provider.id.clone(),
+            status,
+            message,
+            code,
+            retry_after: None,
+            should_retry: None,
+        });
+    }
+    if let Some(model) = value.get("model").and_then(|m| m.as_str()) {
+        state.model = Some(model.to_string());
+    }
+    if let Some(usage) = usage_of(value.get("usage").filter(|u| !u.is_null())) {
+        state.usage = Some(usage);
+    }
+    let Some(choice) = value.get("choices").and_then(|c| c.as_array()).and_then(|c| c.first()) else {
+        return Ok(None);
+    };
+    if let Some(reason) = choice.get("finish_reason").and_then(|f| f.as_str()) {
+        state.finish_reason = Some(reason.to_string());
+    }
+    let delta = choice.get("delta");
+    let text = delta
+        .and_then(|d| d.get("content"))
+        .and_then(|c| c.as_str())
+        .or_else(|| delta.and_then(|d| d.get("refusal")).and_then(|r| r.as_str()))
+        .filter(|t| !t.is_empty());
+    Ok(text.map(|text| {
+        state.text.push_str(text);
+        text.to_string()
+    }))
+}
+
+/// The answer a finished stream gave, or a cut-off error when it ended early.
+pub fn stream_end(
+    state: StreamState,
+    provider: &Provider,
+    request: &ChatRequest,
+) -> Result<ChatResponse, ProviderError> {
+    if !state.finished() {
+        return Err(ProviderError::Cut {
+            provider: provider.id.clone(),
+            detail: format!(
+                "the stream ended without [DONE] or a finish reason, after {} characters",
+                state.text.chars().count()
+            ),
+        });
+    }
+    let usage = state.usage.unwrap_or_else(|| estimate_usage(&request.messages, &state.text));
+    Ok(ChatResponse { content: state.text, finish_reason: state.finish_reason, model: state.model, usage })
+}
+
 pub fn parse_models(
     provider: &Provider,
     response: &WireResponse,
@@ -300,6 +408,7 @@ mod tests {
             messages: vec![Message { role: "user", content: "abcd".into() }],
             temperature: None,
             max_tokens: None,
+            stream: false,
         }
     }
 

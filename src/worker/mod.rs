@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::call::{self, Budget, CallError, Events, Link};
-use crate::provider::{Answer, ChatRequest, ChatResponse, Client, Message, Provider, ProviderError};
+use crate::provider::{Answer, ChatRequest, ChatResponse, Client, Deltas, Message, Provider, ProviderError};
 use crate::settings::{RequestFlags, RequestSettings};
 use crate::state::{StateError, Store, TaskRecord};
 
@@ -20,6 +20,8 @@ pub struct Task {
     pub description: String,
     pub context: Option<String>,
     pub flags: RequestFlags,
+    /// Ask providers to stream the answer.
+    pub stream: bool,
 }
 
 impl Task {
@@ -47,6 +49,7 @@ impl Task {
             ],
             temperature: settings.temperature.value,
             max_tokens: settings.max_tokens.value,
+            stream: self.stream,
         }
     }
 }
@@ -72,8 +75,14 @@ impl Signal {
 pub enum TaskError {
     #[error(transparent)]
     Provider(#[from] ProviderError),
-    #[error("{}", deadline_words(provider, *limit, skipped.as_deref()))]
-    Deadline { provider: String, limit: Duration, skipped: Option<String> },
+    #[error("{}{}", deadline_words(provider, *limit, skipped.as_deref()), if *cut_output { "; stdout holds only part of the answer" } else { "" })]
+    Deadline { provider: String, limit: Duration, skipped: Option<String>, cut_output: bool },
+    /// A stream broke after some text; `text` is what came.
+    #[error("{error}; {}", if *on_stdout { "stdout holds only the part that came" } else { "only part of the answer came" })]
+    Partial { text: String, error: ProviderError, on_stdout: bool },
+    /// `agentry stop` asked for the agent while its task ran.
+    #[error("cancelled by `agentry stop`")]
+    Cancelled,
     #[error("interrupted by {}{}", signal.name(), if *on_agent { "; the agent is idle again" } else { "" })]
     Interrupted { signal: Signal, on_agent: bool },
     #[error(transparent)]
@@ -97,6 +106,8 @@ impl TaskError {
             TaskError::Deadline { .. } => "timeout",
             TaskError::Interrupted { .. } => "interrupted",
             TaskError::State(_) => "state",
+            TaskError::Partial { .. } => "partial",
+            TaskError::Cancelled => "cancelled",
         }
     }
 }
@@ -186,12 +197,23 @@ pub struct Outcome {
 
 impl Attempt<'_> {
     /// Make the call through the one call loop, racing it against SIGINT and SIGTERM
-    /// so the caller can record the outcome and free the agent first.
-    pub async fn run(&self, client: &mut Client, store: &Store, signals: &mut Signals, events: &Events) -> Outcome {
+    /// and, on an agent, against a `stop` (its mark is checked every 250 ms: no
+    /// signals, since a pid may be reused), so the caller can record the outcome and
+    /// free the agent first.
+    pub async fn run(
+        &self,
+        client: &mut Client,
+        store: &Store,
+        signals: &mut Signals,
+        events: &Events,
+        sink: &mut dyn Deltas,
+    ) -> Outcome {
         let started = Instant::now();
         let primary = self.chain[0].provider.id.clone();
+        let committed = std::sync::atomic::AtomicBool::new(false);
+        let mut watched = Watched { inner: sink, committed: &committed };
         let (result, attempts, last) = tokio::select! {
-            report = call::call(client, store, &self.chain, self.budget, events) => {
+            report = call::call(client, store, &self.chain, self.budget, events, &mut watched) => {
                 let result = match report.result {
                     Ok(Answer::Chat(response)) => Ok(response),
                     Ok(Answer::Models(_)) => Err(TaskError::Provider(ProviderError::Garbage {
@@ -205,6 +227,12 @@ impl Attempt<'_> {
                         provider: self.chain[report.last].provider.id.clone(),
                         limit: self.budget.limit,
                         skipped,
+                        cut_output: committed.load(std::sync::atomic::Ordering::Relaxed),
+                    }),
+                    Err(CallError::Partial { text, error }) => Err(TaskError::Partial {
+                        text,
+                        error,
+                        on_stdout: committed.load(std::sync::atomic::Ordering::Relaxed),
                     }),
                 };
                 (result, report.attempts, report.last)
@@ -212,6 +240,7 @@ impl Attempt<'_> {
             signal = signals.recv() => {
                 (Err(TaskError::Interrupted { signal, on_agent: self.agent_id.is_some() }), 0, 0)
             }
+            () = watch_stop(store, self.agent_id.as_deref()) => (Err(TaskError::Cancelled), 0, 0),
         };
         let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         Outcome { result, attempts, last, latency_ms }
@@ -252,6 +281,11 @@ impl Attempt<'_> {
                 }
                 result.success = true;
             }
+            Err(TaskError::Partial { text, error, .. }) => {
+                result.response = Some(text.clone());
+                result.error_class = Some("partial");
+                result.error = Some(crate::error::one_line(&error.to_string()));
+            }
             // The agent's state is the process's business, not the task's: the record
             // says only what ended it.
             Err(err) => {
@@ -263,6 +297,38 @@ impl Attempt<'_> {
             }
         }
         result
+    }
+}
+
+/// Notes whether any text reached the user, for the messages of a task cut short.
+struct Watched<'a> {
+    inner: &'a mut dyn Deltas,
+    committed: &'a std::sync::atomic::AtomicBool,
+}
+
+impl Deltas for Watched<'_> {
+    fn delta(&mut self, text: &str) {
+        self.inner.delta(text);
+        if self.inner.committed() {
+            self.committed.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    fn committed(&self) -> bool {
+        self.inner.committed()
+    }
+}
+
+/// How often a running task looks for a `stop` of its agent.
+pub const STOP_POLL: Duration = Duration::from_millis(250);
+
+/// Ends when a `stop` marks the agent; never for a one-shot task.
+async fn watch_stop(store: &Store, agent_id: Option<&str>) {
+    let Some(id) = agent_id else { return std::future::pending().await };
+    loop {
+        tokio::time::sleep(STOP_POLL).await;
+        if store.stop_requested(id).await.unwrap_or(false) {
+            return;
+        }
     }
 }
 
@@ -318,7 +384,12 @@ mod tests {
 
     #[test]
     fn user_message_appends_context() {
-        let task = Task { description: "Review".into(), context: Some("diff".into()), flags: RequestFlags::default() };
+        let task = Task {
+            description: "Review".into(),
+            context: Some("diff".into()),
+            flags: RequestFlags::default(),
+            stream: false,
+        };
         assert_eq!(task.user_message(), "Review\n\nContext:\ndiff");
     }
 

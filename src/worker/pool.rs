@@ -14,6 +14,8 @@ pub struct AgentView {
     pub provider: String,
     pub worker_id: String,
     pub status: &'static str,
+    /// A `stop` waits for the agent's running task to be cancelled.
+    pub stopping: bool,
     pub pid: Option<u32>,
     pub created_at: String,
     pub last_active: Option<String>,
@@ -32,6 +34,7 @@ impl AgentView {
             provider: record.provider.clone(),
             worker_id: record.worker_id.clone(),
             status: if activity.working { "working" } else { "idle" },
+            stopping: activity.stopping,
             pid: if activity.working { activity.pid } else { None },
             created_at: record.created_at.clone(),
             // Never null: the spawn time until a first task ends (older files kept null).
