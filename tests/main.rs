@@ -12,4 +12,5 @@ mod properties;
 mod providers;
 mod reliability;
 mod secrets;
+mod streaming;
 mod tasks;

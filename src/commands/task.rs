@@ -114,6 +114,28 @@ fn build_task(args: &TaskRunArgs, description_arg: &str) -> anyhow::Result<Task>
 }
 
 pub async fn run(ctx: &Ctx, args: TaskRunArgs) -> anyhow::Result<()> {
+    if args.events && ctx.printer.json {
+        return Err(Failure::usage("--json and --events exclude each other; pick one").into());
+    }
+    let attempted = std::sync::atomic::AtomicBool::new(false);
+    let events = args.events;
+    let outcome = run_one(ctx, args, &attempted).await;
+    if let Err(err) = &outcome
+        && events
+        && !attempted.load(std::sync::atomic::Ordering::Relaxed)
+    {
+        // An error before any attempt is a lone `error` event.
+        let (exit, message, _) = crate::error::classify(err);
+        let event = json!({
+            "type": "error", "time": crate::worker::now(), "task_id": null, "agent_id": null,
+            "error": message, "exit_code": exit.code(),
+        });
+        ctx.printer.json(&event)?;
+    }
+    outcome
+}
+
+async fn run_one(ctx: &Ctx, args: TaskRunArgs, attempted: &std::sync::atomic::AtomicBool) -> anyhow::Result<()> {
     let form = match (&args.persona, &args.provider, args.args.as_slice()) {
         (None, None, [agent, _]) => Form::Agent(agent.clone()),
         (Some(persona), Some(provider), [_]) => Form::OneShot { persona: persona.clone(), provider: provider.clone() },
@@ -165,20 +187,11 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs) -> anyhow::Result<()> {
     let mut event_sink = events.clone();
     let sink: &mut dyn Deltas = match (mode, args.stream, event_sink.as_mut()) {
         (Mode::Text, true, _) => &mut text,
-        (Mode::Events, true, Some(writer)) => writer,
+        (Mode::Events, _, Some(writer)) => writer,
         _ => &mut none,
     };
-    let finished = match manager.run(prepared, &mut client, &flags, &call_env, sink, &call_events).await {
-        Ok(finished) => finished,
-        Err(err) => {
-            // An error before any attempt is a lone `error` event.
-            if let Some(writer) = &events {
-                let (exit, message, _) = crate::error::classify(&err);
-                writer.emit("error", json!({ "error": message, "exit_code": exit.code() }))?;
-            }
-            return Err(err);
-        }
-    };
+    let finished = manager.run(prepared, &mut client, &flags, &call_env, sink, &call_events).await?;
+    attempted.store(true, std::sync::atomic::Ordering::Relaxed);
     // The answer is printed before anything is recorded: a paid answer reaches stdout
     // even when the state folder cannot be written afterwards.
     let result = finished.result.clone();
