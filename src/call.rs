@@ -8,6 +8,7 @@
 //! the user sees of them is the caller's choice.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -132,14 +133,14 @@ fn instance_key(provider: &Provider, index: usize) -> String {
 /// Run `call` along the chain; see the module doc. Streamed text goes to `sink`;
 /// once the sink says text reached the user, a break is returned as partial output.
 pub async fn call(
-    client: &mut Client,
+    client: &Client,
     store: &Store,
     chain: &[Link<'_>],
     budget: Budget,
     events: &Events,
     sink: &mut dyn Deltas,
+    attempts: &AtomicU32,
 ) -> CallReport {
-    let mut attempts = 0u32;
     let mut last = 0usize;
     let mut last_error: Option<ProviderError> = None;
     let mut last_text = String::new();
@@ -173,12 +174,16 @@ pub async fn call(
             events(&CallEvent::Failover { from, to, reason: err.reason() });
         }
         last = index;
-        match call_link(client, store, link, budget, events, &mut attempts, sink).await {
-            Ok(answer) => return CallReport { result: Ok(answer), attempts, last },
+        match call_link(client, store, link, budget, events, attempts, sink).await {
+            Ok(answer) => return CallReport { result: Ok(answer), attempts: attempts.load(Ordering::Relaxed), last },
             Err(LinkEnd::Failed { error, text }) => {
                 if sink.committed() && !text.is_empty() {
                     // Text is on stdout: never re-run, never fail over.
-                    return CallReport { result: Err(CallError::Partial { text, error }), attempts, last };
+                    return CallReport {
+                        result: Err(CallError::Partial { text, error }),
+                        attempts: attempts.load(Ordering::Relaxed),
+                        last,
+                    };
                 }
                 let ends_here = !error.fails_over() && !error.is_context_length();
                 last_error = Some(error);
@@ -187,7 +192,9 @@ pub async fn call(
                     break;
                 }
             }
-            Err(LinkEnd::Stop(other)) => return CallReport { result: Err(other), attempts, last },
+            Err(LinkEnd::Stop(other)) => {
+                return CallReport { result: Err(other), attempts: attempts.load(Ordering::Relaxed), last };
+            }
         }
     }
     let result = match last_error {
@@ -195,7 +202,7 @@ pub async fn call(
         Some(err) => Err(CallError::Provider(err)),
         None => Err(CallError::Deadline { skipped: Some("no provider of the chain could be tried".into()) }),
     };
-    CallReport { result, attempts, last }
+    CallReport { result, attempts: attempts.load(Ordering::Relaxed), last }
 }
 
 async fn sleep_within(budget: Budget, wait: Duration, what: impl FnOnce() -> String) -> Result<(), CallError> {
@@ -208,12 +215,12 @@ async fn sleep_within(budget: Budget, wait: Duration, what: impl FnOnce() -> Str
 
 /// One provider: its retries, its endpoints, its limits.
 async fn call_link(
-    client: &mut Client,
+    client: &Client,
     store: &Store,
     link: &Link<'_>,
     budget: Budget,
     events: &Events,
-    attempts: &mut u32,
+    attempts: &AtomicU32,
     sink: &mut dyn Deltas,
 ) -> Result<Answer, LinkEnd> {
     let provider = link.provider;
@@ -266,7 +273,7 @@ async fn call_link(
             }
         }
         tries += 1;
-        *attempts += 1;
+        attempts.fetch_add(1, Ordering::Relaxed);
         let endpoint = &provider.endpoints[index].url;
         let left = budget.deadline.saturating_duration_since(Instant::now());
         let mut tracked = Tracked { inner: &mut *sink, received: String::new() };

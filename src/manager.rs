@@ -45,6 +45,8 @@ pub struct Prepared<'a> {
     pub fallbacks: Vec<(&'a Provider, ChatRequest)>,
     pub agent: Option<AgentRecord>,
     pub persona: Option<String>,
+    /// The project a one-shot task is recorded under (an agent's is its own).
+    pub project: Option<String>,
 }
 
 /// A finished attempt: the result to print and record, and, if it failed, why.
@@ -54,7 +56,19 @@ pub struct Finished {
     pub error: Option<TaskError>,
     agent: Option<AgentRecord>,
     persona: Option<String>,
+    project: Option<String>,
     _claim: Option<AgentClaim>,
+}
+
+impl Finished {
+    /// The history line of this task.
+    pub fn record(&self) -> crate::state::TaskRecord {
+        self.result.record(
+            self.agent.as_ref().map(|a| a.name.as_str()),
+            self.persona.as_deref(),
+            self.agent.as_ref().map(|a| a.project.as_str()).or(self.project.as_deref()),
+        )
+    }
 }
 
 impl Manager {
@@ -203,6 +217,7 @@ impl Manager {
             fallbacks,
             persona: agent.persona.clone(),
             agent: Some(agent),
+            project: None,
         })
     }
 
@@ -218,6 +233,7 @@ impl Manager {
             fallbacks,
             agent: None,
             persona: Some(persona_name.to_string()),
+            project: None,
         })
     }
 
@@ -281,46 +297,85 @@ impl Manager {
     pub async fn run(
         &self,
         prepared: Prepared<'_>,
-        client: &mut Client,
+        client: &Client,
         flags: &CallFlags,
         env: &CallEnv,
         sink: &mut dyn Deltas,
         events: &crate::call::Events,
     ) -> anyhow::Result<Finished> {
+        self.ready(&prepared, client).await?;
+        let mut signals = Signals::register();
+        let claim = match prepared.agent.as_ref() {
+            Some(agent) => {
+                let claim = tokio::select! {
+                    claim = self.claim(agent) => claim?,
+                    signal = signals.recv() => {
+                        return Err(Failure::new(Exit::from(signal), format!("interrupted while waiting for agent {}", agent.name)).into());
+                    }
+                };
+                Some(claim)
+            }
+            None => None,
+        };
+        drop(signals);
+        let spinner = if Client::is_offline(prepared.provider) || prepared.request.stream {
+            indicatif::ProgressBar::hidden()
+        } else {
+            self.printer.spinner(format!("waiting for provider {}…", prepared.provider.id))
+        };
+        let mut finished = self.attempt(prepared, client, flags, env, sink, events).await;
+        spinner.finish_and_clear();
+        finished._claim = claim;
+        Ok(finished)
+    }
+
+    /// Everything that can fail before a request is sent: the keys of the primary and
+    /// its fallbacks (a missing one is found now, not after the primary failed), and a
+    /// state folder that results can be written to.
+    pub async fn ready(&self, prepared: &Prepared<'_>, client: &Client) -> anyhow::Result<()> {
         client.prepare(prepared.provider).await?;
         for (fallback, _) in &prepared.fallbacks {
-            // A fallback whose key is missing is found now, not after the primary failed.
             client.prepare(fallback).await?;
         }
         if !Client::is_offline(prepared.provider) {
             self.store.check_writable().await?;
         }
+        Ok(())
+    }
+
+    /// Claim an agent for running tasks: wait while another process runs one, then
+    /// check it was not stopped meanwhile (`stop` marks it before it waits for this
+    /// claim, so checking after claiming is enough).
+    pub async fn claim(&self, agent: &AgentRecord) -> anyhow::Result<AgentClaim> {
+        let printer = self.printer;
+        let name = agent.name.clone();
+        let claim = self
+            .store
+            .claim_agent(&agent.id, move |pid| {
+                let holder = pid.map_or_else(|| "another process".to_string(), |pid| format!("process {pid}"));
+                printer.status(&format!("waiting for agent {name} (busy in {holder})"));
+            })
+            .await?;
+        let snapshot = self.store.snapshot().await?;
+        if snapshot.agents.iter().all(|a| a.id != agent.id) || self.store.stop_requested(&agent.id).await? {
+            return Err(stopped_error(&agent.name));
+        }
+        Ok(claim)
+    }
+
+    /// Attempt a prepared task whose agent (if any) the caller holds: the call loop
+    /// under the whole-task limit, raced against signals and a `stop`.
+    pub async fn attempt(
+        &self,
+        prepared: Prepared<'_>,
+        client: &Client,
+        flags: &CallFlags,
+        env: &CallEnv,
+        sink: &mut dyn Deltas,
+        events: &crate::call::Events,
+    ) -> Finished {
         let mut signals = Signals::register();
         let agent = prepared.agent.as_ref();
-        let claim = match agent {
-            Some(agent) => {
-                let printer = self.printer;
-                let name = agent.name.clone();
-                let claiming = self.store.claim_agent(&agent.id, move |pid| {
-                    let holder = pid.map_or_else(|| "another process".to_string(), |pid| format!("process {pid}"));
-                    printer.status(&format!("waiting for agent {name} (busy in {holder})"));
-                });
-                let claim = tokio::select! {
-                    claim = claiming => claim?,
-                    signal = signals.recv() => {
-                        return Err(Failure::new(Exit::from(signal), format!("interrupted while waiting for agent {}", agent.name)).into());
-                    }
-                };
-                // `stop` marks the agent before it waits for this claim, so checking
-                // the mark (and that the agent is still there) after claiming is enough.
-                let snapshot = self.store.snapshot().await?;
-                if snapshot.agents.iter().all(|a| a.id != agent.id) || self.store.stop_requested(&agent.id).await? {
-                    return Err(stopped_error(&agent.name));
-                }
-                Some(claim)
-            }
-            None => None,
-        };
         let limit = settings::task_limit(flags, env, prepared.provider, settings::DEFAULT_TIMEOUT).value;
         let budget = Budget { deadline: tokio::time::Instant::now() + limit, limit, backoff_scale: env.backoff_scale };
         let mut chain = vec![Link {
@@ -343,33 +398,23 @@ impl Manager {
             budget,
         };
         sink.start();
-        let spinner = if Client::is_offline(prepared.provider) || prepared.request.stream {
-            indicatif::ProgressBar::hidden()
-        } else {
-            self.printer.spinner(format!("waiting for provider {}…", prepared.provider.id))
-        };
         let outcome = attempt.run(client, &self.store, &mut signals, events, sink).await;
-        spinner.finish_and_clear();
         let result = attempt.result(&outcome);
-        Ok(Finished {
+        Finished {
             result,
             error: outcome.result.err(),
             agent: prepared.agent,
             persona: prepared.persona,
-            _claim: claim,
-        })
+            project: prepared.project,
+            _claim: None,
+        }
     }
 
     /// Record a finished task in the totals and the history, then free its agent.
     pub async fn record(&self, finished: Finished) -> anyhow::Result<Option<TaskError>> {
-        let Finished { result, error, agent, persona, _claim } = finished;
-        let record = result.record(
-            agent.as_ref().map(|a| a.name.as_str()),
-            persona.as_deref(),
-            agent.as_ref().map(|a| a.project.as_str()),
-        );
+        let record = finished.record();
         self.store.record(std::slice::from_ref(&record)).await?;
-        Ok(error)
+        Ok(finished.error)
     }
 
     /// Stop agents by name or id: mark each as stopping (a process running its task

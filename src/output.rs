@@ -130,6 +130,21 @@ impl Printer {
         bar
     }
 
+    /// A batch's progress bar on stderr (done, failed and running in its message, rate,
+    /// ETA): only when stderr is a terminal, and never with `--quiet`.
+    pub fn progress(&self, total: u64) -> indicatif::ProgressBar {
+        if self.quiet || !self.stderr_is_tty || total == 0 {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar = indicatif::ProgressBar::new(total);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} done, {msg} [{elapsed_precise} < {eta}, {per_sec}]",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    }
+
     /// A borderless table: header row, columns separated by two spaces.
     pub fn table(&self, header: &[&str], rows: Vec<Vec<String>>, right_aligned: &[usize]) -> String {
         let mut table = Table::new();

@@ -4,6 +4,7 @@
 mod common;
 
 mod agents;
+mod batch;
 mod completions;
 mod concurrency;
 mod contract;

@@ -3,6 +3,7 @@
 //! `crate::error` turns into exit codes at the edge.
 
 mod agent;
+mod batch;
 mod completions;
 mod paths;
 mod persona;

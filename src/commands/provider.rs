@@ -115,11 +115,11 @@ pub async fn run(ctx: &Ctx, command: ProviderCommand) -> anyhow::Result<()> {
                 [Link { provider, request: None, settings: LinkSettings::resolve(&flags, &env, provider, limit) }];
             let budget =
                 Budget { deadline: tokio::time::Instant::now() + limit, limit, backoff_scale: env.backoff_scale };
-            let mut client = ctx.client();
+            let client = ctx.client();
             client.prepare(provider).await?;
             let store = ctx.store();
             let events = ctx.manager()?.call_events(None);
-            let report = call::call(&mut client, &store, &chain, budget, &events, &mut NoDeltas).await;
+            let report = call::call(&client, &store, &chain, budget, &events, &mut NoDeltas, &Default::default()).await;
             let models = match report.result {
                 Ok(Answer::Models(models)) => models,
                 Ok(Answer::Chat(_)) => Vec::new(),

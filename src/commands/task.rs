@@ -105,17 +105,34 @@ fn build_task(args: &TaskRunArgs, description_arg: &str) -> anyhow::Result<Task>
     if args.model.as_deref().is_some_and(|m| m.trim().is_empty()) {
         return Err(Failure::usage("--model is empty; name a model, e.g. --model gpt-4o-mini").into());
     }
-    let flags = RequestFlags {
+    Ok(Task { description, context, flags: request_flags(args)?, stream: args.stream })
+}
+
+/// `--model`, `--temperature` and `--max-tokens`, checked.
+pub fn request_flags(args: &TaskRunArgs) -> anyhow::Result<RequestFlags> {
+    if args.model.as_deref().is_some_and(|m| m.trim().is_empty()) {
+        return Err(Failure::usage("--model is empty; name a model, e.g. --model gpt-4o-mini").into());
+    }
+    Ok(RequestFlags {
         model: args.model.clone(),
         temperature: parse_temperature(args.temperature.as_deref())?,
         max_tokens: parse_max_tokens(args.max_tokens.as_deref())?,
-    };
-    Ok(Task { description, context, flags, stream: args.stream })
+    })
 }
 
 pub async fn run(ctx: &Ctx, args: TaskRunArgs) -> anyhow::Result<()> {
     if args.events && ctx.printer.json {
         return Err(Failure::usage("--json and --events exclude each other; pick one").into());
+    }
+    if let Some(source) = args.file.clone() {
+        return super::batch::run(ctx, args, source).await;
+    }
+    for (flag, set) in
+        [("--parallel", args.parallel.is_some()), ("--ordered", args.ordered), ("--output", args.output.is_some())]
+    {
+        if set {
+            return Err(Failure::usage(format!("{flag} goes with --file")).into());
+        }
     }
     let attempted = std::sync::atomic::AtomicBool::new(false);
     let events = args.events;
@@ -171,7 +188,7 @@ async fn run_one(ctx: &Ctx, args: TaskRunArgs, attempted: &std::sync::atomic::At
         let which = if prepared.provider.id == MOCK_ID { "the built-in" } else { "an" };
         ctx.printer.note(&format!("provider `{}` is {which} offline mock: no model is called", prepared.provider.id));
     }
-    let mut client = ctx.client();
+    let client = ctx.client();
     let mode = if args.events {
         Mode::Events
     } else if ctx.printer.json {
@@ -190,7 +207,7 @@ async fn run_one(ctx: &Ctx, args: TaskRunArgs, attempted: &std::sync::atomic::At
         (Mode::Events, _, Some(writer)) => writer,
         _ => &mut none,
     };
-    let finished = manager.run(prepared, &mut client, &flags, &call_env, sink, &call_events).await?;
+    let finished = manager.run(prepared, &client, &flags, &call_env, sink, &call_events).await?;
     attempted.store(true, std::sync::atomic::Ordering::Relaxed);
     // The answer is printed before anything is recorded: a paid answer reaches stdout
     // even when the state folder cannot be written afterwards.

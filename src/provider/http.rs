@@ -180,6 +180,7 @@ pub struct TransportSettings {
     pub ca_cert: Option<std::path::PathBuf>,
 }
 
+#[derive(Clone)]
 pub struct Transport {
     client: reqwest::Client,
     settings: TransportSettings,

@@ -278,16 +278,24 @@ pub enum Answer {
 
 /// Talks to providers for one invocation: transports built only when a request will
 /// go out (one per connect timeout and CA file), keys resolved at most once.
+///
+/// Shared by every task of a batch (`&self` throughout): one connection pool, each key
+/// command run once.
 pub struct Client {
     max_body: u64,
     trace: Option<Trace>,
-    transports: Vec<Transport>,
-    keys: KeyCache,
+    transports: std::sync::Mutex<Vec<Transport>>,
+    keys: tokio::sync::Mutex<KeyCache>,
 }
 
 impl Client {
     pub fn new(max_body: u64, trace: Option<Trace>) -> Self {
-        Self { max_body, trace, transports: Vec::new(), keys: KeyCache::default() }
+        Self {
+            max_body,
+            trace,
+            transports: std::sync::Mutex::new(Vec::new()),
+            keys: tokio::sync::Mutex::new(KeyCache::default()),
+        }
     }
 
     /// The request a chat call would send, for `--dry-run` (the mock shows the
@@ -306,36 +314,35 @@ impl Client {
 
     /// Everything that can fail before a request goes out: the key variable, the key
     /// command. Errors here mean the call was never attempted.
-    pub async fn prepare(&mut self, provider: &Provider) -> Result<(), ProviderError> {
+    pub async fn prepare(&self, provider: &Provider) -> Result<(), ProviderError> {
         if route(provider) == Route::Mock {
             return Ok(());
         }
-        self.keys.get(provider).await.map(drop)
+        self.keys.lock().await.get(provider).await.map(drop)
     }
 
-    fn transport(&mut self, provider: &Provider, connect: std::time::Duration) -> Result<&Transport, ProviderError> {
+    /// The transport for a connect timeout and CA file, built on first use.
+    fn transport(&self, provider: &Provider, connect: std::time::Duration) -> Result<Transport, ProviderError> {
         let settings =
             TransportSettings { connect_timeout: connect, max_body: self.max_body, ca_cert: provider.ca_cert.clone() };
-        let index = match self.transports.iter().position(|t| t.settings() == &settings) {
-            Some(index) => index,
-            None => {
-                let transport = Transport::new(settings, self.trace.clone()).map_err(|err| match err {
-                    ProviderError::Transport { detail, .. } => {
-                        ProviderError::Transport { provider: provider.id.clone(), detail }
-                    }
-                    other => other,
-                })?;
-                self.transports.push(transport);
-                self.transports.len() - 1
+        let mut transports = self.transports.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(transport) = transports.iter().find(|t| t.settings() == &settings) {
+            return Ok(transport.clone());
+        }
+        let transport = Transport::new(settings, self.trace.clone()).map_err(|err| match err {
+            ProviderError::Transport { detail, .. } => {
+                ProviderError::Transport { provider: provider.id.clone(), detail }
             }
-        };
-        Ok(&self.transports[index])
+            other => other,
+        })?;
+        transports.push(transport.clone());
+        Ok(transport)
     }
 
     /// One attempt at one endpoint, with what the response headers said about limits.
     /// Streamed text goes to `deltas` as it arrives.
     pub async fn attempt(
-        &mut self,
+        &self,
         provider: &Provider,
         endpoint: &SafeUrl,
         call: Call<'_>,
@@ -357,7 +364,7 @@ impl Client {
             };
             return (Ok(answer), RateHints::default());
         }
-        let key = match self.keys.get(provider).await {
+        let key = match self.keys.lock().await.get(provider).await {
             Ok(key) => key,
             Err(err) => return (Err(err), RateHints::default()),
         };

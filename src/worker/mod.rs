@@ -202,7 +202,7 @@ impl Attempt<'_> {
     /// free the agent first.
     pub async fn run(
         &self,
-        client: &mut Client,
+        client: &Client,
         store: &Store,
         signals: &mut Signals,
         events: &Events,
@@ -211,9 +211,11 @@ impl Attempt<'_> {
         let started = Instant::now();
         let primary = self.chain[0].provider.id.clone();
         let committed = std::sync::atomic::AtomicBool::new(false);
+        let sent = std::sync::atomic::AtomicU32::new(0);
         let mut watched = Watched { inner: sink, committed: &committed };
+        let so_far = || sent.load(std::sync::atomic::Ordering::Relaxed);
         let (result, attempts, last) = tokio::select! {
-            report = call::call(client, store, &self.chain, self.budget, events, &mut watched) => {
+            report = call::call(client, store, &self.chain, self.budget, events, &mut watched, &sent) => {
                 let result = match report.result {
                     Ok(Answer::Chat(response)) => Ok(response),
                     Ok(Answer::Models(_)) => Err(TaskError::Provider(ProviderError::Garbage {
@@ -238,9 +240,9 @@ impl Attempt<'_> {
                 (result, report.attempts, report.last)
             }
             signal = signals.recv() => {
-                (Err(TaskError::Interrupted { signal, on_agent: self.agent_id.is_some() }), 0, 0)
+                (Err(TaskError::Interrupted { signal, on_agent: self.agent_id.is_some() }), so_far(), 0)
             }
-            () = watch_stop(store, self.agent_id.as_deref()) => (Err(TaskError::Cancelled), 0, 0),
+            () = watch_stop(store, self.agent_id.as_deref()) => (Err(TaskError::Cancelled), so_far(), 0),
         };
         let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         Outcome { result, attempts, last, latency_ms }

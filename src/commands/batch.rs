@@ -1,0 +1,675 @@
+//! `agentry task run --file FILE`: many tasks through the worker pool. Every line is
+//! checked before any task starts. Tasks on one agent run one at a time (the batch
+//! holds each agent for the run, so other invocations see it working); several
+//! agents and one-shot lines run at once, at most `--parallel`. Each result is one
+//! JSON line on stdout or appended to `--output`; a rerun with the same `--output`
+//! skips ids that succeeded. Counters reach the state at most every 250 ms.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::future::Future;
+use std::io::{BufRead, Read};
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::Poll;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::Ctx;
+use crate::cli::TaskRunArgs;
+use crate::error::{Exit, Failure};
+use crate::manager::{Finished, Manager, Prepared};
+use crate::output::EventWriter;
+use crate::provider::{Client, Deltas, NoDeltas};
+use crate::settings::{CallEnv, CallFlags, RequestFlags};
+use crate::state::{AgentRecord, TaskRecord};
+use crate::worker::{Signal, Signals, Task, TaskResult, new_id, now};
+
+/// How often finished tasks reach the state.
+const FLUSH_EVERY: Duration = Duration::from_millis(250);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LineIn {
+    id: Value,
+    description: String,
+    agent: Option<String>,
+    persona: Option<String>,
+    provider: Option<String>,
+    context: Option<String>,
+    project: Option<String>,
+    model: Option<String>,
+    temperature: Option<TemperatureIn>,
+    max_tokens: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TemperatureIn {
+    Number(f64),
+    Text(String),
+}
+
+enum Target {
+    Agent(AgentRecord),
+    OneShot { persona: String, provider: String, project: Option<String> },
+}
+
+/// A checked line of the batch file.
+struct Line {
+    index: usize,
+    /// As given: a string or an integer, echoed exactly.
+    id: Value,
+    description: String,
+    context: Option<String>,
+    target: Target,
+    flags: RequestFlags,
+}
+
+fn id_text(id: &Value) -> Option<String> {
+    match id {
+        Value::String(text) if !text.is_empty() => Some(text.clone()),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Read and check every line before anything is sent: a malformed line is exit 2, an
+/// unknown agent, persona or provider exit 3, each naming the line.
+fn read_lines(
+    source: &Path,
+    manager: &Manager,
+    agents: &[AgentRecord],
+    run_flags: &RequestFlags,
+) -> anyhow::Result<Vec<Line>> {
+    let name = if source.as_os_str() == "-" { "stdin".to_string() } else { source.display().to_string() };
+    let mut text = String::new();
+    if source.as_os_str() == "-" {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|err| Failure::usage(format!("cannot read the batch from stdin: {err}")))?;
+    } else {
+        text = std::fs::read_to_string(source)
+            .map_err(|err| Failure::usage(format!("cannot read --file {}: {err}", source.display())))?;
+    }
+    let mut lines = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (index, raw) in text.lines().enumerate() {
+        let number = index + 1;
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let at = |message: String| -> anyhow::Error { Failure::usage(format!("{name}:{number}: {message}")).into() };
+        let input: LineIn = serde_json::from_str(raw).map_err(|err| {
+            let message =
+                err.to_string().replace("unknown field", "unknown key").replace("missing field", "missing key");
+            at(message.split(" at line ").next().unwrap_or_default().to_string())
+        })?;
+        let Some(key) = id_text(&input.id) else {
+            return Err(at("`id` must be a non-empty string or an integer".into()));
+        };
+        if let Some(first) = seen.insert(key.clone(), number) {
+            return Err(at(format!("id `{key}` is already used on line {first} (`1` and \"1\" are the same id)")));
+        }
+        if input.description.trim().is_empty() {
+            return Err(at("`description` is empty".into()));
+        }
+        let target = match (input.agent, input.persona, input.provider) {
+            (Some(agent), None, None) => {
+                let record = agents
+                    .iter()
+                    .find(|a| a.name == agent)
+                    .or_else(|| agents.iter().find(|a| a.id == agent))
+                    .cloned()
+                    .ok_or_else(|| Failure::not_found(format!("{name}:{number}: agent `{agent}` not found")))?;
+                Target::Agent(record)
+            }
+            (None, Some(persona), Some(provider)) => {
+                manager
+                    .config
+                    .registry
+                    .require(&provider)
+                    .map_err(|_| Failure::not_found(format!("{name}:{number}: provider `{provider}` not found")))?;
+                manager.personas.load(&persona).map_err(|err| {
+                    let (exit, message, _) = crate::error::classify(&err);
+                    Failure::new(exit, format!("{name}:{number}: {message}"))
+                })?;
+                Target::OneShot { persona, provider, project: input.project }
+            }
+            _ => return Err(at("give either `agent`, or `persona` and `provider`".into())),
+        };
+        let temperature = match input.temperature {
+            None => None,
+            Some(TemperatureIn::Text(t)) if t.eq_ignore_ascii_case("none") => Some(None),
+            Some(TemperatureIn::Number(t)) if (0.0..=2.0).contains(&t) => Some(Some(t.abs())),
+            Some(_) => return Err(at("`temperature` must be a number from 0 to 2 or \"none\"".into())),
+        };
+        if input.max_tokens == Some(0) {
+            return Err(at("`max_tokens` must be at least 1".into()));
+        }
+        if input.model.as_deref().is_some_and(|m| m.trim().is_empty()) {
+            return Err(at("`model` is empty".into()));
+        }
+        let flags = RequestFlags {
+            model: input.model.or_else(|| run_flags.model.clone()),
+            temperature: temperature.or(run_flags.temperature),
+            max_tokens: input.max_tokens.or(run_flags.max_tokens),
+        };
+        let context = input.context.filter(|c| !c.trim().is_empty());
+        lines.push(Line { index: lines.len(), id: input.id, description: input.description, context, target, flags });
+    }
+    Ok(lines)
+}
+
+/// Results already in an `--output` file: cut a torn last line (a killed writer),
+/// then the ids whose line says `success: true`.
+fn done_ids(output: &Path) -> anyhow::Result<std::collections::HashSet<String>> {
+    let mut done = std::collections::HashSet::new();
+    let bytes = match std::fs::read(output) {
+        Ok(bytes) => bytes,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(done),
+        Err(err) => return Err(Failure::usage(format!("cannot read --output {}: {err}", output.display())).into()),
+    };
+    let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    if complete < bytes.len() {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(output)
+            .and_then(|f| f.set_len(complete as u64))
+            .map_err(|err| Failure::usage(format!("cannot repair --output {}: {err}", output.display())))?;
+    }
+    for line in std::io::BufReader::new(&bytes[..complete]).lines().map_while(Result::ok) {
+        if let Ok(value) = serde_json::from_str::<Value>(&line)
+            && value["success"] == true
+            && let Some(id) = id_text(&value["id"])
+        {
+            done.insert(id);
+        }
+    }
+    Ok(done)
+}
+
+/// Where result lines go: stdout, or appended to `--output`; in completion order, or
+/// held back for input order.
+struct Results {
+    printer: crate::output::Printer,
+    output: Option<std::fs::File>,
+    ordered: bool,
+    held: BTreeMap<usize, String>,
+    next: usize,
+    /// Indexes with no result line to wait for (skipped on resume).
+    absent: std::collections::BTreeSet<usize>,
+    error: Option<anyhow::Error>,
+}
+
+impl Results {
+    fn write(&mut self, line: &str) {
+        if self.error.is_some() {
+            return;
+        }
+        let outcome: anyhow::Result<()> = match &mut self.output {
+            Some(file) => {
+                use std::io::Write;
+                file.write_all(format!("{line}\n").as_bytes()).map_err(Into::into)
+            }
+            None => self.printer.out(&format!("{line}\n")).map_err(Into::into),
+        };
+        if let Err(err) = outcome {
+            self.error = Some(err);
+        }
+    }
+
+    fn push(&mut self, index: usize, line: String) {
+        if !self.ordered {
+            return self.write(&line);
+        }
+        self.held.insert(index, line);
+        self.release();
+    }
+
+    fn release(&mut self) {
+        loop {
+            if self.absent.remove(&self.next) {
+                self.next += 1;
+            } else if let Some(line) = self.held.remove(&self.next) {
+                self.write(&line);
+                self.next += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// Write whatever is held back, in order (an interrupted run).
+    fn flush_all(&mut self) {
+        let held = std::mem::take(&mut self.held);
+        for line in held.into_values() {
+            self.write(&line);
+        }
+    }
+}
+
+fn result_line(id: &Value, result: &TaskResult) -> String {
+    let mut object = serde_json::Map::new();
+    object.insert("id".into(), id.clone());
+    if let Ok(Value::Object(fields)) = serde_json::to_value(result) {
+        object.extend(fields);
+    }
+    Value::Object(object).to_string()
+}
+
+/// A result for a line that was never sent (its agent was stopped, its key missing).
+fn unsent(line: &Line, message: String, class: &'static str) -> TaskResult {
+    let (agent_id, worker_id, provider) = match &line.target {
+        Target::Agent(agent) => (Some(agent.id.clone()), agent.worker_id.clone(), agent.provider.clone()),
+        Target::OneShot { provider, .. } => (None, new_id("wk"), provider.clone()),
+    };
+    TaskResult {
+        task_id: new_id("tk"),
+        worker_id,
+        agent_id,
+        response: None,
+        finish_reason: None,
+        tokens_used: 0,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        usage_estimated: false,
+        provider_id: provider.clone(),
+        requested_provider_id: provider,
+        model: line.flags.model.clone().unwrap_or_default(),
+        latency_ms: 0,
+        completed_at: now(),
+        success: false,
+        error: Some(message),
+        attempts: 0,
+        error_class: Some(class),
+    }
+}
+
+/// Poll every future to the end, on this thread (they borrow the batch's state).
+async fn join_all(mut futures: Vec<Pin<Box<dyn Future<Output = ()> + '_>>>) {
+    std::future::poll_fn(|cx| {
+        futures.retain_mut(|future| future.as_mut().poll(cx).is_pending());
+        if futures.is_empty() { Poll::Ready(()) } else { Poll::Pending }
+    })
+    .await;
+}
+
+/// What every lane shares.
+struct Run<'a> {
+    ctx: &'a Ctx,
+    manager: &'a Manager,
+    client: Client,
+    flags: CallFlags,
+    env: CallEnv,
+    stream: bool,
+    events: bool,
+    permits: tokio::sync::Semaphore,
+    results: Mutex<Results>,
+    records: tokio::sync::mpsc::UnboundedSender<TaskRecord>,
+    interrupted: tokio::sync::watch::Receiver<Option<Signal>>,
+    interrupt: tokio::sync::watch::Sender<Option<Signal>>,
+    failed: AtomicUsize,
+    succeeded: AtomicUsize,
+    running: AtomicUsize,
+    progress: indicatif::ProgressBar,
+}
+
+impl Run<'_> {
+    fn stopping(&self) -> bool {
+        self.interrupted.borrow().is_some()
+    }
+
+    fn finish(&self, line: &Line, result: &TaskResult) {
+        if result.success {
+            self.succeeded.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.failed.fetch_add(1, Ordering::Relaxed);
+        }
+        let text = result_line(&line.id, result);
+        self.results.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(line.index, text);
+        self.progress.inc(1);
+        self.progress.set_message(format!(
+            "{} failed, {} running",
+            self.failed.load(Ordering::Relaxed),
+            self.running.load(Ordering::Relaxed)
+        ));
+    }
+
+    async fn run_line(&self, line: &Line) {
+        let task = Task {
+            description: line.description.clone(),
+            context: line.context.clone(),
+            flags: line.flags.clone(),
+            stream: self.stream,
+        };
+        let prepared = match &line.target {
+            Target::Agent(agent) => self.manager.prepare_on_agent(&agent.id, &task).await,
+            Target::OneShot { persona, provider, project } => {
+                self.manager.prepare_one_shot(persona, provider, &task).map(|mut p| {
+                    p.project = project.clone();
+                    p
+                })
+            }
+        };
+        let prepared: Prepared<'_> = match prepared {
+            Ok(prepared) => prepared,
+            Err(err) => {
+                let (exit, message, _) = crate::error::classify(&err);
+                let class = if exit == Exit::NotFound { "cancelled" } else { "client_error" };
+                return self.finish(line, &unsent(line, message, class));
+            }
+        };
+        if let Err(err) = self.manager.ready(&prepared, &self.client).await {
+            let (_, message, _) = crate::error::classify(&err);
+            return self.finish(line, &unsent(line, message, "client_error"));
+        }
+        let writer = self.events.then(|| {
+            EventWriter::new(self.ctx.printer, &prepared.task_id, prepared.agent.as_ref().map(|a| a.id.as_str()))
+        });
+        let call_events = self.manager.call_events(writer.clone());
+        let mut none = NoDeltas;
+        let mut event_sink = writer.clone();
+        let sink: &mut dyn Deltas = match event_sink.as_mut() {
+            Some(writer) => writer,
+            None => &mut none,
+        };
+        self.running.fetch_add(1, Ordering::Relaxed);
+        let finished: Finished =
+            self.manager.attempt(prepared, &self.client, &self.flags, &self.env, sink, &call_events).await;
+        self.running.fetch_sub(1, Ordering::Relaxed);
+        let _ = self.records.send(finished.record());
+        if let Some(crate::worker::TaskError::Interrupted { signal, .. }) = &finished.error {
+            // Seen here first: no lane may start another line.
+            let _ = self.interrupt.send(Some(*signal));
+        }
+        if let Some(writer) = &writer {
+            let result = &finished.result;
+            if let (Some(response), false) = (&result.response, writer.wrote_delta())
+                && !response.is_empty()
+            {
+                let _ = writer.emit("delta", json!({ "text": response }));
+            }
+            let _ = writer.emit(
+                "usage",
+                json!({ "prompt_tokens": result.prompt_tokens, "completion_tokens": result.completion_tokens,
+                        "tokens_used": result.tokens_used, "usage_estimated": result.usage_estimated }),
+            );
+            if let Some(err) = &finished.error {
+                let failure = Failure::from(err);
+                let _ = writer.emit("error", json!({ "error": failure.message, "exit_code": failure.exit.code() }));
+            }
+            let _ = writer.emit("done", json!({ "result": result }));
+        }
+        self.finish(line, &finished.result);
+    }
+
+    /// One agent's lines, one at a time, with the agent held for the whole lane.
+    async fn agent_lane(&self, agent: &AgentRecord, lines: Vec<&Line>) {
+        let mut interrupted = self.interrupted.clone();
+        let claim = tokio::select! {
+            claim = self.manager.claim(agent) => claim,
+            _ = interrupted.wait_for(Option::is_some) => return,
+        };
+        let _claim = match claim {
+            Ok(claim) => claim,
+            Err(err) => {
+                let (_, message, _) = crate::error::classify(&err);
+                for line in lines {
+                    self.finish(line, &unsent(line, message.clone(), "cancelled"));
+                }
+                return;
+            }
+        };
+        let mut stopped = false;
+        for line in lines {
+            if self.stopping() {
+                return;
+            }
+            if !stopped {
+                stopped = self.manager.store.stop_requested(&agent.id).await.unwrap_or(false);
+            }
+            if stopped {
+                let message = format!("agent `{}` was stopped", agent.name);
+                self.finish(line, &unsent(line, message, "cancelled"));
+                continue;
+            }
+            let Ok(_permit) = self.permits.acquire().await else { return };
+            if self.stopping() {
+                return;
+            }
+            self.run_line(line).await;
+            if self.manager.store.stop_requested(&agent.id).await.unwrap_or(false) {
+                stopped = true;
+            }
+        }
+    }
+
+    /// One-shot lines, taken from the shared queue.
+    async fn one_shot_lane(&self, queue: &Mutex<VecDeque<&Line>>) {
+        loop {
+            if self.stopping() {
+                return;
+            }
+            let Ok(_permit) = self.permits.acquire().await else { return };
+            let Some(line) = queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop_front() else {
+                return;
+            };
+            if self.stopping() {
+                return;
+            }
+            self.run_line(line).await;
+        }
+    }
+}
+
+/// Record finished tasks at most every 250 ms, and what is left once `done` fires.
+async fn state_writer(
+    manager: &Manager,
+    mut records: tokio::sync::mpsc::UnboundedReceiver<TaskRecord>,
+    mut done: tokio::sync::oneshot::Receiver<()>,
+    failure: &Mutex<Option<anyhow::Error>>,
+) {
+    let mut pending: Vec<TaskRecord> = Vec::new();
+    let mut tick = tokio::time::interval(FLUSH_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut finished = false;
+    while !finished {
+        tokio::select! {
+            Some(record) = records.recv() => { pending.push(record); continue; }
+            _ = tick.tick() => {}
+            _ = &mut done => {
+                while let Ok(record) = records.try_recv() {
+                    pending.push(record);
+                }
+                finished = true;
+            }
+        }
+        if !pending.is_empty() {
+            if let Err(err) = manager.store.record(&pending).await {
+                failure.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(err.into());
+            }
+            pending.clear();
+        }
+    }
+}
+
+pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Result<()> {
+    let refuse = |what: &str| -> anyhow::Result<()> {
+        Err(Failure::usage(format!("{what} does not go with --file: every line says its own"))
+            .hint("see `Batch files` in the README")
+            .into())
+    };
+    if !args.args.is_empty() {
+        return refuse("a positional AGENT or DESCRIPTION");
+    }
+    if args.persona.is_some() || args.provider.is_some() {
+        return refuse("--persona/--provider");
+    }
+    if args.context.is_some() || args.context_file.is_some() {
+        return refuse("--context/--context-file");
+    }
+    if args.dry_run {
+        return Err(Failure::usage("--dry-run does not go with --file").into());
+    }
+    if args.events && args.output.is_none() {
+        return Err(
+            Failure::usage("--file with --events needs --output FILE for the results (events go to stdout)").into()
+        );
+    }
+    if args.parallel == Some(0) {
+        return Err(Failure::usage("--parallel must be at least 1").into());
+    }
+    let parse = |flag: &str, raw: &Option<String>| -> anyhow::Result<Option<Duration>> {
+        raw.as_deref()
+            .map(|raw| {
+                crate::settings::parse_duration(raw).filter(|d| !d.is_zero()).ok_or_else(|| {
+                    Failure::usage(format!("{flag} takes a duration such as `60`, `90s` or `2m`, not `{raw}`")).into()
+                })
+            })
+            .transpose()
+    };
+    let flags = CallFlags {
+        retries: args.retries,
+        timeout: parse("--timeout", &args.timeout)?,
+        idle_timeout: parse("--idle-timeout", &args.idle_timeout)?,
+        connect_timeout: parse("--connect-timeout", &args.connect_timeout)?,
+    };
+    let env = CallEnv::resolve(&ctx.env)?;
+    let run_flags = super::task::request_flags(&args)?;
+    let manager = ctx.manager()?;
+    let agents = manager.snapshot().await?.agents;
+    let lines = read_lines(&source, &manager, &agents, &run_flags)?;
+    let parallel = match args.parallel {
+        Some(n) => n,
+        None => usize::try_from(manager.max_agents()?).unwrap_or(1),
+    };
+
+    let (done, output) = match &args.output {
+        Some(path) => {
+            let done = done_ids(path)?;
+            let file = crate::files::private_file_options()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|err| Failure::usage(format!("cannot open --output {}: {err}", path.display())))?;
+            (done, Some(file))
+        }
+        None => (Default::default(), None),
+    };
+    let skipped: Vec<usize> =
+        lines.iter().filter(|l| id_text(&l.id).is_some_and(|id| done.contains(&id))).map(|l| l.index).collect();
+    let total = lines.len() - skipped.len();
+    let progress = ctx.printer.progress(total as u64);
+    let (records, record_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (interrupt, interrupted) = tokio::sync::watch::channel(None);
+    let run = Run {
+        ctx,
+        manager: &manager,
+        client: ctx.client(),
+        flags,
+        env,
+        stream: args.stream,
+        events: args.events,
+        permits: tokio::sync::Semaphore::new(parallel),
+        results: Mutex::new(Results {
+            printer: ctx.printer,
+            output,
+            ordered: args.ordered,
+            held: BTreeMap::new(),
+            next: 0,
+            absent: skipped.iter().copied().collect(),
+            error: None,
+        }),
+        records,
+        interrupted,
+        interrupt: interrupt.clone(),
+        failed: AtomicUsize::new(0),
+        succeeded: AtomicUsize::new(0),
+        running: AtomicUsize::new(0),
+        progress,
+    };
+    let todo: Vec<&Line> = lines.iter().filter(|l| !skipped.contains(&l.index)).collect();
+    let mut by_agent: Vec<(AgentRecord, Vec<&Line>)> = Vec::new();
+    let mut one_shots: VecDeque<&Line> = VecDeque::new();
+    for line in todo {
+        match &line.target {
+            Target::Agent(agent) => match by_agent.iter_mut().find(|(a, _)| a.id == agent.id) {
+                Some((_, list)) => list.push(line),
+                None => by_agent.push((agent.clone(), vec![line])),
+            },
+            Target::OneShot { .. } => one_shots.push_back(line),
+        }
+    }
+    let one_shot_lanes = one_shots.len().min(parallel);
+    let queue = Mutex::new(one_shots);
+    let write_failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+    {
+        let run = &run;
+        let queue = &queue;
+        let mut lanes: Vec<Pin<Box<dyn Future<Output = ()> + '_>>> = Vec::new();
+        for (agent, list) in &by_agent {
+            lanes.push(Box::pin(run.agent_lane(agent, list.clone())));
+        }
+        for _ in 0..one_shot_lanes {
+            lanes.push(Box::pin(run.one_shot_lane(queue)));
+        }
+        let work = join_all(lanes);
+        let (done, done_rx) = tokio::sync::oneshot::channel();
+        let mut signals = Signals::register();
+        let drive = async {
+            tokio::pin!(work);
+            loop {
+                tokio::select! {
+                    () = &mut work => break,
+                    signal = signals.recv() => {
+                        // Stop starting lines; in-flight tasks see the signal themselves.
+                        let _ = interrupt.send(Some(signal));
+                    }
+                }
+            }
+            let _ = done.send(());
+        };
+        tokio::join!(drive, state_writer(&manager, record_rx, done_rx, &write_failure));
+    }
+    run.progress.finish_and_clear();
+    let mut results = run.results.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    results.flush_all();
+    let (failed, succeeded) = (run.failed.load(Ordering::Relaxed), run.succeeded.load(Ordering::Relaxed));
+    if let Some(err) = results.error.take() {
+        return Err(err);
+    }
+    if let Some(path) = &args.output {
+        ctx.printer.status(&format!(
+            "batch: {} tasks, {succeeded} succeeded, {failed} failed, {} skipped (done before); results in {}",
+            lines.len(),
+            skipped.len(),
+            path.display()
+        ));
+    }
+    if let Some(err) = write_failure.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+        let (_, message, hints) = crate::error::classify(&err);
+        return Err(Failure::new(
+            Exit::Internal,
+            format!("the results above were written but not recorded: {message}"),
+        )
+        .hint(hints.into_iter().next().unwrap_or_default())
+        .into());
+    }
+    if let Some(signal) = *run.interrupted.borrow() {
+        return Err(Failure::new(
+            Exit::from(signal),
+            format!("interrupted by {}; unstarted lines were not run", signal.name()),
+        )
+        .into());
+    }
+    if failed > 0 {
+        return Err(Failure::new(Exit::BatchFailed, format!("{failed} of {} tasks failed", succeeded + failed))
+            .hint("each failed line says why in its `error`; rerun with the same --output to retry only those")
+            .into());
+    }
+    Ok(())
+}
