@@ -20,9 +20,9 @@ Exit codes:
        unreachable, connect or idle timeout, cut or garbage answer, answer over
        AGENTRY_MAX_BODY)
   5    the whole task took longer than --timeout, or a wait would have outlasted it
-  6    partial output
+  6    partial output (a stream broke after some text)
   7    refused by a budget
-  8    batch finished with failed tasks
+  8    a batch (--file) finished with failed tasks
   9    task cancelled by `stop`
   130  interrupted (SIGINT)
   143  terminated (SIGTERM)";

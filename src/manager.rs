@@ -181,6 +181,11 @@ impl Manager {
         if self.store.stop_requested(&agent.id).await? {
             return Err(stopped_error(&agent.name));
         }
+        self.prepare_for(agent, task)
+    }
+
+    /// Prepare a task on an agent the caller already holds (a batch lane): no state read.
+    pub fn prepare_for(&self, agent: AgentRecord, task: &Task) -> anyhow::Result<Prepared<'_>> {
         let provider = self.config.registry.get(&agent.provider).ok_or_else(|| {
             Failure::not_found(format!(
                 "agent `{}` uses provider `{}`, which no longer exists {}",

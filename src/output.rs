@@ -125,6 +125,9 @@ impl Printer {
             return indicatif::ProgressBar::hidden();
         }
         let bar = indicatif::ProgressBar::new_spinner();
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+            bar.set_style(style);
+        }
         bar.set_message(message);
         bar.enable_steady_tick(std::time::Duration::from_millis(100));
         bar

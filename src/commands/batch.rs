@@ -347,7 +347,8 @@ impl Run<'_> {
             stream: self.stream,
         };
         let prepared = match &line.target {
-            Target::Agent(agent) => self.manager.prepare_on_agent(&agent.id, &task).await,
+            // The lane holds the agent and checks for a stop before each line.
+            Target::Agent(agent) => self.manager.prepare_for(agent.clone(), &task),
             Target::OneShot { persona, provider, project } => {
                 self.manager.prepare_one_shot(persona, provider, &task).map(|mut p| {
                     p.project = project.clone();
