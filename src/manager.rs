@@ -213,33 +213,34 @@ impl Manager {
             },
             None => persona::default_prompt(&agent.name),
         };
-        let request = task.request(prompt.clone(), provider);
-        let fallbacks = self.fallbacks(provider, task, &prompt);
-        Ok(Prepared {
-            task_id: new_id("tk"),
-            provider,
-            request,
-            fallbacks,
-            persona: agent.persona.clone(),
-            agent: Some(agent),
-            project: None,
-        })
+        let persona = agent.persona.clone();
+        Ok(self.prepared(provider, task, &prompt, Some(agent), persona))
     }
 
     pub fn prepare_one_shot(&self, persona_name: &str, provider_id: &str, task: &Task) -> anyhow::Result<Prepared<'_>> {
         let provider = self.config.registry.require(provider_id)?;
         let prompt = self.personas.load(persona_name)?.0.system_prompt();
-        let request = task.request(prompt.clone(), provider);
-        let fallbacks = self.fallbacks(provider, task, &prompt);
-        Ok(Prepared {
+        Ok(self.prepared(provider, task, &prompt, None, Some(persona_name.to_string())))
+    }
+
+    /// The request for the primary and each fallback, under a fresh task id.
+    fn prepared<'a>(
+        &'a self,
+        provider: &'a Provider,
+        task: &Task,
+        prompt: &str,
+        agent: Option<AgentRecord>,
+        persona: Option<String>,
+    ) -> Prepared<'a> {
+        Prepared {
             task_id: new_id("tk"),
             provider,
-            request,
-            fallbacks,
-            agent: None,
-            persona: Some(persona_name.to_string()),
+            request: task.request(prompt.to_string(), provider),
+            fallbacks: self.fallbacks(provider, task, prompt),
+            agent,
+            persona,
             project: None,
-        })
+        }
     }
 
     /// The primary's fallbacks (checked when providers.toml was loaded); a

@@ -26,7 +26,7 @@ use crate::output::EventWriter;
 use crate::provider::{Client, Deltas, NoDeltas};
 use crate::settings::{CallEnv, CallFlags, RequestFlags};
 use crate::state::{AgentRecord, TaskRecord};
-use crate::worker::{Signal, Signals, Task, TaskResult, new_id, now};
+use crate::worker::{Signal, Signals, Task, TaskResult, new_id};
 
 /// How often finished tasks reach the state.
 const FLUSH_EVERY: Duration = Duration::from_millis(250);
@@ -267,26 +267,17 @@ fn unsent(line: &Line, message: String, class: &'static str) -> TaskResult {
         Target::Agent(agent) => (Some(agent.id.clone()), agent.worker_id.clone(), agent.provider.clone()),
         Target::OneShot { provider, .. } => (None, new_id("wk"), provider.clone()),
     };
-    TaskResult {
-        task_id: new_id("tk"),
+    let mut result = TaskResult::blank(
+        new_id("tk"),
         worker_id,
         agent_id,
-        response: None,
-        finish_reason: None,
-        tokens_used: 0,
-        prompt_tokens: 0,
-        completion_tokens: 0,
-        usage_estimated: false,
-        provider_id: provider.clone(),
-        requested_provider_id: provider,
-        model: line.flags.model.clone().unwrap_or_default(),
-        latency_ms: 0,
-        completed_at: now(),
-        success: false,
-        error: Some(message),
-        attempts: 0,
-        error_class: Some(class),
-    }
+        provider.clone(),
+        provider,
+        line.flags.model.clone().unwrap_or_default(),
+    );
+    result.error = Some(message);
+    result.error_class = Some(class);
+    result
 }
 
 /// Poll every future to the end, on this thread (they borrow the batch's state).

@@ -142,6 +142,37 @@ pub struct TaskResult {
 }
 
 impl TaskResult {
+    /// A result with nothing answered yet: the fields every outcome starts from.
+    pub fn blank(
+        task_id: String,
+        worker_id: String,
+        agent_id: Option<String>,
+        provider_id: String,
+        requested_provider_id: String,
+        model: String,
+    ) -> Self {
+        Self {
+            task_id,
+            worker_id,
+            agent_id,
+            response: None,
+            finish_reason: None,
+            tokens_used: 0,
+            prompt_tokens: 0,
+            completion_tokens: 0,
+            usage_estimated: false,
+            provider_id,
+            requested_provider_id,
+            model,
+            latency_ms: 0,
+            completed_at: now(),
+            success: false,
+            error: None,
+            attempts: 0,
+            error_class: None,
+        }
+    }
+
     /// The history line: this result without the response text.
     pub fn record(&self, agent_name: Option<&str>, persona: Option<&str>, project: Option<&str>) -> TaskRecord {
         TaskRecord {
@@ -250,26 +281,16 @@ impl Attempt<'_> {
 
     pub fn result(&self, outcome: &Outcome) -> TaskResult {
         let link = &self.chain[outcome.last.min(self.chain.len() - 1)];
-        let mut result = TaskResult {
-            task_id: self.task_id.clone(),
-            worker_id: self.worker_id.clone(),
-            agent_id: self.agent_id.clone(),
-            response: None,
-            finish_reason: None,
-            tokens_used: 0,
-            prompt_tokens: 0,
-            completion_tokens: 0,
-            usage_estimated: false,
-            provider_id: link.provider.id.clone(),
-            requested_provider_id: self.chain[0].provider.id.clone(),
-            model: link.request.as_ref().map_or_else(|| link.provider.model.clone(), |r| r.model.clone()),
-            latency_ms: outcome.latency_ms,
-            completed_at: now(),
-            success: false,
-            error: None,
-            attempts: outcome.attempts,
-            error_class: None,
-        };
+        let mut result = TaskResult::blank(
+            self.task_id.clone(),
+            self.worker_id.clone(),
+            self.agent_id.clone(),
+            link.provider.id.clone(),
+            self.chain[0].provider.id.clone(),
+            link.request.as_ref().map_or_else(|| link.provider.model.clone(), |r| r.model.clone()),
+        );
+        result.latency_ms = outcome.latency_ms;
+        result.attempts = outcome.attempts;
         match &outcome.result {
             Ok(response) => {
                 result.response = Some(response.content.clone());
