@@ -152,9 +152,14 @@ pub async fn call(
             let to = link.provider.id.as_str();
             if err.is_context_length() {
                 let primary = *window.get_or_insert_with(|| {
-                    chain[0].provider.context_window.or_else(|| err.stated_context_window()).unwrap_or(u64::MAX)
+                    let model =
+                        chain[0].request.as_ref().map_or(chain[0].provider.model.as_str(), |r| r.model.as_str());
+                    crate::pricing::context_window(chain[0].provider, model)
+                        .or_else(|| err.stated_context_window())
+                        .unwrap_or(u64::MAX)
                 });
-                match link.provider.context_window {
+                let model = link.request.as_ref().map_or(link.provider.model.as_str(), |r| r.model.as_str());
+                match crate::pricing::context_window(link.provider, model) {
                     Some(size) if size > primary => {}
                     Some(size) => {
                         events(&CallEvent::Skip {
@@ -237,6 +242,7 @@ async fn call_link(
     let estimate = link.request.as_ref().map_or(0, |r| estimate_usage(&r.messages, "").prompt_tokens);
     let rates = Rates { rpm: provider.rpm, tpm: provider.tpm, tokens: estimate };
     let cooldown = link.settings.cooldown.value.mul_f64(budget.backoff_scale.max(0.0));
+    client.warm(provider, timeouts.connect);
     let mut tries = 0u32;
     loop {
         // An endpoint that is not cooling down, by weight; when all are, wait for the first.

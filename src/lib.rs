@@ -21,6 +21,7 @@ pub mod manager;
 pub mod output;
 pub mod paths;
 pub mod persona;
+pub mod pricing;
 pub mod provider;
 pub mod settings;
 pub mod state;

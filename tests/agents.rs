@@ -104,8 +104,14 @@ fn stats_json_shape_and_totals_survive_stop() {
     let stats = env.json(&["stats", "--json"]);
     assert_eq!(
         keys(&stats),
-        sorted(&["total_workers", "idle_workers", "working_workers", "max_workers", "agents", "providers"])
+        sorted(&["total_workers", "idle_workers", "working_workers", "max_workers", "agents", "providers", "totals"])
     );
+    // The mock costs exactly 0, and the total adds up every provider.
+    assert_eq!(
+        (stats["totals"]["tasks_completed"].as_u64(), stats["totals"]["cost_usd"].as_f64()),
+        (Some(1), Some(0.0))
+    );
+    assert_eq!(stats["totals"]["cost_incomplete"], false);
     assert_eq!((stats["total_workers"].as_u64(), stats["idle_workers"].as_u64()), (Some(2), Some(2)));
     assert_eq!((stats["working_workers"].as_u64(), stats["max_workers"].as_u64()), (Some(0), Some(10)));
     for agent in stats["agents"].as_array().expect("agents") {
@@ -115,7 +121,16 @@ fn stats_json_shape_and_totals_survive_stop() {
     assert_eq!(providers.len(), 1);
     assert_eq!(
         keys(&providers[0]),
-        sorted(&["id", "tasks_completed", "tasks_failed", "tokens_used", "prompt_tokens", "completion_tokens"])
+        sorted(&[
+            "id",
+            "tasks_completed",
+            "tasks_failed",
+            "tokens_used",
+            "prompt_tokens",
+            "completion_tokens",
+            "cost_usd",
+            "cost_incomplete"
+        ])
     );
     assert_eq!(providers[0]["tokens_used"], task["tokens_used"]);
 

@@ -241,6 +241,8 @@ pub const AGENT_KEYS: &[&str] = &[
     "tasks_completed",
     "tasks_failed",
     "tokens_used",
+    "cost_usd",
+    "cost_incomplete",
 ];
 
 pub const TASK_KEYS: &[&str] = &[
@@ -262,6 +264,8 @@ pub const TASK_KEYS: &[&str] = &[
     "error",
     "attempts",
     "error_class",
+    "cost_usd",
+    "cached",
 ];
 
 /// RFC 3339 UTC with milliseconds, e.g. 2026-11-23T23:21:46.123Z.

@@ -8,6 +8,7 @@ mod batch;
 mod completions;
 mod concurrency;
 mod contract;
+mod costs;
 mod hardening;
 mod properties;
 mod providers;

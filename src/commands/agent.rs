@@ -23,14 +23,20 @@ pub fn agent_rows(agents: &[AgentView]) -> Vec<Vec<String>> {
                 a.tasks_completed.to_string(),
                 a.tasks_failed.to_string(),
                 a.tokens_used.to_string(),
+                money(a.cost_usd, a.cost_incomplete),
             ]
         })
         .collect()
 }
 
 pub const AGENT_HEADER: &[&str] =
-    &["NAME", "PERSONA", "PROJECT", "PROVIDER", "STATUS", "LAST ACTIVE", "DONE", "FAILED", "TOKENS"];
-pub const AGENT_NUMERIC: &[usize] = &[6, 7, 8];
+    &["NAME", "PERSONA", "PROJECT", "PROVIDER", "STATUS", "LAST ACTIVE", "DONE", "FAILED", "TOKENS", "COST"];
+pub const AGENT_NUMERIC: &[usize] = &[6, 7, 8, 9];
+
+/// USD as tables show it; a total with an unknown price is a lower bound (`+`).
+pub fn money(usd: f64, incomplete: bool) -> String {
+    format!("${usd:.4}{}", if incomplete { "+" } else { "" })
+}
 
 fn print_agent(ctx: &Ctx, agent: &AgentView) -> anyhow::Result<()> {
     if ctx.printer.json {
@@ -49,6 +55,7 @@ fn print_agent(ctx: &Ctx, agent: &AgentView) -> anyhow::Result<()> {
         vec!["tasks done".into(), agent.tasks_completed.to_string()],
         vec!["tasks failed".into(), agent.tasks_failed.to_string()],
         vec!["tokens".into(), agent.tokens_used.to_string()],
+        vec!["cost".into(), money(agent.cost_usd, agent.cost_incomplete)],
     ];
     Ok(ctx.printer.out(&ctx.printer.table(&["FIELD", "VALUE"], rows, &[]))?)
 }

@@ -42,13 +42,22 @@ pub async fn stats(ctx: &Ctx) -> anyhow::Result<()> {
                     p.totals.tokens_used.to_string(),
                     p.totals.prompt_tokens.to_string(),
                     p.totals.completion_tokens.to_string(),
+                    super::agent::money(p.totals.cost_usd, p.totals.cost_incomplete),
                 ]
             })
             .collect();
         text.push_str(&printer.table(
-            &["PROVIDER", "DONE", "FAILED", "TOKENS", "PROMPT", "COMPLETION"],
+            &["PROVIDER", "DONE", "FAILED", "TOKENS", "PROMPT", "COMPLETION", "COST"],
             rows,
-            &[1, 2, 3, 4, 5],
+            &[1, 2, 3, 4, 5, 6],
+        ));
+        text.push_str(&format!(
+            "\nTotal: {} tasks done, {} failed, {} tokens, {}{}\n",
+            stats.totals.tasks_completed,
+            stats.totals.tasks_failed,
+            stats.totals.tokens_used,
+            super::agent::money(stats.totals.cost_usd, stats.totals.cost_incomplete),
+            if stats.totals.cost_incomplete { " (some prices unknown: set `pricing` for those providers)" } else { "" }
         ));
     }
     Ok(printer.out(&text)?)

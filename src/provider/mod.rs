@@ -85,6 +85,8 @@ pub struct Provider {
     pub context_window: Option<u64>,
     /// A PEM file of extra root certificates (an internal CA).
     pub ca_cert: Option<std::path::PathBuf>,
+    /// `[providers.ID.pricing]`: USD per million tokens, over the built-in table.
+    pub pricing: Option<crate::pricing::Price>,
     pub model: String,
     pub key: KeySource,
     pub temperature: Option<f64>,
@@ -192,6 +194,8 @@ pub struct Usage {
     pub prompt_tokens: u64,
     pub completion_tokens: u64,
     pub total_tokens: u64,
+    /// Prompt tokens read from the provider's cache (priced at `cached_input`).
+    pub cached_tokens: u64,
     pub estimated: bool,
 }
 
@@ -228,6 +232,7 @@ pub fn estimate_usage(messages: &[Message], completion: &str) -> Usage {
         prompt_tokens,
         completion_tokens,
         total_tokens: prompt_tokens.saturating_add(completion_tokens),
+        cached_tokens: 0,
         estimated: true,
     }
 }
@@ -319,6 +324,14 @@ impl Client {
             return Ok(());
         }
         self.keys.lock().await.get(provider).await.map(drop)
+    }
+
+    /// Build what an attempt on `provider` needs before it is admitted by the rate
+    /// limits, so that admission and sending are not far apart.
+    pub fn warm(&self, provider: &Provider, connect: std::time::Duration) {
+        if route(provider) != Route::Mock {
+            let _ = self.transport(provider, connect);
+        }
     }
 
     /// The transport for a connect timeout and CA file, built on first use.

@@ -202,11 +202,17 @@ fn usage_of(value: Option<&serde_json::Value>) -> Option<Usage> {
     let usage = value?;
     let field = |name: &str| usage.get(name).and_then(serde_json::Value::as_u64);
     let (prompt, completion, total) = (field("prompt_tokens"), field("completion_tokens"), field("total_tokens"));
+    let cached = usage
+        .get("prompt_tokens_details")
+        .and_then(|d| d.get("cached_tokens"))
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(0);
     match (prompt, completion, total) {
         (Some(p), Some(c), total) => Some(Usage {
             prompt_tokens: p,
             completion_tokens: c,
             total_tokens: total.unwrap_or(p.saturating_add(c)),
+            cached_tokens: cached,
             estimated: false,
         }),
         (p, c, Some(t))
@@ -217,6 +223,7 @@ fn usage_of(value: Option<&serde_json::Value>) -> Option<Usage> {
                 prompt_tokens: p.unwrap_or(0),
                 completion_tokens: c.unwrap_or(0),
                 total_tokens: t,
+                cached_tokens: cached,
                 estimated: false,
             })
         }

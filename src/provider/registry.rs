@@ -55,6 +55,16 @@ pub struct Entry {
     tpm: Option<u64>,
     context_window: Option<u64>,
     ca_cert: Option<std::path::PathBuf>,
+    pricing: Option<PricingEntry>,
+}
+
+/// `[providers.ID.pricing]`: USD per million tokens.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PricingEntry {
+    input: f64,
+    output: f64,
+    cached_input: Option<f64>,
 }
 
 /// A DURATION in providers.toml: a string (`"30s"`, `"1.5m"`) or a number of seconds.
@@ -99,6 +109,7 @@ pub fn builtin_mock() -> Provider {
         tpm: None,
         context_window: None,
         ca_cert: None,
+        pricing: None,
         model: "mock".into(),
         key: KeySource::None,
         temperature: None,
@@ -250,6 +261,27 @@ pub fn providers_from(
                 return Err(fail(format!("[providers.{id}] ca_cert {} holds no PEM certificate", ca.display())));
             }
         }
+        let pricing = match &entry.pricing {
+            None => None,
+            Some(p)
+                if [Some(p.input), Some(p.output), p.cached_input]
+                    .iter()
+                    .flatten()
+                    .all(|v| v.is_finite() && *v >= 0.0) =>
+            {
+                Some(crate::pricing::Price {
+                    input: p.input,
+                    output: p.output,
+                    cached_input: p.cached_input,
+                    context_window: None,
+                })
+            }
+            Some(_) => {
+                return Err(fail(format!(
+                    "[providers.{id}] pricing figures must be 0 or more (USD per million tokens)"
+                )));
+            }
+        };
         for fallback in &entry.fallbacks {
             if fallback == &id {
                 return Err(fail(format!("[providers.{id}] lists itself in `fallbacks`")));
@@ -309,6 +341,7 @@ pub fn providers_from(
             tpm: entry.tpm,
             context_window: entry.context_window,
             ca_cert: entry.ca_cert,
+            pricing,
         });
         spans.push(span.clone());
     }

@@ -473,6 +473,8 @@ mod tests {
             error: None,
             attempts: 1,
             error_class: None,
+            cost_usd: Some(0.0),
+            price_source: None,
             agent_name: None,
             persona: None,
             project: None,

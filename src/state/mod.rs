@@ -38,14 +38,20 @@ pub enum StateError {
     Lock { what: &'static str, dir: PathBuf, source: LockError },
 }
 
-/// Tasks and tokens, saturating at the top rather than wrapping.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+/// Tasks, tokens and cost, saturating at the top rather than wrapping.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
 pub struct Totals {
     pub tasks_completed: u64,
     pub tasks_failed: u64,
     pub tokens_used: u64,
     pub prompt_tokens: u64,
     pub completion_tokens: u64,
+    /// USD of the tasks whose price was known.
+    #[serde(default)]
+    pub cost_usd: f64,
+    /// Some task had no known price: `cost_usd` is a lower bound.
+    #[serde(default)]
+    pub cost_incomplete: bool,
 }
 
 /// The tokens one task used.
@@ -57,6 +63,26 @@ pub struct Tokens {
 }
 
 impl Totals {
+    /// Add a task; `cost` is `None` when its price was not known.
+    pub fn add(&mut self, success: bool, usage: Option<&Tokens>, cost: Option<f64>) {
+        self.record(success, usage);
+        match cost {
+            Some(cost) if cost.is_finite() => self.cost_usd += cost,
+            _ => self.cost_incomplete = true,
+        }
+    }
+
+    /// Add another set of totals (the whole pool's).
+    pub fn sum(&mut self, other: &Totals) {
+        self.tasks_completed = self.tasks_completed.saturating_add(other.tasks_completed);
+        self.tasks_failed = self.tasks_failed.saturating_add(other.tasks_failed);
+        self.tokens_used = self.tokens_used.saturating_add(other.tokens_used);
+        self.prompt_tokens = self.prompt_tokens.saturating_add(other.prompt_tokens);
+        self.completion_tokens = self.completion_tokens.saturating_add(other.completion_tokens);
+        self.cost_usd += other.cost_usd;
+        self.cost_incomplete |= other.cost_incomplete;
+    }
+
     pub fn record(&mut self, success: bool, usage: Option<&Tokens>) {
         if success {
             self.tasks_completed = self.tasks_completed.saturating_add(1);
@@ -144,6 +170,12 @@ pub struct TaskRecord {
     pub attempts: u32,
     #[serde(default)]
     pub error_class: Option<String>,
+    /// USD; null when the model's price is not known (lines from before costs: 0).
+    #[serde(default = "zero_cost")]
+    pub cost_usd: Option<f64>,
+    /// `pricing`, `table`, `prefix` or `none`.
+    #[serde(default)]
+    pub price_source: Option<String>,
     pub agent_name: Option<String>,
     pub persona: Option<String>,
     pub project: Option<String>,
@@ -166,11 +198,15 @@ impl TaskRecord {
         if let Some(agent_id) = &self.agent_id
             && let Some(agent) = state.agents.iter_mut().find(|a| &a.id == agent_id)
         {
-            agent.totals.record(self.success, usage.as_ref());
+            agent.totals.add(self.success, usage.as_ref(), self.cost_usd);
             agent.last_active = Some(self.completed_at.clone());
         }
-        state.providers.entry(self.provider_id.clone()).or_default().record(self.success, usage.as_ref());
+        state.providers.entry(self.provider_id.clone()).or_default().add(self.success, usage.as_ref(), self.cost_usd);
     }
+}
+
+fn zero_cost() -> Option<f64> {
+    Some(0.0)
 }
 
 /// Agents and totals as of one read.

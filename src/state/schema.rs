@@ -108,7 +108,14 @@ mod tests {
         let back = parse_state(&text, Path::new("s.json")).expect("parse");
         assert_eq!(
             back.providers["p"],
-            Totals { tasks_completed: 1, tasks_failed: 0, tokens_used: 7, prompt_tokens: 3, completion_tokens: 4 }
+            Totals {
+                tasks_completed: 1,
+                tasks_failed: 0,
+                tokens_used: 7,
+                prompt_tokens: 3,
+                completion_tokens: 4,
+                ..Totals::default()
+            }
         );
     }
 }

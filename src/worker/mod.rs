@@ -139,6 +139,12 @@ pub struct TaskResult {
     /// Every request sent, across providers.
     pub attempts: u32,
     pub error_class: Option<&'static str>,
+    /// USD; null when the model's price is not known; 0 when nothing was billed.
+    pub cost_usd: Option<f64>,
+    /// Answered from the response cache.
+    pub cached: bool,
+    #[serde(skip)]
+    pub price_source: crate::pricing::PriceSource,
 }
 
 impl TaskResult {
@@ -170,6 +176,9 @@ impl TaskResult {
             error: None,
             attempts: 0,
             error_class: None,
+            cost_usd: Some(0.0),
+            cached: false,
+            price_source: crate::pricing::PriceSource::None,
         }
     }
 
@@ -193,6 +202,8 @@ impl TaskResult {
             error: self.error.clone(),
             attempts: self.attempts,
             error_class: self.error_class.map(str::to_string),
+            cost_usd: self.cost_usd,
+            price_source: serde_json::to_value(self.price_source).ok().and_then(|v| v.as_str().map(str::to_string)),
             agent_name: agent_name.map(str::to_string),
             persona: persona.map(str::to_string),
             project: project.map(str::to_string),
@@ -303,8 +314,19 @@ impl Attempt<'_> {
                     result.model = model;
                 }
                 result.success = true;
+                let configured = link.request.as_ref().map_or(link.provider.model.as_str(), |r| r.model.as_str());
+                let (price, source) = crate::pricing::lookup(link.provider, response.model.as_deref(), configured);
+                result.cost_usd = price.map(|p| crate::pricing::cost(&p, &response.usage));
+                result.price_source = source;
             }
             Err(TaskError::Partial { text, error, .. }) => {
+                // The text that came was generated, and likely billed: its estimate.
+                if let Some(request) = &link.request {
+                    let usage = crate::provider::estimate_usage(&request.messages, text);
+                    let (price, source) = crate::pricing::lookup(link.provider, None, &request.model);
+                    result.cost_usd = price.map(|p| crate::pricing::cost(&p, &usage));
+                    result.price_source = source;
+                }
                 result.response = Some(text.clone());
                 result.error_class = Some("partial");
                 result.error = Some(crate::error::one_line(&error.to_string()));

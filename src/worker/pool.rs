@@ -22,6 +22,8 @@ pub struct AgentView {
     pub tasks_completed: u64,
     pub tasks_failed: u64,
     pub tokens_used: u64,
+    pub cost_usd: f64,
+    pub cost_incomplete: bool,
 }
 
 impl AgentView {
@@ -42,6 +44,8 @@ impl AgentView {
             tasks_completed: record.totals.tasks_completed,
             tasks_failed: record.totals.tasks_failed,
             tokens_used: record.totals.tokens_used,
+            cost_usd: record.totals.cost_usd,
+            cost_incomplete: record.totals.cost_incomplete,
         }
     }
 }
@@ -61,6 +65,8 @@ pub struct PoolStats {
     pub max_workers: u32,
     pub agents: Vec<AgentView>,
     pub providers: Vec<ProviderTotalsView>,
+    /// Every provider's totals added up: what the pool has done and cost.
+    pub totals: Totals,
 }
 
 impl PoolStats {
@@ -77,6 +83,10 @@ impl PoolStats {
             }
         }
         providers.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut totals = Totals::default();
+        for provider in &providers {
+            totals.sum(&provider.totals);
+        }
         Self {
             total_workers: agents.len(),
             idle_workers: agents.len() - working,
@@ -84,6 +94,7 @@ impl PoolStats {
             max_workers,
             agents,
             providers,
+            totals,
         }
     }
 }

@@ -1,0 +1,193 @@
+//! Prices: a table built into the binary (`prices.tsv`, from litellm's price list; see
+//! `scripts/prices.py`), a provider's own `[providers.ID.pricing]`, and the rules that
+//! find a model's price offline. An unknown price is `None`, never 0; the mock costs
+//! exactly 0.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use serde::Serialize;
+
+use crate::provider::{Provider, ProviderKind, Usage};
+
+const TABLE_TEXT: &str = include_str!("prices.tsv");
+
+/// USD per million tokens, and the context window when known.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Price {
+    pub input: f64,
+    pub output: f64,
+    pub cached_input: Option<f64>,
+    pub context_window: Option<u64>,
+}
+
+/// Where a task's price came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PriceSource {
+    /// The provider's `[providers.ID.pricing]` (or the mock's 0).
+    Pricing,
+    /// An exact entry of the built-in table.
+    Table,
+    /// The longest known prefix of the model name.
+    Prefix,
+    None,
+}
+
+static TABLE: LazyLock<HashMap<&'static str, Price>> = LazyLock::new(|| {
+    let number = |field: Option<&str>| field.filter(|f| !f.is_empty()).and_then(|f| f.parse::<f64>().ok());
+    TABLE_TEXT
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .filter_map(|line| {
+            let mut fields = line.split('\t');
+            let key = fields.next()?;
+            let input = number(fields.next())?;
+            let output = number(fields.next())?;
+            let cached_input = number(fields.next());
+            let context_window = fields.next().and_then(|f| f.parse().ok());
+            Some((key, Price { input, output, cached_input, context_window }))
+        })
+        .collect()
+});
+
+/// The litellm version the built-in table was taken from: the prices' date.
+pub fn table_version() -> &'static str {
+    TABLE_TEXT.lines().next().and_then(|l| l.rsplit("litellm ").next()).unwrap_or("unknown")
+}
+
+/// litellm keys most vendors with a prefix while their APIs report the bare id: the
+/// vendor, from the endpoint's host.
+fn vendor(provider: &Provider) -> Option<&'static str> {
+    let host = provider.endpoint.expose().host_str()?.to_ascii_lowercase();
+    let is = |domain: &str| host == domain || host.ends_with(&format!(".{domain}"));
+    [
+        ("mistral.ai", "mistral"),
+        ("groq.com", "groq"),
+        ("together.xyz", "together_ai"),
+        ("together.ai", "together_ai"),
+        ("deepseek.com", "deepseek"),
+        ("openrouter.ai", "openrouter"),
+    ]
+    .into_iter()
+    .find(|(domain, _)| is(domain))
+    .map(|(_, vendor)| vendor)
+}
+
+/// The names to look a model up by: `vendor/model`, the model, and (OpenRouter's
+/// `vendor/model` ids) the model without its own prefix.
+fn names(vendor: Option<&str>, model: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    if let Some(vendor) = vendor {
+        names.push(format!("{vendor}/{model}"));
+    }
+    names.push(model.to_string());
+    if let Some((_, bare)) = model.split_once('/') {
+        names.push(bare.to_string());
+    }
+    names
+}
+
+/// The longest table key that is a prefix of `name` ending at a `-`, `.`, `:` or `@`
+/// boundary: `gpt-4o-2024-08-06` finds `gpt-4o`; `gpt-4o-x` never finds `gpt-4`.
+fn longest_prefix(name: &str) -> Option<Price> {
+    name.char_indices()
+        .rev()
+        .filter(|(_, c)| matches!(c, '-' | '.' | ':' | '@'))
+        .map(|(at, _)| &name[..at])
+        .find_map(|prefix| TABLE.get(prefix).copied())
+}
+
+/// The price of a call: the provider's own pricing, else the model the response
+/// reports, then the configured model, exactly, then by the longest prefix.
+pub fn lookup(provider: &Provider, reported: Option<&str>, configured: &str) -> (Option<Price>, PriceSource) {
+    if provider.kind == ProviderKind::Mock {
+        return (
+            Some(Price { input: 0.0, output: 0.0, cached_input: None, context_window: None }),
+            PriceSource::Pricing,
+        );
+    }
+    if let Some(price) = provider.pricing {
+        return (Some(price), PriceSource::Pricing);
+    }
+    let vendor = vendor(provider);
+    let models: Vec<&str> = reported.into_iter().chain(std::iter::once(configured)).filter(|m| !m.is_empty()).collect();
+    for model in &models {
+        if let Some(price) = names(vendor, model).iter().find_map(|name| TABLE.get(name.as_str()).copied()) {
+            return (Some(price), PriceSource::Table);
+        }
+    }
+    for model in &models {
+        if let Some(price) = names(vendor, model).iter().find_map(|name| longest_prefix(name)) {
+            return (Some(price), PriceSource::Prefix);
+        }
+    }
+    (None, PriceSource::None)
+}
+
+/// The context window the table knows for a provider's model, for context-length
+/// failover when `context_window` is not set.
+pub fn context_window(provider: &Provider, model: &str) -> Option<u64> {
+    provider.context_window.or_else(|| lookup(provider, None, model).0.and_then(|p| p.context_window))
+}
+
+/// USD for some usage at a price; cached prompt tokens at the cached-input price.
+pub fn cost(price: &Price, usage: &Usage) -> f64 {
+    let cached = usage.cached_tokens.min(usage.prompt_tokens);
+    let fresh = usage.prompt_tokens - cached;
+    let cached_price = price.cached_input.unwrap_or(price.input);
+    (fresh as f64 * price.input + cached as f64 * cached_price + usage.completion_tokens as f64 * price.output)
+        / 1_000_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::registry::builtin_mock;
+
+    fn provider(endpoint: &str, model: &str) -> Provider {
+        let mut p = builtin_mock();
+        p.kind = ProviderKind::Openai;
+        p.endpoint = crate::provider::redact::SafeUrl::parse(endpoint).expect("url");
+        p.model = model.into();
+        p
+    }
+
+    #[test]
+    fn exact_prefix_vendor_and_unknown() {
+        let openai = provider("https://api.openai.com/v1", "gpt-4o");
+        let (price, source) = lookup(&openai, Some("gpt-4o-2024-08-06"), "gpt-4o");
+        assert_eq!((source, price.map(|p| p.input)), (PriceSource::Table, Some(2.5)));
+        let (price, source) = lookup(&openai, Some("gpt-4o-2031-01-01"), "gpt-4o-2031-01-01");
+        assert_eq!((source, price.map(|p| p.input)), (PriceSource::Prefix, Some(2.5)), "date suffix by prefix");
+        let (price, _) = lookup(&openai, Some("gpt-4o-unknown"), "gpt-4o-unknown");
+        assert_ne!(price.map(|p| p.input), Some(30.0), "never priced as gpt-4");
+        assert_eq!(lookup(&openai, Some("made-up-model"), "made-up-model"), (None, PriceSource::None));
+        let mistral = provider("https://api.mistral.ai/v1", "mistral-small-latest");
+        assert_eq!(lookup(&mistral, None, "mistral-small-latest").1, PriceSource::Table, "vendor from the host");
+        let router = provider("https://openrouter.ai/api/v1", "openai/gpt-4o-mini");
+        assert_eq!(lookup(&router, None, "openai/gpt-4o-mini").0.map(|p| p.input), Some(0.15), "prefix stripped");
+        assert_eq!(
+            lookup(&builtin_mock(), None, "mock").0.map(|p| cost(
+                &p,
+                &Usage { prompt_tokens: 9, completion_tokens: 9, total_tokens: 18, ..Usage::default() }
+            )),
+            Some(0.0)
+        );
+    }
+
+    #[test]
+    fn cost_is_tokens_times_price_with_cached_input() {
+        let price = Price { input: 2.0, output: 8.0, cached_input: Some(0.5), context_window: None };
+        let usage = Usage {
+            prompt_tokens: 1_000_000,
+            completion_tokens: 500_000,
+            total_tokens: 1_500_000,
+            cached_tokens: 400_000,
+            estimated: false,
+        };
+        assert!((cost(&price, &usage) - (0.6 * 2.0 + 0.4 * 0.5 + 0.5 * 8.0)).abs() < 1e-9);
+        assert!(table_version().starts_with("1."), "{}", table_version());
+        assert!(TABLE.len() > 100);
+    }
+}
