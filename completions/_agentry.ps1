@@ -353,6 +353,8 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run one task and print the response on stdout')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List finished tasks from the history, newest first')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one finished task: its history line, request and response')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -391,12 +393,56 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'agentry;task;list' {
+            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'Only tasks of this agent (name or id)')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Only tasks that asked for or were answered by this provider')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only tasks since this long ago (e.g. 2h, 7d) or since an RFC 3339 time or date')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many, newest first; 0 lists all')
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Folder for agentry''s state and default config [env: AGENTRY_HOME]')
+            [CompletionResult]::new('--providers', '--providers', [CompletionResultType]::ParameterName, 'The providers file to use [env: AGENTRY_PROVIDERS]')
+            [CompletionResult]::new('--personas', '--personas', [CompletionResultType]::ParameterName, 'The folder to look up personas in [env: AGENTRY_PERSONAS]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Silence notes and progress (errors and warnings still show)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Silence notes and progress (errors and warnings still show)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response metadata on stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response metadata on stderr (secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'agentry;task;show' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Folder for agentry''s state and default config [env: AGENTRY_HOME]')
+            [CompletionResult]::new('--providers', '--providers', [CompletionResultType]::ParameterName, 'The providers file to use [env: AGENTRY_PROVIDERS]')
+            [CompletionResult]::new('--personas', '--personas', [CompletionResultType]::ParameterName, 'The folder to look up personas in [env: AGENTRY_PERSONAS]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Silence notes and progress (errors and warnings still show)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Silence notes and progress (errors and warnings still show)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response metadata on stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response metadata on stderr (secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'agentry;task;help' {
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run one task and print the response on stdout')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List finished tasks from the history, newest first')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one finished task: its history line, request and response')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'agentry;task;help;run' {
+            break
+        }
+        'agentry;task;help;list' {
+            break
+        }
+        'agentry;task;help;show' {
             break
         }
         'agentry;task;help;help' {
@@ -531,9 +577,17 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
         }
         'agentry;help;task' {
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run one task and print the response on stdout')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List finished tasks from the history, newest first')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one finished task: its history line, request and response')
             break
         }
         'agentry;help;task;run' {
+            break
+        }
+        'agentry;help;task;list' {
+            break
+        }
+        'agentry;help;task;show' {
             break
         }
         'agentry;help;stats' {

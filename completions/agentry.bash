@@ -124,8 +124,14 @@ _agentry() {
             agentry__subcmd__help__subcmd__provider,show)
                 cmd="agentry__subcmd__help__subcmd__provider__subcmd__show"
                 ;;
+            agentry__subcmd__help__subcmd__task,list)
+                cmd="agentry__subcmd__help__subcmd__task__subcmd__list"
+                ;;
             agentry__subcmd__help__subcmd__task,run)
                 cmd="agentry__subcmd__help__subcmd__task__subcmd__run"
+                ;;
+            agentry__subcmd__help__subcmd__task,show)
+                cmd="agentry__subcmd__help__subcmd__task__subcmd__show"
                 ;;
             agentry__subcmd__persona,help)
                 cmd="agentry__subcmd__persona__subcmd__help"
@@ -184,14 +190,26 @@ _agentry() {
             agentry__subcmd__task,help)
                 cmd="agentry__subcmd__task__subcmd__help"
                 ;;
+            agentry__subcmd__task,list)
+                cmd="agentry__subcmd__task__subcmd__list"
+                ;;
             agentry__subcmd__task,run)
                 cmd="agentry__subcmd__task__subcmd__run"
+                ;;
+            agentry__subcmd__task,show)
+                cmd="agentry__subcmd__task__subcmd__show"
                 ;;
             agentry__subcmd__task__subcmd__help,help)
                 cmd="agentry__subcmd__task__subcmd__help__subcmd__help"
                 ;;
+            agentry__subcmd__task__subcmd__help,list)
+                cmd="agentry__subcmd__task__subcmd__help__subcmd__list"
+                ;;
             agentry__subcmd__task__subcmd__help,run)
                 cmd="agentry__subcmd__task__subcmd__help__subcmd__run"
+                ;;
+            agentry__subcmd__task__subcmd__help,show)
+                cmd="agentry__subcmd__task__subcmd__help__subcmd__show"
                 ;;
             *)
                 ;;
@@ -732,7 +750,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__help__subcmd__task)
-            opts="run"
+            opts="run list show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -745,7 +763,35 @@ _agentry() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        agentry__subcmd__help__subcmd__task__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         agentry__subcmd__help__subcmd__task__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__help__subcmd__task__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1302,7 +1348,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__task)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version run help"
+            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version run list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1332,7 +1378,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__task__subcmd__help)
-            opts="run help"
+            opts="run list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1359,6 +1405,20 @@ _agentry() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        agentry__subcmd__task__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         agentry__subcmd__task__subcmd__help__subcmd__run)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1366,6 +1426,66 @@ _agentry() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__task__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__task__subcmd__list)
+            opts="-q -v -h -V --agent --provider --since --limit --home --providers --personas --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1436,6 +1556,36 @@ _agentry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__task__subcmd__show)
+            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --home)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -320,6 +320,8 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand run 'Run one task and print the response on stdout'
+            cand list 'List finished tasks from the history, newest first'
+            cand show 'Show one finished task: its history line, request and response'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'agentry;task;run'= {
@@ -356,11 +358,51 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'agentry;task;list'= {
+            cand --agent 'Only tasks of this agent (name or id)'
+            cand --provider 'Only tasks that asked for or were answered by this provider'
+            cand --since 'Only tasks since this long ago (e.g. 2h, 7d) or since an RFC 3339 time or date'
+            cand --limit 'At most this many, newest first; 0 lists all'
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;task;show'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'agentry;task;help'= {
             cand run 'Run one task and print the response on stdout'
+            cand list 'List finished tasks from the history, newest first'
+            cand show 'Show one finished task: its history line, request and response'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'agentry;task;help;run'= {
+        }
+        &'agentry;task;help;list'= {
+        }
+        &'agentry;task;help;show'= {
         }
         &'agentry;task;help;help'= {
         }
@@ -475,8 +517,14 @@ set edit:completion:arg-completer[agentry] = {|@words|
         }
         &'agentry;help;task'= {
             cand run 'Run one task and print the response on stdout'
+            cand list 'List finished tasks from the history, newest first'
+            cand show 'Show one finished task: its history line, request and response'
         }
         &'agentry;help;task;run'= {
+        }
+        &'agentry;help;task;list'= {
+        }
+        &'agentry;help;task;show'= {
         }
         &'agentry;help;stats'= {
         }

@@ -228,19 +228,21 @@ complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "list" -d 'List agents'
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one agent (by name or id)'
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -l json -d 'Print machine-readable JSON on stdout'
-complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
-complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
-complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -s h -l help -d 'Print help'
-complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -s V -l version -d 'Print version'
-complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -f -a "run" -d 'Run one task and print the response on stdout'
-complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -f -a "run" -d 'Run one task and print the response on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -f -a "list" -d 'List finished tasks from the history, newest first'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -f -a "show" -d 'Show one finished task: its history line, request and response'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l persona -d 'One-shot: the persona to use (needs --provider, takes no AGENT)' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l provider -d 'One-shot: the provider to use (needs --persona, takes no AGENT)' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l context -d 'Context appended to the description' -r
@@ -271,7 +273,35 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l agent -d 'Only tasks of this agent (name or id)' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l provider -d 'Only tasks that asked for or were answered by this provider' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l since -d 'Only tasks since this long ago (e.g. 2h, 7d) or since an RFC 3339 time or date' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l limit -d 'At most this many, newest first; 0 lists all' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run one task and print the response on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "list" -d 'List finished tasks from the history, newest first'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one finished task: its history line, request and response'
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentry -n "__fish_agentry_using_subcommand stats" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand stats" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
@@ -339,3 +369,5 @@ complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "list" -d 'List agents'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "show" -d 'Show one agent (by name or id)'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "run" -d 'Run one task and print the response on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "list" -d 'List finished tasks from the history, newest first'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "show" -d 'Show one finished task: its history line, request and response'

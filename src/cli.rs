@@ -222,7 +222,33 @@ pub enum TaskCommand {
         after_long_help = TASK_FORMS_HELP,
         override_usage = "agentry task run [OPTIONS] AGENT DESCRIPTION\n       agentry task run [OPTIONS] --persona P --provider ID DESCRIPTION"
     )]
-    Run(TaskRunArgs),
+    Run(Box<TaskRunArgs>),
+    /// List finished tasks from the history, newest first
+    List(TaskListArgs),
+    /// Show one finished task: its history line, request and response
+    Show {
+        /// Task id (tk_…)
+        id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct TaskListArgs {
+    /// Only tasks of this agent (name or id)
+    #[arg(long, value_name = "AGENT")]
+    pub agent: Option<String>,
+
+    /// Only tasks that asked for or were answered by this provider
+    #[arg(long, value_name = "ID")]
+    pub provider: Option<String>,
+
+    /// Only tasks since this long ago (e.g. 2h, 7d) or since an RFC 3339 time or date
+    #[arg(long, value_name = "DURATION|TIME")]
+    pub since: Option<String>,
+
+    /// At most this many, newest first; 0 lists all
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
 }
 
 pub const TASK_FORMS_HELP: &str = "\

@@ -44,6 +44,16 @@ pub enum ConfigError {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FileSettings {
     pub max_agents: Option<u32>,
+    pub history: crate::state::Retention,
+}
+
+/// `[history]`: what the history keeps.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct HistoryTable {
+    bodies: Option<bool>,
+    max_age: Option<toml::Value>,
+    max_entries: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -52,6 +62,7 @@ struct FileDoc {
     max_agents: Option<u32>,
     #[serde(default)]
     providers: std::collections::BTreeMap<String, toml::Spanned<registry::Entry>>,
+    history: Option<toml::Spanned<HistoryTable>>,
 }
 
 pub fn line_of(text: &str, offset: usize) -> usize {
@@ -93,7 +104,32 @@ pub fn parse(text: &str, path: &Path) -> Result<(FileSettings, Vec<crate::provid
         return Err(invalid(path, text, None, "max_agents must be at least 1"));
     }
     let providers = registry::providers_from(doc.providers, text, path)?;
-    Ok((FileSettings { max_agents: doc.max_agents }, providers))
+    let mut history = crate::state::Retention::default();
+    if let Some(table) = doc.history {
+        let span = Some(table.span());
+        let table = table.into_inner();
+        if let Some(bodies) = table.bodies {
+            history.bodies = bodies;
+        }
+        if let Some(age) = table.max_age {
+            let parsed = match &age {
+                toml::Value::String(text) => crate::settings::parse_duration(text),
+                toml::Value::Integer(n) => u64::try_from(*n).ok().map(std::time::Duration::from_secs),
+                toml::Value::Float(f) => std::time::Duration::try_from_secs_f64(*f).ok(),
+                _ => None,
+            };
+            history.max_age = parsed.filter(|d| !d.is_zero()).ok_or_else(|| {
+                invalid(path, text, span.clone(), "[history] max_age must be a duration such as \"90d\"")
+            })?;
+        }
+        if let Some(entries) = table.max_entries {
+            if entries == 0 {
+                return Err(invalid(path, text, span, "[history] max_entries must be at least 1"));
+            }
+            history.max_entries = entries;
+        }
+    }
+    Ok((FileSettings { max_agents: doc.max_agents, history }, providers))
 }
 
 /// Read a file that must be a regular file: a FIFO would block forever, a folder

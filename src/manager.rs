@@ -57,7 +57,58 @@ pub struct Finished {
     agent: Option<AgentRecord>,
     persona: Option<String>,
     project: Option<String>,
+    /// The request and response for `task show`, with the system prompt apart.
+    pub body: Option<(crate::state::TaskBody, Option<String>)>,
     _claim: Option<AgentClaim>,
+}
+
+/// Bodies are kept up to this size each; longer text is stored cut and marked.
+const BODY_LIMIT: usize = 64 * 1024;
+
+fn cut(text: &str) -> (String, bool) {
+    if text.len() <= BODY_LIMIT {
+        return (text.to_string(), false);
+    }
+    let mut end = BODY_LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    (text[..end].to_string(), true)
+}
+
+/// The body `task show` prints: the request as `--dry-run` shows it (headers redacted),
+/// its system prompt taken out and named by its SHA-256, and the response.
+pub fn task_body(
+    provider: &Provider,
+    request: &ChatRequest,
+    response: Option<&str>,
+) -> (crate::state::TaskBody, Option<String>) {
+    use sha2::Digest;
+    let mut view = serde_json::to_value(Client::chat_request(provider, request).dry_run_view()).unwrap_or_default();
+    let mut was_cut = false;
+    let mut prompt = None;
+    let mut hash = None;
+    if let Some(messages) = view.pointer_mut("/body/messages").and_then(|m| m.as_array_mut()) {
+        for (index, message) in messages.iter_mut().enumerate() {
+            let Some(content) = message.get("content").and_then(|c| c.as_str()).map(str::to_string) else { continue };
+            if index == 0 && message.get("role").and_then(|r| r.as_str()) == Some("system") {
+                let digest = sha2::Sha256::digest(content.as_bytes());
+                hash = Some(digest.iter().map(|b| format!("{b:02x}")).collect::<String>());
+                prompt = Some(content);
+                message["content"] = serde_json::Value::Null;
+            } else {
+                let (text, shortened) = cut(&content);
+                was_cut |= shortened;
+                message["content"] = text.into();
+            }
+        }
+    }
+    let response = response.map(|text| {
+        let (text, shortened) = cut(text);
+        was_cut |= shortened;
+        text
+    });
+    (crate::state::TaskBody { request: view, response, cut: was_cut, prompt: hash }, prompt)
 }
 
 impl Finished {
@@ -406,12 +457,15 @@ impl Manager {
         sink.start();
         let outcome = attempt.run(client, &self.store, &mut signals, events, sink).await;
         let result = attempt.result(&outcome);
+        let link = &attempt.chain[outcome.last.min(attempt.chain.len() - 1)];
+        let body = link.request.as_ref().map(|request| task_body(link.provider, request, result.response.as_deref()));
         Finished {
             result,
             error: outcome.result.err(),
             agent: prepared.agent,
             persona: prepared.persona,
             project: prepared.project,
+            body,
             _claim: None,
         }
     }
@@ -419,6 +473,9 @@ impl Manager {
     /// Record a finished task in the totals and the history, then free its agent.
     pub async fn record(&self, finished: Finished) -> anyhow::Result<Option<TaskError>> {
         let record = finished.record();
+        if let Some((body, prompt)) = finished.body {
+            self.store.store_bodies(&[(record.task_id.clone(), body, prompt)]).await?;
+        }
         self.store.record(std::slice::from_ref(&record)).await?;
         Ok(finished.error)
     }

@@ -321,7 +321,7 @@ mod tests {
 
     #[test]
     fn max_agents_env_file_default() {
-        let file = FileSettings { max_agents: Some(4) };
+        let file = FileSettings { max_agents: Some(4), ..FileSettings::default() };
         let env = Env::from_pairs(&[(EnvVars::AGENTRY_MAX_AGENTS, "7")]);
         assert_eq!(
             max_agents(&env, &file).expect("env"),

@@ -10,6 +10,7 @@ mod concurrency;
 mod contract;
 mod costs;
 mod hardening;
+mod history;
 mod properties;
 mod providers;
 mod reliability;

@@ -25,8 +25,11 @@ use crate::manager::{Finished, Manager, Prepared};
 use crate::output::EventWriter;
 use crate::provider::{Client, Deltas, NoDeltas};
 use crate::settings::{CallEnv, CallFlags, RequestFlags};
-use crate::state::{AgentRecord, TaskRecord};
+use crate::state::{AgentRecord, TaskBody, TaskRecord};
 use crate::worker::{Signal, Signals, Task, TaskResult, new_id};
+
+/// A finished task on its way to the state: its history line and its bodies.
+type Recorded = (TaskRecord, Option<(TaskBody, Option<String>)>);
 
 /// How often finished tasks reach the state.
 const FLUSH_EVERY: Duration = Duration::from_millis(250);
@@ -300,7 +303,7 @@ struct Run<'a> {
     events: bool,
     permits: tokio::sync::Semaphore,
     results: Mutex<Results>,
-    records: tokio::sync::mpsc::UnboundedSender<TaskRecord>,
+    records: tokio::sync::mpsc::UnboundedSender<Recorded>,
     interrupted: tokio::sync::watch::Receiver<Option<Signal>>,
     interrupt: tokio::sync::watch::Sender<Option<Signal>>,
     failed: AtomicUsize,
@@ -373,7 +376,7 @@ impl Run<'_> {
         let finished: Finished =
             self.manager.attempt(prepared, &self.client, &self.flags, &self.env, sink, &call_events).await;
         self.running.fetch_sub(1, Ordering::Relaxed);
-        let _ = self.records.send(finished.record());
+        let _ = self.records.send((finished.record(), finished.body.clone()));
         if let Some(crate::worker::TaskError::Interrupted { signal, .. }) = &finished.error {
             // Seen here first: no lane may start another line.
             let _ = self.interrupt.send(Some(*signal));
@@ -461,27 +464,37 @@ impl Run<'_> {
 /// Record finished tasks at most every 250 ms, and what is left once `done` fires.
 async fn state_writer(
     manager: &Manager,
-    mut records: tokio::sync::mpsc::UnboundedReceiver<TaskRecord>,
+    mut records: tokio::sync::mpsc::UnboundedReceiver<Recorded>,
     mut done: tokio::sync::oneshot::Receiver<()>,
     failure: &Mutex<Option<anyhow::Error>>,
 ) {
     let mut pending: Vec<TaskRecord> = Vec::new();
+    let mut bodies: Vec<(String, TaskBody, Option<String>)> = Vec::new();
+    let take = |(record, body): Recorded,
+                pending: &mut Vec<TaskRecord>,
+                bodies: &mut Vec<(String, TaskBody, Option<String>)>| {
+        if let Some((body, prompt)) = body {
+            bodies.push((record.task_id.clone(), body, prompt));
+        }
+        pending.push(record);
+    };
     let mut tick = tokio::time::interval(FLUSH_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut finished = false;
     while !finished {
         tokio::select! {
-            Some(record) = records.recv() => { pending.push(record); continue; }
+            Some(item) = records.recv() => { take(item, &mut pending, &mut bodies); continue; }
             _ = tick.tick() => {}
             _ = &mut done => {
-                while let Ok(record) = records.try_recv() {
-                    pending.push(record);
+                while let Ok(item) = records.try_recv() {
+                    take(item, &mut pending, &mut bodies);
                 }
                 finished = true;
             }
         }
         if !pending.is_empty() {
-            if let Err(err) = manager.store.record(&pending).await {
+            let stored = manager.store.store_bodies(&std::mem::take(&mut bodies)).await;
+            if let Err(err) = stored.and(manager.store.record(&pending).await) {
                 failure.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(err.into());
             }
             pending.clear();

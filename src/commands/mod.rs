@@ -5,6 +5,7 @@
 mod agent;
 mod batch;
 mod completions;
+mod history;
 mod paths;
 mod persona;
 mod provider;
@@ -61,10 +62,12 @@ impl Ctx {
     }
 
     pub fn manager(&self) -> anyhow::Result<Manager> {
+        let config = self.config()?;
+        let Store::File(files) = self.store();
         Ok(Manager {
             printer: self.printer,
-            store: self.store(),
-            config: self.config()?,
+            store: Store::File(files.with_retention(config.settings.history)),
+            config,
             personas: self.personas(),
             env: self.env.clone(),
             lock_timeout: self.lock_timeout(),
@@ -81,7 +84,9 @@ pub async fn run(cli: Cli, printer: Printer, env: Env) -> anyhow::Result<()> {
         Command::Provider(command) => provider::run(&ctx, command).await,
         Command::Persona(command) => persona::run(&ctx, command),
         Command::Agent(command) => agent::run(&ctx, command).await,
-        Command::Task(crate::cli::TaskCommand::Run(args)) => task::run(&ctx, args).await,
+        Command::Task(crate::cli::TaskCommand::Run(args)) => task::run(&ctx, *args).await,
+        Command::Task(crate::cli::TaskCommand::List(args)) => history::list(&ctx, args).await,
+        Command::Task(crate::cli::TaskCommand::Show { id }) => history::show(&ctx, &id).await,
         Command::Stats => stats::stats(&ctx).await,
         Command::Stop(args) => stats::stop(&ctx, args).await,
         Command::Paths => paths::run(&ctx),

@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use super::schema::{State, parse_state};
 use super::{
-    Activity, Admission, AgentClaim, AgentRecord, NewAgent, Rates, Snapshot, Spawned, StateBackend, StateError,
-    StopRequest, TaskRecord, WaitReporter, WaitWhy, now_ms,
+    Activity, Admission, AgentClaim, AgentRecord, NewAgent, Rates, Retention, Snapshot, Spawned, StateBackend,
+    StateError, StopRequest, TaskBody, TaskRecord, WaitReporter, WaitWhy, now_ms,
 };
 use crate::files::{self, FsError, LockError, LockMode, LockedFile, Wait};
 use crate::limits::{self, Gate};
@@ -31,6 +31,7 @@ pub struct FileState {
     on_wait: WaitReporter,
     /// The folders exist (checked once per process, not before every operation).
     dirs_ready: AtomicBool,
+    retention: Retention,
 }
 
 const STATE_LOCK: &str = "the state lock";
@@ -80,7 +81,73 @@ impl FileState {
             lock_timeout,
             on_wait,
             dirs_ready: AtomicBool::new(false),
+            retention: Retention::default(),
         }
+    }
+
+    /// What the history keeps (`[history]` in providers.toml).
+    pub fn with_retention(mut self, retention: Retention) -> Self {
+        self.retention = retention;
+        self
+    }
+
+    fn body_file(&self, task_id: &str) -> PathBuf {
+        self.dir.join("bodies").join(format!("{task_id}.json"))
+    }
+
+    /// Cut the history to its retention: lines older than `max_age`, then all but the
+    /// newest `max_entries`. Runs under the state lock, at most once a day.
+    fn prune(&self, state: &mut State) -> Result<(), StateError> {
+        let now = jiff::Timestamp::now();
+        let due = state
+            .pruned_at
+            .as_deref()
+            .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+            .is_none_or(|last| now.duration_since(last) >= jiff::SignedDuration::from_hours(24));
+        if !due {
+            return Ok(());
+        }
+        state.pruned_at = Some(format!("{now:.3}"));
+        let bytes = match std::fs::read(&self.history) {
+            Ok(bytes) => bytes,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(source) => return Err(self.io(FsError { action: "read history", path: self.history.clone(), source })),
+        };
+        let age = jiff::SignedDuration::try_from(self.retention.max_age).unwrap_or(jiff::SignedDuration::MAX);
+        // RFC 3339 UTC with milliseconds sorts as text.
+        let cutoff = now.checked_sub(age).map(|t| format!("{t:.3}")).unwrap_or_default();
+        let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()).collect();
+        let completed = |line: &[u8]| -> Option<(String, String)> {
+            let value: serde_json::Value = serde_json::from_slice(line).ok()?;
+            Some((value["completed_at"].as_str()?.to_string(), value["task_id"].as_str()?.to_string()))
+        };
+        let fresh: Vec<(&[u8], Option<String>)> = lines
+            .iter()
+            .map(|line| (*line, completed(line)))
+            .filter(|(_, meta)| meta.as_ref().is_none_or(|(at, _)| *at >= cutoff))
+            .map(|(line, meta)| (line, meta.map(|(_, id)| id)))
+            .collect();
+        let limit = usize::try_from(self.retention.max_entries).unwrap_or(usize::MAX);
+        let kept = &fresh[fresh.len().saturating_sub(limit)..];
+        if kept.len() == lines.len() {
+            return Ok(());
+        }
+        let kept_ids: std::collections::HashSet<&str> = kept.iter().filter_map(|(_, id)| id.as_deref()).collect();
+        let mut text = Vec::with_capacity(bytes.len());
+        for (line, _) in kept {
+            text.extend_from_slice(line);
+            text.push(b'\n');
+        }
+        files::write_atomic(&self.history, &text, 0o600, true).map_err(|e| self.io(e))?;
+        state.history_bytes = Some(text.len() as u64);
+        for line in &lines {
+            if let Some((_, id)) = completed(line)
+                && !kept_ids.contains(id.as_str())
+            {
+                let _ = std::fs::remove_file(self.body_file(&id));
+            }
+        }
+        Ok(())
     }
 
     fn io(&self, source: FsError) -> StateError {
@@ -341,6 +408,7 @@ impl StateBackend for FileState {
             record.apply(&mut state);
         }
         state.history_bytes = Some(end);
+        self.prune(&mut state)?;
         self.write(&state)
     }
 
@@ -359,6 +427,45 @@ impl StateBackend for FileState {
             .collect();
         let skip = limit.map_or(0, |n| records.len().saturating_sub(n));
         Ok(records.into_iter().skip(skip).collect())
+    }
+
+    async fn store_bodies(&self, bodies: &[(String, TaskBody, Option<String>)]) -> Result<(), StateError> {
+        if bodies.is_empty() || !self.retention.bodies {
+            return Ok(());
+        }
+        self.ensure_dirs()?;
+        let folder = self.dir.join("bodies");
+        let prompts = self.dir.join("prompts");
+        files::create_private_dir(&folder).map_err(|e| self.io(e))?;
+        files::create_private_dir(&prompts).map_err(|e| self.io(e))?;
+        for (task_id, body, prompt) in bodies {
+            if let (Some(hash), Some(text)) = (&body.prompt, prompt) {
+                let file = prompts.join(format!("{hash}.txt"));
+                if !file.exists() {
+                    files::write_atomic(&file, text.as_bytes(), 0o600, false).map_err(|e| self.io(e))?;
+                }
+            }
+            let json = serde_json::to_vec(body).unwrap_or_default();
+            files::write_atomic(&self.body_file(task_id), &json, 0o600, false).map_err(|e| self.io(e))?;
+        }
+        Ok(())
+    }
+
+    async fn read_body(&self, task_id: &str) -> Result<Option<TaskBody>, StateError> {
+        let path = self.body_file(task_id);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(self.io(FsError { action: "read", path, source })),
+        };
+        let Ok(mut body) = serde_json::from_slice::<TaskBody>(&bytes) else { return Ok(None) };
+        if let Some(hash) = &body.prompt
+            && let Ok(text) = std::fs::read_to_string(self.dir.join("prompts").join(format!("{hash}.txt")))
+            && let Some(message) = body.request.pointer_mut("/body/messages/0/content")
+        {
+            *message = text.into();
+        }
+        Ok(Some(body))
     }
 
     async fn admit(&self, key: &str, rates: Rates) -> Result<Admission, StateError> {

@@ -240,6 +240,34 @@ pub struct StopRequest {
     _held: crate::files::LockedFile,
 }
 
+/// What the history keeps (`[history]` in providers.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Keep request and response bodies beside the history.
+    pub bodies: bool,
+    pub max_age: std::time::Duration,
+    pub max_entries: u64,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Self { bodies: true, max_age: std::time::Duration::from_secs(90 * 86_400), max_entries: 200_000 }
+    }
+}
+
+/// A task's request and response as `task show` prints them. The system prompt is kept
+/// once per distinct text, by its hash, beside the bodies.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TaskBody {
+    /// The request in `--dry-run` shape (method, url, redacted headers, body).
+    pub request: serde_json::Value,
+    pub response: Option<String>,
+    /// Stored cut at 64 KiB.
+    pub cut: bool,
+    /// The hash of the system prompt taken out of `request.body.messages[0]`.
+    pub prompt: Option<String>,
+}
+
 /// What a request asks of the shared limits of its provider.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Rates {
@@ -292,6 +320,10 @@ pub trait StateBackend {
     async fn history(&self, limit: Option<usize>) -> Result<Vec<TaskRecord>, StateError>;
     /// Fail now, before a paid request is sent, if results could not be recorded.
     async fn check_writable(&self) -> Result<(), StateError>;
+    /// Keep the bodies of finished tasks (with each distinct system prompt once).
+    async fn store_bodies(&self, bodies: &[(String, TaskBody, Option<String>)]) -> Result<(), StateError>;
+    /// A task's bodies with its system prompt put back, if they were kept.
+    async fn read_body(&self, task_id: &str) -> Result<Option<TaskBody>, StateError>;
     /// Admit one request on `key` (a provider, or one of its instances): not before
     /// a pause the provider asked for, and within `rpm` and `tpm` across every
     /// invocation sharing the state. Admitting records the request.
@@ -349,6 +381,12 @@ impl Store {
     }
     pub async fn check_writable(&self) -> Result<(), StateError> {
         dispatch!(self, b => b.check_writable().await)
+    }
+    pub async fn store_bodies(&self, bodies: &[(String, TaskBody, Option<String>)]) -> Result<(), StateError> {
+        dispatch!(self, b => b.store_bodies(bodies).await)
+    }
+    pub async fn read_body(&self, task_id: &str) -> Result<Option<TaskBody>, StateError> {
+        dispatch!(self, b => b.read_body(task_id).await)
     }
     pub async fn admit(&self, key: &str, rates: Rates) -> Result<Admission, StateError> {
         dispatch!(self, b => b.admit(key, rates).await)

@@ -34,11 +34,20 @@ pub struct State {
     /// history's current length.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history_bytes: Option<u64>,
+    /// When the history was last pruned to its retention (at most once a day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pruned_at: Option<String>,
 }
 
 impl Default for State {
     fn default() -> Self {
-        Self { schema_version: SCHEMA_VERSION, agents: Vec::new(), providers: BTreeMap::new(), history_bytes: None }
+        Self {
+            schema_version: SCHEMA_VERSION,
+            agents: Vec::new(),
+            providers: BTreeMap::new(),
+            history_bytes: None,
+            pruned_at: None,
+        }
     }
 }
 

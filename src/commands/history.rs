@@ -1,0 +1,131 @@
+//! `agentry task list` and `agentry task show`: the history, read back. `list` reads
+//! only `history.jsonl` (metadata lines); `show` adds the request and response kept
+//! beside it.
+
+use serde_json::Value;
+
+use super::Ctx;
+use crate::cli::TaskListArgs;
+use crate::error::Failure;
+use crate::state::TaskRecord;
+
+/// `--since`: a DURATION back from now, an RFC 3339 time, or a date (its midnight UTC).
+fn since(raw: &str) -> anyhow::Result<String> {
+    let raw = raw.trim();
+    if let Some(back) = crate::settings::parse_duration(raw) {
+        let back = jiff::SignedDuration::try_from(back).unwrap_or(jiff::SignedDuration::MAX);
+        let at = jiff::Timestamp::now().checked_sub(back).unwrap_or(jiff::Timestamp::MIN);
+        return Ok(format!("{at:.3}"));
+    }
+    if let Ok(at) = raw.parse::<jiff::Timestamp>() {
+        return Ok(format!("{at:.3}"));
+    }
+    if let Ok(date) = raw.parse::<jiff::civil::Date>()
+        && let Ok(at) = date.to_zoned(jiff::tz::TimeZone::UTC)
+    {
+        return Ok(format!("{:.3}", at.timestamp()));
+    }
+    Err(Failure::usage(format!(
+        "--since takes a duration such as `2h` or `7d`, an RFC 3339 time or a date such as 2026-11-30, not `{raw}`"
+    ))
+    .into())
+}
+
+pub async fn list(ctx: &Ctx, args: TaskListArgs) -> anyhow::Result<()> {
+    let since = args.since.as_deref().map(since).transpose()?;
+    let manager = ctx.manager()?;
+    let records = manager.store.history(None).await?;
+    let chosen: Vec<&TaskRecord> = records
+        .iter()
+        .rev()
+        .filter(|r| {
+            args.agent.as_ref().is_none_or(|a| {
+                r.agent_name.as_deref() == Some(a.as_str()) || r.agent_id.as_deref() == Some(a.as_str())
+            })
+        })
+        .filter(|r| args.provider.as_ref().is_none_or(|p| &r.provider_id == p || &r.requested_provider_id == p))
+        .filter(|r| since.as_ref().is_none_or(|s| r.completed_at >= *s))
+        .take(if args.limit == 0 { usize::MAX } else { args.limit })
+        .collect();
+    if ctx.printer.json {
+        return ctx.printer.json(&chosen);
+    }
+    if chosen.is_empty() {
+        ctx.printer.note("no tasks in the history match");
+        return Ok(());
+    }
+    let rows = chosen
+        .iter()
+        .map(|r| {
+            vec![
+                r.task_id.clone(),
+                r.completed_at.clone(),
+                r.agent_name.clone().unwrap_or_else(|| "-".into()),
+                r.provider_id.clone(),
+                r.model.clone(),
+                if r.success { "ok".into() } else { r.error_class.clone().unwrap_or_else(|| "failed".into()) },
+                r.tokens_used.to_string(),
+                r.cost_usd.map_or_else(|| "?".into(), |c| format!("${c:.4}")),
+                format!("{} ms", r.latency_ms),
+            ]
+        })
+        .collect();
+    let header = ["TASK", "COMPLETED", "AGENT", "PROVIDER", "MODEL", "RESULT", "TOKENS", "COST", "LATENCY"];
+    Ok(ctx.printer.out(&ctx.printer.table(&header, rows, &[6, 7, 8]))?)
+}
+
+pub async fn show(ctx: &Ctx, id: &str) -> anyhow::Result<()> {
+    let manager = ctx.manager()?;
+    let records = manager.store.history(None).await?;
+    let record = records.iter().rev().find(|r| r.task_id == id).ok_or_else(|| {
+        Failure::not_found(format!("task `{id}` not found in the history")).hint("see `agentry task list`")
+    })?;
+    let body = manager.store.read_body(id).await?;
+    let mut object = match serde_json::to_value(record)? {
+        Value::Object(object) => object,
+        _ => serde_json::Map::new(),
+    };
+    object.insert("request".into(), body.as_ref().map_or(Value::Null, |b| b.request.clone()));
+    object.insert("response".into(), body.as_ref().and_then(|b| b.response.clone()).into());
+    object.insert("body_cut".into(), body.as_ref().is_some_and(|b| b.cut).into());
+    if ctx.printer.json {
+        return ctx.printer.json(&object);
+    }
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (key, value) in &object {
+        if matches!(key.as_str(), "request" | "response") {
+            continue;
+        }
+        let text = match value {
+            Value::String(s) => s.clone(),
+            Value::Null => "-".into(),
+            other => other.to_string(),
+        };
+        rows.push(vec![key.clone(), text]);
+    }
+    let mut text = ctx.printer.table(&["FIELD", "VALUE"], rows, &[]);
+    match body {
+        None => {
+            text.push_str("\n(no request or response kept: bodies are off, pruned, or from before they were kept)\n")
+        }
+        Some(body) => {
+            let request = &body.request;
+            text.push_str(&format!(
+                "\nRequest:\n{} {}\n",
+                request["method"].as_str().unwrap_or(""),
+                request["url"].as_str().unwrap_or("")
+            ));
+            if let Some(headers) = request["headers"].as_object() {
+                for (name, value) in headers {
+                    text.push_str(&format!("{name}: {}\n", value.as_str().unwrap_or("")));
+                }
+            }
+            text.push_str(&format!("\n{}\n", serde_json::to_string_pretty(&request["body"])?));
+            text.push_str(&format!("\nResponse:\n{}\n", body.response.unwrap_or_default().trim_end()));
+            if body.cut {
+                text.push_str("(stored cut at 64 KiB)\n");
+            }
+        }
+    }
+    Ok(ctx.printer.out(&text)?)
+}
