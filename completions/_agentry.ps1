@@ -38,7 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
             [CompletionResult]::new('persona', 'persona', [CompletionResultType]::ParameterValue, 'List personas and show the system prompt they build')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Spawn, list and inspect agents')
             [CompletionResult]::new('task', 'task', [CompletionResultType]::ParameterValue, 'Run tasks on agents or one-shot on a persona and provider')
-            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Show the worker pool, every agent and the per-provider totals')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Show the worker pool, every agent and the per-provider totals and metrics')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop agents: they leave the pool; their history and totals stay')
             [CompletionResult]::new('paths', 'paths', [CompletionResultType]::ParameterValue, 'Print the files and folders in use and where each choice came from')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
@@ -449,6 +449,7 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
             break
         }
         'agentry;stats' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'table, json (the same as --json) or prometheus (text exposition 0.0.4)')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Folder for agentry''s state and default config [env: AGENTRY_HOME]')
             [CompletionResult]::new('--providers', '--providers', [CompletionResultType]::ParameterName, 'The providers file to use [env: AGENTRY_PROVIDERS]')
             [CompletionResult]::new('--personas', '--personas', [CompletionResultType]::ParameterName, 'The folder to look up personas in [env: AGENTRY_PERSONAS]')
@@ -519,7 +520,7 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
             [CompletionResult]::new('persona', 'persona', [CompletionResultType]::ParameterValue, 'List personas and show the system prompt they build')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Spawn, list and inspect agents')
             [CompletionResult]::new('task', 'task', [CompletionResultType]::ParameterValue, 'Run tasks on agents or one-shot on a persona and provider')
-            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Show the worker pool, every agent and the per-provider totals')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Show the worker pool, every agent and the per-provider totals and metrics')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop agents: they leave the pool; their history and totals stay')
             [CompletionResult]::new('paths', 'paths', [CompletionResultType]::ParameterValue, 'Print the files and folders in use and where each choice came from')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')

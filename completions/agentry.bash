@@ -1284,12 +1284,16 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__stats)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --format --home --providers --personas --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json prometheus" -- "${cur}"))
+                    return 0
+                    ;;
                 --home)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

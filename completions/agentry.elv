@@ -35,7 +35,7 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand persona 'List personas and show the system prompt they build'
             cand agent 'Spawn, list and inspect agents'
             cand task 'Run tasks on agents or one-shot on a persona and provider'
-            cand stats 'Show the worker pool, every agent and the per-provider totals'
+            cand stats 'Show the worker pool, every agent and the per-provider totals and metrics'
             cand stop 'Stop agents: they leave the pool; their history and totals stay'
             cand paths 'Print the files and folders in use and where each choice came from'
             cand completions 'Print a shell completion script to stdout'
@@ -407,6 +407,7 @@ set edit:completion:arg-completer[agentry] = {|@words|
         &'agentry;task;help;help'= {
         }
         &'agentry;stats'= {
+            cand --format 'table, json (the same as --json) or prometheus (text exposition 0.0.4)'
             cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
             cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
             cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
@@ -473,7 +474,7 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand persona 'List personas and show the system prompt they build'
             cand agent 'Spawn, list and inspect agents'
             cand task 'Run tasks on agents or one-shot on a persona and provider'
-            cand stats 'Show the worker pool, every agent and the per-provider totals'
+            cand stats 'Show the worker pool, every agent and the per-provider totals and metrics'
             cand stop 'Stop agents: they leave the pool; their history and totals stay'
             cand paths 'Print the files and folders in use and where each choice came from'
             cand completions 'Print a shell completion script to stdout'

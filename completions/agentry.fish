@@ -39,7 +39,7 @@ complete -c agentry -n "__fish_agentry_needs_command" -f -a "provider" -d 'Regis
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "persona" -d 'List personas and show the system prompt they build'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "agent" -d 'Spawn, list and inspect agents'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "task" -d 'Run tasks on agents or one-shot on a persona and provider'
-complete -c agentry -n "__fish_agentry_needs_command" -f -a "stats" -d 'Show the worker pool, every agent and the per-provider totals'
+complete -c agentry -n "__fish_agentry_needs_command" -f -a "stats" -d 'Show the worker pool, every agent and the per-provider totals and metrics'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "stop" -d 'Stop agents: they leave the pool; their history and totals stay'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "paths" -d 'Print the files and folders in use and where each choice came from'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
@@ -303,6 +303,9 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "list" -d 'List finished tasks from the history, newest first'
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one finished task: its history line, request and response'
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand stats" -l format -d 'table, json (the same as --json) or prometheus (text exposition 0.0.4)' -r -f -a "table\t''
+json\t''
+prometheus\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand stats" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand stats" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand stats" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
@@ -353,7 +356,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_see
 complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop paths completions help" -f -a "persona" -d 'List personas and show the system prompt they build'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop paths completions help" -f -a "agent" -d 'Spawn, list and inspect agents'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop paths completions help" -f -a "task" -d 'Run tasks on agents or one-shot on a persona and provider'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop paths completions help" -f -a "stats" -d 'Show the worker pool, every agent and the per-provider totals'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop paths completions help" -f -a "stats" -d 'Show the worker pool, every agent and the per-provider totals and metrics'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop paths completions help" -f -a "stop" -d 'Stop agents: they leave the pool; their history and totals stay'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop paths completions help" -f -a "paths" -d 'Print the files and folders in use and where each choice came from'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop paths completions help" -f -a "completions" -d 'Print a shell completion script to stdout'

@@ -113,6 +113,13 @@ pub struct CallReport {
     pub last: usize,
 }
 
+impl CallReport {
+    /// Failovers taken: every provider tried after the primary.
+    pub fn fallbacks(&self) -> u32 {
+        u32::try_from(self.last).unwrap_or(u32::MAX)
+    }
+}
+
 fn words(d: Duration) -> String {
     if d.as_millis() < 10_000 && d.subsec_millis() != 0 {
         format!("{:.1}s", d.as_secs_f64())

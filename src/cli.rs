@@ -94,8 +94,8 @@ pub enum Command {
     #[command(subcommand)]
     Task(TaskCommand),
 
-    /// Show the worker pool, every agent and the per-provider totals
-    Stats,
+    /// Show the worker pool, every agent and the per-provider totals and metrics
+    Stats(StatsArgs),
 
     /// Stop agents: they leave the pool; their history and totals stay
     #[command(after_long_help = EXIT_CODES_HELP)]
@@ -340,6 +340,20 @@ pub struct TaskRunArgs {
     /// Print the exact request and send nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// table, json (the same as --json) or prometheus (text exposition 0.0.4)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<StatsFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    Table,
+    Json,
+    Prometheus,
 }
 
 #[derive(Debug, Args)]

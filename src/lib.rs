@@ -18,6 +18,7 @@ pub mod error;
 pub mod files;
 pub mod limits;
 pub mod manager;
+pub mod metrics;
 pub mod output;
 pub mod paths;
 pub mod persona;

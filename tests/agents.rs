@@ -129,7 +129,15 @@ fn stats_json_shape_and_totals_survive_stop() {
             "prompt_tokens",
             "completion_tokens",
             "cost_usd",
-            "cost_incomplete"
+            "cost_incomplete",
+            "cache_hits",
+            "retries",
+            "fallbacks",
+            "budget_refusals",
+            "failures",
+            "latency_p50_ms",
+            "latency_p95_ms",
+            "latency_p99_ms"
         ])
     );
     assert_eq!(providers[0]["tokens_used"], task["tokens_used"]);

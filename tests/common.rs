@@ -243,6 +243,14 @@ pub const AGENT_KEYS: &[&str] = &[
     "tokens_used",
     "cost_usd",
     "cost_incomplete",
+    "cache_hits",
+    "retries",
+    "fallbacks",
+    "budget_refusals",
+    "failures",
+    "latency_p50_ms",
+    "latency_p95_ms",
+    "latency_p99_ms",
 ];
 
 pub const TASK_KEYS: &[&str] = &[

@@ -11,6 +11,7 @@ mod contract;
 mod costs;
 mod hardening;
 mod history;
+mod metrics;
 mod properties;
 mod providers;
 mod reliability;

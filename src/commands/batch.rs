@@ -57,7 +57,7 @@ enum TemperatureIn {
 }
 
 enum Target {
-    Agent(AgentRecord),
+    Agent(Box<AgentRecord>),
     OneShot { persona: String, provider: String, project: Option<String> },
 }
 
@@ -128,7 +128,7 @@ fn read_lines(
                     .or_else(|| agents.iter().find(|a| a.id == agent))
                     .cloned()
                     .ok_or_else(|| Failure::not_found(format!("{name}:{number}: agent `{agent}` not found")))?;
-                Target::Agent(record)
+                Target::Agent(Box::new(record))
             }
             (None, Some(persona), Some(provider)) => {
                 manager
@@ -342,7 +342,7 @@ impl Run<'_> {
         };
         let prepared = match &line.target {
             // The lane holds the agent and checks for a stop before each line.
-            Target::Agent(agent) => self.manager.prepare_for(agent.clone(), &task),
+            Target::Agent(agent) => self.manager.prepare_for((**agent).clone(), &task),
             Target::OneShot { persona, provider, project } => {
                 self.manager.prepare_one_shot(persona, provider, &task).map(|mut p| {
                     p.project = project.clone();
@@ -604,7 +604,7 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
         match &line.target {
             Target::Agent(agent) => match by_agent.iter_mut().find(|(a, _)| a.id == agent.id) {
                 Some((_, list)) => list.push(line),
-                None => by_agent.push((agent.clone(), vec![line])),
+                None => by_agent.push(((**agent).clone(), vec![line])),
             },
             Target::OneShot { .. } => one_shots.push_back(line),
         }

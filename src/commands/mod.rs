@@ -87,7 +87,7 @@ pub async fn run(cli: Cli, printer: Printer, env: Env) -> anyhow::Result<()> {
         Command::Task(crate::cli::TaskCommand::Run(args)) => task::run(&ctx, *args).await,
         Command::Task(crate::cli::TaskCommand::List(args)) => history::list(&ctx, args).await,
         Command::Task(crate::cli::TaskCommand::Show { id }) => history::show(&ctx, &id).await,
-        Command::Stats => stats::stats(&ctx).await,
+        Command::Stats(args) => stats::stats(&ctx, args).await,
         Command::Stop(args) => stats::stop(&ctx, args).await,
         Command::Paths => paths::run(&ctx),
         Command::Completions { .. } => Ok(()),

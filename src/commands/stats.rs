@@ -2,19 +2,32 @@
 
 use super::Ctx;
 use super::agent::{AGENT_HEADER, AGENT_NUMERIC, agent_rows};
-use crate::cli::StopArgs;
+use crate::cli::{StatsArgs, StatsFormat, StopArgs};
 use crate::manager::missing_agents_error;
 use crate::worker::pool::PoolStats;
 
-pub async fn stats(ctx: &Ctx) -> anyhow::Result<()> {
+pub async fn stats(ctx: &Ctx, args: StatsArgs) -> anyhow::Result<()> {
+    let format = match (ctx.printer.json, args.format) {
+        (true, Some(StatsFormat::Prometheus)) => {
+            return Err(crate::error::Failure::usage("--json and --format prometheus exclude each other").into());
+        }
+        (true, _) | (false, Some(StatsFormat::Json)) => StatsFormat::Json,
+        (false, format) => format.unwrap_or(StatsFormat::Table),
+    };
     let manager = ctx.manager()?;
     let snapshot = manager.snapshot().await?;
     let configured: Vec<String> =
         manager.config.registry.all().iter().filter(|p| !p.builtin).map(|p| p.id.clone()).collect();
     let agents = manager.views(&snapshot.agents).await?;
     let stats = PoolStats::new(&snapshot, agents, manager.max_agents()?, &configured);
-    if ctx.printer.json {
-        return ctx.printer.json(&stats);
+    match format {
+        StatsFormat::Json => return ctx.printer.json(&stats),
+        StatsFormat::Prometheus => {
+            let text =
+                crate::metrics::prometheus(&snapshot, stats.working_workers, stats.idle_workers, stats.max_workers);
+            return Ok(ctx.printer.out(&text)?);
+        }
+        StatsFormat::Table => {}
     }
     let printer = &ctx.printer;
     let mut text = format!(
@@ -43,13 +56,16 @@ pub async fn stats(ctx: &Ctx) -> anyhow::Result<()> {
                     p.totals.prompt_tokens.to_string(),
                     p.totals.completion_tokens.to_string(),
                     super::agent::money(p.totals.cost_usd, p.totals.cost_incomplete),
+                    p.totals.retries.to_string(),
+                    p.totals.latency_p50_ms.map_or_else(|| "-".into(), |ms| format!("{ms:.0} ms")),
+                    p.totals.latency_p95_ms.map_or_else(|| "-".into(), |ms| format!("{ms:.0} ms")),
                 ]
             })
             .collect();
         text.push_str(&printer.table(
-            &["PROVIDER", "DONE", "FAILED", "TOKENS", "PROMPT", "COMPLETION", "COST"],
+            &["PROVIDER", "DONE", "FAILED", "TOKENS", "PROMPT", "COMPLETION", "COST", "RETRIES", "P50", "P95"],
             rows,
-            &[1, 2, 3, 4, 5, 6],
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9],
         ));
         text.push_str(&format!(
             "\nTotal: {} tasks done, {} failed, {} tokens, {}{}\n",

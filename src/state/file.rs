@@ -179,7 +179,11 @@ impl FileState {
     fn read(&self) -> Result<State, StateError> {
         match std::fs::read(&self.file) {
             Ok(bytes) => parse_state(&String::from_utf8_lossy(&bytes), &self.file),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
+            // No state yet: nothing of the history is counted, so the mark starts at
+            // 0 (a writer killed before the first state write left lines to count).
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                Ok(State { history_bytes: Some(0), ..State::default() })
+            }
             Err(source) => Err(self.io(FsError { action: "read state file", path: self.file.clone(), source })),
         }
     }
@@ -287,7 +291,12 @@ impl StateBackend for FileState {
         if state.history_bytes.is_some() {
             self.catch_up(&mut state)?;
         }
-        Ok(Snapshot { agents: state.agents, providers: state.providers })
+        Ok(Snapshot {
+            agents: state.agents,
+            providers: state.providers,
+            series: state.series,
+            fallback_pairs: state.fallback_pairs,
+        })
     }
 
     async fn spawn_agent(&self, new: NewAgent, max_agents: u32, exist_ok: bool) -> Result<Spawned, StateError> {
@@ -579,6 +588,8 @@ mod tests {
             success: true,
             error: None,
             attempts: 1,
+            fallbacks: 0,
+            cached: false,
             error_class: None,
             cost_usd: Some(0.0),
             price_source: None,
@@ -631,6 +642,18 @@ mod tests {
         a.cool_down("q|http://x", until).await.expect("cool");
         let cooling = b.cooldowns(&["q|http://x".to_string(), "q|http://y".to_string()]).await.expect("read");
         assert_eq!(cooling, vec![Some(until), None]);
+    }
+
+    #[tokio::test]
+    async fn lines_left_before_the_first_state_write_are_counted() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut line = serde_json::to_vec(&record(1)).expect("json");
+        line.push(b'\n');
+        files::append(&dir.path().join("history.jsonl"), &line).expect("append");
+        let state = store(dir.path());
+        assert_eq!(state.snapshot().await.expect("snapshot").providers["p"].tasks_completed, 1);
+        state.record(&[record(2)]).await.expect("record");
+        assert_eq!(state.snapshot().await.expect("snapshot").providers["p"].tasks_completed, 2);
     }
 
     #[tokio::test]

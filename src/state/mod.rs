@@ -38,8 +38,9 @@ pub enum StateError {
     Lock { what: &'static str, dir: PathBuf, source: LockError },
 }
 
-/// Tasks, tokens and cost, saturating at the top rather than wrapping.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
+/// Tasks, tokens, cost and the metrics of `stats`, saturating at the top rather than
+/// wrapping. Latencies are kept as a sparse log-scale histogram (see `metrics.rs`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Totals {
     pub tasks_completed: u64,
     pub tasks_failed: u64,
@@ -52,6 +53,22 @@ pub struct Totals {
     /// Some task had no known price: `cost_usd` is a lower bound.
     #[serde(default)]
     pub cost_incomplete: bool,
+    #[serde(default)]
+    pub retries: u64,
+    #[serde(default)]
+    pub fallbacks: u64,
+    #[serde(default)]
+    pub cache_hits: u64,
+    #[serde(default)]
+    pub budget_refusals: u64,
+    /// Failed tasks by `error_class`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub failures: BTreeMap<String, u64>,
+    /// Latency histogram: bucket index to count (`metrics::bucket`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub latency: BTreeMap<u32, u64>,
+    #[serde(default)]
+    pub latency_sum_ms: u64,
 }
 
 /// The tokens one task used.
@@ -72,6 +89,30 @@ impl Totals {
         }
     }
 
+    /// Add one finished (or refused) task.
+    pub fn add_record(&mut self, record: &TaskRecord) {
+        if record.error_class.as_deref() == Some("budget") {
+            // Refused before anything was sent: only the refusal counter.
+            self.budget_refusals = self.budget_refusals.saturating_add(1);
+            return;
+        }
+        self.add(record.success, record.usage().as_ref(), record.cost_usd);
+        if !record.success {
+            let class = record.error_class.clone().unwrap_or_else(|| "unknown".into());
+            *self.failures.entry(class).or_default() += 1;
+        }
+        let links = u64::from(record.fallbacks) + 1;
+        self.retries = self.retries.saturating_add(u64::from(record.attempts).saturating_sub(links));
+        self.fallbacks = self.fallbacks.saturating_add(u64::from(record.fallbacks));
+        if record.cached {
+            self.cache_hits = self.cache_hits.saturating_add(1);
+        }
+        if record.attempts > 0 || record.cached {
+            *self.latency.entry(crate::metrics::bucket(record.latency_ms)).or_default() += 1;
+            self.latency_sum_ms = self.latency_sum_ms.saturating_add(record.latency_ms);
+        }
+    }
+
     /// Add another set of totals (the whole pool's).
     pub fn sum(&mut self, other: &Totals) {
         self.tasks_completed = self.tasks_completed.saturating_add(other.tasks_completed);
@@ -81,6 +122,17 @@ impl Totals {
         self.completion_tokens = self.completion_tokens.saturating_add(other.completion_tokens);
         self.cost_usd += other.cost_usd;
         self.cost_incomplete |= other.cost_incomplete;
+        self.retries = self.retries.saturating_add(other.retries);
+        self.fallbacks = self.fallbacks.saturating_add(other.fallbacks);
+        self.cache_hits = self.cache_hits.saturating_add(other.cache_hits);
+        self.budget_refusals = self.budget_refusals.saturating_add(other.budget_refusals);
+        for (class, n) in &other.failures {
+            *self.failures.entry(class.clone()).or_default() += n;
+        }
+        for (bucket, n) in &other.latency {
+            *self.latency.entry(*bucket).or_default() += n;
+        }
+        self.latency_sum_ms = self.latency_sum_ms.saturating_add(other.latency_sum_ms);
     }
 
     pub fn record(&mut self, success: bool, usage: Option<&Tokens>) {
@@ -168,6 +220,12 @@ pub struct TaskRecord {
     /// Requests sent, across providers (0 in lines written before it was kept).
     #[serde(default)]
     pub attempts: u32,
+    /// Failovers to a fallback provider.
+    #[serde(default)]
+    pub fallbacks: u32,
+    /// Answered from the response cache.
+    #[serde(default)]
+    pub cached: bool,
     #[serde(default)]
     pub error_class: Option<String>,
     /// USD; null when the model's price is not known (lines from before costs: 0).
@@ -184,7 +242,7 @@ pub struct TaskRecord {
 impl TaskRecord {
     /// The usage this record adds to the totals (none for a task that failed
     /// before an answer).
-    fn usage(&self) -> Option<Tokens> {
+    pub fn usage(&self) -> Option<Tokens> {
         self.success.then_some(Tokens {
             prompt_tokens: self.prompt_tokens,
             completion_tokens: self.completion_tokens,
@@ -192,17 +250,31 @@ impl TaskRecord {
         })
     }
 
-    /// Apply to the totals of its agent (if still there) and its provider.
+    /// Apply to the totals of its agent (if still there), its provider, its
+    /// provider-and-agent series, and the failover pair it took.
     fn apply(&self, state: &mut State) {
-        let usage = self.usage();
         if let Some(agent_id) = &self.agent_id
             && let Some(agent) = state.agents.iter_mut().find(|a| &a.id == agent_id)
         {
-            agent.totals.add(self.success, usage.as_ref(), self.cost_usd);
+            agent.totals.add_record(self);
             agent.last_active = Some(self.completed_at.clone());
         }
-        state.providers.entry(self.provider_id.clone()).or_default().add(self.success, usage.as_ref(), self.cost_usd);
+        state.providers.entry(self.provider_id.clone()).or_default().add_record(self);
+        let agent = self.agent_name.clone().unwrap_or_default();
+        state.series.entry(series_key(&self.provider_id, &agent)).or_default().add_record(self);
+        if self.fallbacks > 0 && self.requested_provider_id != self.provider_id {
+            *state.fallback_pairs.entry(series_key(&self.requested_provider_id, &self.provider_id)).or_default() += 1;
+        }
     }
+}
+
+/// The key of a two-part series: provider and agent, or fallback from and to.
+pub fn series_key(a: &str, b: &str) -> String {
+    format!("{a}\u{1f}{b}")
+}
+
+pub fn split_series(key: &str) -> (&str, &str) {
+    key.split_once('\u{1f}').unwrap_or((key, ""))
 }
 
 fn zero_cost() -> Option<f64> {
@@ -214,6 +286,10 @@ fn zero_cost() -> Option<f64> {
 pub struct Snapshot {
     pub agents: Vec<AgentRecord>,
     pub providers: BTreeMap<String, Totals>,
+    /// Totals by provider and agent name ("" for one-shot tasks): `series_key`.
+    pub series: BTreeMap<String, Totals>,
+    /// Tasks answered by a fallback, by from and to: `series_key`.
+    pub fallback_pairs: BTreeMap<String, u64>,
 }
 
 impl Snapshot {

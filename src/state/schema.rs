@@ -34,6 +34,11 @@ pub struct State {
     /// history's current length.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history_bytes: Option<u64>,
+    /// Totals by provider and agent, for the Prometheus output.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub series: BTreeMap<String, Totals>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fallback_pairs: BTreeMap<String, u64>,
     /// When the history was last pruned to its retention (at most once a day).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pruned_at: Option<String>,
@@ -47,6 +52,8 @@ impl Default for State {
             providers: BTreeMap::new(),
             history_bytes: None,
             pruned_at: None,
+            series: BTreeMap::new(),
+            fallback_pairs: BTreeMap::new(),
         }
     }
 }

@@ -145,6 +145,9 @@ pub struct TaskResult {
     pub cached: bool,
     #[serde(skip)]
     pub price_source: crate::pricing::PriceSource,
+    /// Failovers taken (the history and the metrics keep it).
+    #[serde(skip)]
+    pub fallbacks: u32,
 }
 
 impl TaskResult {
@@ -179,6 +182,7 @@ impl TaskResult {
             cost_usd: Some(0.0),
             cached: false,
             price_source: crate::pricing::PriceSource::None,
+            fallbacks: 0,
         }
     }
 
@@ -201,6 +205,8 @@ impl TaskResult {
             success: self.success,
             error: self.error.clone(),
             attempts: self.attempts,
+            fallbacks: self.fallbacks,
+            cached: self.cached,
             error_class: self.error_class.map(str::to_string),
             cost_usd: self.cost_usd,
             price_source: serde_json::to_value(self.price_source).ok().and_then(|v| v.as_str().map(str::to_string)),
@@ -302,6 +308,7 @@ impl Attempt<'_> {
         );
         result.latency_ms = outcome.latency_ms;
         result.attempts = outcome.attempts;
+        result.fallbacks = u32::try_from(outcome.last).unwrap_or(0);
         match &outcome.result {
             Ok(response) => {
                 result.response = Some(response.content.clone());

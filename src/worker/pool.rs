@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::metrics::TotalsView;
 use crate::state::{Activity, AgentRecord, Snapshot, Totals};
 
 #[derive(Debug, Clone, Serialize)]
@@ -24,6 +25,14 @@ pub struct AgentView {
     pub tokens_used: u64,
     pub cost_usd: f64,
     pub cost_incomplete: bool,
+    pub cache_hits: u64,
+    pub retries: u64,
+    pub fallbacks: u64,
+    pub budget_refusals: u64,
+    pub failures: std::collections::BTreeMap<String, u64>,
+    pub latency_p50_ms: Option<f64>,
+    pub latency_p95_ms: Option<f64>,
+    pub latency_p99_ms: Option<f64>,
 }
 
 impl AgentView {
@@ -46,6 +55,14 @@ impl AgentView {
             tokens_used: record.totals.tokens_used,
             cost_usd: record.totals.cost_usd,
             cost_incomplete: record.totals.cost_incomplete,
+            cache_hits: record.totals.cache_hits,
+            retries: record.totals.retries,
+            fallbacks: record.totals.fallbacks,
+            budget_refusals: record.totals.budget_refusals,
+            failures: record.totals.failures.clone(),
+            latency_p50_ms: crate::metrics::quantile(&record.totals.latency, 0.5),
+            latency_p95_ms: crate::metrics::quantile(&record.totals.latency, 0.95),
+            latency_p99_ms: crate::metrics::quantile(&record.totals.latency, 0.99),
         }
     }
 }
@@ -54,7 +71,7 @@ impl AgentView {
 pub struct ProviderTotalsView {
     pub id: String,
     #[serde(flatten)]
-    pub totals: Totals,
+    pub totals: TotalsView,
 }
 
 #[derive(Debug, Serialize)]
@@ -66,26 +83,23 @@ pub struct PoolStats {
     pub agents: Vec<AgentView>,
     pub providers: Vec<ProviderTotalsView>,
     /// Every provider's totals added up: what the pool has done and cost.
-    pub totals: Totals,
+    pub totals: TotalsView,
 }
 
 impl PoolStats {
     pub fn new(snapshot: &Snapshot, agents: Vec<AgentView>, max_workers: u32, configured: &[String]) -> Self {
         let working = agents.iter().filter(|a| a.status == "working").count();
-        let mut providers: Vec<ProviderTotalsView> = snapshot
-            .providers
-            .iter()
-            .map(|(id, totals)| ProviderTotalsView { id: id.clone(), totals: *totals })
-            .collect();
+        let mut providers: Vec<(String, Totals)> =
+            snapshot.providers.iter().map(|(id, totals)| (id.clone(), totals.clone())).collect();
         for id in configured {
             if !snapshot.providers.contains_key(id) {
-                providers.push(ProviderTotalsView { id: id.clone(), totals: Totals::default() });
+                providers.push((id.clone(), Totals::default()));
             }
         }
-        providers.sort_by(|a, b| a.id.cmp(&b.id));
+        providers.sort_by(|a, b| a.0.cmp(&b.0));
         let mut totals = Totals::default();
-        for provider in &providers {
-            totals.sum(&provider.totals);
+        for (_, provider) in &providers {
+            totals.sum(provider);
         }
         Self {
             total_workers: agents.len(),
@@ -93,8 +107,11 @@ impl PoolStats {
             working_workers: working,
             max_workers,
             agents,
-            providers,
-            totals,
+            providers: providers
+                .iter()
+                .map(|(id, t)| ProviderTotalsView { id: id.clone(), totals: t.into() })
+                .collect(),
+            totals: (&totals).into(),
         }
     }
 }
