@@ -19,6 +19,9 @@ _agentry() {
             agentry,agent)
                 cmd="agentry__subcmd__agent"
                 ;;
+            agentry,cache)
+                cmd="agentry__subcmd__cache"
+                ;;
             agentry,completions)
                 cmd="agentry__subcmd__completions"
                 ;;
@@ -67,8 +70,29 @@ _agentry() {
             agentry__subcmd__agent__subcmd__help,spawn)
                 cmd="agentry__subcmd__agent__subcmd__help__subcmd__spawn"
                 ;;
+            agentry__subcmd__cache,clear)
+                cmd="agentry__subcmd__cache__subcmd__clear"
+                ;;
+            agentry__subcmd__cache,help)
+                cmd="agentry__subcmd__cache__subcmd__help"
+                ;;
+            agentry__subcmd__cache,stats)
+                cmd="agentry__subcmd__cache__subcmd__stats"
+                ;;
+            agentry__subcmd__cache__subcmd__help,clear)
+                cmd="agentry__subcmd__cache__subcmd__help__subcmd__clear"
+                ;;
+            agentry__subcmd__cache__subcmd__help,help)
+                cmd="agentry__subcmd__cache__subcmd__help__subcmd__help"
+                ;;
+            agentry__subcmd__cache__subcmd__help,stats)
+                cmd="agentry__subcmd__cache__subcmd__help__subcmd__stats"
+                ;;
             agentry__subcmd__help,agent)
                 cmd="agentry__subcmd__help__subcmd__agent"
+                ;;
+            agentry__subcmd__help,cache)
+                cmd="agentry__subcmd__help__subcmd__cache"
                 ;;
             agentry__subcmd__help,completions)
                 cmd="agentry__subcmd__help__subcmd__completions"
@@ -102,6 +126,12 @@ _agentry() {
                 ;;
             agentry__subcmd__help__subcmd__agent,spawn)
                 cmd="agentry__subcmd__help__subcmd__agent__subcmd__spawn"
+                ;;
+            agentry__subcmd__help__subcmd__cache,clear)
+                cmd="agentry__subcmd__help__subcmd__cache__subcmd__clear"
+                ;;
+            agentry__subcmd__help__subcmd__cache,stats)
+                cmd="agentry__subcmd__help__subcmd__cache__subcmd__stats"
                 ;;
             agentry__subcmd__help__subcmd__persona,list)
                 cmd="agentry__subcmd__help__subcmd__persona__subcmd__list"
@@ -218,7 +248,7 @@ _agentry() {
 
     case "${cmd}" in
         agentry)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version provider persona agent task stats stop paths completions help"
+            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version provider persona agent task stats stop cache paths completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -412,7 +442,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__agent__subcmd__spawn)
-            opts="-q -v -h -V --provider --persona --project --exist-ok --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --provider --persona --project --exist-ok --budget --cache --home --providers --personas --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -430,6 +460,156 @@ _agentry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__cache)
+            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version stats clear help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__cache__subcmd__clear)
+            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__cache__subcmd__help)
+            opts="stats clear help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__cache__subcmd__help__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__cache__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__cache__subcmd__help__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__cache__subcmd__stats)
+            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --home)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -484,7 +664,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__help)
-            opts="provider persona agent task stats stop paths completions help"
+            opts="provider persona agent task stats stop cache paths completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -540,6 +720,48 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__help__subcmd__agent__subcmd__spawn)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__help__subcmd__cache)
+            opts="stats clear"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__help__subcmd__cache__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__help__subcmd__cache__subcmd__stats)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1498,7 +1720,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__task__subcmd__run)
-            opts="-q -v -h -V --persona --provider --context --context-file --no-stdin --model --temperature --max-tokens --timeout --connect-timeout --idle-timeout --retries --stream --events --file --parallel --ordered --output --dry-run --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --persona --provider --context --context-file --no-stdin --model --temperature --max-tokens --timeout --connect-timeout --idle-timeout --retries --stream --cache --no-cache --refresh --max-cost --events --file --parallel --ordered --output --dry-run --home --providers --personas --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1545,6 +1767,10 @@ _agentry() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-cost)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

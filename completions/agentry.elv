@@ -37,6 +37,7 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand task 'Run tasks on agents or one-shot on a persona and provider'
             cand stats 'Show the worker pool, every agent and the per-provider totals and metrics'
             cand stop 'Stop agents: they leave the pool; their history and totals stay'
+            cand cache 'Inspect or empty the response cache'
             cand paths 'Print the files and folders in use and where each choice came from'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -245,11 +246,13 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand --provider 'Provider id the agent sends its tasks to'
             cand --persona 'Persona that builds the system prompt (default: "You are NAME, an AI agent.")'
             cand --project 'Project the agent works for'
+            cand --budget 'USD the agent may spend a UTC day (tasks past it are refused, exit 7)'
             cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
             cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
             cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
             cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
-            cand --exist-ok 'Succeed when an agent of that name with the same persona, provider and project exists'
+            cand --exist-ok 'Succeed when an agent of that name with the same persona, provider, project, budget and cache exists'
+            cand --cache 'Answer the agent''s identical requests from the response cache'
             cand --json 'Print machine-readable JSON on stdout'
             cand -q 'Silence notes and progress (errors and warnings still show)'
             cand --quiet 'Silence notes and progress (errors and warnings still show)'
@@ -336,6 +339,7 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand --connect-timeout 'Give up connecting after this long, e.g. 500ms, 5s [default: 10s, at most --timeout]'
             cand --idle-timeout 'An attempt fails when no byte arrives for this long (retried) [default: 120s]'
             cand --retries 'Retries per provider after a retryable failure [default: 2]'
+            cand --max-cost 'Refuse tasks once this run''s spend would pass USD (a batch is one run; exit 7)'
             cand --file 'Run the tasks of a JSON-lines file (`-` is stdin); see `Batch files` in the README'
             cand --parallel 'With --file: at most this many tasks at once [default: the pool maximum]'
             cand --output 'With --file: append results to FILE (stdout stays empty); a rerun skips ids that succeeded'
@@ -345,6 +349,9 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
             cand --no-stdin 'Never read stdin as context'
             cand --stream 'Write the answer to stdout as it is generated'
+            cand --cache 'Answer identical requests from the response cache'
+            cand --no-cache 'Never use the response cache for this run'
+            cand --refresh 'Skip the cache lookup and store the new answer'
             cand --events 'Print NDJSON events on stdout (start, delta, retry, fallback, usage, error, done)'
             cand --ordered 'With --file: print results in input order instead of completion order'
             cand --dry-run 'Print the exact request and send nothing'
@@ -439,6 +446,65 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'agentry;cache'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand stats 'How many answers the cache holds, their size, the limits and the hits so far'
+            cand clear 'Remove every cached answer'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentry;cache;stats'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;cache;clear'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;cache;help'= {
+            cand stats 'How many answers the cache holds, their size, the limits and the hits so far'
+            cand clear 'Remove every cached answer'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentry;cache;help;stats'= {
+        }
+        &'agentry;cache;help;clear'= {
+        }
+        &'agentry;cache;help;help'= {
+        }
         &'agentry;paths'= {
             cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
             cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
@@ -476,6 +542,7 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand task 'Run tasks on agents or one-shot on a persona and provider'
             cand stats 'Show the worker pool, every agent and the per-provider totals and metrics'
             cand stop 'Stop agents: they leave the pool; their history and totals stay'
+            cand cache 'Inspect or empty the response cache'
             cand paths 'Print the files and folders in use and where each choice came from'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -530,6 +597,14 @@ set edit:completion:arg-completer[agentry] = {|@words|
         &'agentry;help;stats'= {
         }
         &'agentry;help;stop'= {
+        }
+        &'agentry;help;cache'= {
+            cand stats 'How many answers the cache holds, their size, the limits and the hits so far'
+            cand clear 'Remove every cached answer'
+        }
+        &'agentry;help;cache;stats'= {
+        }
+        &'agentry;help;cache;clear'= {
         }
         &'agentry;help;paths'= {
         }

@@ -24,6 +24,37 @@ pub struct Link<'a> {
     /// `None` for a model listing.
     pub request: Option<ChatRequest>,
     pub settings: LinkSettings,
+    /// The response cache for this provider's request, when it is on.
+    pub cache: Option<CachePlan>,
+}
+
+/// How one link uses the response cache.
+#[derive(Debug, Clone)]
+pub struct CachePlan {
+    pub key: String,
+    /// False with `--refresh`: the answer is stored, never looked up.
+    pub lookup: bool,
+    pub limits: crate::state::CacheLimits,
+}
+
+/// The cache key of a request: a SHA-256 of the provider id, its endpoints, the
+/// protocol and the exact body sent (model, messages, sampling, params), never
+/// headers or the key. `stream` and `stream_options` are left out, so a streamed run
+/// finds what a plain run stored.
+pub fn cache_key(provider: &Provider, request: &ChatRequest) -> String {
+    use sha2::Digest;
+    let mut body = crate::provider::Client::chat_request(provider, request).body.unwrap_or_default();
+    if let Some(object) = body.as_object_mut() {
+        object.remove("stream");
+        object.remove("stream_options");
+    }
+    let endpoints: Vec<String> = provider.endpoints.iter().map(|e| e.url.to_string()).collect();
+    let mut hasher = sha2::Sha256::new();
+    for part in [provider.id.as_str(), &endpoints.join(" "), "openai-chat", &body.to_string()] {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What the loop reports while it works.
@@ -249,6 +280,23 @@ async fn call_link(
     let estimate = link.request.as_ref().map_or(0, |r| estimate_usage(&r.messages, "").prompt_tokens);
     let rates = Rates { rpm: provider.rpm, tpm: provider.tpm, tokens: estimate };
     let cooldown = link.settings.cooldown.value.mul_f64(budget.backoff_scale.max(0.0));
+    // The cache is looked up before anything else: a hit sends nothing and does not
+    // touch the rate limits.
+    if let (Some(plan), Some(request)) = (&link.cache, &link.request)
+        && plan.lookup
+        && let Some(hit) = store.cache_get(&plan.key, plan.limits.ttl).await?
+    {
+        if request.stream {
+            sink.delta(&hit.content);
+        }
+        return Ok(Answer::Chat(crate::provider::ChatResponse {
+            content: hit.content,
+            finish_reason: hit.finish_reason,
+            model: hit.model,
+            usage: crate::provider::Usage::default(),
+            cached: true,
+        }));
+    }
     client.warm(provider, timeouts.connect);
     let mut tries = 0u32;
     loop {
@@ -306,6 +354,19 @@ async fn call_link(
                     let delta = i64::try_from(response.usage.total_tokens).unwrap_or(i64::MAX)
                         - i64::try_from(estimate).unwrap_or(0);
                     store.settle(id, tpm, delta).await?;
+                }
+                // Only complete answers are kept: never one cut at the token limit or
+                // filtered. A cache that cannot be written costs the task nothing.
+                if let (Some(plan), Answer::Chat(response)) = (&link.cache, &answer)
+                    && matches!(response.finish_reason.as_deref(), None | Some("stop"))
+                {
+                    let cached = crate::state::CachedAnswer {
+                        content: response.content.clone(),
+                        finish_reason: response.finish_reason.clone(),
+                        model: response.model.clone(),
+                        stored_at: now_ms(),
+                    };
+                    let _ = store.cache_put(&plan.key, &cached, plan.limits.max_bytes).await;
                 }
                 return Ok(answer);
             }

@@ -101,6 +101,10 @@ pub enum Command {
     #[command(after_long_help = EXIT_CODES_HELP)]
     Stop(StopArgs),
 
+    /// Inspect or empty the response cache
+    #[command(subcommand)]
+    Cache(CacheCommand),
+
     /// Print the files and folders in use and where each choice came from
     Paths,
 
@@ -210,9 +214,17 @@ pub struct AgentSpawnArgs {
     #[arg(long, value_name = "PROJECT", default_value = "default")]
     pub project: String,
 
-    /// Succeed when an agent of that name with the same persona, provider and project exists
+    /// Succeed when an agent of that name with the same persona, provider, project, budget and cache exists
     #[arg(long)]
     pub exist_ok: bool,
+
+    /// USD the agent may spend a UTC day (tasks past it are refused, exit 7)
+    #[arg(long, value_name = "USD")]
+    pub budget: Option<f64>,
+
+    /// Answer the agent's identical requests from the response cache
+    #[arg(long)]
+    pub cache: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -317,6 +329,22 @@ pub struct TaskRunArgs {
     #[arg(long)]
     pub stream: bool,
 
+    /// Answer identical requests from the response cache
+    #[arg(long, conflicts_with = "no_cache")]
+    pub cache: bool,
+
+    /// Never use the response cache for this run
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Skip the cache lookup and store the new answer
+    #[arg(long, conflicts_with = "no_cache")]
+    pub refresh: bool,
+
+    /// Refuse tasks once this run's spend would pass USD (a batch is one run; exit 7)
+    #[arg(long, value_name = "USD")]
+    pub max_cost: Option<f64>,
+
     /// Print NDJSON events on stdout (start, delta, retry, fallback, usage, error, done)
     #[arg(long)]
     pub events: bool,
@@ -340,6 +368,14 @@ pub struct TaskRunArgs {
     /// Print the exact request and send nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// How many answers the cache holds, their size, the limits and the hits so far
+    Stats,
+    /// Remove every cached answer
+    Clear,
 }
 
 #[derive(Debug, Args)]

@@ -45,6 +45,15 @@ pub enum ConfigError {
 pub struct FileSettings {
     pub max_agents: Option<u32>,
     pub history: crate::state::Retention,
+    pub cache: crate::state::CacheLimits,
+}
+
+/// `[cache]`: how long answers stay and how much they may take.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CacheTable {
+    ttl: Option<toml::Value>,
+    max_size: Option<toml::Value>,
 }
 
 /// `[history]`: what the history keeps.
@@ -63,6 +72,7 @@ struct FileDoc {
     #[serde(default)]
     providers: std::collections::BTreeMap<String, toml::Spanned<registry::Entry>>,
     history: Option<toml::Spanned<HistoryTable>>,
+    cache: Option<toml::Spanned<CacheTable>>,
 }
 
 pub fn line_of(text: &str, offset: usize) -> usize {
@@ -129,7 +139,32 @@ pub fn parse(text: &str, path: &Path) -> Result<(FileSettings, Vec<crate::provid
             history.max_entries = entries;
         }
     }
-    Ok((FileSettings { max_agents: doc.max_agents, history }, providers))
+    let mut cache = crate::state::CacheLimits::default();
+    if let Some(table) = doc.cache {
+        let span = Some(table.span());
+        let table = table.into_inner();
+        if let Some(ttl) = table.ttl {
+            let parsed = match &ttl {
+                toml::Value::String(text) => crate::settings::parse_duration(text),
+                toml::Value::Integer(n) => u64::try_from(*n).ok().map(std::time::Duration::from_secs),
+                _ => None,
+            };
+            cache.ttl = parsed
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| invalid(path, text, span.clone(), "[cache] ttl must be a duration such as \"24h\""))?;
+        }
+        if let Some(size) = table.max_size {
+            let parsed = match &size {
+                toml::Value::String(text) => crate::settings::parse_size(text),
+                toml::Value::Integer(n) => u64::try_from(*n).ok(),
+                _ => None,
+            };
+            cache.max_bytes = parsed
+                .filter(|n| *n > 0)
+                .ok_or_else(|| invalid(path, text, span, "[cache] max_size must be a size such as \"256MiB\""))?;
+        }
+    }
+    Ok((FileSettings { max_agents: doc.max_agents, history, cache }, providers))
 }
 
 /// Read a file that must be a regular file: a FIFO would block forever, a folder

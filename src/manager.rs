@@ -33,6 +33,8 @@ pub struct SpawnRequest {
     pub persona: Option<String>,
     pub project: String,
     pub exist_ok: bool,
+    pub budget: Option<f64>,
+    pub cache: bool,
 }
 
 /// What `task run` prepared: enough to print a dry run or to attempt the task.
@@ -189,6 +191,8 @@ impl Manager {
             id: new_id("ag"),
             worker_id: new_id("wk"),
             created_at: now(),
+            budget: request.budget,
+            cache: request.cache,
         };
         let record = match self.store.spawn_agent(new, max, request.exist_ok).await? {
             Spawned::Created(record) | Spawned::Existing(record) => record,
@@ -204,7 +208,16 @@ impl Manager {
                     request.name,
                     describe(&existing.persona, &existing.provider, &existing.project)
                 ));
-                let failure = if request.exist_ok {
+                let same_call = existing.persona == request.persona
+                    && existing.provider == request.provider
+                    && existing.project == request.project;
+                let failure = if request.exist_ok && same_call {
+                    failure.hint(format!(
+                        "--exist-ok needs the same budget and cache settings too; it has budget {} and cache {}",
+                        existing.budget.map_or_else(|| "none".into(), |b| format!("${b}")),
+                        if existing.cache { "on" } else { "off" }
+                    ))
+                } else if request.exist_ok {
                     failure.hint(format!(
                         "--exist-ok needs the same persona, provider and project; you asked for {}",
                         describe(&request.persona, &request.provider, &request.project)
@@ -435,16 +448,27 @@ impl Manager {
         let agent = prepared.agent.as_ref();
         let limit = settings::task_limit(flags, env, prepared.provider, settings::DEFAULT_TIMEOUT).value;
         let budget = Budget { deadline: tokio::time::Instant::now() + limit, limit, backoff_scale: env.backoff_scale };
+        let agent_cache = agent.is_some_and(|a| a.cache);
+        let plan = |provider: &Provider, request: &ChatRequest| {
+            let on = flags.refresh || flags.cache.unwrap_or(provider.cache || agent_cache);
+            (on && flags.cache != Some(false)).then(|| crate::call::CachePlan {
+                key: crate::call::cache_key(provider, request),
+                lookup: !flags.refresh,
+                limits: self.config.settings.cache,
+            })
+        };
         let mut chain = vec![Link {
             provider: prepared.provider,
             request: Some(prepared.request.clone()),
             settings: LinkSettings::resolve(flags, env, prepared.provider, limit),
+            cache: plan(prepared.provider, &prepared.request),
         }];
         for (provider, request) in &prepared.fallbacks {
             chain.push(Link {
                 provider,
                 request: Some(request.clone()),
                 settings: LinkSettings::resolve(flags, env, provider, limit),
+                cache: plan(provider, request),
             });
         }
         let attempt = Attempt {

@@ -211,6 +211,10 @@ pub struct CallFlags {
     pub timeout: Option<Duration>,
     pub idle_timeout: Option<Duration>,
     pub connect_timeout: Option<Duration>,
+    /// `--cache` (true) or `--no-cache` (false), over the provider's and agent's `cache`.
+    pub cache: Option<bool>,
+    /// `--refresh`: skip the cache lookup, store the new answer.
+    pub refresh: bool,
 }
 
 /// The environment's call settings, parsed once; a bad value is an error naming it.
@@ -414,6 +418,7 @@ mod tests {
             timeout: Some(Duration::from_secs(3)),
             idle_timeout: Some(Duration::from_secs(1)),
             connect_timeout: Some(Duration::from_secs(9)),
+            ..CallFlags::default()
         };
         let limit = task_limit(&flags, &env, &provider, DEFAULT_TIMEOUT);
         assert_eq!(limit, Setting { value: Duration::from_secs(3), origin: Origin::Flag("--timeout") });

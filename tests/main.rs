@@ -5,6 +5,7 @@ mod common;
 
 mod agents;
 mod batch;
+mod cache;
 mod completions;
 mod concurrency;
 mod contract;

@@ -63,6 +63,13 @@ fn print_agent(ctx: &Ctx, agent: &AgentView) -> anyhow::Result<()> {
 pub async fn run(ctx: &Ctx, command: AgentCommand) -> anyhow::Result<()> {
     match command {
         AgentCommand::Spawn(args) => {
+            if let Some(usd) = args.budget
+                && !(usd.is_finite() && usd >= 0.0)
+            {
+                return Err(
+                    crate::error::Failure::usage(format!("--budget takes USD of 0 or more, not `{usd}`")).into()
+                );
+            }
             let manager = ctx.manager()?;
             let agent = manager
                 .spawn(SpawnRequest {
@@ -71,6 +78,8 @@ pub async fn run(ctx: &Ctx, command: AgentCommand) -> anyhow::Result<()> {
                     persona: args.persona,
                     project: args.project,
                     exist_ok: args.exist_ok,
+                    budget: args.budget,
+                    cache: args.cache,
                 })
                 .await?;
             if agent.provider == crate::provider::registry::MOCK_ID {

@@ -542,6 +542,14 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
         timeout: parse("--timeout", &args.timeout)?,
         idle_timeout: parse("--idle-timeout", &args.idle_timeout)?,
         connect_timeout: parse("--connect-timeout", &args.connect_timeout)?,
+        cache: if args.cache {
+            Some(true)
+        } else if args.no_cache {
+            Some(false)
+        } else {
+            None
+        },
+        refresh: args.refresh,
     };
     let env = CallEnv::resolve(&ctx.env)?;
     let run_flags = super::task::request_flags(&args)?;

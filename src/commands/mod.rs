@@ -89,6 +89,7 @@ pub async fn run(cli: Cli, printer: Printer, env: Env) -> anyhow::Result<()> {
         Command::Task(crate::cli::TaskCommand::Show { id }) => history::show(&ctx, &id).await,
         Command::Stats(args) => stats::stats(&ctx, args).await,
         Command::Stop(args) => stats::stop(&ctx, args).await,
+        Command::Cache(command) => stats::cache(&ctx, command).await,
         Command::Paths => paths::run(&ctx),
         Command::Completions { .. } => Ok(()),
     }

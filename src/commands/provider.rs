@@ -111,8 +111,12 @@ pub async fn run(ctx: &Ctx, command: ProviderCommand) -> anyhow::Result<()> {
             let env = CallEnv::resolve(&ctx.env)?;
             let limit = settings::models_limit(&env).value;
             let flags = CallFlags::default();
-            let chain =
-                [Link { provider, request: None, settings: LinkSettings::resolve(&flags, &env, provider, limit) }];
+            let chain = [Link {
+                provider,
+                request: None,
+                settings: LinkSettings::resolve(&flags, &env, provider, limit),
+                cache: None,
+            }];
             let budget =
                 Budget { deadline: tokio::time::Instant::now() + limit, limit, backoff_scale: env.backoff_scale };
             let client = ctx.client();

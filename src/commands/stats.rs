@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use super::agent::{AGENT_HEADER, AGENT_NUMERIC, agent_rows};
-use crate::cli::{StatsArgs, StatsFormat, StopArgs};
+use crate::cli::{CacheCommand, StatsArgs, StatsFormat, StopArgs};
 use crate::manager::missing_agents_error;
 use crate::worker::pool::PoolStats;
 
@@ -77,6 +77,44 @@ pub async fn stats(ctx: &Ctx, args: StatsArgs) -> anyhow::Result<()> {
         ));
     }
     Ok(printer.out(&text)?)
+}
+
+pub async fn cache(ctx: &Ctx, command: CacheCommand) -> anyhow::Result<()> {
+    let manager = ctx.manager()?;
+    match command {
+        CacheCommand::Stats => {
+            let stats = manager.store.cache_stats().await?;
+            let limits = manager.config.settings.cache;
+            let snapshot = manager.snapshot().await?;
+            let hits: u64 = snapshot.providers.values().map(|t| t.cache_hits).sum();
+            let view = serde_json::json!({
+                "entries": stats.entries,
+                "bytes": stats.bytes,
+                "max_bytes": limits.max_bytes,
+                "ttl_ms": u64::try_from(limits.ttl.as_millis()).unwrap_or(u64::MAX),
+                "hits": hits,
+            });
+            if ctx.printer.json {
+                return ctx.printer.json(&view);
+            }
+            let rows = vec![
+                vec!["entries".to_string(), stats.entries.to_string()],
+                vec!["bytes".into(), stats.bytes.to_string()],
+                vec!["max bytes".into(), limits.max_bytes.to_string()],
+                vec!["ttl".into(), crate::settings::duration_words(limits.ttl)],
+                vec!["hits".into(), hits.to_string()],
+            ];
+            Ok(ctx.printer.out(&ctx.printer.table(&["FIELD", "VALUE"], rows, &[]))?)
+        }
+        CacheCommand::Clear => {
+            let removed = manager.store.cache_clear().await?;
+            ctx.printer.note(&format!("removed {removed} cached answers"));
+            if ctx.printer.json {
+                return ctx.printer.json(&serde_json::json!({ "removed": removed }));
+            }
+            Ok(())
+        }
+    }
 }
 
 pub async fn stop(ctx: &Ctx, args: StopArgs) -> anyhow::Result<()> {

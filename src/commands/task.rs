@@ -172,6 +172,14 @@ async fn run_one(ctx: &Ctx, args: TaskRunArgs, attempted: &std::sync::atomic::At
         timeout: duration("--timeout", &args.timeout)?,
         idle_timeout: duration("--idle-timeout", &args.idle_timeout)?,
         connect_timeout: duration("--connect-timeout", &args.connect_timeout)?,
+        cache: if args.cache {
+            Some(true)
+        } else if args.no_cache {
+            Some(false)
+        } else {
+            None
+        },
+        refresh: args.refresh,
     };
     let call_env = CallEnv::resolve(&ctx.env)?;
     let description = args.args.last().cloned().unwrap_or_default();

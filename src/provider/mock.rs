@@ -35,7 +35,7 @@ pub fn complete(request: &ChatRequest) -> ChatResponse {
         digest(request)
     );
     let usage = estimate_usage(&request.messages, &content);
-    ChatResponse { content, finish_reason: Some("stop".into()), model: Some("mock".into()), usage }
+    ChatResponse { content, finish_reason: Some("stop".into()), model: Some("mock".into()), usage, cached: false }
 }
 
 /// The reply cut into word deltas (each with its following space), as a stream would.

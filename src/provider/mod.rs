@@ -87,6 +87,10 @@ pub struct Provider {
     pub ca_cert: Option<std::path::PathBuf>,
     /// `[providers.ID.pricing]`: USD per million tokens, over the built-in table.
     pub pricing: Option<crate::pricing::Price>,
+    /// Answer identical requests from the response cache.
+    pub cache: bool,
+    /// USD this provider may spend a UTC day.
+    pub budget_daily: Option<f64>,
     pub model: String,
     pub key: KeySource,
     pub temperature: Option<f64>,
@@ -205,6 +209,8 @@ pub struct ChatResponse {
     pub finish_reason: Option<String>,
     pub model: Option<String>,
     pub usage: Usage,
+    /// Answered from the response cache, not by the provider.
+    pub cached: bool,
 }
 
 /// What a response's headers say about the provider's limits.

@@ -273,7 +273,7 @@ pub fn parse_chat(
     let finish_reason = choice.get("finish_reason").and_then(|f| f.as_str()).map(str::to_string);
     let model = value.get("model").and_then(|m| m.as_str()).map(str::to_string);
     let usage = usage_of(value.get("usage")).unwrap_or_else(|| estimate_usage(&request.messages, &content));
-    Ok(ChatResponse { content, finish_reason, model, usage })
+    Ok(ChatResponse { content, finish_reason, model, usage, cached: false })
 }
 
 /// What a chat stream has said so far.
@@ -373,7 +373,13 @@ pub fn stream_end(
         });
     }
     let usage = state.usage.unwrap_or_else(|| estimate_usage(&request.messages, &state.text));
-    Ok(ChatResponse { content: state.text, finish_reason: state.finish_reason, model: state.model, usage })
+    Ok(ChatResponse {
+        content: state.text,
+        finish_reason: state.finish_reason,
+        model: state.model,
+        usage,
+        cached: false,
+    })
 }
 
 pub fn parse_models(

@@ -56,6 +56,9 @@ pub struct Entry {
     context_window: Option<u64>,
     ca_cert: Option<std::path::PathBuf>,
     pricing: Option<PricingEntry>,
+    #[serde(default)]
+    cache: bool,
+    budget_daily: Option<f64>,
 }
 
 /// `[providers.ID.pricing]`: USD per million tokens.
@@ -110,6 +113,8 @@ pub fn builtin_mock() -> Provider {
         context_window: None,
         ca_cert: None,
         pricing: None,
+        cache: false,
+        budget_daily: None,
         model: "mock".into(),
         key: KeySource::None,
         temperature: None,
@@ -282,6 +287,11 @@ pub fn providers_from(
                 )));
             }
         };
+        let budget_daily = match entry.budget_daily {
+            None => None,
+            Some(usd) if usd.is_finite() && usd >= 0.0 => Some(usd),
+            Some(_) => return Err(fail(format!("[providers.{id}] budget_daily must be 0 or more (USD a UTC day)"))),
+        };
         for fallback in &entry.fallbacks {
             if fallback == &id {
                 return Err(fail(format!("[providers.{id}] lists itself in `fallbacks`")));
@@ -342,6 +352,8 @@ pub fn providers_from(
             context_window: entry.context_window,
             ca_cert: entry.ca_cert,
             pricing,
+            cache: entry.cache,
+            budget_daily,
         });
         spans.push(span.clone());
     }

@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use super::schema::{State, parse_state};
 use super::{
-    Activity, Admission, AgentClaim, AgentRecord, NewAgent, Rates, Retention, Snapshot, Spawned, StateBackend,
-    StateError, StopRequest, TaskBody, TaskRecord, WaitReporter, WaitWhy, now_ms,
+    Activity, Admission, AgentClaim, AgentRecord, CacheStats, CachedAnswer, NewAgent, Rates, Retention, Snapshot,
+    Spawned, StateBackend, StateError, StopRequest, TaskBody, TaskRecord, WaitReporter, WaitWhy, now_ms,
 };
 use crate::files::{self, FsError, LockError, LockMode, LockedFile, Wait};
 use crate::limits::{self, Gate};
@@ -89,6 +89,10 @@ impl FileState {
     pub fn with_retention(mut self, retention: Retention) -> Self {
         self.retention = retention;
         self
+    }
+
+    fn cache_file(&self, key: &str) -> PathBuf {
+        self.dir.join("cache").join(format!("{key}.json"))
     }
 
     fn body_file(&self, task_id: &str) -> PathBuf {
@@ -303,8 +307,11 @@ impl StateBackend for FileState {
         let _lock = self.state_lock().await?;
         let mut state = self.read()?;
         if let Some(existing) = state.agents.iter().find(|a| a.name == new.name) {
-            let same =
-                existing.persona == new.persona && existing.provider == new.provider && existing.project == new.project;
+            let same = existing.persona == new.persona
+                && existing.provider == new.provider
+                && existing.project == new.project
+                && existing.budget == new.budget
+                && existing.cache == new.cache;
             return Ok(if exist_ok && same {
                 Spawned::Existing(existing.clone())
             } else {
@@ -328,6 +335,8 @@ impl StateBackend for FileState {
             last_active: Some(new.created_at.clone()),
             created_at: new.created_at,
             totals: Default::default(),
+            budget: new.budget,
+            cache: new.cache,
         };
         state.agents.push(record.clone());
         self.write(&state)?;
@@ -475,6 +484,82 @@ impl StateBackend for FileState {
             *message = text.into();
         }
         Ok(Some(body))
+    }
+
+    async fn cache_get(&self, key: &str, ttl: Duration) -> Result<Option<CachedAnswer>, StateError> {
+        let path = self.cache_file(key);
+        let Ok(bytes) = std::fs::read(&path) else { return Ok(None) };
+        let Ok(answer) = serde_json::from_slice::<CachedAnswer>(&bytes) else {
+            let _ = std::fs::remove_file(&path);
+            return Ok(None);
+        };
+        let age = now_ms().saturating_sub(answer.stored_at);
+        if u128::try_from(age).unwrap_or(u128::MAX) > ttl.as_millis() {
+            let _ = std::fs::remove_file(&path);
+            return Ok(None);
+        }
+        Ok(Some(answer))
+    }
+
+    async fn cache_put(&self, key: &str, answer: &CachedAnswer, max_bytes: u64) -> Result<(), StateError> {
+        self.ensure_dirs()?;
+        let folder = self.dir.join("cache");
+        files::create_private_dir(&folder).map_err(|e| self.io(e))?;
+        let json = serde_json::to_vec(answer).unwrap_or_default();
+        // One file per entry, written by rename: parallel writers need no lock.
+        files::write_atomic(&self.cache_file(key), &json, 0o600, false).map_err(|e| self.io(e))?;
+        let mut entries: Vec<(std::time::SystemTime, u64, PathBuf)> = std::fs::read_dir(&folder)
+            .map(|dir| {
+                dir.flatten()
+                    .filter(|e| {
+                        e.file_name().to_string_lossy().ends_with(".json")
+                            && !e.file_name().to_string_lossy().starts_with('.')
+                    })
+                    .filter_map(|e| {
+                        let meta = e.metadata().ok()?;
+                        Some((meta.modified().ok()?, meta.len(), e.path()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut total: u64 = entries.iter().map(|(_, len, _)| len).sum();
+        entries.sort();
+        for (_, len, path) in entries {
+            if total <= max_bytes {
+                break;
+            }
+            let _ = std::fs::remove_file(path);
+            total = total.saturating_sub(len);
+        }
+        Ok(())
+    }
+
+    async fn cache_stats(&self) -> Result<CacheStats, StateError> {
+        let mut stats = CacheStats::default();
+        if let Ok(dir) = std::fs::read_dir(self.dir.join("cache")) {
+            for entry in dir.flatten() {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                if name.ends_with(".json") && !name.starts_with('.') {
+                    stats.entries += 1;
+                    stats.bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
+                }
+            }
+        }
+        Ok(stats)
+    }
+
+    async fn cache_clear(&self) -> Result<u64, StateError> {
+        let mut removed = 0;
+        if let Ok(dir) = std::fs::read_dir(self.dir.join("cache")) {
+            for entry in dir.flatten() {
+                if entry.file_name().to_string_lossy().ends_with(".json") && std::fs::remove_file(entry.path()).is_ok()
+                {
+                    removed += 1;
+                }
+            }
+        }
+        Ok(removed)
     }
 
     async fn admit(&self, key: &str, rates: Rates) -> Result<Admission, StateError> {

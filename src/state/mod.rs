@@ -162,6 +162,12 @@ pub struct AgentRecord {
     pub last_active: Option<String>,
     #[serde(default)]
     pub totals: Totals,
+    /// USD the agent may spend a UTC day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<f64>,
+    /// Answer its identical requests from the response cache.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cache: bool,
 }
 
 /// What `agent spawn` asks for.
@@ -174,6 +180,8 @@ pub struct NewAgent {
     pub id: String,
     pub worker_id: String,
     pub created_at: String,
+    pub budget: Option<f64>,
+    pub cache: bool,
 }
 
 /// How a spawn ended; the conflicts are the caller's to word.
@@ -344,6 +352,36 @@ pub struct TaskBody {
     pub prompt: Option<String>,
 }
 
+/// A complete, successful answer kept in the response cache (never a key).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CachedAnswer {
+    pub content: String,
+    pub finish_reason: Option<String>,
+    pub model: Option<String>,
+    /// Milliseconds since the epoch.
+    pub stored_at: i64,
+}
+
+/// `[cache]` in providers.toml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheLimits {
+    pub ttl: std::time::Duration,
+    pub max_bytes: u64,
+}
+
+impl Default for CacheLimits {
+    fn default() -> Self {
+        Self { ttl: std::time::Duration::from_secs(24 * 3600), max_bytes: 256 * 1024 * 1024 }
+    }
+}
+
+/// What `cache stats` reports.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct CacheStats {
+    pub entries: u64,
+    pub bytes: u64,
+}
+
 /// What a request asks of the shared limits of its provider.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Rates {
@@ -400,6 +438,13 @@ pub trait StateBackend {
     async fn store_bodies(&self, bodies: &[(String, TaskBody, Option<String>)]) -> Result<(), StateError>;
     /// A task's bodies with its system prompt put back, if they were kept.
     async fn read_body(&self, task_id: &str) -> Result<Option<TaskBody>, StateError>;
+    /// A cached answer for `key` younger than `ttl`.
+    async fn cache_get(&self, key: &str, ttl: std::time::Duration) -> Result<Option<CachedAnswer>, StateError>;
+    /// Keep an answer, evicting the oldest entries beyond `max_bytes`.
+    async fn cache_put(&self, key: &str, answer: &CachedAnswer, max_bytes: u64) -> Result<(), StateError>;
+    async fn cache_stats(&self) -> Result<CacheStats, StateError>;
+    /// Remove every entry; returns how many.
+    async fn cache_clear(&self) -> Result<u64, StateError>;
     /// Admit one request on `key` (a provider, or one of its instances): not before
     /// a pause the provider asked for, and within `rpm` and `tpm` across every
     /// invocation sharing the state. Admitting records the request.
@@ -463,6 +508,18 @@ impl Store {
     }
     pub async fn read_body(&self, task_id: &str) -> Result<Option<TaskBody>, StateError> {
         dispatch!(self, b => b.read_body(task_id).await)
+    }
+    pub async fn cache_get(&self, key: &str, ttl: std::time::Duration) -> Result<Option<CachedAnswer>, StateError> {
+        dispatch!(self, b => b.cache_get(key, ttl).await)
+    }
+    pub async fn cache_put(&self, key: &str, answer: &CachedAnswer, max_bytes: u64) -> Result<(), StateError> {
+        dispatch!(self, b => b.cache_put(key, answer, max_bytes).await)
+    }
+    pub async fn cache_stats(&self) -> Result<CacheStats, StateError> {
+        dispatch!(self, b => b.cache_stats().await)
+    }
+    pub async fn cache_clear(&self) -> Result<u64, StateError> {
+        dispatch!(self, b => b.cache_clear().await)
     }
     pub async fn admit(&self, key: &str, rates: Rates) -> Result<Admission, StateError> {
         dispatch!(self, b => b.admit(key, rates).await)

@@ -321,10 +321,16 @@ impl Attempt<'_> {
                     result.model = model;
                 }
                 result.success = true;
-                let configured = link.request.as_ref().map_or(link.provider.model.as_str(), |r| r.model.as_str());
-                let (price, source) = crate::pricing::lookup(link.provider, response.model.as_deref(), configured);
-                result.cost_usd = price.map(|p| crate::pricing::cost(&p, &response.usage));
-                result.price_source = source;
+                if response.cached {
+                    // Nothing was sent: no tokens, no cost.
+                    result.cached = true;
+                    result.cost_usd = Some(0.0);
+                } else {
+                    let configured = link.request.as_ref().map_or(link.provider.model.as_str(), |r| r.model.as_str());
+                    let (price, source) = crate::pricing::lookup(link.provider, response.model.as_deref(), configured);
+                    result.cost_usd = price.map(|p| crate::pricing::cost(&p, &response.usage));
+                    result.price_source = source;
+                }
             }
             Err(TaskError::Partial { text, error, .. }) => {
                 // The text that came was generated, and likely billed: its estimate.
