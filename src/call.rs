@@ -26,6 +26,39 @@ pub struct Link<'a> {
     pub settings: LinkSettings,
     /// The response cache for this provider's request, when it is on.
     pub cache: Option<CachePlan>,
+    /// The budgets this provider's call must fit.
+    pub budget: BudgetPlan,
+}
+
+/// The budgets a call must fit: shared daily ones (an agent's, a provider's) and the
+/// run's own `--max-cost`. Each line is named for the refusal message.
+#[derive(Debug, Clone, Default)]
+pub struct BudgetPlan {
+    pub lines: Vec<(crate::state::BudgetLine, String)>,
+    pub run: Option<Arc<RunBudget>>,
+}
+
+/// `--max-cost`: what a run (a single task, or a whole batch) may spend, across its
+/// tasks in this process.
+#[derive(Debug)]
+pub struct RunBudget {
+    pub limit_usd: f64,
+    /// Spent plus set aside by tasks in flight.
+    pub used: std::sync::Mutex<f64>,
+}
+
+/// The estimate a budget is checked against: the input price times the estimated
+/// prompt tokens plus the output price times the max tokens sent (4096 when none).
+pub fn estimate_cost(provider: &Provider, request: &ChatRequest) -> Option<f64> {
+    let (price, _) = crate::pricing::lookup(provider, None, &request.model);
+    let price = price?;
+    let prompt = estimate_usage(&request.messages, "").prompt_tokens as f64;
+    let output = f64::from(request.max_tokens.unwrap_or(4096));
+    Some((prompt * price.input + output * price.output) / 1_000_000.0)
+}
+
+fn dollars(usd: f64) -> String {
+    format!("${usd:.4}")
 }
 
 /// How one link uses the response cache.
@@ -96,6 +129,9 @@ pub enum CallError {
     /// A stream broke after some text: `text` is what came.
     #[error("{error}")]
     Partial { text: String, error: ProviderError },
+    /// A budget refused the task before anything was sent.
+    #[error("{0}")]
+    Budget(String),
 }
 
 /// Passes deltas on and keeps the text of the current attempt.
@@ -121,6 +157,8 @@ enum LinkEnd {
         error: ProviderError,
         text: String,
     },
+    /// A budget would not let this provider be called.
+    Refused(String),
     Stop(CallError),
 }
 
@@ -235,6 +273,16 @@ pub async fn call(
                     break;
                 }
             }
+            Err(LinkEnd::Refused(why)) if index == 0 => {
+                return CallReport {
+                    result: Err(CallError::Budget(why)),
+                    attempts: attempts.load(Ordering::Relaxed),
+                    last,
+                };
+            }
+            Err(LinkEnd::Refused(why)) => {
+                events(&CallEvent::Skip { provider: link.provider.id.as_str(), why });
+            }
             Err(LinkEnd::Stop(other)) => {
                 return CallReport { result: Err(other), attempts: attempts.load(Ordering::Relaxed), last };
             }
@@ -256,8 +304,110 @@ async fn sleep_within(budget: Budget, wait: Duration, what: impl FnOnce() -> Str
     Ok(())
 }
 
-/// One provider: its retries, its endpoints, its limits.
+/// One provider: the cache, then its budgets, then its attempts; the reservation is
+/// settled with what the call really cost.
 async fn call_link(
+    client: &Client,
+    store: &Store,
+    link: &Link<'_>,
+    budget: Budget,
+    events: &Events,
+    attempts: &AtomicU32,
+    sink: &mut dyn Deltas,
+) -> Result<Answer, LinkEnd> {
+    let provider = link.provider;
+    // The cache is looked up before anything else: a hit sends nothing, costs
+    // nothing and does not touch the rate limits.
+    if let (Some(plan), Some(request)) = (&link.cache, &link.request)
+        && plan.lookup
+        && let Some(hit) = store.cache_get(&plan.key, plan.limits.ttl).await?
+    {
+        if request.stream {
+            sink.delta(&hit.content);
+        }
+        return Ok(Answer::Chat(crate::provider::ChatResponse {
+            content: hit.content,
+            finish_reason: hit.finish_reason,
+            model: hit.model,
+            usage: crate::provider::Usage::default(),
+            cached: true,
+        }));
+    }
+    let plan = &link.budget;
+    let Some(request) = link.request.as_ref().filter(|_| !plan.lines.is_empty() || plan.run.is_some()) else {
+        return call_attempts(client, store, link, budget, events, attempts, sink).await;
+    };
+    let Some(estimate) = estimate_cost(provider, request) else {
+        return Err(LinkEnd::Refused(format!(
+            "model `{}` of provider `{}` has no known price, and a budget needs one; set `pricing` for it in providers.toml",
+            request.model, provider.id
+        )));
+    };
+    let mut run_held = 0.0;
+    if let Some(run) = &plan.run {
+        let mut used = run.used.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if *used + estimate > run.limit_usd + 1e-12 {
+            return Err(LinkEnd::Refused(format!(
+                "the task would pass --max-cost {} (this run has used or set aside {}, this task's estimate is {})",
+                dollars(run.limit_usd),
+                dollars(*used),
+                dollars(estimate)
+            )));
+        }
+        *used += estimate;
+        run_held = estimate;
+    }
+    let release_run = |cost: f64| {
+        if let Some(run) = &plan.run {
+            let mut used = run.used.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            *used = (*used - run_held + cost).max(0.0);
+        }
+    };
+    let reservation = if plan.lines.is_empty() {
+        None
+    } else {
+        let lines: Vec<crate::state::BudgetLine> = plan.lines.iter().map(|(line, _)| line.clone()).collect();
+        match store.reserve(&lines, estimate).await {
+            Ok(Ok(reservation)) => Some(reservation),
+            Ok(Err(refusal)) => {
+                release_run(0.0);
+                let name = plan
+                    .lines
+                    .iter()
+                    .find(|(line, _)| line.key == refusal.key)
+                    .map_or_else(|| refusal.key.clone(), |(_, name)| name.clone());
+                return Err(LinkEnd::Refused(format!(
+                    "the task would pass {name} of {} (spent today {}, set aside by tasks in flight {}, this task's estimate {})",
+                    dollars(refusal.limit_usd),
+                    dollars(refusal.spent_usd),
+                    dollars(refusal.reserved_usd),
+                    dollars(estimate)
+                )));
+            }
+            Err(err) => {
+                release_run(0.0);
+                return Err(err.into());
+            }
+        }
+    };
+    let outcome = call_attempts(client, store, link, budget, events, attempts, sink).await;
+    // Providers bill answers, not errors.
+    let cost = match &outcome {
+        Ok(Answer::Chat(response)) => {
+            let (price, _) = crate::pricing::lookup(provider, response.model.as_deref(), &request.model);
+            price.map_or(estimate, |p| crate::pricing::cost(&p, &response.usage))
+        }
+        _ => 0.0,
+    };
+    release_run(cost);
+    if let Some(reservation) = reservation {
+        store.settle_reservation(reservation, cost).await?;
+    }
+    outcome
+}
+
+/// One provider's attempts: its retries, its endpoints, its limits.
+async fn call_attempts(
     client: &Client,
     store: &Store,
     link: &Link<'_>,
@@ -280,23 +430,6 @@ async fn call_link(
     let estimate = link.request.as_ref().map_or(0, |r| estimate_usage(&r.messages, "").prompt_tokens);
     let rates = Rates { rpm: provider.rpm, tpm: provider.tpm, tokens: estimate };
     let cooldown = link.settings.cooldown.value.mul_f64(budget.backoff_scale.max(0.0));
-    // The cache is looked up before anything else: a hit sends nothing and does not
-    // touch the rate limits.
-    if let (Some(plan), Some(request)) = (&link.cache, &link.request)
-        && plan.lookup
-        && let Some(hit) = store.cache_get(&plan.key, plan.limits.ttl).await?
-    {
-        if request.stream {
-            sink.delta(&hit.content);
-        }
-        return Ok(Answer::Chat(crate::provider::ChatResponse {
-            content: hit.content,
-            finish_reason: hit.finish_reason,
-            model: hit.model,
-            usage: crate::provider::Usage::default(),
-            cached: true,
-        }));
-    }
     client.warm(provider, timeouts.connect);
     let mut tries = 0u32;
     loop {

@@ -219,6 +219,8 @@ impl From<&TaskError> for Failure {
             TaskError::State(err) => err.into(),
             TaskError::Partial { .. } => Failure::new(Exit::Partial, err.to_string()),
             TaskError::Cancelled => Failure::new(Exit::Cancelled, err.to_string()),
+            TaskError::Budget(_) => Failure::new(Exit::Budget, err.to_string())
+                .hint("raise the budget, wait for the next UTC day, or run with a cheaper model"),
         }
     }
 }

@@ -19,6 +19,8 @@ use crate::worker::pool::AgentView;
 use crate::worker::{Attempt, Signals, Task, TaskError, TaskResult, new_id, now};
 
 pub struct Manager {
+    /// `--max-cost` of this run, shared by all its tasks.
+    pub run_budget: Option<std::sync::Arc<crate::call::RunBudget>>,
     pub printer: Printer,
     pub store: Store,
     pub config: Config,
@@ -457,11 +459,26 @@ impl Manager {
                 limits: self.config.settings.cache,
             })
         };
+        let budgets = |provider: &Provider| {
+            let mut lines = Vec::new();
+            if let Some(agent) = agent
+                && let Some(limit) = agent.budget
+            {
+                let line = crate::state::BudgetLine { key: format!("agent:{}", agent.id), limit_usd: limit };
+                lines.push((line, format!("agent `{}`'s daily budget", agent.name)));
+            }
+            if let Some(limit) = provider.budget_daily {
+                let line = crate::state::BudgetLine { key: format!("provider:{}", provider.id), limit_usd: limit };
+                lines.push((line, format!("provider `{}`'s budget_daily", provider.id)));
+            }
+            crate::call::BudgetPlan { lines, run: self.run_budget.clone() }
+        };
         let mut chain = vec![Link {
             provider: prepared.provider,
             request: Some(prepared.request.clone()),
             settings: LinkSettings::resolve(flags, env, prepared.provider, limit),
             cache: plan(prepared.provider, &prepared.request),
+            budget: budgets(prepared.provider),
         }];
         for (provider, request) in &prepared.fallbacks {
             chain.push(Link {
@@ -469,6 +486,7 @@ impl Manager {
                 request: Some(request.clone()),
                 settings: LinkSettings::resolve(flags, env, provider, limit),
                 cache: plan(provider, request),
+                budget: budgets(provider),
             });
         }
         let attempt = Attempt {

@@ -208,7 +208,11 @@ async fn a_rerun_with_the_same_output_skips_what_succeeded() {
     let output = run(&env, &["task", "run", "--file", &file, "--output", &out]).await;
     assert_eq!(output.status.code(), Some(8));
     assert!(stdout_of(&output).is_empty(), "with --output stdout stays empty");
-    assert!(stderr_of(&output).contains("batch: 2 tasks, 1 succeeded, 1 failed, 0 skipped"), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("batch: 2 tasks, 1 succeeded, 1 failed, 0 refused by a budget, 0 skipped"),
+        "{}",
+        stderr_of(&output)
+    );
     // A killed writer left a torn line.
     std::fs::OpenOptions::new()
         .append(true)

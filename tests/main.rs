@@ -5,6 +5,7 @@ mod common;
 
 mod agents;
 mod batch;
+mod budgets;
 mod cache;
 mod completions;
 mod concurrency;

@@ -328,6 +328,9 @@ async fn endpoints_spread_calls_and_skip_cooled_instances_across_processes() {
     assert_eq!((shown["endpoint"].clone(), shown["endpoints"].as_array().map(Vec::len)), (Value::Null, Some(3)));
 }
 
+// Timing on the server's clock: beside the suite's process-heavy tests on 2 cores a
+// process can be scheduled tens of ms late after admission. .ci/run runs it alone.
+#[ignore = "run alone: cargo test --test integration rpm_holds -- --ignored --test-threads=1"]
 #[tokio::test]
 async fn rpm_holds_across_parallel_processes() {
     let (server, script) = scripted(vec![ok("paced")]).await;

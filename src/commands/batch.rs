@@ -307,6 +307,7 @@ struct Run<'a> {
     interrupted: tokio::sync::watch::Receiver<Option<Signal>>,
     interrupt: tokio::sync::watch::Sender<Option<Signal>>,
     failed: AtomicUsize,
+    refused: AtomicUsize,
     succeeded: AtomicUsize,
     running: AtomicUsize,
     progress: indicatif::ProgressBar,
@@ -320,6 +321,8 @@ impl Run<'_> {
     fn finish(&self, line: &Line, result: &TaskResult) {
         if result.success {
             self.succeeded.fetch_add(1, Ordering::Relaxed);
+        } else if result.error_class == Some("budget") {
+            self.refused.fetch_add(1, Ordering::Relaxed);
         } else {
             self.failed.fetch_add(1, Ordering::Relaxed);
         }
@@ -553,7 +556,9 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
     };
     let env = CallEnv::resolve(&ctx.env)?;
     let run_flags = super::task::request_flags(&args)?;
-    let manager = ctx.manager()?;
+    let mut manager = ctx.manager()?;
+    // A whole batch is one run for --max-cost.
+    manager.run_budget = super::task::run_budget(args.max_cost)?;
     let agents = manager.snapshot().await?.agents;
     let lines = read_lines(&source, &manager, &agents, &run_flags)?;
     let parallel = match args.parallel {
@@ -601,6 +606,7 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
         interrupted,
         interrupt: interrupt.clone(),
         failed: AtomicUsize::new(0),
+        refused: AtomicUsize::new(0),
         succeeded: AtomicUsize::new(0),
         running: AtomicUsize::new(0),
         progress,
@@ -652,12 +658,13 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
     let mut results = run.results.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     results.flush_all();
     let (failed, succeeded) = (run.failed.load(Ordering::Relaxed), run.succeeded.load(Ordering::Relaxed));
+    let refused = run.refused.load(Ordering::Relaxed);
     if let Some(err) = results.error.take() {
         return Err(err);
     }
     if let Some(path) = &args.output {
         ctx.printer.status(&format!(
-            "batch: {} tasks, {succeeded} succeeded, {failed} failed, {} skipped (done before); results in {}",
+            "batch: {} tasks, {succeeded} succeeded, {failed} failed, {refused} refused by a budget, {} skipped (done before); results in {}",
             lines.len(),
             skipped.len(),
             path.display()
@@ -677,6 +684,14 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
             Exit::from(signal),
             format!("interrupted by {}; unstarted lines were not run", signal.name()),
         )
+        .into());
+    }
+    if refused > 0 {
+        return Err(Failure::new(
+            Exit::Budget,
+            format!("{refused} of {} tasks were refused by a budget", succeeded + failed + refused),
+        )
+        .hint("each refused line says which budget in its `error`")
         .into());
     }
     if failed > 0 {

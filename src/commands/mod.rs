@@ -65,6 +65,7 @@ impl Ctx {
         let config = self.config()?;
         let Store::File(files) = self.store();
         Ok(Manager {
+            run_budget: None,
             printer: self.printer,
             store: Store::File(files.with_retention(config.settings.history)),
             config,

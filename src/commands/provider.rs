@@ -116,6 +116,7 @@ pub async fn run(ctx: &Ctx, command: ProviderCommand) -> anyhow::Result<()> {
                 request: None,
                 settings: LinkSettings::resolve(&flags, &env, provider, limit),
                 cache: None,
+                budget: Default::default(),
             }];
             let budget =
                 Budget { deadline: tokio::time::Instant::now() + limit, limit, backoff_scale: env.backoff_scale };
@@ -130,6 +131,9 @@ pub async fn run(ctx: &Ctx, command: ProviderCommand) -> anyhow::Result<()> {
                 Err(CallError::Provider(err)) => return Err(err.into()),
                 Err(CallError::State(err)) => return Err(err.into()),
                 Err(CallError::Partial { error, .. }) => return Err(error.into()),
+                Err(CallError::Budget(why)) => {
+                    return Err(Failure::new(crate::error::Exit::Budget, format!("refused: {why}")).into());
+                }
                 Err(CallError::Deadline { skipped }) => {
                     let why = skipped.map_or_else(
                         || format!("provider `{}` did not list its models within {} s", provider.id, limit.as_secs()),

@@ -184,7 +184,8 @@ async fn run_one(ctx: &Ctx, args: TaskRunArgs, attempted: &std::sync::atomic::At
     let call_env = CallEnv::resolve(&ctx.env)?;
     let description = args.args.last().cloned().unwrap_or_default();
     let task = build_task(&args, &description)?;
-    let manager = ctx.manager()?;
+    let mut manager = ctx.manager()?;
+    manager.run_budget = run_budget(args.max_cost)?;
     let prepared = match &form {
         Form::Agent(agent) => manager.prepare_on_agent(agent, &task).await?,
         Form::OneShot { persona, provider } => manager.prepare_one_shot(persona, provider, &task)?,
@@ -291,6 +292,17 @@ async fn run_one(ctx: &Ctx, args: TaskRunArgs, attempted: &std::sync::atomic::At
         writer.emit("done", json!({ "result": result }))?;
     }
     outcome
+}
+
+/// `--max-cost USD`: what this run may spend, checked before each provider call.
+pub fn run_budget(max_cost: Option<f64>) -> anyhow::Result<Option<std::sync::Arc<crate::call::RunBudget>>> {
+    match max_cost {
+        None => Ok(None),
+        Some(usd) if usd.is_finite() && usd >= 0.0 => {
+            Ok(Some(std::sync::Arc::new(crate::call::RunBudget { limit_usd: usd, used: std::sync::Mutex::new(0.0) })))
+        }
+        Some(usd) => Err(Failure::usage(format!("--max-cost takes USD of 0 or more, not `{usd}`")).into()),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,8 +16,9 @@ use std::time::Duration;
 
 use super::schema::{State, parse_state};
 use super::{
-    Activity, Admission, AgentClaim, AgentRecord, CacheStats, CachedAnswer, NewAgent, Rates, Retention, Snapshot,
-    Spawned, StateBackend, StateError, StopRequest, TaskBody, TaskRecord, WaitReporter, WaitWhy, now_ms,
+    Activity, Admission, AgentClaim, AgentRecord, BudgetLine, CacheStats, CachedAnswer, NewAgent, Rates, Refusal,
+    Reservation, Retention, Snapshot, Spawned, StateBackend, StateError, StopRequest, TaskBody, TaskRecord,
+    WaitReporter, WaitWhy, now_ms,
 };
 use crate::files::{self, FsError, LockError, LockMode, LockedFile, Wait};
 use crate::limits::{self, Gate};
@@ -57,6 +58,25 @@ struct KeyLimits {
     tpm_tat: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     not_before: Option<i64>,
+}
+
+/// `budgets.json`: the UTC day's spend by budget key and the reservations of tasks in
+/// flight, each naming the lock file its process holds.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Budgets {
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    spend: std::collections::BTreeMap<String, f64>,
+    #[serde(default)]
+    reservations: Vec<ReservationEntry>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct ReservationEntry {
+    id: String,
+    keys: Vec<String>,
+    usd: f64,
 }
 
 impl Limits {
@@ -259,6 +279,43 @@ impl FileState {
 
     fn check_agent_lock_dir(&self) -> Result<(), StateError> {
         self.ensure_dirs()
+    }
+
+    fn reservation_lock(&self, id: &str) -> PathBuf {
+        self.locks.join(format!("reservation-{id}.lock"))
+    }
+
+    /// Read-modify-write `budgets.json` under its own lock: a new UTC day starts with
+    /// no spend; reservations whose process died (their lock is free) are dropped.
+    async fn update_budgets<R>(&self, change: impl FnOnce(&mut Budgets) -> R) -> Result<R, StateError> {
+        self.ensure_dirs()?;
+        let path = self.locks.join("budgets.lock");
+        let on_wait = self.on_wait.clone();
+        let wait = Wait { quiet: Duration::from_secs(1), timeout: Some(self.lock_timeout) };
+        let held = LockedFile::acquire(&path, LockMode::Exclusive, wait, |pid| on_wait("the budgets lock", pid))
+            .await
+            .map_err(|e| self.lock_error("the budgets lock", e))?;
+        held.write_holder();
+        let file = self.dir.join("budgets.json");
+        let mut budgets: Budgets =
+            std::fs::read(&file).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+        let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date().to_string();
+        if budgets.day != today {
+            budgets.day = today;
+            budgets.spend.clear();
+        }
+        budgets.reservations.retain(|r| {
+            let lock = self.reservation_lock(&r.id);
+            let alive = files::is_locked(&lock);
+            if !alive {
+                let _ = std::fs::remove_file(lock);
+            }
+            alive
+        });
+        let result = change(&mut budgets);
+        let text = serde_json::to_vec(&budgets).unwrap_or_default();
+        files::write_atomic(&file, &text, 0o600, true).map_err(|e| self.io(e))?;
+        Ok(result)
     }
 
     fn limits_file(&self) -> PathBuf {
@@ -560,6 +617,64 @@ impl StateBackend for FileState {
             }
         }
         Ok(removed)
+    }
+
+    async fn reserve(&self, lines: &[BudgetLine], usd: f64) -> Result<Result<Reservation, Refusal>, StateError> {
+        self.ensure_dirs()?;
+        let id = format!("{:016x}", fastrand::u64(..));
+        // The lock is taken before the reservation is written, so no writer can see
+        // it without its process holding it.
+        let held = LockedFile::try_acquire(&self.reservation_lock(&id), LockMode::Exclusive)
+            .map_err(|e| self.lock_error("a reservation lock", e))?
+            .ok_or_else(|| {
+                self.io(FsError {
+                    action: "lock",
+                    path: self.reservation_lock(&id),
+                    source: std::io::Error::other("a fresh reservation lock is held"),
+                })
+            })?;
+        let keys: Vec<String> = lines.iter().map(|l| l.key.clone()).collect();
+        let refused = self
+            .update_budgets(|budgets| {
+                for line in lines {
+                    let spent = budgets.spend.get(&line.key).copied().unwrap_or(0.0);
+                    let reserved: f64 =
+                        budgets.reservations.iter().filter(|r| r.keys.contains(&line.key)).map(|r| r.usd).sum();
+                    if spent + reserved + usd > line.limit_usd + 1e-12 {
+                        return Some(Refusal {
+                            key: line.key.clone(),
+                            limit_usd: line.limit_usd,
+                            spent_usd: spent,
+                            reserved_usd: reserved,
+                        });
+                    }
+                }
+                budgets.reservations.push(ReservationEntry { id: id.clone(), keys: keys.clone(), usd });
+                None
+            })
+            .await?;
+        match refused {
+            Some(refusal) => {
+                drop(held);
+                let _ = std::fs::remove_file(self.reservation_lock(&id));
+                Ok(Err(refusal))
+            }
+            None => Ok(Ok(Reservation { id, keys, _held: held })),
+        }
+    }
+
+    async fn settle_reservation(&self, reservation: Reservation, usd: f64) -> Result<(), StateError> {
+        let id = reservation.id.clone();
+        self.update_budgets(|budgets| {
+            budgets.reservations.retain(|r| r.id != id);
+            for key in &reservation.keys {
+                *budgets.spend.entry(key.clone()).or_default() += usd.max(0.0);
+            }
+        })
+        .await?;
+        drop(reservation);
+        let _ = std::fs::remove_file(self.reservation_lock(&id));
+        Ok(())
     }
 
     async fn admit(&self, key: &str, rates: Rates) -> Result<Admission, StateError> {

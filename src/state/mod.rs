@@ -382,6 +382,32 @@ pub struct CacheStats {
     pub bytes: u64,
 }
 
+/// A budget a call must fit: a key (`agent:ID`, `provider:ID`) and USD a UTC day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BudgetLine {
+    pub key: String,
+    pub limit_usd: f64,
+}
+
+/// Why a reservation was refused: the budget, what the day spent and what tasks in
+/// flight hold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    pub key: String,
+    pub limit_usd: f64,
+    pub spent_usd: f64,
+    pub reserved_usd: f64,
+}
+
+/// Money set aside for a task in flight. On files its lock is held for as long as this
+/// lives: a reservation whose process died is ignored and dropped by the next writer.
+#[derive(Debug)]
+pub struct Reservation {
+    pub id: String,
+    pub keys: Vec<String>,
+    _held: crate::files::LockedFile,
+}
+
 /// What a request asks of the shared limits of its provider.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Rates {
@@ -445,6 +471,11 @@ pub trait StateBackend {
     async fn cache_stats(&self) -> Result<CacheStats, StateError>;
     /// Remove every entry; returns how many.
     async fn cache_clear(&self) -> Result<u64, StateError>;
+    /// Set `usd` aside against every budget line, unless the day's spend plus the
+    /// reservations in flight plus `usd` would pass one of them.
+    async fn reserve(&self, lines: &[BudgetLine], usd: f64) -> Result<Result<Reservation, Refusal>, StateError>;
+    /// Release a reservation and add what the call really cost to the day's spend.
+    async fn settle_reservation(&self, reservation: Reservation, usd: f64) -> Result<(), StateError>;
     /// Admit one request on `key` (a provider, or one of its instances): not before
     /// a pause the provider asked for, and within `rpm` and `tpm` across every
     /// invocation sharing the state. Admitting records the request.
@@ -520,6 +551,12 @@ impl Store {
     }
     pub async fn cache_clear(&self) -> Result<u64, StateError> {
         dispatch!(self, b => b.cache_clear().await)
+    }
+    pub async fn reserve(&self, lines: &[BudgetLine], usd: f64) -> Result<Result<Reservation, Refusal>, StateError> {
+        dispatch!(self, b => b.reserve(lines, usd).await)
+    }
+    pub async fn settle_reservation(&self, reservation: Reservation, usd: f64) -> Result<(), StateError> {
+        dispatch!(self, b => b.settle_reservation(reservation, usd).await)
     }
     pub async fn admit(&self, key: &str, rates: Rates) -> Result<Admission, StateError> {
         dispatch!(self, b => b.admit(key, rates).await)

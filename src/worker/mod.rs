@@ -83,6 +83,9 @@ pub enum TaskError {
     /// `agentry stop` asked for the agent while its task ran.
     #[error("cancelled by `agentry stop`")]
     Cancelled,
+    /// A budget refused the task before anything was sent.
+    #[error("refused: {0}")]
+    Budget(String),
     #[error("interrupted by {}{}", signal.name(), if *on_agent { "; the agent is idle again" } else { "" })]
     Interrupted { signal: Signal, on_agent: bool },
     #[error(transparent)]
@@ -108,6 +111,7 @@ impl TaskError {
             TaskError::State(_) => "state",
             TaskError::Partial { .. } => "partial",
             TaskError::Cancelled => "cancelled",
+            TaskError::Budget(_) => "budget",
         }
     }
 }
@@ -279,6 +283,7 @@ impl Attempt<'_> {
                         skipped,
                         cut_output: committed.load(std::sync::atomic::Ordering::Relaxed),
                     }),
+                    Err(CallError::Budget(why)) => Err(TaskError::Budget(why)),
                     Err(CallError::Partial { text, error }) => Err(TaskError::Partial {
                         text,
                         error,
