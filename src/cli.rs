@@ -21,7 +21,7 @@ Exit codes:
        AGENTRY_MAX_BODY)
   5    the whole task took longer than --timeout, or a wait would have outlasted it
   6    partial output (a stream broke after some text)
-  7    refused by a budget
+  7    refused by a budget (--max-cost, an agent's --budget, budget_daily)
   8    a batch (--file) finished with failed tasks
   9    task cancelled by `stop`
   130  interrupted (SIGINT)
