@@ -47,8 +47,9 @@ def compare(label, a_cmd, b_cmd, env, b_env=None, names=("agentry", "curl")):
 HISTORY_LINES = 200_000
 
 
-def home_with(work, name, url, history_lines):
-    """A home with the bench provider, an agent, and a history of `history_lines` lines."""
+def home_with(work, name, url, history_lines, features=False):
+    """A home with the bench provider, an agent, and a history of `history_lines` lines.
+    With `features`: pricing, a daily budget on the provider and the agent, and the cache."""
     home = os.path.join(work, name)
     os.makedirs(home)
     env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTRY_")}
@@ -58,8 +59,12 @@ def home_with(work, name, url, history_lines):
     with open(env["AGENTRY_PROVIDERS"], "w") as f:
         f.write(f'[providers.bench]\ntype = "local"\nendpoint = "{url}"\nmodel = "bench-model"\n'
                 f'api_key_env = "BENCH_KEY"\n')
-    subprocess.run([BIN, "agent", "spawn", "bench", "--provider", "bench", "--persona", "examples/code-reviewer"],
-                   env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if features:
+            f.write('pricing = { input = 1.0, output = 2.0 }\nbudget_daily = 1000.0\ncache = true\n')
+    spawn = [BIN, "agent", "spawn", "bench", "--provider", "bench", "--persona", "examples/code-reviewer"]
+    if features:
+        spawn += ["--budget", "1000", "--cache"]
+    subprocess.run(spawn, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if history_lines:
         subprocess.run([BIN, "task", "run", "bench", "seed", "-q", "--no-stdin"], env=env, check=True,
                        stdout=subprocess.DEVNULL)
@@ -102,6 +107,28 @@ def main():
         big = home_with(work, "big-history", url, HISTORY_LINES)
         compare(f"task with a {HISTORY_LINES}-line history vs a fresh home", task, task, big, b_env=env,
                 names=("long history", "fresh"))
+        # Issue 8: the same long history with budgets, the cache and pricing on, against
+        # an empty home with the same settings; each run asks something new (a cache
+        # lookup that misses, then a store), 30 alternating runs after warm-ups that
+        # absorb the one-time catch-up and pruning of the seeded history.
+        rich = home_with(work, "rich-history", url, HISTORY_LINES, features=True)
+        empty = home_with(work, "rich-empty", url, 0, features=True)
+        counter = [0]
+
+        def fresh_task():
+            counter[0] += 1
+            return [BIN, "task", "run", "bench", f"Say hello {counter[0]}", "--no-stdin", "-q"]
+
+        for _ in range(3):
+            timed(fresh_task(), rich)
+            timed(fresh_task(), empty)
+        a_times, b_times = [], []
+        for _ in range(max(RUNS, 30)):
+            a_times.append(timed(fresh_task(), rich))
+            b_times.append(timed(fresh_task(), empty))
+        a, b = statistics.median(a_times), statistics.median(b_times)
+        print(f"task with a {HISTORY_LINES}-line history, budgets, cache and pricing on vs an empty home (same "
+              f"settings): {a:.2f} ms vs {b:.2f} ms, ratio {a / b:.2f}x ({max(RUNS, 30)} alternating runs each)")
         stats = json.loads(subprocess.run([BIN, "stats", "--json"], env=env, check=True, capture_output=True,
                                           text=True).stdout)
         print(f"tasks recorded: {stats['agents'][0]['tasks_completed']} (history grows; the task path never reads it)")

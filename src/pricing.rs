@@ -3,7 +3,6 @@
 //! find a model's price offline. An unknown price is `None`, never 0; the mock costs
 //! exactly 0.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use serde::Serialize;
@@ -34,22 +33,37 @@ pub enum PriceSource {
     None,
 }
 
-static TABLE: LazyLock<HashMap<&'static str, Price>> = LazyLock::new(|| {
-    let number = |field: Option<&str>| field.filter(|f| !f.is_empty()).and_then(|f| f.parse::<f64>().ok());
-    TABLE_TEXT
-        .lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-        .filter_map(|line| {
-            let mut fields = line.split('\t');
-            let key = fields.next()?;
-            let input = number(fields.next())?;
-            let output = number(fields.next())?;
-            let cached_input = number(fields.next());
-            let context_window = fields.next().and_then(|f| f.parse().ok());
-            Some((key, Price { input, output, cached_input, context_window }))
-        })
-        .collect()
+/// The table's lines, sorted by key (`scripts/prices.py` writes them so): a lookup is a
+/// binary search, and only the line found is parsed. Building a map of every model on
+/// each run cost more than the rest of a task's bookkeeping.
+static LINES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut lines: Vec<&'static str> =
+        TABLE_TEXT.lines().filter(|line| !line.starts_with('#') && !line.trim().is_empty()).collect();
+    if !lines.is_sorted_by_key(|line| key_of(line)) {
+        lines.sort_by_key(|line| key_of(line));
+    }
+    lines
 });
+
+fn key_of(line: &str) -> &str {
+    line.split_once('\t').map_or(line, |(key, _)| key)
+}
+
+fn parse_line(line: &str) -> Option<Price> {
+    let number = |field: Option<&str>| field.filter(|f| !f.is_empty()).and_then(|f| f.parse::<f64>().ok());
+    let mut fields = line.split('\t').skip(1);
+    let input = number(fields.next())?;
+    let output = number(fields.next())?;
+    let cached_input = number(fields.next());
+    let context_window = fields.next().and_then(|f| f.parse().ok());
+    Some(Price { input, output, cached_input, context_window })
+}
+
+/// The built-in price of exactly `key`.
+fn table(key: &str) -> Option<Price> {
+    let index = LINES.binary_search_by(|line| key_of(line).cmp(key)).ok()?;
+    parse_line(LINES[index])
+}
 
 /// The litellm version the built-in table was taken from: the prices' date.
 pub fn table_version() -> &'static str {
@@ -95,7 +109,7 @@ fn longest_prefix(name: &str) -> Option<Price> {
         .rev()
         .filter(|(_, c)| matches!(c, '-' | '.' | ':' | '@'))
         .map(|(at, _)| &name[..at])
-        .find_map(|prefix| TABLE.get(prefix).copied())
+        .find_map(table)
 }
 
 /// The price of a call: the provider's own pricing, else the model the response
@@ -113,7 +127,7 @@ pub fn lookup(provider: &Provider, reported: Option<&str>, configured: &str) -> 
     let vendor = vendor(provider);
     let models: Vec<&str> = reported.into_iter().chain(std::iter::once(configured)).filter(|m| !m.is_empty()).collect();
     for model in &models {
-        if let Some(price) = names(vendor, model).iter().find_map(|name| TABLE.get(name.as_str()).copied()) {
+        if let Some(price) = names(vendor, model).iter().find_map(|name| table(name)) {
             return (Some(price), PriceSource::Table);
         }
     }
@@ -188,6 +202,8 @@ mod tests {
         };
         assert!((cost(&price, &usage) - (0.6 * 2.0 + 0.4 * 0.5 + 0.5 * 8.0)).abs() < 1e-9);
         assert!(table_version().starts_with("1."), "{}", table_version());
-        assert!(TABLE.len() > 100);
+        assert!(LINES.len() > 100);
+        let raw: Vec<&str> = TABLE_TEXT.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).collect();
+        assert!(raw.is_sorted_by_key(|line| key_of(line)), "scripts/prices.py writes prices.tsv sorted by key");
     }
 }

@@ -66,6 +66,13 @@ impl State {
 }
 
 pub fn parse_state(text: &str, path: &Path) -> Result<State, StateError> {
+    // The common case, a file of this version, straight into `State`: going through a
+    // `serde_json::Value` first cost a fifth of a task's instructions.
+    if let Ok(state) = serde_json::from_str::<State>(text)
+        && state.schema_version == SCHEMA_VERSION
+    {
+        return Ok(state);
+    }
     let broken = |detail: String| StateError::Torn { path: path.to_path_buf(), detail };
     let mut value: serde_json::Value = serde_json::from_str(text).map_err(|err| broken(err.to_string()))?;
     if !value.is_object() {
