@@ -132,3 +132,33 @@ fn retention_prunes_at_most_once_a_day_and_bodies_can_be_off() {
     env.write_providers("[history]\nmax_age = \"whenever\"\n");
     env.cmd(&["provider", "list"]).assert().code(2).stderr(predicates::str::contains("[history] max_age"));
 }
+
+#[test]
+fn bodies_above_64_kib_are_stored_cut_and_marked() {
+    let env = Env::new();
+    let context = "x".repeat(70 * 1024);
+    let id = env.json(&[
+        "task",
+        "run",
+        "--persona",
+        "examples/qa-engineer",
+        "--provider",
+        "mock",
+        "big",
+        "--context",
+        &context,
+        "--json",
+    ])["task_id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let shown = env.json(&["task", "show", &id, "--json"]);
+    assert_eq!(shown["body_cut"], true);
+    let kept = shown["request"]["body"]["messages"][1]["content"].as_str().expect("content");
+    assert_eq!(kept.len(), 64 * 1024);
+    assert!(std::fs::metadata(env.home().join(format!("bodies/{id}.json"))).expect("body").len() < 70 * 1024);
+    let small =
+        env.json(&["task", "run", "--persona", "examples/qa-engineer", "--provider", "mock", "small", "--json"]);
+    let shown = env.json(&["task", "show", small["task_id"].as_str().expect("id"), "--json"]);
+    assert_eq!(shown["body_cut"], false);
+}
