@@ -531,29 +531,7 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
     if args.parallel == Some(0) {
         return Err(Failure::usage("--parallel must be at least 1").into());
     }
-    let parse = |flag: &str, raw: &Option<String>| -> anyhow::Result<Option<Duration>> {
-        raw.as_deref()
-            .map(|raw| {
-                crate::settings::parse_duration(raw).filter(|d| !d.is_zero()).ok_or_else(|| {
-                    Failure::usage(format!("{flag} takes a duration such as `60`, `90s` or `2m`, not `{raw}`")).into()
-                })
-            })
-            .transpose()
-    };
-    let flags = CallFlags {
-        retries: args.retries,
-        timeout: parse("--timeout", &args.timeout)?,
-        idle_timeout: parse("--idle-timeout", &args.idle_timeout)?,
-        connect_timeout: parse("--connect-timeout", &args.connect_timeout)?,
-        cache: if args.cache {
-            Some(true)
-        } else if args.no_cache {
-            Some(false)
-        } else {
-            None
-        },
-        refresh: args.refresh,
-    };
+    let flags = super::task::call_flags(&args)?;
     let env = CallEnv::resolve(&ctx.env)?;
     let run_flags = super::task::request_flags(&args)?;
     let mut manager = ctx.manager()?;

@@ -165,22 +165,7 @@ async fn run_one(ctx: &Ctx, args: TaskRunArgs, attempted: &std::sync::atomic::At
         (Some(_), Some(_), [_, _]) => return Err(usage("a one-shot task takes no AGENT")),
         _ => return Err(usage("task run needs a task description")),
     };
-    let duration =
-        |flag: &str, raw: &Option<String>| raw.as_deref().map(|raw| parse_duration_flag(flag, raw)).transpose();
-    let flags = CallFlags {
-        retries: args.retries,
-        timeout: duration("--timeout", &args.timeout)?,
-        idle_timeout: duration("--idle-timeout", &args.idle_timeout)?,
-        connect_timeout: duration("--connect-timeout", &args.connect_timeout)?,
-        cache: if args.cache {
-            Some(true)
-        } else if args.no_cache {
-            Some(false)
-        } else {
-            None
-        },
-        refresh: args.refresh,
-    };
+    let flags = call_flags(&args)?;
     let call_env = CallEnv::resolve(&ctx.env)?;
     let description = args.args.last().cloned().unwrap_or_default();
     let task = build_task(&args, &description)?;
@@ -292,6 +277,26 @@ async fn run_one(ctx: &Ctx, args: TaskRunArgs, attempted: &std::sync::atomic::At
         writer.emit("done", json!({ "result": result }))?;
     }
     outcome
+}
+
+/// The call flags of `task run`, single or batch: `--retries`, the time limits, the cache.
+pub fn call_flags(args: &TaskRunArgs) -> anyhow::Result<CallFlags> {
+    let duration =
+        |flag: &str, raw: &Option<String>| raw.as_deref().map(|raw| parse_duration_flag(flag, raw)).transpose();
+    Ok(CallFlags {
+        retries: args.retries,
+        timeout: duration("--timeout", &args.timeout)?,
+        idle_timeout: duration("--idle-timeout", &args.idle_timeout)?,
+        connect_timeout: duration("--connect-timeout", &args.connect_timeout)?,
+        cache: if args.cache {
+            Some(true)
+        } else if args.no_cache {
+            Some(false)
+        } else {
+            None
+        },
+        refresh: args.refresh,
+    })
 }
 
 /// `--max-cost USD`: what this run may spend, checked before each provider call.
