@@ -69,7 +69,8 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
             break
         }
         'agentry;provider;add' {
-            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'What kind of service it is (all speak the OpenAI chat-completions API)')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'What kind of service it is (required without --preset)')
+            [CompletionResult]::new('--preset', '--preset', [CompletionResultType]::ParameterName, 'Fill type, endpoint, key variable and model for a known service: openai, anthropic, ollama, vllm, lmstudio, openrouter, groq, together, deepseek, mistral')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Base URL including the version prefix, e.g. https://api.openai.com/v1')
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Model to request, e.g. gpt-4o-mini')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Display name (defaults to the id)')

@@ -1234,7 +1234,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__provider__subcmd__add)
-            opts="-q -v -h -V --type --endpoint --model --name --api-key-env --api-key-cmd --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --type --preset --endpoint --model --name --api-key-env --api-key-cmd --home --providers --personas --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1242,6 +1242,10 @@ _agentry() {
             case "${prev}" in
                 --type)
                     COMPREPLY=($(compgen -W "openai anthropic local custom mock" -- "${cur}"))
+                    return 0
+                    ;;
+                --preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --endpoint)

@@ -64,7 +64,8 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'agentry;provider;add'= {
-            cand --type 'What kind of service it is (all speak the OpenAI chat-completions API)'
+            cand --type 'What kind of service it is (required without --preset)'
+            cand --preset 'Fill type, endpoint, key variable and model for a known service: openai, anthropic, ollama, vllm, lmstudio, openrouter, groq, together, deepseek, mistral'
             cand --endpoint 'Base URL including the version prefix, e.g. https://api.openai.com/v1'
             cand --model 'Model to request, e.g. gpt-4o-mini'
             cand --name 'Display name (defaults to the id)'

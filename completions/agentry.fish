@@ -62,11 +62,12 @@ complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -f -a "remove" -d 'Remove a provider (refused while an agent uses it)'
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -f -a "models" -d 'List the models the provider serves (GET {endpoint}/models)'
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l type -d 'What kind of service it is (all speak the OpenAI chat-completions API)' -r -f -a "openai\t''
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l type -d 'What kind of service it is (required without --preset)' -r -f -a "openai\t''
 anthropic\t''
 local\t''
 custom\t''
 mock\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l preset -d 'Fill type, endpoint, key variable and model for a known service: openai, anthropic, ollama, vllm, lmstudio, openrouter, groq, together, deepseek, mistral' -r
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l endpoint -d 'Base URL including the version prefix, e.g. https://api.openai.com/v1' -r
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l model -d 'Model to request, e.g. gpt-4o-mini' -r
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l name -d 'Display name (defaults to the id)' -r

@@ -83,7 +83,8 @@ pub fn cache_key(provider: &Provider, request: &ChatRequest) -> String {
     }
     let endpoints: Vec<String> = provider.endpoints.iter().map(|e| e.url.to_string()).collect();
     let mut hasher = sha2::Sha256::new();
-    for part in [provider.id.as_str(), &endpoints.join(" "), "openai-chat", &body.to_string()] {
+    let protocol = format!("{:?}", crate::provider::route(provider));
+    for part in [provider.id.as_str(), &endpoints.join(" "), &protocol, &body.to_string()] {
         hasher.update(part.as_bytes());
         hasher.update([0u8]);
     }

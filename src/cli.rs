@@ -144,9 +144,14 @@ pub struct ProviderAddArgs {
     /// Provider id: letters, digits, `.`, `_`, `-`; at most 64 characters
     pub id: String,
 
-    /// What kind of service it is (all speak the OpenAI chat-completions API)
+    /// What kind of service it is (required without --preset)
     #[arg(long = "type", value_enum, value_name = "TYPE")]
-    pub kind: crate::provider::ProviderKind,
+    pub kind: Option<crate::provider::ProviderKind>,
+
+    /// Fill type, endpoint, key variable and model for a known service: openai, anthropic,
+    /// ollama, vllm, lmstudio, openrouter, groq, together, deepseek, mistral
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
 
     /// Base URL including the version prefix, e.g. https://api.openai.com/v1
     #[arg(long, value_name = "URL")]

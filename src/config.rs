@@ -335,6 +335,9 @@ pub fn add(path: &Path, new: &NewProvider) -> Result<(), ConfigError> {
     if let Some(cmd) = &new.api_key_cmd {
         entry["api_key_cmd"] = value(cmd.clone());
     }
+    if new.max_tokens_field == Some(crate::provider::MaxTokensField::MaxCompletionTokens) {
+        entry["max_tokens_field"] = value("max_completion_tokens");
+    }
     table.insert(&new.id, Item::Table(entry));
     save_document(path, &doc, crlf)
 }
@@ -363,6 +366,7 @@ mod tests {
             name: None,
             api_key_env: Some("OPENAI_API_KEY".into()),
             api_key_cmd: None,
+            max_tokens_field: None,
         }
     }
 

@@ -4,6 +4,7 @@
 mod common;
 
 mod agents;
+mod anthropic;
 mod batch;
 mod budgets;
 mod cache;

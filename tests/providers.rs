@@ -8,7 +8,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use crate::common::*;
 
 const PROVIDER_KEYS: &[&str] =
-    &["id", "name", "type", "endpoint", "endpoints", "model", "key_source", "builtin", "fallbacks"];
+    &["id", "name", "type", "endpoint", "endpoints", "model", "key_source", "builtin", "fallbacks", "api"];
 
 #[test]
 fn add_list_show_remove() {
@@ -70,7 +70,7 @@ fn add_list_show_remove() {
         openai,
         json!({"id": "openai", "name": "openai", "type": "openai", "endpoint": "https://api.openai.com/v1",
                "endpoints": ["https://api.openai.com/v1"], "model": "gpt-4o-mini",
-               "key_source": "env:OPENAI_API_KEY", "builtin": false, "fallbacks": []})
+               "key_source": "env:OPENAI_API_KEY", "builtin": false, "fallbacks": [], "api": null})
     );
     let local = env.json(&["provider", "show", "local", "--json"]);
     assert_eq!(

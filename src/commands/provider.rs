@@ -174,7 +174,43 @@ async fn add(ctx: &Ctx, args: ProviderAddArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let kind = args.kind;
+    let mut args = args;
+    let mut max_tokens_field = None;
+    let kind = match (&args.preset, args.kind) {
+        (Some(_), Some(_)) => {
+            return Err(Failure::usage("--type does not go with --preset: the preset sets it")
+                .hint("leave out --type, or leave out --preset and give --endpoint and --model")
+                .into());
+        }
+        (Some(name), None) => {
+            let Some(preset) = registry::find_preset(name) else {
+                let names: Vec<&str> = registry::PRESETS.iter().map(|p| p.name).collect();
+                return Err(
+                    Failure::usage(format!("unknown preset `{name}`; the presets are {}", names.join(", "))).into()
+                );
+            };
+            if preset.model.is_none() && args.model.is_none() {
+                return Err(Failure::usage(format!(
+                    "the {name} preset needs --model: a local server serves your own models"
+                ))
+                .hint(format!("e.g. agentry provider add {} --preset {name} --model llama3.2", args.id))
+                .into());
+            }
+            args.endpoint = args.endpoint.or_else(|| Some(preset.endpoint.to_string()));
+            args.model = args.model.or_else(|| preset.model.map(str::to_string));
+            if args.api_key_env.is_none() && args.api_key_cmd.is_none() {
+                args.api_key_env = preset.key_env.map(str::to_string);
+            }
+            max_tokens_field = preset.max_tokens_field;
+            preset.kind
+        }
+        (None, Some(kind)) => kind,
+        (None, None) => {
+            return Err(Failure::usage("--type is required without --preset")
+                .hint("e.g. --type openai, or --preset openai")
+                .into());
+        }
+    };
     if kind != ProviderKind::Mock {
         for (flag, value) in [("--endpoint", &args.endpoint), ("--model", &args.model)] {
             if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
@@ -199,6 +235,7 @@ async fn add(ctx: &Ctx, args: ProviderAddArgs) -> anyhow::Result<()> {
         name: args.name,
         api_key_env: args.api_key_env,
         api_key_cmd: args.api_key_cmd,
+        max_tokens_field,
     };
     let _lock = config::lock(&path, LockMode::Exclusive, ctx.lock_timeout(), waiting(ctx)).await?;
     config::add(&path, &new)?;

@@ -20,6 +20,8 @@ pub enum Auth {
     None,
     /// `Authorization: Bearer KEY`
     Bearer,
+    /// `x-api-key: KEY` (Anthropic's native API)
+    ApiKeyHeader,
 }
 
 /// The request exactly as it goes on the wire, minus the key (added at send time).
@@ -49,7 +51,9 @@ impl WireRequest {
             defaults.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect();
         let mut auth = auth;
         for (name, value) in extra {
-            if auth == Auth::Bearer && name.eq_ignore_ascii_case("authorization") {
+            if (auth == Auth::Bearer && name.eq_ignore_ascii_case("authorization"))
+                || (auth == Auth::ApiKeyHeader && name.eq_ignore_ascii_case("x-api-key"))
+            {
                 auth = Auth::None;
             }
             match headers.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
@@ -63,8 +67,10 @@ impl WireRequest {
     /// Headers as sent, with the key and every value that may be a secret redacted.
     pub fn shown_headers(&self) -> Vec<(String, String)> {
         let mut shown = Vec::with_capacity(self.headers.len() + 1);
-        if self.auth == Auth::Bearer {
-            shown.push(("Authorization".to_string(), format!("Bearer {REDACTED}")));
+        match self.auth {
+            Auth::Bearer => shown.push(("Authorization".to_string(), format!("Bearer {REDACTED}"))),
+            Auth::ApiKeyHeader => shown.push(("x-api-key".to_string(), REDACTED.to_string())),
+            Auth::None => {}
         }
         for (name, value) in &self.headers {
             let value = if is_harmless_header(name) { value.clone() } else { REDACTED.to_string() };
@@ -274,17 +280,20 @@ impl Transport {
     ) -> Result<Opened, ProviderError> {
         let url_shown = request.url.to_string();
         let mut headers = HeaderMap::new();
-        if request.auth == Auth::Bearer
-            && let Some(key) = key
+        if let Some(key) = key
+            && request.auth != Auth::None
         {
-            let mut value =
-                HeaderValue::from_str(&format!("Bearer {}", key.expose())).map_err(|_| ProviderError::Key {
-                    provider: provider.to_string(),
-                    message: format!("the API key of provider `{provider}` has characters a header cannot carry"),
-                    hint: None,
-                })?;
+            let (name, text) = match request.auth {
+                Auth::ApiKeyHeader => (HeaderName::from_static("x-api-key"), key.expose().to_string()),
+                _ => (reqwest::header::AUTHORIZATION, format!("Bearer {}", key.expose())),
+            };
+            let mut value = HeaderValue::from_str(&text).map_err(|_| ProviderError::Key {
+                provider: provider.to_string(),
+                message: format!("the API key of provider `{provider}` has characters a header cannot carry"),
+                hint: None,
+            })?;
             value.set_sensitive(true);
-            headers.insert(reqwest::header::AUTHORIZATION, value);
+            headers.insert(name, value);
         }
         for (name, value) in &request.headers {
             // Names and values were checked when providers.toml was loaded.

@@ -7,6 +7,7 @@
 //!
 //! This layer returns typed [`ProviderError`]s and never picks an exit code.
 
+pub mod anthropic;
 pub mod credentials;
 pub mod error;
 pub mod http;
@@ -45,6 +46,16 @@ impl ProviderKind {
             ProviderKind::Mock => "mock",
         }
     }
+}
+
+/// Which API an `anthropic` provider speaks: its native Messages API (the default)
+/// or its OpenAI-compatible layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Api {
+    #[default]
+    Native,
+    Openai,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +100,8 @@ pub struct Provider {
     pub pricing: Option<crate::pricing::Price>,
     /// Answer identical requests from the response cache.
     pub cache: bool,
+    /// For `type = "anthropic"`: native (the default) or the OpenAI-compatible layer.
+    pub api: Api,
     /// USD this provider may spend a UTC day.
     pub budget_daily: Option<f64>,
     pub model: String,
@@ -134,6 +147,8 @@ pub struct ProviderView {
     pub key_source: String,
     pub builtin: bool,
     pub fallbacks: Vec<String>,
+    /// `native` or `openai` for an anthropic provider; null for the others.
+    pub api: Option<Api>,
 }
 
 impl From<&Provider> for ProviderView {
@@ -152,6 +167,7 @@ impl From<&Provider> for ProviderView {
             key_source: p.key.label(),
             builtin: p.builtin,
             fallbacks: p.fallbacks.clone(),
+            api: (p.kind == ProviderKind::Anthropic).then_some(p.api),
         }
     }
 }
@@ -256,12 +272,15 @@ pub fn is_valid_id(id: &str) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
     OpenAi,
+    /// Anthropic's native Messages API (`type = "anthropic"`, `api = "native"`).
+    Anthropic,
     Mock,
 }
 
 pub fn route(provider: &Provider) -> Route {
     match provider.kind {
         ProviderKind::Mock => Route::Mock,
+        ProviderKind::Anthropic if provider.api == Api::Native => Route::Anthropic,
         ProviderKind::Openai | ProviderKind::Anthropic | ProviderKind::Local | ProviderKind::Custom => Route::OpenAi,
     }
 }
@@ -313,6 +332,7 @@ impl Client {
     /// OpenAI shape it answers offline).
     pub fn chat_request(provider: &Provider, request: &ChatRequest) -> WireRequest {
         match route(provider) {
+            Route::Anthropic => anthropic::chat(provider, &provider.endpoint, request),
             Route::OpenAi | Route::Mock => openai::chat(provider, request),
         }
     }
@@ -388,6 +408,9 @@ impl Client {
             Err(err) => return (Err(err), RateHints::default()),
         };
         let redactor = provider.redactor(key.as_ref());
+        if route(provider) == Route::Anthropic {
+            return self.attempt_anthropic(provider, endpoint, call, timeouts, deltas, key.as_ref(), &redactor).await;
+        }
         let wire = match call {
             Call::Chat(request) => openai::chat_at(provider, endpoint, request),
             Call::Models => {
@@ -409,7 +432,9 @@ impl Client {
             Call::Chat(request)
                 if request.stream && (200..300).contains(&opened.status) && opened.is_event_stream() =>
             {
-                read_stream(provider, request, opened, &redactor, deltas).await.map(Answer::Chat)
+                read_stream(provider, request, opened, &redactor, deltas, openai::StreamState::default())
+                    .await
+                    .map(Answer::Chat)
             }
             Call::Chat(request) => match opened.read_all().await {
                 Ok(response) => openai::parse_chat(provider, request, &response, &redactor).map(|answer| {
@@ -430,6 +455,116 @@ impl Client {
     }
 }
 
+impl Client {
+    /// One attempt on Anthropic's native API: a message (plain or streamed), or the
+    /// model list followed through its pages (at most 20).
+    #[allow(clippy::too_many_arguments)]
+    async fn attempt_anthropic(
+        &self,
+        provider: &Provider,
+        endpoint: &SafeUrl,
+        call: Call<'_>,
+        timeouts: Timeouts,
+        deltas: &mut dyn Deltas,
+        key: Option<&redact::SecretString>,
+        redactor: &Redactor,
+    ) -> (Result<Answer, ProviderError>, RateHints) {
+        let transport = match self.transport(provider, timeouts.connect) {
+            Ok(transport) => transport,
+            Err(err) => return (Err(err), RateHints::default()),
+        };
+        match call {
+            Call::Chat(request) => {
+                let wire = anthropic::chat(provider, endpoint, request);
+                let opened = match transport.open(&provider.id, &wire, key, redactor, timeouts.idle).await {
+                    Ok(opened) => opened,
+                    Err(err) => return (Err(err), RateHints::default()),
+                };
+                let hints = anthropic::rate_hints(&opened.headers);
+                let result = if request.stream && (200..300).contains(&opened.status) && opened.is_event_stream() {
+                    read_stream(provider, request, opened, redactor, deltas, anthropic::StreamState::default()).await
+                } else {
+                    match opened.read_all().await {
+                        Ok(response) => {
+                            anthropic::parse_chat(provider, request, &response, redactor).inspect(|answer| {
+                                if request.stream && !answer.content.is_empty() {
+                                    deltas.delta(&answer.content);
+                                }
+                            })
+                        }
+                        Err(err) => Err(err),
+                    }
+                };
+                (result.map(Answer::Chat), hints)
+            }
+            Call::Models => {
+                let mut models = Vec::new();
+                let mut after: Option<String> = None;
+                let mut hints = RateHints::default();
+                for _ in 0..anthropic::MAX_MODEL_PAGES {
+                    let wire = anthropic::models(provider, endpoint, after.as_deref());
+                    let response = match transport.send(&provider.id, &wire, key, redactor, timeouts.idle).await {
+                        Ok(response) => response,
+                        Err(err) => return (Err(err), hints),
+                    };
+                    hints = anthropic::rate_hints(&response.headers);
+                    match anthropic::parse_models(provider, &response, redactor) {
+                        Ok((page, next)) => {
+                            models.extend(page);
+                            match next {
+                                Some(next) => after = Some(next),
+                                None => break,
+                            }
+                        }
+                        Err(err) => return (Err(err), hints),
+                    }
+                }
+                (Ok(Answer::Models(models)), hints)
+            }
+        }
+    }
+}
+
+/// What a protocol's stream decoder does with the events of one answer.
+trait StreamDecoder {
+    fn event(&mut self, provider: &Provider, data: &str, redactor: &Redactor) -> Result<Option<String>, ProviderError>;
+    /// The stream said it is complete (`[DONE]`, `message_stop`).
+    fn done(&self) -> bool;
+    /// Complete enough that a rude close afterwards loses nothing.
+    fn finished(&self) -> bool;
+    fn end(self, provider: &Provider, request: &ChatRequest) -> Result<ChatResponse, ProviderError>;
+}
+
+impl StreamDecoder for openai::StreamState {
+    fn event(&mut self, provider: &Provider, data: &str, redactor: &Redactor) -> Result<Option<String>, ProviderError> {
+        openai::stream_event(self, provider, data, redactor)
+    }
+    fn done(&self) -> bool {
+        self.done
+    }
+    fn finished(&self) -> bool {
+        openai::StreamState::finished(self)
+    }
+    fn end(self, provider: &Provider, request: &ChatRequest) -> Result<ChatResponse, ProviderError> {
+        openai::stream_end(self, provider, request)
+    }
+}
+
+impl StreamDecoder for anthropic::StreamState {
+    fn event(&mut self, provider: &Provider, data: &str, redactor: &Redactor) -> Result<Option<String>, ProviderError> {
+        anthropic::stream_event(self, provider, data, redactor)
+    }
+    fn done(&self) -> bool {
+        self.done
+    }
+    fn finished(&self) -> bool {
+        self.done || self.finish_reason.is_some()
+    }
+    fn end(self, provider: &Provider, request: &ChatRequest) -> Result<ChatResponse, ProviderError> {
+        anthropic::stream_end(self, provider, request)
+    }
+}
+
 /// Decode a server-sent-events answer, handing each text delta on as it arrives.
 async fn read_stream(
     provider: &Provider,
@@ -437,9 +572,9 @@ async fn read_stream(
     mut opened: http::Opened,
     redactor: &Redactor,
     deltas: &mut dyn Deltas,
+    mut state: impl StreamDecoder,
 ) -> Result<ChatResponse, ProviderError> {
     let mut decoder = sse::Decoder::new();
-    let mut state = openai::StreamState::default();
     loop {
         let chunk = match opened.body.chunk().await {
             Ok(Some(chunk)) => chunk,
@@ -453,20 +588,20 @@ async fn read_stream(
             }
         };
         for event in decoder.feed(&chunk) {
-            if let Some(text) = openai::stream_event(&mut state, provider, &event.data, redactor)? {
+            if let Some(text) = state.event(provider, &event.data, redactor)? {
                 deltas.delta(&text);
             }
-            if state.done {
-                return openai::stream_end(state, provider, request);
+            if state.done() {
+                return state.end(provider, request);
             }
         }
     }
     if let Some(event) = decoder.finish()
-        && let Some(text) = openai::stream_event(&mut state, provider, &event.data, redactor)?
+        && let Some(text) = state.event(provider, &event.data, redactor)?
     {
         deltas.delta(&text);
     }
-    openai::stream_end(state, provider, request)
+    state.end(provider, request)
 }
 
 #[cfg(test)]

@@ -59,6 +59,7 @@ pub struct Entry {
     #[serde(default)]
     cache: bool,
     budget_daily: Option<f64>,
+    api: Option<super::Api>,
 }
 
 /// `[providers.ID.pricing]`: USD per million tokens.
@@ -115,6 +116,7 @@ pub fn builtin_mock() -> Provider {
         pricing: None,
         cache: false,
         budget_daily: None,
+        api: super::Api::Native,
         model: "mock".into(),
         key: KeySource::None,
         temperature: None,
@@ -307,6 +309,15 @@ pub fn providers_from(
         {
             return Err(fail(format!("[providers.{id}] temperature {t} is outside 0 to 2")));
         }
+        if entry.api.is_some() && entry.kind != ProviderKind::Anthropic {
+            return Err(fail(format!("[providers.{id}] `api` is only for type = \"anthropic\"")));
+        }
+        let native = entry.kind == ProviderKind::Anthropic && entry.api.unwrap_or_default() == super::Api::Native;
+        if native && entry.temperature.is_some_and(|t| t > 1.0) {
+            return Err(fail(format!(
+                "[providers.{id}] temperature above 1 is refused by Anthropic's native API (0 to 1)"
+            )));
+        }
         if entry.max_tokens == Some(0) {
             return Err(fail(format!("[providers.{id}] max_tokens must be at least 1")));
         }
@@ -354,6 +365,7 @@ pub fn providers_from(
             pricing,
             cache: entry.cache,
             budget_daily,
+            api: entry.api.unwrap_or_default(),
         });
         spans.push(span.clone());
     }
@@ -412,6 +424,91 @@ impl Registry {
     }
 }
 
+/// A known service `provider add --preset` fills in.
+#[derive(Debug, Clone, Copy)]
+pub struct Preset {
+    pub name: &'static str,
+    pub kind: ProviderKind,
+    pub endpoint: &'static str,
+    pub key_env: Option<&'static str>,
+    /// A cheap, current, non-reasoning chat model in the price table; `None` for
+    /// local servers, whose models are the user's.
+    pub model: Option<&'static str>,
+    pub max_tokens_field: Option<MaxTokensField>,
+}
+
+const fn preset(
+    name: &'static str,
+    kind: ProviderKind,
+    endpoint: &'static str,
+    key_env: Option<&'static str>,
+    model: Option<&'static str>,
+) -> Preset {
+    Preset { name, kind, endpoint, key_env, model, max_tokens_field: None }
+}
+
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        max_tokens_field: Some(MaxTokensField::MaxCompletionTokens),
+        ..preset(
+            "openai",
+            ProviderKind::Openai,
+            "https://api.openai.com/v1",
+            Some("OPENAI_API_KEY"),
+            Some("gpt-4o-mini"),
+        )
+    },
+    preset(
+        "anthropic",
+        ProviderKind::Anthropic,
+        "https://api.anthropic.com/v1",
+        Some("ANTHROPIC_API_KEY"),
+        Some("claude-haiku-4-5"),
+    ),
+    preset("ollama", ProviderKind::Local, "http://localhost:11434/v1", None, None),
+    preset("vllm", ProviderKind::Local, "http://localhost:8000/v1", None, None),
+    preset("lmstudio", ProviderKind::Local, "http://localhost:1234/v1", None, None),
+    preset(
+        "openrouter",
+        ProviderKind::Openai,
+        "https://openrouter.ai/api/v1",
+        Some("OPENROUTER_API_KEY"),
+        Some("openai/gpt-4o-mini"),
+    ),
+    preset(
+        "groq",
+        ProviderKind::Openai,
+        "https://api.groq.com/openai/v1",
+        Some("GROQ_API_KEY"),
+        Some("openai/gpt-oss-20b"),
+    ),
+    preset(
+        "together",
+        ProviderKind::Openai,
+        "https://api.together.xyz/v1",
+        Some("TOGETHER_API_KEY"),
+        Some("meta-llama/Llama-3.2-3B-Instruct"),
+    ),
+    preset(
+        "deepseek",
+        ProviderKind::Openai,
+        "https://api.deepseek.com/v1",
+        Some("DEEPSEEK_API_KEY"),
+        Some("deepseek-v3"),
+    ),
+    preset(
+        "mistral",
+        ProviderKind::Openai,
+        "https://api.mistral.ai/v1",
+        Some("MISTRAL_API_KEY"),
+        Some("ministral-8b-latest"),
+    ),
+];
+
+pub fn find_preset(name: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.name == name)
+}
+
 /// What `provider add` writes.
 pub struct NewProvider {
     pub id: String,
@@ -421,6 +518,7 @@ pub struct NewProvider {
     pub name: Option<String>,
     pub api_key_env: Option<String>,
     pub api_key_cmd: Option<String>,
+    pub max_tokens_field: Option<MaxTokensField>,
 }
 
 #[cfg(test)]
@@ -484,6 +582,24 @@ mod tests {
             let err = parse_err(&format!("{base}params = {{ {key} = 1 }}\n"));
             assert!(err.contains(&format!("may not set `{key}`")) && err.contains(instead), "{err}");
         }
+    }
+
+    #[test]
+    fn hosted_presets_are_priced_and_local_ones_need_a_model() {
+        for preset in PRESETS {
+            let mut provider = builtin_mock();
+            provider.kind = preset.kind;
+            provider.endpoint = SafeUrl::parse(preset.endpoint).expect("url");
+            match preset.model {
+                Some(model) => {
+                    let (price, _) = crate::pricing::lookup(&provider, None, model);
+                    assert!(price.is_some(), "preset {} model {model} has no price", preset.name);
+                    assert!(preset.key_env.is_some(), "{}", preset.name);
+                }
+                None => assert_eq!(preset.kind, ProviderKind::Local, "{}", preset.name),
+            }
+        }
+        assert_eq!(PRESETS.len(), 10);
     }
 
     #[test]

@@ -1,0 +1,392 @@
+//! Anthropic's native Messages API, sans I/O: the request (`POST {endpoint}/messages`
+//! with `x-api-key` and `anthropic-version`, the system prompt as the top-level
+//! `system`, `max_tokens` always sent), the answer and its error bodies, the stream's
+//! events, the paged model list and the `anthropic-ratelimit-*` headers. The
+//! dispatch in `mod.rs` ties it to the transport and the call loop.
+
+use std::time::Duration;
+
+use super::error::ProviderError;
+use super::http::{Auth, USER_AGENT, WireRequest, WireResponse};
+use super::redact::{Redactor, SafeUrl};
+use super::{ChatRequest, ChatResponse, ModelInfo, Provider, RateHints, Usage, estimate_usage};
+
+pub const VERSION: &str = "2023-06-01";
+/// `max_tokens` is required by the API: the run's, the provider's, else this.
+pub const DEFAULT_MAX_TOKENS: u32 = 4096;
+/// The most pages of models a listing follows.
+pub const MAX_MODEL_PAGES: usize = 20;
+const SNIPPET_CHARS: usize = 200;
+
+fn headers(stream: bool) -> [(&'static str, &'static str); 4] {
+    [
+        ("Content-Type", "application/json"),
+        ("Accept", if stream { "text/event-stream" } else { "application/json" }),
+        ("User-Agent", USER_AGENT),
+        ("anthropic-version", VERSION),
+    ]
+}
+
+fn auth(provider: &Provider) -> Auth {
+    if provider.has_key() { Auth::ApiKeyHeader } else { Auth::None }
+}
+
+pub fn chat(provider: &Provider, endpoint: &SafeUrl, request: &ChatRequest) -> WireRequest {
+    let mut body = serde_json::Map::new();
+    body.insert("model".into(), request.model.clone().into());
+    let system: Vec<&str> =
+        request.messages.iter().filter(|m| m.role == "system").map(|m| m.content.as_str()).collect();
+    if !system.is_empty() {
+        body.insert("system".into(), system.join("\n\n").into());
+    }
+    let messages: Vec<serde_json::Value> = request
+        .messages
+        .iter()
+        .filter(|m| m.role != "system")
+        .map(|m| serde_json::json!({ "role": m.role, "content": m.content }))
+        .collect();
+    body.insert("messages".into(), messages.into());
+    body.insert("max_tokens".into(), request.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS).into());
+    if let Some(temperature) = request.temperature {
+        body.insert("temperature".into(), temperature.into());
+    }
+    if request.stream {
+        body.insert("stream".into(), true.into());
+    }
+    for (key, value) in &provider.params {
+        body.entry(key.clone()).or_insert_with(|| value.clone());
+    }
+    WireRequest::new(
+        reqwest::Method::POST,
+        endpoint.join("messages"),
+        &headers(request.stream),
+        auth(provider),
+        &provider.headers,
+        Some(serde_json::Value::Object(body)),
+    )
+}
+
+pub fn models(provider: &Provider, endpoint: &SafeUrl, after: Option<&str>) -> WireRequest {
+    let mut url = endpoint.join("models");
+    if let Some(after) = after {
+        let mut raw = url.expose().clone();
+        raw.query_pairs_mut().append_pair("after_id", after);
+        url = SafeUrl::from_url(raw);
+    }
+    let [_, accept, agent, version] = headers(false);
+    WireRequest::new(reqwest::Method::GET, url, &[accept, agent, version], auth(provider), &provider.headers, None)
+}
+
+/// The status an error type stands for when it arrives inside a stream.
+fn status_of(kind: &str) -> u16 {
+    match kind {
+        "overloaded_error" => 529,
+        "api_error" => 500,
+        "rate_limit_error" => 429,
+        "authentication_error" => 401,
+        "permission_error" => 403,
+        "not_found_error" => 404,
+        "request_too_large" => 413,
+        _ => 400,
+    }
+}
+
+fn retry_after(response: &WireResponse) -> Option<Duration> {
+    let value = response.headers.get("retry-after")?.to_str().ok()?.trim().parse::<f64>().ok()?;
+    (value > 0.0).then(|| Duration::try_from_secs_f64(value).ok()).flatten()
+}
+
+/// `{"type":"error","error":{"type":…,"message":…}}` into a typed error.
+fn error_from(
+    provider: &Provider,
+    status: u16,
+    body: &str,
+    retry: Option<Duration>,
+    redactor: &Redactor,
+) -> ProviderError {
+    let value: Option<serde_json::Value> = serde_json::from_str(body).ok();
+    let error = value.as_ref().and_then(|v| v.get("error"));
+    let message = error
+        .and_then(|e| e.get("message"))
+        .and_then(|m| m.as_str())
+        .map(|m| redactor.excerpt(m, super::openai::MESSAGE_CHARS))
+        .unwrap_or_else(|| redactor.excerpt(body, SNIPPET_CHARS));
+    let code = error.and_then(|e| e.get("type")).and_then(|t| t.as_str()).map(str::to_string);
+    ProviderError::Status {
+        provider: provider.id.clone(),
+        status,
+        message,
+        code,
+        retry_after: retry,
+        should_retry: None,
+    }
+}
+
+fn garbage(provider: &Provider, what: &'static str, body: &str, redactor: &Redactor) -> ProviderError {
+    ProviderError::Garbage { provider: provider.id.clone(), what, snippet: redactor.excerpt(body, SNIPPET_CHARS) }
+}
+
+/// Anthropic's finish reasons in OpenAI's words.
+fn finish(stop_reason: Option<&str>) -> Option<String> {
+    stop_reason.map(|reason| {
+        match reason {
+            "end_turn" | "stop_sequence" => "stop",
+            "max_tokens" => "length",
+            "refusal" => "content_filter",
+            "tool_use" => "tool_calls",
+            other => other,
+        }
+        .to_string()
+    })
+}
+
+/// Usage where `prompt_tokens` counts every input token, as OpenAI's does: fresh
+/// input, cache writes and cache reads; cache reads are also `cached_tokens`.
+fn usage_of(value: Option<&serde_json::Value>, base: Usage) -> Usage {
+    let Some(usage) = value else { return base };
+    let field = |name: &str| usage.get(name).and_then(serde_json::Value::as_u64);
+    let input = field("input_tokens").map(|input| {
+        input
+            .saturating_add(field("cache_creation_input_tokens").unwrap_or(0))
+            .saturating_add(field("cache_read_input_tokens").unwrap_or(0))
+    });
+    let prompt = input.unwrap_or(base.prompt_tokens);
+    let completion = field("output_tokens").unwrap_or(base.completion_tokens);
+    Usage {
+        prompt_tokens: prompt,
+        completion_tokens: completion,
+        total_tokens: prompt.saturating_add(completion),
+        cached_tokens: field("cache_read_input_tokens").unwrap_or(base.cached_tokens),
+        estimated: false,
+    }
+}
+
+pub fn parse_chat(
+    provider: &Provider,
+    request: &ChatRequest,
+    response: &WireResponse,
+    redactor: &Redactor,
+) -> Result<ChatResponse, ProviderError> {
+    let body = response.text();
+    if !(200..300).contains(&response.status) {
+        return Err(error_from(provider, response.status, &body, retry_after(response), redactor));
+    }
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(&body) else {
+        return Err(garbage(provider, "a body that is not JSON", &body, redactor));
+    };
+    if value.get("type").and_then(|t| t.as_str()) == Some("error") {
+        let kind = value.pointer("/error/type").and_then(|t| t.as_str()).unwrap_or("api_error");
+        return Err(error_from(provider, status_of(kind), &body, None, redactor));
+    }
+    let Some(blocks) = value.get("content").and_then(|c| c.as_array()) else {
+        return Err(garbage(provider, "JSON that is not a message", &body, redactor));
+    };
+    let content: String = blocks
+        .iter()
+        .filter(|b| b.get("type").and_then(|t| t.as_str()) == Some("text"))
+        .filter_map(|b| b["text"].as_str())
+        .collect();
+    let has_usage = value.pointer("/usage/input_tokens").and_then(serde_json::Value::as_u64).is_some()
+        && value.pointer("/usage/output_tokens").and_then(serde_json::Value::as_u64).is_some();
+    let usage = if has_usage {
+        usage_of(value.get("usage"), Usage::default())
+    } else {
+        estimate_usage(&request.messages, &content)
+    };
+    Ok(ChatResponse {
+        content,
+        finish_reason: finish(value.get("stop_reason").and_then(|s| s.as_str())),
+        model: value.get("model").and_then(|m| m.as_str()).map(str::to_string),
+        usage,
+        cached: false,
+    })
+}
+
+/// What a Messages stream has said so far.
+#[derive(Debug, Default)]
+pub struct StreamState {
+    pub text: String,
+    pub finish_reason: Option<String>,
+    pub model: Option<String>,
+    pub usage: Usage,
+    pub has_usage: bool,
+    /// `message_stop` arrived.
+    pub done: bool,
+}
+
+/// One event of a Messages stream: the text it carries, if any. `ping` and the block
+/// bookkeeping events carry nothing; an `error` event is the error it names.
+pub fn stream_event(
+    state: &mut StreamState,
+    provider: &Provider,
+    data: &str,
+    redactor: &Redactor,
+) -> Result<Option<String>, ProviderError> {
+    let data = data.trim();
+    if data.is_empty() {
+        return Ok(None);
+    }
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(data) else {
+        return Err(garbage(provider, "a stream event that is not JSON", data, redactor));
+    };
+    match value.get("type").and_then(|t| t.as_str()).unwrap_or("") {
+        "message_start" => {
+            state.model = value.pointer("/message/model").and_then(|m| m.as_str()).map(str::to_string);
+            if value.pointer("/message/usage/input_tokens").is_some() {
+                state.usage = usage_of(value.pointer("/message/usage"), state.usage);
+                state.has_usage = true;
+            }
+            Ok(None)
+        }
+        "content_block_delta" => {
+            let text = value.pointer("/delta/text").and_then(|t| t.as_str()).filter(|t| !t.is_empty());
+            Ok(text.map(|text| {
+                state.text.push_str(text);
+                text.to_string()
+            }))
+        }
+        "message_delta" => {
+            if let Some(reason) = value.pointer("/delta/stop_reason").and_then(|s| s.as_str()) {
+                state.finish_reason = finish(Some(reason));
+            }
+            if value.pointer("/usage/output_tokens").is_some() {
+                state.usage = usage_of(value.get("usage"), state.usage);
+                state.has_usage = true;
+            }
+            Ok(None)
+        }
+        "message_stop" => {
+            state.done = true;
+            Ok(None)
+        }
+        "error" => {
+            let kind = value.pointer("/error/type").and_then(|t| t.as_str()).unwrap_or("api_error");
+            Err(error_from(provider, status_of(kind), data, None, redactor))
+        }
+        _ => Ok(None), // ping, content_block_start, content_block_stop, unknown
+    }
+}
+
+pub fn stream_end(
+    state: StreamState,
+    provider: &Provider,
+    request: &ChatRequest,
+) -> Result<ChatResponse, ProviderError> {
+    if !state.done && state.finish_reason.is_none() {
+        return Err(ProviderError::Cut {
+            provider: provider.id.clone(),
+            detail: format!("the stream ended before message_stop, after {} characters", state.text.chars().count()),
+        });
+    }
+    let usage = if state.has_usage { state.usage } else { estimate_usage(&request.messages, &state.text) };
+    Ok(ChatResponse {
+        content: state.text,
+        finish_reason: state.finish_reason,
+        model: state.model,
+        usage,
+        cached: false,
+    })
+}
+
+/// One page of models and the id to continue after, when there are more.
+pub fn parse_models(
+    provider: &Provider,
+    response: &WireResponse,
+    redactor: &Redactor,
+) -> Result<(Vec<ModelInfo>, Option<String>), ProviderError> {
+    let body = response.text();
+    if !(200..300).contains(&response.status) {
+        return Err(error_from(provider, response.status, &body, retry_after(response), redactor));
+    }
+    let value: Option<serde_json::Value> = serde_json::from_str(&body).ok();
+    let Some(data) = value.as_ref().and_then(|v| v.get("data")).and_then(|d| d.as_array()) else {
+        return Err(garbage(provider, "something that is not a model list", &body, redactor));
+    };
+    let mut models = Vec::with_capacity(data.len());
+    for entry in data {
+        let Some(id) = entry.get("id").and_then(|i| i.as_str()) else {
+            return Err(garbage(provider, "a model list entry without an id", &body, redactor));
+        };
+        models.push(ModelInfo { id: id.to_string(), owned_by: Some("anthropic".into()) });
+    }
+    let more = value.as_ref().and_then(|v| v.get("has_more")).and_then(serde_json::Value::as_bool) == Some(true);
+    let next =
+        value.as_ref().and_then(|v| v.get("last_id")).and_then(|l| l.as_str()).filter(|_| more).map(str::to_string);
+    Ok((models, next))
+}
+
+/// `anthropic-ratelimit-*-remaining: 0` with its `-reset` time: a pause for everyone.
+pub fn rate_hints(headers: &reqwest::header::HeaderMap) -> RateHints {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let mut pause: Option<Duration> = None;
+    for kind in ["requests", "tokens", "input-tokens", "output-tokens"] {
+        let exhausted = header(&format!("anthropic-ratelimit-{kind}-remaining")).is_some_and(|v| v == "0");
+        let reset = header(&format!("anthropic-ratelimit-{kind}-reset"))
+            .and_then(|v| v.parse::<jiff::Timestamp>().ok())
+            .map(|at| at.duration_since(jiff::Timestamp::now()))
+            .filter(|d| d.is_positive())
+            .and_then(|d| Duration::try_from(d).ok());
+        if exhausted && let Some(reset) = reset {
+            pause = Some(pause.map_or(reset, |p| p.max(reset)));
+        }
+    }
+    RateHints { pause }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::Message;
+
+    fn provider() -> Provider {
+        let mut p = crate::provider::registry::builtin_mock();
+        p.kind = crate::provider::ProviderKind::Anthropic;
+        p.key = crate::provider::KeySource::Env("K".into());
+        p
+    }
+
+    fn request() -> ChatRequest {
+        ChatRequest {
+            model: "claude-x".into(),
+            messages: vec![
+                Message { role: "system", content: "Be brief.".into() },
+                Message { role: "user", content: "Hi".into() },
+            ],
+            temperature: Some(0.7),
+            max_tokens: None,
+            stream: false,
+        }
+    }
+
+    #[test]
+    fn the_request_has_system_on_top_and_max_tokens_always() {
+        let p = provider();
+        let wire = chat(&p, &p.endpoint, &request());
+        let body = wire.body.expect("body");
+        assert_eq!(body["system"], "Be brief.");
+        assert_eq!(body["messages"], serde_json::json!([{"role": "user", "content": "Hi"}]));
+        assert_eq!(body["max_tokens"], 4096);
+        assert_eq!(wire.auth, Auth::ApiKeyHeader);
+        assert!(wire.headers.contains(&("anthropic-version".into(), VERSION.into())));
+    }
+
+    #[test]
+    fn usage_counts_every_input_token_and_finish_reasons_map() {
+        let usage = usage_of(
+            Some(
+                &serde_json::json!({"input_tokens": 10, "cache_creation_input_tokens": 5, "cache_read_input_tokens": 20, "output_tokens": 7}),
+            ),
+            Usage::default(),
+        );
+        assert_eq!((usage.prompt_tokens, usage.cached_tokens, usage.total_tokens), (35, 20, 42));
+        for (from, to) in
+            [("end_turn", "stop"), ("stop_sequence", "stop"), ("max_tokens", "length"), ("refusal", "content_filter")]
+        {
+            assert_eq!(finish(Some(from)).as_deref(), Some(to));
+        }
+        assert_eq!(status_of("overloaded_error"), 529);
+        assert_eq!(status_of("rate_limit_error"), 429);
+        assert_eq!(status_of("api_error"), 500);
+        assert_eq!(status_of("invalid_request_error"), 400);
+    }
+}
