@@ -247,7 +247,7 @@ fn presets_fill_a_provider_and_flags_override() {
             "env:TOGETHER_API_KEY",
             "meta-llama/Llama-3.2-3B-Instruct",
         ),
-        ("deepseek", "openai", "https://api.deepseek.com/v1", "env:DEEPSEEK_API_KEY", "deepseek-v3"),
+        ("deepseek", "openai", "https://api.deepseek.com/v1", "env:DEEPSEEK_API_KEY", "deepseek-chat"),
         ("mistral", "openai", "https://api.mistral.ai/v1", "env:MISTRAL_API_KEY", "ministral-8b-latest"),
     ] {
         env.cmd(&["provider", "add", preset, "--preset", preset]).assert().success();

@@ -116,3 +116,145 @@ fn prism_accepts_every_request_agentry_sends() {
         .code(4)
         .stderr(predicates::str::contains("HTTP 422"));
 }
+
+/// Streaming: the request (with `stream_options`) validates against the request schema,
+/// and chunks that validate against the spec's stream schema are read into the answer.
+#[tokio::test]
+async fn streaming_request_and_chunks_follow_the_spec() {
+    let spec = spec();
+    let validator = request_validator(&spec);
+    let chunk_schema =
+        &spec["paths"]["/v1/chat/completions"]["post"]["responses"]["200"]["content"]["text/event-stream"]["schema"];
+    let chunk_validator =
+        jsonschema::validator_for(&with_nullable(chunk_schema.clone())).expect("stream schema compiles");
+    assert!(!chunk_validator.is_valid(&serde_json::json!({"id": "x"})), "the stream schema is not vacuous");
+    let chunk = |delta: Value, finish: Value, usage: Value| {
+        serde_json::json!({
+            "id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1_700_000_000,
+            "model": "gpt-4o-mini", "choices": if usage.is_null() {
+                serde_json::json!([{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": null}])
+            } else { serde_json::json!([]) },
+            "usage": usage,
+        })
+    };
+    let chunks = [
+        chunk(serde_json::json!({"role": "assistant", "content": ""}), Value::Null, Value::Null),
+        chunk(serde_json::json!({"content": "Hello"}), Value::Null, Value::Null),
+        chunk(serde_json::json!({"content": " there"}), Value::Null, Value::Null),
+        chunk(serde_json::json!({}), serde_json::json!("stop"), Value::Null),
+        chunk(
+            Value::Null,
+            Value::Null,
+            serde_json::json!({"prompt_tokens": 9, "completion_tokens": 2, "total_tokens": 11}),
+        ),
+    ];
+    let mut body = String::new();
+    for chunk in &chunks {
+        let errors: Vec<String> = chunk_validator.iter_errors(chunk).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "test chunk violates the spec's stream schema: {errors:?}\n{chunk}");
+        body.push_str(&format!("data: {chunk}\n\n"));
+    }
+    body.push_str("data: [DONE]\n\n");
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "text/event-stream"))
+        .mount(&server)
+        .await;
+    let env = Env::new();
+    env.provider(&server.uri(), "max_tokens_field = \"max_completion_tokens\"");
+    env.spawn("rev", "srv");
+    env.cmd(&["task", "run", "rev", "stream it", "--stream", "--max-tokens", "7"])
+        .assert()
+        .success()
+        .stdout("Hello there\n");
+    let result = env.json(&["task", "run", "rev", "stream json", "--stream", "--json"]);
+    assert_eq!(result["response"], "Hello there");
+    assert_eq!(result["tokens_used"], 11);
+    assert_eq!(result["usage_estimated"], false);
+    let requests = server.received_requests().await.expect("recording");
+    assert_eq!(requests.len(), 2);
+    for request in requests {
+        let body: Value = serde_json::from_slice(&request.body).expect("json");
+        assert_eq!(body["stream"], true);
+        assert_eq!(body["stream_options"]["include_usage"], true);
+        let errors: Vec<String> = validator.iter_errors(&body).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "streaming body violates the OpenAI schema: {errors:?}\n{body}");
+    }
+}
+
+/// Every preset that speaks the OpenAI API sends a body the spec accepts.
+#[tokio::test]
+async fn every_openai_type_preset_sends_a_valid_body() {
+    let spec = spec();
+    let validator = request_validator(&spec);
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/v1/chat/completions")).respond_with(ok("ok")).mount(&server).await;
+    let env = Env::new();
+    let endpoint = format!("{}/v1", server.uri());
+    let presets = ["openai", "ollama", "vllm", "lmstudio", "openrouter", "groq", "together", "deepseek", "mistral"];
+    for preset in presets {
+        let mut args = vec!["provider", "add", preset, "--preset", preset, "--endpoint", &endpoint];
+        if ["ollama", "vllm", "lmstudio"].contains(&preset) {
+            args.extend(["--model", "llama3.2"]);
+        }
+        env.cmd(&args).assert().success();
+        let output = env
+            .cmd(&[
+                "task",
+                "run",
+                "--persona",
+                "examples/code-reviewer",
+                "--provider",
+                preset,
+                "hi",
+                "--max-tokens",
+                "5",
+            ])
+            .env("OPENAI_API_KEY", "k")
+            .env("OPENROUTER_API_KEY", "k")
+            .env("GROQ_API_KEY", "k")
+            .env("TOGETHER_API_KEY", "k")
+            .env("DEEPSEEK_API_KEY", "k")
+            .env("MISTRAL_API_KEY", "k")
+            .output()
+            .expect("run");
+        assert!(output.status.success(), "{preset}: {}", stderr_of(&output));
+    }
+    let requests = server.received_requests().await.expect("recording");
+    assert_eq!(requests.len(), presets.len());
+    for (preset, request) in presets.iter().zip(requests) {
+        let body: Value = serde_json::from_slice(&request.body).expect("json");
+        let errors: Vec<String> = validator.iter_errors(&body).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "preset {preset} violates the OpenAI schema: {errors:?}\n{body}");
+    }
+}
+
+/// The spec is OpenAPI 3.0, whose `nullable: true` a JSON Schema validator does not read:
+/// rewrite it as the JSON Schema it means (the type, or null).
+fn with_nullable(mut schema: Value) -> Value {
+    fn walk(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                if map.remove("nullable") == Some(Value::Bool(true)) {
+                    if let Some(Value::String(kind)) = map.get("type").cloned() {
+                        map.insert("type".into(), serde_json::json!([kind, "null"]));
+                    }
+                    if let Some(Value::Array(options)) = map.get_mut("enum") {
+                        options.push(Value::Null);
+                    }
+                    if !map.contains_key("type") && !map.contains_key("enum") {
+                        let inner = Value::Object(std::mem::take(map));
+                        map.insert("anyOf".into(), serde_json::json!([inner, {"type": "null"}]));
+                    }
+                }
+                map.values_mut().for_each(walk);
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut schema);
+    schema
+}

@@ -494,7 +494,7 @@ pub const PRESETS: &[Preset] = &[
         ProviderKind::Openai,
         "https://api.deepseek.com/v1",
         Some("DEEPSEEK_API_KEY"),
-        Some("deepseek-v3"),
+        Some("deepseek-chat"),
     ),
     preset(
         "mistral",
