@@ -14,6 +14,7 @@ mod contract;
 mod costs;
 mod hardening;
 mod history;
+mod litellm;
 mod metrics;
 mod properties;
 mod providers;
