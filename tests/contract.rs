@@ -108,6 +108,34 @@ fn prism_accepts_every_request_agentry_sends() {
         .assert()
         .success()
         .stdout("model-id-0\nmodel-id-1\nmodel-id-2\n");
+    // Prism answers the spec's 429 example when asked to; agentry fails over from it.
+    write(&format!(
+        "max_tokens_field = \"max_completion_tokens\"\n\n[providers.throttled]\ntype = \"openai\"\n\
+         endpoint = \"{base}/v1\"\nmodel = \"gpt-4o-mini\"\napi_key_env = \"PRISM_KEY\"\n\
+         headers = {{ Prefer = \"code=429\" }}\nfallbacks = [\"prism\"]"
+    ));
+    let output = env
+        .cmd(&[
+            "task",
+            "run",
+            "--persona",
+            "examples/code-reviewer",
+            "--provider",
+            "throttled",
+            "x",
+            "--retries",
+            "0",
+            "--json",
+        ])
+        .env("PRISM_KEY", "sk-prism")
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "failover from Prism's 429: {}", stderr_of(&output));
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(result["requested_provider_id"], "throttled");
+    assert_eq!(result["provider_id"], "prism");
+    assert!(stderr_of(&output).contains("failing over from throttled to prism after 429"), "{}", stderr_of(&output));
+
     // The check is not vacuous: a body the spec forbids is refused, and agentry says so.
     write("params = { n = \"three\" }");
     env.cmd(&["task", "run", "rev", "bad"])
