@@ -314,3 +314,30 @@ fn presets_fill_a_provider_and_flags_override() {
         .code(2)
         .stderr(predicates::str::contains("unknown preset"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn configured_headers_replace_agentrys_own_and_temperature_none_sends_none() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/messages"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(message("ok", "end_turn")))
+        .mount(&server)
+        .await;
+    let env = Env::new();
+    anthropic_provider(
+        &env,
+        &server.uri(),
+        "headers = { \"Anthropic-Version\" = \"2099-01-01\", \"anthropic-beta\" = \"b1\" }\nmax_tokens = 321",
+    );
+    let output = run(&env, &["--temperature", "none"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(stdout_of(&output), "ok\n");
+    let requests = server.received_requests().await.expect("recording");
+    let versions: Vec<&str> =
+        requests[0].headers.get_all("anthropic-version").iter().filter_map(|v| v.to_str().ok()).collect();
+    assert_eq!(versions, ["2099-01-01"], "one anthropic-version, the configured one");
+    assert_eq!(requests[0].headers.get("anthropic-beta").and_then(|v| v.to_str().ok()), Some("b1"));
+    let body: Value = serde_json::from_slice(&requests[0].body).expect("body");
+    assert!(body.get("temperature").is_none(), "{body}");
+    assert_eq!(body["max_tokens"], 321, "the provider's max_tokens");
+}
