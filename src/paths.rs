@@ -117,6 +117,18 @@ impl Paths {
     pub fn locks_dir(&self) -> PathBuf {
         self.state_dir.path.join("locks")
     }
+    /// The rest of what the file backend keeps, for `agentry paths`; `state/file.rs`
+    /// writes these names and a test checks the two agree.
+    pub fn state_entries(&self) -> [(&'static str, PathBuf); 5] {
+        let dir = &self.state_dir.path;
+        [
+            ("bodies_dir", dir.join("bodies")),
+            ("prompts_dir", dir.join("prompts")),
+            ("cache_dir", dir.join("cache")),
+            ("limits_file", dir.join("limits.json")),
+            ("budgets_file", dir.join("budgets.json")),
+        ]
+    }
 }
 
 /// Where `provider add` creates the file when there is none: HOME, else the config dir.

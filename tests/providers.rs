@@ -222,9 +222,27 @@ fn paths_json_says_where_each_choice_came_from() {
             "state_file",
             "history_file",
             "locks_dir",
+            "bodies_dir",
+            "prompts_dir",
+            "cache_dir",
+            "limits_file",
+            "budgets_file",
             "settings"
         ])
     );
+    // What `paths` names is where the state really goes: after a cached, budgeted task
+    // each of them exists.
+    for key in ["bodies_dir", "prompts_dir", "cache_dir", "budgets_file", "limits_file"] {
+        assert_eq!(paths[key]["exists"], false, "{key} before any task");
+    }
+    env.write_providers("[providers.m]\ntype = \"mock\"\nbudget_daily = 5.0\nrpm = 6000\n");
+    env.cmd(&["task", "run", "--persona", "examples/code-reviewer", "--provider", "m", "hi", "--cache"])
+        .assert()
+        .success();
+    let after = env.json(&["paths", "--json"]);
+    for key in ["bodies_dir", "prompts_dir", "cache_dir", "budgets_file", "limits_file"] {
+        assert_eq!(after[key]["exists"], true, "{key} after a task: {}", after[key]);
+    }
     assert_eq!(
         paths["settings"]["max_agents"],
         json!({"value": 10, "source": "default", "source_description": "default"})

@@ -67,7 +67,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let paths = &ctx.paths;
     let settings = settings_entries(ctx)?;
     let state = |path: &Path| Some(entry(path, paths.state_dir.source, "home", "AGENTRY_HOME"));
-    let rows: Vec<(&str, Option<Entry>)> = vec![
+    let mut rows: Vec<(&str, Option<Entry>)> = vec![
         ("home", paths.home.as_ref().map(|h| entry(&h.path, h.source, "home", "AGENTRY_HOME"))),
         (
             "providers_file",
@@ -79,6 +79,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
         ("history_file", state(&paths.history_file())),
         ("locks_dir", state(&paths.locks_dir())),
     ];
+    rows.extend(paths.state_entries().iter().map(|(key, path)| (*key, state(path))));
     if ctx.printer.json {
         let object: serde_json::Map<String, serde_json::Value> = rows
             .iter()
