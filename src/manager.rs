@@ -405,15 +405,19 @@ impl Manager {
     /// its fallbacks (a missing one is found now, not after the primary failed), and a
     /// state folder that results can be written to.
     pub async fn ready(&self, prepared: &Prepared<'_>, client: &Client) -> anyhow::Result<()> {
-        if crate::provider::route(prepared.provider) == crate::provider::Route::Anthropic
-            && prepared.request.temperature.is_some_and(|t| t > 1.0)
-        {
-            return Err(Failure::usage(format!(
-                "provider `{}` speaks Anthropic's native API, which takes a temperature from 0 to 1",
-                prepared.provider.id
-            ))
-            .hint("pass --temperature 1 or less, or `none`")
-            .into());
+        // A fallback is checked too: it must not fail for this only after the primary did.
+        let links = std::iter::once((prepared.provider, &prepared.request))
+            .chain(prepared.fallbacks.iter().map(|(provider, request)| (*provider, request)));
+        for (provider, request) in links {
+            let max = crate::provider::route(provider).max_temperature();
+            if request.temperature.is_some_and(|t| t > max) {
+                return Err(Failure::usage(format!(
+                    "provider `{}` speaks Anthropic's native API, which takes a temperature from 0 to {max}",
+                    provider.id
+                ))
+                .hint(format!("pass --temperature {max} or less, or `none`"))
+                .into());
+            }
         }
         client.prepare(prepared.provider).await?;
         for (fallback, _) in &prepared.fallbacks {

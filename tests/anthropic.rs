@@ -341,3 +341,33 @@ async fn configured_headers_replace_agentrys_own_and_temperature_none_sends_none
     assert!(body.get("temperature").is_none(), "{body}");
     assert_eq!(body["max_tokens"], 321, "the provider's max_tokens");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_temperature_an_anthropic_fallback_refuses_is_refused_before_the_primary_is_called() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let env = Env::new();
+    env.write_providers(&format!(
+        "[providers.gpt]\ntype = \"openai\"\nendpoint = \"{uri}/v1\"\nmodel = \"m\"\nfallbacks = [\"claude\"]\n\n\
+         [providers.claude]\ntype = \"anthropic\"\nendpoint = \"{uri}/v1\"\nmodel = \"claude-haiku-4-5\"\napi_key_env = \"TEST_ANTHROPIC_KEY\"\n",
+        uri = server.uri()
+    ));
+    let output = env
+        .std_cmd(&[
+            "task",
+            "run",
+            "--persona",
+            "examples/qa-engineer",
+            "--provider",
+            "gpt",
+            "Hello",
+            "--temperature",
+            "1.5",
+        ])
+        .env("TEST_ANTHROPIC_KEY", KEY)
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    assert!(stderr_of(&output).contains("provider `claude` speaks Anthropic's native API"), "{}", stderr_of(&output));
+    assert!(server.received_requests().await.expect("recording").is_empty(), "nothing is sent");
+}

@@ -277,10 +277,25 @@ pub enum Route {
     Mock,
 }
 
+impl Route {
+    /// The highest temperature the protocol takes: 2 for OpenAI's, 1 for Anthropic's.
+    pub fn max_temperature(self) -> f64 {
+        match self {
+            Route::Anthropic => 1.0,
+            Route::OpenAi | Route::Mock => 2.0,
+        }
+    }
+}
+
 pub fn route(provider: &Provider) -> Route {
-    match provider.kind {
+    route_of(provider.kind, provider.api)
+}
+
+/// The route of a kind and `api` setting, for checks made before a `Provider` exists.
+pub fn route_of(kind: ProviderKind, api: Api) -> Route {
+    match kind {
         ProviderKind::Mock => Route::Mock,
-        ProviderKind::Anthropic if provider.api == Api::Native => Route::Anthropic,
+        ProviderKind::Anthropic if api == Api::Native => Route::Anthropic,
         ProviderKind::Openai | ProviderKind::Anthropic | ProviderKind::Local | ProviderKind::Custom => Route::OpenAi,
     }
 }

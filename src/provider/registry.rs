@@ -312,10 +312,10 @@ pub fn providers_from(
         if entry.api.is_some() && entry.kind != ProviderKind::Anthropic {
             return Err(fail(format!("[providers.{id}] `api` is only for type = \"anthropic\"")));
         }
-        let native = entry.kind == ProviderKind::Anthropic && entry.api.unwrap_or_default() == super::Api::Native;
-        if native && entry.temperature.is_some_and(|t| t > 1.0) {
+        let max = super::route_of(entry.kind, entry.api.unwrap_or_default()).max_temperature();
+        if entry.temperature.is_some_and(|t| t > max) {
             return Err(fail(format!(
-                "[providers.{id}] temperature above 1 is refused by Anthropic's native API (0 to 1)"
+                "[providers.{id}] temperature above {max} is refused by Anthropic's native API (0 to {max})"
             )));
         }
         if entry.max_tokens == Some(0) {
