@@ -371,3 +371,25 @@ async fn a_temperature_an_anthropic_fallback_refuses_is_refused_before_the_prima
     assert!(stderr_of(&output).contains("provider `claude` speaks Anthropic's native API"), "{}", stderr_of(&output));
     assert!(server.received_requests().await.expect("recording").is_empty(), "nothing is sent");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_exhausted_anthropic_ratelimit_header_pauses_the_next_invocation() {
+    let reset = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(2);
+    let exhausted = ResponseTemplate::new(200)
+        .set_body_json(message("first", "end_turn"))
+        .insert_header("anthropic-ratelimit-requests-remaining", "0")
+        .insert_header("anthropic-ratelimit-requests-reset", reset.to_string().as_str());
+    let second = ResponseTemplate::new(200).set_body_json(message("second", "end_turn"));
+    let (server, script) = scripted_on("/v1/messages", vec![exhausted, second]).await;
+    let env = Env::new();
+    anthropic_provider(&env, &server.uri(), "");
+    for expected in ["first\n", "second\n"] {
+        let mut cmd = env.std_cmd(&["task", "run", "--persona", "examples/qa-engineer", "--provider", "claude", "Hi"]);
+        cmd.env("TEST_ANTHROPIC_KEY", KEY);
+        let output = tokio::task::spawn_blocking(move || cmd.output().expect("run")).await.expect("join");
+        assert_eq!(stdout_of(&output), expected, "{}", stderr_of(&output));
+    }
+    // On the server's clock: the second request waited for the reset.
+    assert_eq!(script.count(), 2);
+    assert!(script.gaps()[0] >= std::time::Duration::from_millis(1500), "{:?}", script.gaps());
+}

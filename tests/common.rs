@@ -6,13 +6,14 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use serde_json::{Value, json};
 use tempfile::TempDir;
-use wiremock::ResponseTemplate;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_agentry");
 
@@ -293,4 +294,39 @@ pub fn is_rfc3339_ms(value: &Value) -> bool {
 pub fn mode_of(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap_or_else(|err| panic!("{}: {err}", path.display())).permissions().mode() & 0o777
+}
+
+/// A server that answers from a script (the last answer repeats) and notes when
+/// each request arrived, on its own clock.
+#[derive(Clone)]
+pub struct Script {
+    times: Arc<Mutex<Vec<Instant>>>,
+    answers: Arc<Vec<ResponseTemplate>>,
+}
+
+impl Respond for Script {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let mut times = self.times.lock().expect("times");
+        times.push(Instant::now());
+        let index = (times.len() - 1).min(self.answers.len() - 1);
+        self.answers[index].clone()
+    }
+}
+
+impl Script {
+    pub fn count(&self) -> usize {
+        self.times.lock().expect("times").len()
+    }
+    pub fn gaps(&self) -> Vec<Duration> {
+        let mut times = self.times.lock().expect("times").clone();
+        times.sort();
+        times.windows(2).map(|w| w[1] - w[0]).collect()
+    }
+}
+
+pub async fn scripted_on(route: &str, answers: Vec<ResponseTemplate>) -> (MockServer, Script) {
+    let server = MockServer::start().await;
+    let script = Script { times: Arc::default(), answers: Arc::new(answers) };
+    Mock::given(method("POST")).and(path(route)).respond_with(script.clone()).mount(&server).await;
+    (server, script)
 }

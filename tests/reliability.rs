@@ -2,48 +2,16 @@
 //! shared rate limits, each against real local servers. Timing is asserted only as
 //! lower bounds or on the server's own clock.
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::common::*;
 
-/// A server that answers from a script (the last answer repeats) and notes when
-/// each request arrived, on its own clock.
-#[derive(Clone)]
-struct Script {
-    times: Arc<Mutex<Vec<Instant>>>,
-    answers: Arc<Vec<ResponseTemplate>>,
-}
-
-impl Respond for Script {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        let mut times = self.times.lock().expect("times");
-        times.push(Instant::now());
-        let index = (times.len() - 1).min(self.answers.len() - 1);
-        self.answers[index].clone()
-    }
-}
-
-impl Script {
-    fn count(&self) -> usize {
-        self.times.lock().expect("times").len()
-    }
-    fn gaps(&self) -> Vec<Duration> {
-        let mut times = self.times.lock().expect("times").clone();
-        times.sort();
-        times.windows(2).map(|w| w[1] - w[0]).collect()
-    }
-}
-
 async fn scripted(answers: Vec<ResponseTemplate>) -> (MockServer, Script) {
-    let server = MockServer::start().await;
-    let script = Script { times: Arc::default(), answers: Arc::new(answers) };
-    Mock::given(method("POST")).and(path("/v1/chat/completions")).respond_with(script.clone()).mount(&server).await;
-    (server, script)
+    scripted_on("/v1/chat/completions", answers).await
 }
 
 fn error(status: u16, message: &str) -> ResponseTemplate {
