@@ -37,6 +37,9 @@ _agentry() {
             agentry,provider)
                 cmd="agentry__subcmd__provider"
                 ;;
+            agentry,state)
+                cmd="agentry__subcmd__state"
+                ;;
             agentry,stats)
                 cmd="agentry__subcmd__stats"
                 ;;
@@ -109,6 +112,9 @@ _agentry() {
             agentry__subcmd__help,provider)
                 cmd="agentry__subcmd__help__subcmd__provider"
                 ;;
+            agentry__subcmd__help,state)
+                cmd="agentry__subcmd__help__subcmd__state"
+                ;;
             agentry__subcmd__help,stats)
                 cmd="agentry__subcmd__help__subcmd__stats"
                 ;;
@@ -153,6 +159,12 @@ _agentry() {
                 ;;
             agentry__subcmd__help__subcmd__provider,show)
                 cmd="agentry__subcmd__help__subcmd__provider__subcmd__show"
+                ;;
+            agentry__subcmd__help__subcmd__state,export)
+                cmd="agentry__subcmd__help__subcmd__state__subcmd__export"
+                ;;
+            agentry__subcmd__help__subcmd__state,import)
+                cmd="agentry__subcmd__help__subcmd__state__subcmd__import"
                 ;;
             agentry__subcmd__help__subcmd__task,list)
                 cmd="agentry__subcmd__help__subcmd__task__subcmd__list"
@@ -217,6 +229,24 @@ _agentry() {
             agentry__subcmd__provider__subcmd__help,show)
                 cmd="agentry__subcmd__provider__subcmd__help__subcmd__show"
                 ;;
+            agentry__subcmd__state,export)
+                cmd="agentry__subcmd__state__subcmd__export"
+                ;;
+            agentry__subcmd__state,help)
+                cmd="agentry__subcmd__state__subcmd__help"
+                ;;
+            agentry__subcmd__state,import)
+                cmd="agentry__subcmd__state__subcmd__import"
+                ;;
+            agentry__subcmd__state__subcmd__help,export)
+                cmd="agentry__subcmd__state__subcmd__help__subcmd__export"
+                ;;
+            agentry__subcmd__state__subcmd__help,help)
+                cmd="agentry__subcmd__state__subcmd__help__subcmd__help"
+                ;;
+            agentry__subcmd__state__subcmd__help,import)
+                cmd="agentry__subcmd__state__subcmd__help__subcmd__import"
+                ;;
             agentry__subcmd__task,help)
                 cmd="agentry__subcmd__task__subcmd__help"
                 ;;
@@ -248,7 +278,7 @@ _agentry() {
 
     case "${cmd}" in
         agentry)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version provider persona agent task stats stop cache paths completions help"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version provider persona agent task stats stop cache state paths completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -266,6 +296,10 @@ _agentry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -278,7 +312,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__agent)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version spawn list show help"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version spawn list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -293,6 +327,10 @@ _agentry() {
                     return 0
                     ;;
                 --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -378,7 +416,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__agent__subcmd__list)
-            opts="-q -v -h -V --project --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --project --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -400,6 +438,10 @@ _agentry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -412,7 +454,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__agent__subcmd__show)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -430,6 +472,10 @@ _agentry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -442,7 +488,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__agent__subcmd__spawn)
-            opts="-q -v -h -V --provider --persona --project --exist-ok --budget --cache --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --provider --persona --project --exist-ok --budget --cache --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -476,6 +522,10 @@ _agentry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -488,7 +538,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__cache)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version stats clear help"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version stats clear help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -506,6 +556,10 @@ _agentry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -518,7 +572,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__cache__subcmd__clear)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -533,6 +587,10 @@ _agentry() {
                     return 0
                     ;;
                 --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -604,7 +662,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__cache__subcmd__stats)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -622,6 +680,10 @@ _agentry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -634,7 +696,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__completions)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -652,6 +714,10 @@ _agentry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -664,7 +730,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__help)
-            opts="provider persona agent task stats stop cache paths completions help"
+            opts="provider persona agent task stats stop cache state paths completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -943,6 +1009,48 @@ _agentry() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        agentry__subcmd__help__subcmd__state)
+            opts="export import"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__help__subcmd__state__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__help__subcmd__state__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         agentry__subcmd__help__subcmd__stats)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1028,7 +1136,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__paths)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1043,6 +1151,10 @@ _agentry() {
                     return 0
                     ;;
                 --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1058,7 +1170,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__persona)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version list show help"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1073,6 +1185,10 @@ _agentry() {
                     return 0
                     ;;
                 --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1144,7 +1260,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__persona__subcmd__list)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1159,6 +1275,10 @@ _agentry() {
                     return 0
                     ;;
                 --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1174,7 +1294,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__persona__subcmd__show)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1192,6 +1312,10 @@ _agentry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1204,7 +1328,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__provider)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version add list show remove models help"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version add list show remove models help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1222,6 +1346,10 @@ _agentry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1234,7 +1362,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__provider__subcmd__add)
-            opts="-q -v -h -V --type --preset --endpoint --model --name --api-key-env --api-key-cmd --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --type --preset --endpoint --model --name --api-key-env --api-key-cmd --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1277,6 +1405,10 @@ _agentry() {
                     return 0
                     ;;
                 --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1390,7 +1522,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__provider__subcmd__list)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1405,6 +1537,10 @@ _agentry() {
                     return 0
                     ;;
                 --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1420,7 +1556,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__provider__subcmd__models)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1435,6 +1571,10 @@ _agentry() {
                     return 0
                     ;;
                 --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1450,7 +1590,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__provider__subcmd__remove)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1465,6 +1605,10 @@ _agentry() {
                     return 0
                     ;;
                 --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1480,7 +1624,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__provider__subcmd__show)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1498,6 +1642,168 @@ _agentry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__state)
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version export import help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__state__subcmd__export)
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__state__subcmd__help)
+            opts="export import help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__state__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__state__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__state__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__state__subcmd__import)
+            opts="-q -v -h -V --replace --home --providers --personas --state --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1510,7 +1816,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__stats)
-            opts="-q -v -h -V --format --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --format --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1532,6 +1838,10 @@ _agentry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1544,7 +1854,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__stop)
-            opts="-q -v -h -V --all --timeout --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --all --timeout --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1566,6 +1876,10 @@ _agentry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1578,7 +1892,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__task)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version run list show help"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version run list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1593,6 +1907,10 @@ _agentry() {
                     return 0
                     ;;
                 --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1678,7 +1996,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__task__subcmd__list)
-            opts="-q -v -h -V --agent --provider --since --limit --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --agent --provider --since --limit --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1712,6 +2030,10 @@ _agentry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1724,7 +2046,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__task__subcmd__run)
-            opts="-q -v -h -V --persona --provider --context --context-file --no-stdin --model --temperature --max-tokens --timeout --connect-timeout --idle-timeout --retries --stream --cache --no-cache --refresh --max-cost --events --file --parallel --ordered --output --dry-run --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --persona --provider --context --context-file --no-stdin --model --temperature --max-tokens --timeout --connect-timeout --idle-timeout --retries --stream --cache --no-cache --refresh --max-cost --events --file --parallel --ordered --output --dry-run --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1802,6 +2124,10 @@ _agentry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1814,7 +2140,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__task__subcmd__show)
-            opts="-q -v -h -V --home --providers --personas --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1829,6 +2155,10 @@ _agentry() {
                     return 0
                     ;;
                 --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

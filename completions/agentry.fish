@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_agentry_global_optspecs
-    string join \n home= providers= personas= json q/quiet v/verbose color= h/help V/version
+    string join \n home= providers= personas= state= json q/quiet v/verbose color= h/help V/version
 end
 
 function __fish_agentry_needs_command
@@ -27,6 +27,7 @@ end
 complete -c agentry -n "__fish_agentry_needs_command" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_needs_command" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_needs_command" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_needs_command" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_needs_command" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -42,12 +43,14 @@ complete -c agentry -n "__fish_agentry_needs_command" -f -a "task" -d 'Run tasks
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "stats" -d 'Show the worker pool, every agent and the per-provider totals and metrics'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "stop" -d 'Stop agents: they leave the pool; their history and totals stay'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "cache" -d 'Inspect or empty the response cache'
+complete -c agentry -n "__fish_agentry_needs_command" -f -a "state" -d 'Move agents, totals, budgets and history between state backends'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "paths" -d 'Print the files and folders in use and where each choice came from'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -76,6 +79,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_see
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -87,6 +91,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_see
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -98,6 +103,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_see
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -109,6 +115,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_see
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -120,6 +127,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_see
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -137,6 +145,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_see
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -151,6 +160,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -162,6 +172,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -176,6 +187,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -195,6 +207,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -209,6 +222,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -220,6 +234,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -235,6 +250,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -265,6 +281,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -288,6 +305,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -299,6 +317,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -317,6 +336,7 @@ prometheus\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand stats" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand stats" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand stats" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand stats" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand stats" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -329,6 +349,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand stop" -l timeout -d 'Giv
 complete -c agentry -n "__fish_agentry_using_subcommand stop" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand stop" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand stop" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand stop" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand stop" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -341,6 +362,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand stop" -s V -l version -d
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and not __fish_seen_subcommand_from stats clear help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and not __fish_seen_subcommand_from stats clear help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and not __fish_seen_subcommand_from stats clear help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand cache; and not __fish_seen_subcommand_from stats clear help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and not __fish_seen_subcommand_from stats clear help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -355,6 +377,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand cache; and not __fish_se
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from stats" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from stats" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from stats" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from stats" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from stats" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -366,6 +389,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from clear" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from clear" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from clear" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from clear" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from clear" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -377,9 +401,53 @@ complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "stats" -d 'How many answers the cache holds, their size, the limits and the hits so far'
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Remove every cached answer'
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -f -a "export" -d 'Write every agent, total, budget spend and history record as JSON lines to stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -f -a "import" -d 'Load an export into the backend in use (`-` reads stdin)'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -l replace -d 'Overwrite agents that exist already (otherwise nothing is loaded)'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write every agent, total, budget spend and history record as JSON lines to stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "import" -d 'Load an export into the backend in use (`-` reads stdin)'
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentry -n "__fish_agentry_using_subcommand paths" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand paths" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand paths" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand paths" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand paths" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -391,6 +459,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand paths" -s V -l version -
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand completions" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -399,16 +468,17 @@ complete -c agentry -n "__fish_agentry_using_subcommand completions" -s q -l qui
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache paths completions help" -f -a "provider" -d 'Register, inspect and remove providers'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache paths completions help" -f -a "persona" -d 'List personas and show the system prompt they build'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache paths completions help" -f -a "agent" -d 'Spawn, list and inspect agents'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache paths completions help" -f -a "task" -d 'Run tasks on agents or one-shot on a persona and provider'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache paths completions help" -f -a "stats" -d 'Show the worker pool, every agent and the per-provider totals and metrics'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache paths completions help" -f -a "stop" -d 'Stop agents: they leave the pool; their history and totals stay'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache paths completions help" -f -a "cache" -d 'Inspect or empty the response cache'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache paths completions help" -f -a "paths" -d 'Print the files and folders in use and where each choice came from'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache paths completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache paths completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "provider" -d 'Register, inspect and remove providers'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "persona" -d 'List personas and show the system prompt they build'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "agent" -d 'Spawn, list and inspect agents'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "task" -d 'Run tasks on agents or one-shot on a persona and provider'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "stats" -d 'Show the worker pool, every agent and the per-provider totals and metrics'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "stop" -d 'Stop agents: they leave the pool; their history and totals stay'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "cache" -d 'Inspect or empty the response cache'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "state" -d 'Move agents, totals, budgets and history between state backends'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "paths" -d 'Print the files and folders in use and where each choice came from'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "add" -d 'Add a provider to the providers file in use (comments and order are kept)'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "list" -d 'List the providers (the key is never shown)'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "show" -d 'Show one provider'
@@ -424,3 +494,5 @@ complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "show" -d 'Show one finished task: its history line, request and response'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "stats" -d 'How many answers the cache holds, their size, the limits and the hits so far'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "clear" -d 'Remove every cached answer'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "export" -d 'Write every agent, total, budget spend and history record as JSON lines to stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "import" -d 'Load an export into the backend in use (`-` reads stdin)'

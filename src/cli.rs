@@ -52,6 +52,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, help_heading = "Global options", value_name = "DIR")]
     pub personas: Option<PathBuf>,
 
+    /// Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "URL")]
+    pub state: Option<String>,
+
     /// Print machine-readable JSON on stdout
     #[arg(long, global = true, help_heading = "Global options")]
     pub json: bool,
@@ -104,6 +108,10 @@ pub enum Command {
     /// Inspect or empty the response cache
     #[command(subcommand)]
     Cache(CacheCommand),
+
+    /// Move agents, totals, budgets and history between state backends
+    #[command(subcommand)]
+    State(StateCommand),
 
     /// Print the files and folders in use and where each choice came from
     Paths,
@@ -373,6 +381,21 @@ pub struct TaskRunArgs {
     /// Print the exact request and send nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StateCommand {
+    /// Write every agent, total, budget spend and history record as JSON lines to stdout
+    Export,
+    /// Load an export into the backend in use (`-` reads stdin)
+    Import {
+        /// The export to load
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Overwrite agents that exist already (otherwise nothing is loaded)
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

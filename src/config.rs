@@ -46,6 +46,27 @@ pub struct FileSettings {
     pub max_agents: Option<u32>,
     pub history: crate::state::Retention,
     pub cache: crate::state::CacheLimits,
+    pub state: StateFile,
+}
+
+/// `[state]`: where shared state lives when it is not the local files.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct StateFile {
+    /// `file`, or a `redis://`, `rediss://` or `redis+unix://` URL.
+    pub url: Option<String>,
+    pub namespace: Option<String>,
+    /// A PEM file of the CA that signs an internal server's certificate.
+    pub ca_cert: Option<PathBuf>,
+    pub on_unavailable: crate::state::OnUnavailable,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct StateTable {
+    url: Option<String>,
+    namespace: Option<String>,
+    ca_cert: Option<PathBuf>,
+    on_unavailable: Option<String>,
 }
 
 /// `[cache]`: how long answers stay and how much they may take.
@@ -73,6 +94,7 @@ struct FileDoc {
     providers: std::collections::BTreeMap<String, toml::Spanned<registry::Entry>>,
     history: Option<toml::Spanned<HistoryTable>>,
     cache: Option<toml::Spanned<CacheTable>>,
+    state: Option<toml::Spanned<StateTable>>,
 }
 
 pub fn line_of(text: &str, offset: usize) -> usize {
@@ -164,7 +186,37 @@ pub fn parse(text: &str, path: &Path) -> Result<(FileSettings, Vec<crate::provid
                 .ok_or_else(|| invalid(path, text, span, "[cache] max_size must be a size such as \"256MiB\""))?;
         }
     }
-    Ok((FileSettings { max_agents: doc.max_agents, history, cache }, providers))
+    let mut state = StateFile::default();
+    if let Some(table) = doc.state {
+        let span = Some(table.span());
+        let table = table.into_inner();
+        if let Some(url) = &table.url
+            && let Err(message) = crate::settings::check_state_url(url)
+        {
+            return Err(invalid(path, text, span, &format!("[state] url {message}")));
+        }
+        if let Some(namespace) = &table.namespace
+            && !crate::settings::namespace_ok(namespace)
+        {
+            return Err(invalid(
+                path,
+                text,
+                span,
+                "[state] namespace must be 1 to 64 letters, digits, `-`, `_`, `.` or `:`",
+            ));
+        }
+        state.on_unavailable = match table.on_unavailable.as_deref() {
+            None | Some("closed") => crate::state::OnUnavailable::Closed,
+            Some("open") => crate::state::OnUnavailable::Open,
+            Some(_) => return Err(invalid(path, text, span, "[state] on_unavailable must be \"closed\" or \"open\"")),
+        };
+        // A relative ca_cert is relative to the providers file.
+        state.ca_cert =
+            table.ca_cert.map(|p| if p.is_relative() { path.parent().unwrap_or(Path::new(".")).join(p) } else { p });
+        state.url = table.url;
+        state.namespace = table.namespace;
+    }
+    Ok((FileSettings { max_agents: doc.max_agents, history, cache, state }, providers))
 }
 
 /// Read a file that must be a regular file: a FIFO would block forever, a folder

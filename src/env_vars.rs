@@ -27,6 +27,11 @@ impl EnvVars {
     pub const AGENTRY_CONNECT_TIMEOUT: &'static str = "AGENTRY_CONNECT_TIMEOUT";
     /// Scales computed backoff and cooldowns (a float; default 1), so test suites stay fast.
     pub const AGENTRY_BACKOFF_SCALE: &'static str = "AGENTRY_BACKOFF_SCALE";
+    /// Where the state lives: `file` (default) or a `redis://`, `rediss://` or
+    /// `redis+unix://` URL (over `[state] url`; under `--state`).
+    pub const AGENTRY_STATE: &'static str = "AGENTRY_STATE";
+    /// The Redis password, kept out of the URL.
+    pub const AGENTRY_REDIS_PASSWORD: &'static str = "AGENTRY_REDIS_PASSWORD";
     /// Any non-empty value turns colour off under `--color auto`.
     pub const NO_COLOR: &'static str = "NO_COLOR";
 
@@ -42,6 +47,8 @@ impl EnvVars {
         Self::AGENTRY_IDLE_TIMEOUT,
         Self::AGENTRY_CONNECT_TIMEOUT,
         Self::AGENTRY_BACKOFF_SCALE,
+        Self::AGENTRY_STATE,
+        Self::AGENTRY_REDIS_PASSWORD,
         Self::NO_COLOR,
     ];
 }

@@ -576,7 +576,7 @@ impl Manager {
             };
             if let Some(removed) = self.store.remove_agent(&agent.id).await? {
                 self.printer.note(&format!("stopped agent {}", agent.name));
-                let idle = crate::state::Activity { working: false, pid: None, stopping: false };
+                let idle = crate::state::Activity { working: false, pid: None, host: None, stopping: false };
                 stopped.push(AgentView::new(&removed, idle));
             }
         }

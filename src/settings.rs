@@ -162,6 +162,63 @@ impl GlobalSettings {
     }
 }
 
+/// Whether `url` names a state backend: `file`, or a Redis URL of a known scheme.
+/// The message never repeats the URL (it may hold a password).
+pub fn check_state_url(url: &str) -> Result<(), String> {
+    if url == "file" {
+        return Ok(());
+    }
+    match url.split_once("://") {
+        Some((scheme, rest)) if crate::state::redis::SCHEMES.contains(&scheme) && !rest.is_empty() => Ok(()),
+        Some((scheme, _)) => Err(format!(
+            "has the unknown scheme `{scheme}`: use `file`, `redis://`, `rediss://` (TLS) or `redis+unix://`"
+        )),
+        None => Err("must be `file` or a URL such as `redis://host:6379/0`".into()),
+    }
+}
+
+pub fn namespace_ok(namespace: &str) -> bool {
+    (1..=64).contains(&namespace.len())
+        && namespace.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+}
+
+/// Where the state lives: the local files, or a Redis server.
+#[derive(Debug, Clone)]
+pub enum StateChoice {
+    File,
+    Redis(crate::state::RedisTarget),
+}
+
+/// `--state`, then `AGENTRY_STATE`, then `[state] url`, then `file`. The password may
+/// come from `AGENTRY_REDIS_PASSWORD`; the namespace from `[state] namespace`.
+pub fn state_choice(
+    flag: Option<&str>,
+    env: &Env,
+    file: &crate::config::StateFile,
+) -> Result<Setting<StateChoice>, ConfigError> {
+    let from_flag = flag.map(|url| (url.to_string(), "--state"));
+    let from_env = env.get(EnvVars::AGENTRY_STATE).map(|url| (url.trim().to_string(), EnvVars::AGENTRY_STATE));
+    let url = pick(from_flag, from_env, file.url.clone(), "file".to_string());
+    let source = match url.origin {
+        Origin::Flag(name) | Origin::Env(name) => name.to_string(),
+        Origin::File => "[state] url".into(),
+        Origin::Default => "default".into(),
+    };
+    check_state_url(&url.value).map_err(|message| ConfigError::Setting(format!("{source} {message}")))?;
+    let value = if url.value == "file" {
+        StateChoice::File
+    } else {
+        StateChoice::Redis(crate::state::RedisTarget {
+            url: url.value,
+            password: env.get(EnvVars::AGENTRY_REDIS_PASSWORD).map(str::to_string).filter(|p| !p.is_empty()),
+            namespace: file.namespace.clone().unwrap_or_else(|| "agentry".into()),
+            ca_cert: file.ca_cert.clone(),
+            on_unavailable: file.on_unavailable,
+        })
+    };
+    Ok(Setting { value, origin: url.origin })
+}
+
 /// The pool maximum: `AGENTRY_MAX_AGENTS`, then `max_agents`, then 10.
 pub fn max_agents(env: &Env, file: &FileSettings) -> Result<Setting<u32>, ConfigError> {
     let from_env = env_value(env, EnvVars::AGENTRY_MAX_AGENTS, "a whole number of at least 1", |raw| {

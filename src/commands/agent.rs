@@ -9,9 +9,10 @@ pub fn agent_rows(agents: &[AgentView]) -> Vec<Vec<String>> {
     agents
         .iter()
         .map(|a| {
-            let status = match a.pid {
-                Some(pid) => format!("{} (pid {pid})", a.status),
-                None => a.status.to_string(),
+            let status = match (a.pid, &a.host) {
+                (Some(pid), Some(host)) => format!("{} (pid {pid} on {host})", a.status),
+                (Some(pid), None) => format!("{} (pid {pid})", a.status),
+                _ => a.status.to_string(),
             };
             vec![
                 a.name.clone(),
@@ -70,7 +71,7 @@ pub async fn run(ctx: &Ctx, command: AgentCommand) -> anyhow::Result<()> {
                     crate::error::Failure::usage(format!("--budget takes USD of 0 or more, not `{usd}`")).into()
                 );
             }
-            let manager = ctx.manager()?;
+            let manager = ctx.manager().await?;
             let agent = manager
                 .spawn(SpawnRequest {
                     name: args.name,
@@ -92,7 +93,7 @@ pub async fn run(ctx: &Ctx, command: AgentCommand) -> anyhow::Result<()> {
             Ok(ctx.printer.out(&format!("{}\n", agent.id))?)
         }
         AgentCommand::List { project } => {
-            let manager = ctx.manager()?;
+            let manager = ctx.manager().await?;
             let snapshot = manager.snapshot().await?;
             let records: Vec<_> =
                 snapshot.agents.into_iter().filter(|a| project.as_ref().is_none_or(|p| &a.project == p)).collect();
@@ -107,7 +108,7 @@ pub async fn run(ctx: &Ctx, command: AgentCommand) -> anyhow::Result<()> {
             Ok(ctx.printer.out(&ctx.printer.table(AGENT_HEADER, agent_rows(&agents), AGENT_NUMERIC))?)
         }
         AgentCommand::Show { agent } => {
-            let manager = ctx.manager()?;
+            let manager = ctx.manager().await?;
             let snapshot = manager.snapshot().await?;
             let record = snapshot.find(&agent).ok_or_else(|| {
                 crate::error::Failure::not_found(format!("agent `{agent}` not found")).hint("see `agentry agent list`")

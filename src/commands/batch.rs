@@ -534,7 +534,7 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
     let flags = super::task::call_flags(&args)?;
     let env = CallEnv::resolve(&ctx.env)?;
     let run_flags = super::task::request_flags(&args)?;
-    let mut manager = ctx.manager()?;
+    let mut manager = ctx.manager().await?;
     // A whole batch is one run for --max-cost.
     manager.run_budget = super::task::run_budget(args.max_cost)?;
     let agents = manager.snapshot().await?.agents;

@@ -33,7 +33,7 @@ fn since(raw: &str) -> anyhow::Result<String> {
 
 pub async fn list(ctx: &Ctx, args: TaskListArgs) -> anyhow::Result<()> {
     let since = args.since.as_deref().map(since).transpose()?;
-    let manager = ctx.manager()?;
+    let manager = ctx.manager().await?;
     let records = manager.store.history(None).await?;
     let chosen: Vec<&TaskRecord> = records
         .iter()
@@ -75,7 +75,7 @@ pub async fn list(ctx: &Ctx, args: TaskListArgs) -> anyhow::Result<()> {
 }
 
 pub async fn show(ctx: &Ctx, id: &str) -> anyhow::Result<()> {
-    let manager = ctx.manager()?;
+    let manager = ctx.manager().await?;
     let records = manager.store.history(None).await?;
     let record = records.iter().rev().find(|r| r.task_id == id).ok_or_else(|| {
         Failure::not_found(format!("task `{id}` not found in the history")).hint("see `agentry task list`")

@@ -9,20 +9,22 @@ mod history;
 mod paths;
 mod persona;
 mod provider;
+mod state;
 mod stats;
 mod task;
 
 use std::time::Duration;
 
 use crate::cli::{Cli, Command};
-use crate::config::Config;
+use crate::config::{Config, FileSettings};
+use crate::env_vars::EnvVars;
 use crate::manager::Manager;
 use crate::output::Printer;
 use crate::paths::Paths;
 use crate::persona::PersonaLibrary;
 use crate::provider::Client;
-use crate::settings::{Env, GlobalSettings};
-use crate::state::{FileState, Store};
+use crate::settings::{Env, GlobalSettings, StateChoice, state_choice};
+use crate::state::{FileState, RedisState, Store};
 
 /// What every handler gets: the printer, the paths in use and the global settings.
 pub struct Ctx {
@@ -30,6 +32,8 @@ pub struct Ctx {
     pub paths: Paths,
     pub env: Env,
     pub settings: GlobalSettings,
+    /// `--state`, if given.
+    pub state_flag: Option<String>,
 }
 
 impl Ctx {
@@ -45,12 +49,36 @@ impl Ctx {
         PersonaLibrary::new(self.paths.personas_dir.clone())
     }
 
-    pub fn store(&self) -> Store {
-        Store::File(FileState::new(
-            self.paths.state_dir.path.clone(),
-            self.settings.lock_timeout.value,
-            self.printer.wait_reporter(),
-        ))
+    /// The state backend in use, connected (a Redis server that cannot be reached is
+    /// an error here, before anything is sent).
+    pub async fn store(&self) -> anyhow::Result<Store> {
+        let settings = if self.state_flag.is_some() || self.env.get(EnvVars::AGENTRY_STATE).is_some() {
+            // The file's other settings still matter when it loads; a broken one does
+            // not hide a backend named on the command line.
+            Config::load(&self.paths.providers_file).map(|c| c.settings).unwrap_or_default()
+        } else {
+            Config::load(&self.paths.providers_file)?.settings
+        };
+        self.store_for(&settings).await
+    }
+
+    pub async fn store_for(&self, file: &FileSettings) -> anyhow::Result<Store> {
+        Ok(match state_choice(self.state_flag.as_deref(), &self.env, &file.state)?.value {
+            StateChoice::File => Store::File(
+                FileState::new(
+                    self.paths.state_dir.path.clone(),
+                    self.settings.lock_timeout.value,
+                    self.printer.wait_reporter(),
+                )
+                .with_retention(file.history),
+            ),
+            StateChoice::Redis(target) => {
+                let printer = self.printer;
+                let warn: crate::state::redis::Warn = std::sync::Arc::new(move |message: &str| printer.warn(message));
+                let redis = RedisState::connect(target, self.paths.state_dir.path.clone(), warn).await?;
+                Store::Redis(redis.with_retention(file.history).with_cache(file.cache))
+            }
+        })
     }
 
     pub fn lock_timeout(&self) -> Duration {
@@ -61,13 +89,13 @@ impl Ctx {
         Client::new(self.settings.max_body.value, self.printer.trace())
     }
 
-    pub fn manager(&self) -> anyhow::Result<Manager> {
+    pub async fn manager(&self) -> anyhow::Result<Manager> {
         let config = self.config()?;
-        let Store::File(files) = self.store();
+        let store = self.store_for(&config.settings).await?;
         Ok(Manager {
             run_budget: None,
             printer: self.printer,
-            store: Store::File(files.with_retention(config.settings.history)),
+            store,
             config,
             personas: self.personas(),
             env: self.env.clone(),
@@ -80,18 +108,31 @@ pub async fn run(cli: Cli, printer: Printer, env: Env) -> anyhow::Result<()> {
     if let Command::Completions { shell } = cli.command {
         return completions::run(shell, printer);
     }
-    let ctx = Ctx { printer, paths: Paths::resolve(&cli.global, &env)?, settings: GlobalSettings::resolve(&env)?, env };
-    match cli.command {
-        Command::Provider(command) => provider::run(&ctx, command).await,
-        Command::Persona(command) => persona::run(&ctx, command),
-        Command::Agent(command) => agent::run(&ctx, command).await,
-        Command::Task(crate::cli::TaskCommand::Run(args)) => task::run(&ctx, *args).await,
-        Command::Task(crate::cli::TaskCommand::List(args)) => history::list(&ctx, args).await,
-        Command::Task(crate::cli::TaskCommand::Show { id }) => history::show(&ctx, &id).await,
-        Command::Stats(args) => stats::stats(&ctx, args).await,
-        Command::Stop(args) => stats::stop(&ctx, args).await,
-        Command::Cache(command) => stats::cache(&ctx, command).await,
-        Command::Paths => paths::run(&ctx),
+    let ctx = Ctx {
+        printer,
+        paths: Paths::resolve(&cli.global, &env)?,
+        settings: GlobalSettings::resolve(&env)?,
+        state_flag: cli.global.state.clone(),
+        env,
+    };
+    let outcome = dispatch(&ctx, cli.command).await;
+    crate::state::redis::settle_pending().await;
+    outcome
+}
+
+async fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Provider(command) => provider::run(ctx, command).await,
+        Command::Persona(command) => persona::run(ctx, command),
+        Command::Agent(command) => agent::run(ctx, command).await,
+        Command::Task(crate::cli::TaskCommand::Run(args)) => task::run(ctx, *args).await,
+        Command::Task(crate::cli::TaskCommand::List(args)) => history::list(ctx, args).await,
+        Command::Task(crate::cli::TaskCommand::Show { id }) => history::show(ctx, &id).await,
+        Command::Stats(args) => stats::stats(ctx, args).await,
+        Command::Stop(args) => stats::stop(ctx, args).await,
+        Command::Cache(command) => stats::cache(ctx, command).await,
+        Command::State(command) => state::run(ctx, command).await,
+        Command::Paths => paths::run(ctx),
         Command::Completions { .. } => Ok(()),
     }
 }

@@ -33,7 +33,7 @@ struct SettingEntry {
     source_description: String,
 }
 
-fn setting<T: Serialize>(setting: Setting<T>, shown: impl Into<serde_json::Value>) -> SettingEntry {
+fn setting<T>(setting: Setting<T>, shown: impl Into<serde_json::Value>) -> SettingEntry {
     let (source, source_description) = match setting.origin {
         Origin::Flag(flag) => ("flag", flag.to_string()),
         Origin::Env(var) => ("env", var.to_string()),
@@ -56,11 +56,22 @@ fn settings_entries(ctx: &Ctx) -> anyhow::Result<Vec<(&'static str, SettingEntry
     let max_agents = settings::max_agents(&ctx.env, &file)?;
     let lock = ctx.settings.lock_timeout;
     let body = ctx.settings.max_body;
-    Ok(vec![
+    let state = settings::state_choice(ctx.state_flag.as_deref(), &ctx.env, &file.state)?;
+    let (backend, namespace) = match &state.value {
+        settings::StateChoice::File => ("file".to_string(), None),
+        settings::StateChoice::Redis(target) => (target.shown(), Some(target.namespace.clone())),
+    };
+    let mut entries = vec![("state", setting(state.clone(), backend))];
+    if let Some(namespace) = namespace {
+        let origin = if file.state.namespace.is_some() { Origin::File } else { Origin::Default };
+        entries.push(("state_namespace", setting(Setting { value: (), origin }, namespace)));
+    }
+    entries.extend(vec![
         ("max_agents", setting(max_agents, max_agents.value)),
         ("lock_timeout_ms", setting(lock, u64::try_from(lock.value.as_millis()).unwrap_or(u64::MAX))),
         ("max_body_bytes", setting(body, body.value)),
-    ])
+    ]);
+    Ok(entries)
 }
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
@@ -107,7 +118,11 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
         })
         .collect();
     for (key, entry) in settings {
-        table_rows.push(vec![key.to_string(), entry.value.to_string(), entry.source_description]);
+        let shown = match &entry.value {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        table_rows.push(vec![key.to_string(), shown, entry.source_description]);
     }
     Ok(ctx.printer.out(&ctx.printer.table(&["WHAT", "PATH OR VALUE", "FROM"], table_rows, &[]))?)
 }

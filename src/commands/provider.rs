@@ -122,8 +122,8 @@ pub async fn run(ctx: &Ctx, command: ProviderCommand) -> anyhow::Result<()> {
                 Budget { deadline: tokio::time::Instant::now() + limit, limit, backoff_scale: env.backoff_scale };
             let client = ctx.client();
             client.prepare(provider).await?;
-            let store = ctx.store();
-            let events = ctx.manager()?.call_events(None);
+            let store = ctx.store().await?;
+            let events = ctx.manager().await?.call_events(None);
             let report = call::call(&client, &store, &chain, budget, &events, &mut NoDeltas, &Default::default()).await;
             let models = match report.result {
                 Ok(Answer::Models(models)) => models,
@@ -261,7 +261,7 @@ async fn remove(ctx: &Ctx, id: &str) -> anyhow::Result<()> {
     let _lock = config::lock(&config.file.path, LockMode::Exclusive, ctx.lock_timeout(), waiting(ctx)).await?;
     let current = Config::load(&config.file)?;
     current.registry.require(id)?;
-    let snapshot = ctx.store().snapshot().await?;
+    let snapshot = ctx.store().await?.snapshot().await?;
     let users: Vec<String> = snapshot.agents.into_iter().filter(|a| a.provider == id).map(|a| a.name).collect();
     if !users.is_empty() {
         return Err(Failure::usage(format!("provider `{id}` is in use by agent(s) {}", users.join(", ")))

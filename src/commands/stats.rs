@@ -14,7 +14,7 @@ pub async fn stats(ctx: &Ctx, args: StatsArgs) -> anyhow::Result<()> {
         (true, _) | (false, Some(StatsFormat::Json)) => StatsFormat::Json,
         (false, format) => format.unwrap_or(StatsFormat::Table),
     };
-    let manager = ctx.manager()?;
+    let manager = ctx.manager().await?;
     let snapshot = manager.snapshot().await?;
     let configured: Vec<String> =
         manager.config.registry.all().iter().filter(|p| !p.builtin).map(|p| p.id.clone()).collect();
@@ -80,7 +80,7 @@ pub async fn stats(ctx: &Ctx, args: StatsArgs) -> anyhow::Result<()> {
 }
 
 pub async fn cache(ctx: &Ctx, command: CacheCommand) -> anyhow::Result<()> {
-    let manager = ctx.manager()?;
+    let manager = ctx.manager().await?;
     match command {
         CacheCommand::Stats => {
             let stats = manager.store.cache_stats().await?;
@@ -118,7 +118,7 @@ pub async fn cache(ctx: &Ctx, command: CacheCommand) -> anyhow::Result<()> {
 }
 
 pub async fn stop(ctx: &Ctx, args: StopArgs) -> anyhow::Result<()> {
-    let manager = ctx.manager()?;
+    let manager = ctx.manager().await?;
     let refs =
         if args.all { manager.snapshot().await?.agents.into_iter().map(|a| a.id).collect() } else { args.agents };
     let timeout = match args.timeout.as_deref() {

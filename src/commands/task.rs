@@ -169,7 +169,7 @@ async fn run_one(ctx: &Ctx, args: TaskRunArgs, attempted: &std::sync::atomic::At
     let call_env = CallEnv::resolve(&ctx.env)?;
     let description = args.args.last().cloned().unwrap_or_default();
     let task = build_task(&args, &description)?;
-    let mut manager = ctx.manager()?;
+    let mut manager = ctx.manager().await?;
     manager.run_budget = run_budget(args.max_cost)?;
     let prepared = match &form {
         Form::Agent(agent) => manager.prepare_on_agent(agent, &task).await?,

@@ -16,9 +16,9 @@ use std::time::Duration;
 
 use super::schema::{State, parse_state};
 use super::{
-    Activity, Admission, AgentClaim, AgentRecord, BudgetLine, CacheStats, CachedAnswer, NewAgent, Rates, Refusal,
-    Reservation, Retention, Snapshot, Spawned, StateBackend, StateError, StopRequest, TaskBody, TaskRecord,
-    WaitReporter, WaitWhy, now_ms,
+    Activity, Admission, AgentClaim, AgentRecord, BudgetLine, CacheStats, CachedAnswer, Dump, Held, Imported, NewAgent,
+    Rates, Refusal, Reservation, Retention, Snapshot, Spawned, StateBackend, StateError, StopRequest, TaskBody,
+    TaskRecord, WaitReporter, WaitWhy, now_ms, utc_day,
 };
 use crate::files::{self, FsError, LockError, LockMode, LockedFile, Wait};
 use crate::limits::{self, Gate};
@@ -299,7 +299,7 @@ impl FileState {
         let file = self.dir.join("budgets.json");
         let mut budgets: Budgets =
             std::fs::read(&file).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
-        let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date().to_string();
+        let today = utc_day();
         if budgets.day != today {
             budgets.day = today;
             budgets.spend.clear();
@@ -418,7 +418,7 @@ impl StateBackend for FileState {
             .await
             .map_err(|e| self.lock_error("the agent's lock", e))?;
         held.write_holder();
-        Ok(AgentClaim { _held: held })
+        Ok(AgentClaim { _held: Held::File(held) })
     }
 
     async fn activity(&self, id: &str) -> Result<Activity, StateError> {
@@ -435,7 +435,7 @@ impl StateBackend for FileState {
                 tokio::time::sleep(Duration::from_millis(2)).await;
             }
         }
-        Ok(Activity { working, pid, stopping: files::is_locked(&self.stop_lock(id)) })
+        Ok(Activity { working, pid, host: None, stopping: files::is_locked(&self.stop_lock(id)) })
     }
 
     async fn stop_requested(&self, id: &str) -> Result<bool, StateError> {
@@ -452,7 +452,7 @@ impl StateBackend for FileState {
         .await
         .map_err(|e| self.lock_error("the agent's stop lock", e))?;
         held.write_holder();
-        Ok(StopRequest { _held: held })
+        Ok(StopRequest { _held: Held::File(held) })
     }
 
     async fn record(&self, records: &[TaskRecord]) -> Result<(), StateError> {
@@ -659,7 +659,7 @@ impl StateBackend for FileState {
                 let _ = std::fs::remove_file(self.reservation_lock(&id));
                 Ok(Err(refusal))
             }
-            None => Ok(Ok(Reservation { id, keys, _held: held })),
+            None => Ok(Ok(Reservation { id, keys, _held: Held::File(held) })),
         }
     }
 
@@ -744,6 +744,84 @@ impl StateBackend for FileState {
         let limits = self.read_limits();
         let now = now_ms();
         Ok(instances.iter().map(|i| limits.cooldowns.get(i).copied().filter(|until| *until > now)).collect())
+    }
+
+    async fn export(&self) -> Result<Dump, StateError> {
+        let snapshot = self.snapshot().await?;
+        let mut agents = snapshot.agents;
+        agents.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
+        let budgets: Budgets = std::fs::read(self.dir.join("budgets.json"))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default();
+        let spend = (budgets.day == utc_day() && !budgets.spend.is_empty()).then_some((budgets.day, budgets.spend));
+        Ok(Dump {
+            agents,
+            providers: snapshot.providers,
+            series: snapshot.series,
+            fallback_pairs: snapshot.fallback_pairs,
+            spend,
+            history: self.history(None).await?,
+        })
+    }
+
+    async fn import(&self, dump: Dump, replace: bool) -> Result<Result<Imported, String>, StateError> {
+        let lock = self.state_lock().await?;
+        let mut state = self.read()?;
+        let (complete_end, _) = self.catch_up(&mut state)?;
+        if !replace
+            && let Some(taken) =
+                dump.agents.iter().find(|a| state.agents.iter().any(|b| b.name == a.name || b.id == a.id))
+        {
+            return Ok(Err(taken.name.clone()));
+        }
+        for agent in &dump.agents {
+            state.agents.retain(|b| b.name != agent.name && b.id != agent.id);
+            state.agents.push(agent.clone());
+        }
+        for (id, totals) in &dump.providers {
+            state.providers.entry(id.clone()).or_default().sum(totals);
+        }
+        for (key, totals) in &dump.series {
+            state.series.entry(key.clone()).or_default().sum(totals);
+        }
+        for (key, n) in &dump.fallback_pairs {
+            *state.fallback_pairs.entry(key.clone()).or_default() += n;
+        }
+        let known: std::collections::HashSet<String> =
+            self.history(None).await?.into_iter().map(|r| r.task_id).collect();
+        let mut lines = Vec::new();
+        let (mut loaded, mut skipped) = (0, 0);
+        for record in &dump.history {
+            if known.contains(&record.task_id) {
+                skipped += 1;
+                continue;
+            }
+            serde_json::to_writer(&mut lines, record).unwrap_or_default();
+            lines.push(b'\n');
+            loaded += 1;
+        }
+        // The history is appended and its end marked in the same locked write, so
+        // the imported lines are not counted into the totals a second time.
+        let end = if lines.is_empty() {
+            complete_end
+        } else {
+            files::append(&self.history, &lines).map_err(|e| self.io(e))?
+        };
+        state.history_bytes = Some(end);
+        self.write(&state)?;
+        drop(lock);
+        if let Some((day, spend)) = dump.spend
+            && day == utc_day()
+        {
+            self.update_budgets(|budgets| {
+                for (key, usd) in spend {
+                    *budgets.spend.entry(key).or_default() += usd;
+                }
+            })
+            .await?;
+        }
+        Ok(Ok(Imported { agents: dump.agents.len(), history: loaded, skipped }))
     }
 
     async fn check_writable(&self) -> Result<(), StateError> {

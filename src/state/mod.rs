@@ -10,6 +10,7 @@
 //! exit code. This module knows nothing of clap, output or HTTP.
 
 pub mod file;
+pub mod redis;
 pub mod schema;
 
 use std::collections::BTreeMap;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 pub use file::FileState;
+pub use redis::{OnUnavailable, RedisState, RedisTarget};
 pub use schema::State;
 
 use crate::files::{FsError, LockError};
@@ -36,6 +38,16 @@ pub enum StateError {
     /// A lock could not be had: timed out, unsupported, or an I/O error.
     #[error("{what}: {source}")]
     Lock { what: &'static str, dir: PathBuf, source: LockError },
+    /// Redis could not be reached, or refused us, when the command started.
+    #[error("cannot use the Redis state at {url}: {detail}")]
+    RedisConnect { url: String, detail: String },
+    /// Redis stopped answering after the command started.
+    #[error("lost the Redis state at {url}: {detail}")]
+    RedisLost { url: String, detail: String },
+    /// Redis answered something this agentry cannot read (another program's keys
+    /// under our namespace, or a newer agentry's).
+    #[error("the Redis state at {url} holds {what} this agentry cannot read")]
+    RedisData { url: String, what: String },
 }
 
 /// Tasks, tokens, cost and the metrics of `stats`, saturating at the top rather than
@@ -198,11 +210,13 @@ pub enum Spawned {
 }
 
 /// Whether a process is running an agent's task, and whether a stop waits for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Activity {
     pub working: bool,
     /// The process running the task, when known.
     pub pid: Option<u32>,
+    /// The machine of that process, when the state is shared across machines.
+    pub host: Option<String>,
     pub stopping: bool,
 }
 
@@ -258,22 +272,49 @@ impl TaskRecord {
         })
     }
 
-    /// Apply to the totals of its agent (if still there), its provider, its
-    /// provider-and-agent series, and the failover pair it took.
-    fn apply(&self, state: &mut State) {
-        if let Some(agent_id) = &self.agent_id
-            && let Some(agent) = state.agents.iter_mut().find(|a| &a.id == agent_id)
-        {
-            agent.totals.add_record(self);
-            agent.last_active = Some(self.completed_at.clone());
+    /// Where this record counts: its agent (if still there), its provider, its
+    /// provider-and-agent series, and the failover pair it took. Both backends add
+    /// a record through this list, so they count the same.
+    pub fn targets(&self) -> Vec<Target> {
+        let mut targets = Vec::with_capacity(4);
+        if let Some(agent_id) = &self.agent_id {
+            targets.push(Target::Agent(agent_id.clone()));
         }
-        state.providers.entry(self.provider_id.clone()).or_default().add_record(self);
+        targets.push(Target::Provider(self.provider_id.clone()));
         let agent = self.agent_name.clone().unwrap_or_default();
-        state.series.entry(series_key(&self.provider_id, &agent)).or_default().add_record(self);
+        targets.push(Target::Series(series_key(&self.provider_id, &agent)));
         if self.fallbacks > 0 && self.requested_provider_id != self.provider_id {
-            *state.fallback_pairs.entry(series_key(&self.requested_provider_id, &self.provider_id)).or_default() += 1;
+            targets.push(Target::Pair(series_key(&self.requested_provider_id, &self.provider_id)));
+        }
+        targets
+    }
+
+    fn apply(&self, state: &mut State) {
+        for target in self.targets() {
+            match target {
+                Target::Agent(id) => {
+                    if let Some(agent) = state.agents.iter_mut().find(|a| a.id == id) {
+                        agent.totals.add_record(self);
+                        agent.last_active = Some(self.completed_at.clone());
+                    }
+                }
+                Target::Provider(id) => state.providers.entry(id).or_default().add_record(self),
+                Target::Series(key) => state.series.entry(key).or_default().add_record(self),
+                Target::Pair(key) => *state.fallback_pairs.entry(key).or_default() += 1,
+            }
         }
     }
+}
+
+/// A set of totals a task record adds to (see [`TaskRecord::targets`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Only while the agent exists.
+    Agent(String),
+    Provider(String),
+    Series(String),
+    /// A failover pair's count.
+    Pair(String),
 }
 
 /// The key of a two-part series: provider and agent, or fallback from and to.
@@ -310,18 +351,27 @@ impl Snapshot {
 /// (`the state lock`) and the holder's pid when known. The caller words the line.
 pub type WaitReporter = Arc<dyn Fn(&str, Option<u32>) + Send + Sync>;
 
-/// Held while this process runs an agent's task; released on drop (on files, the
-/// agent's lock; the OS releases it if the process dies).
+/// What a guard holds: a file lock (the OS releases it if the process dies) or a
+/// Redis lease (renewed while held; it expires if the process dies).
+#[derive(Debug)]
+pub enum Held {
+    File(crate::files::LockedFile),
+    Lease(redis::Lease),
+    /// Nothing to release (a reservation made while Redis was away, fail-open).
+    Nothing,
+}
+
+/// Held while this process runs an agent's task; released on drop.
 #[derive(Debug)]
 pub struct AgentClaim {
-    _held: crate::files::LockedFile,
+    _held: Held,
 }
 
 /// Held while `stop` waits for an agent's task: tasks queued behind it give up, and
 /// `agent show` reports the agent as stopping. Released on drop.
 #[derive(Debug)]
 pub struct StopRequest {
-    _held: crate::files::LockedFile,
+    _held: Held,
 }
 
 /// What the history keeps (`[history]` in providers.toml).
@@ -405,7 +455,35 @@ pub struct Refusal {
 pub struct Reservation {
     pub id: String,
     pub keys: Vec<String>,
-    _held: crate::files::LockedFile,
+    _held: Held,
+}
+
+/// Everything `agentry state export` writes and `state import` loads: agents with
+/// their totals, provider and series totals, failover pairs, the UTC day's budget
+/// spend and the history.
+#[derive(Debug, Clone, Default)]
+pub struct Dump {
+    pub agents: Vec<AgentRecord>,
+    pub providers: BTreeMap<String, Totals>,
+    pub series: BTreeMap<String, Totals>,
+    pub fallback_pairs: BTreeMap<String, u64>,
+    /// The UTC day (`YYYY-MM-DD`) and its spend by budget key.
+    pub spend: Option<(String, BTreeMap<String, f64>)>,
+    pub history: Vec<TaskRecord>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Imported {
+    pub agents: usize,
+    pub history: usize,
+    /// History records already there (same task id), not loaded twice.
+    pub skipped: usize,
+}
+
+/// The UTC day budgets are kept by.
+pub fn utc_day() -> String {
+    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date().to_string()
 }
 
 /// What a request asks of the shared limits of its provider.
@@ -488,17 +566,25 @@ pub trait StateBackend {
     async fn cool_down(&self, instance: &str, until: i64) -> Result<(), StateError>;
     /// For each instance, when its cooldown ends if it is cooling now.
     async fn cooldowns(&self, instances: &[String]) -> Result<Vec<Option<i64>>, StateError>;
+    /// Everything to move to another backend, agents sorted by creation.
+    async fn export(&self) -> Result<Dump, StateError>;
+    /// Load an export. `Err(name)` names an agent that exists already (nothing is
+    /// written then) unless `replace`; totals and spend are added; history records
+    /// already present are skipped.
+    async fn import(&self, dump: Dump, replace: bool) -> Result<Result<Imported, String>, StateError>;
 }
 
-/// The backend in use. A Redis backend becomes a second variant.
+/// The backend in use.
 pub enum Store {
     File(FileState),
+    Redis(RedisState),
 }
 
 macro_rules! dispatch {
     ($self:ident, $backend:ident => $call:expr) => {
         match $self {
             Store::File($backend) => $call,
+            Store::Redis($backend) => $call,
         }
     };
 }
@@ -572,5 +658,11 @@ impl Store {
     }
     pub async fn cooldowns(&self, instances: &[String]) -> Result<Vec<Option<i64>>, StateError> {
         dispatch!(self, b => b.cooldowns(instances).await)
+    }
+    pub async fn export(&self) -> Result<Dump, StateError> {
+        dispatch!(self, b => b.export().await)
+    }
+    pub async fn import(&self, dump: Dump, replace: bool) -> Result<Result<Imported, String>, StateError> {
+        dispatch!(self, b => b.import(dump, replace).await)
     }
 }

@@ -18,6 +18,9 @@ pub struct AgentView {
     /// A `stop` waits for the agent's running task to be cancelled.
     pub stopping: bool,
     pub pid: Option<u32>,
+    /// The machine running its task, when the state is shared through Redis.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
     pub created_at: String,
     pub last_active: Option<String>,
     pub tasks_completed: u64,
@@ -47,6 +50,7 @@ impl AgentView {
             status: if activity.working { "working" } else { "idle" },
             stopping: activity.stopping,
             pid: if activity.working { activity.pid } else { None },
+            host: if activity.working { activity.host.clone() } else { None },
             created_at: record.created_at.clone(),
             // Never null: the spawn time until a first task ends (older files kept null).
             last_active: Some(record.last_active.clone().unwrap_or_else(|| record.created_at.clone())),

@@ -1,0 +1,1446 @@
+//! The Redis (or Valkey) backend, for state shared by many machines. Every
+//! read-modify-write is one Lua script run on the server, so processes anywhere
+//! never lose an update and no transaction spans a provider call; rate limits use
+//! the server's clock, so they hold across machines whose clocks differ.
+//!
+//! Working status is a lease (`SET NX PX`, 30 s, renewed every 10 s while held,
+//! released on drop), since an OS lock cannot span machines: an agent whose process
+//! was killed is idle again when its lease expires. Stop requests are leases too.
+//!
+//! When Redis goes away mid-run, results are retried for 10 s and then appended to
+//! a spool under the local state folder, replayed by the next invocation that
+//! reaches Redis; each record carries its task id and is counted at most once
+//! (`done:` keys), so a replay after a lost reply cannot count twice. Limits and
+//! budgets fail closed unless `[state] on_unavailable = "open"`.
+//!
+//! No API key ever reaches Redis: records, bodies (already redacted) and cache
+//! entries hold responses and request hashes only. The password is kept out of
+//! every message by [`redact_url`].
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::Duration;
+
+use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use ::redis::{AsyncCommands, IntoConnectionInfo, Script};
+
+use super::{
+    Activity, Admission, AgentClaim, AgentRecord, BudgetLine, CacheLimits, CacheStats, CachedAnswer, Dump, Held,
+    Imported, NewAgent, Rates, Refusal, Reservation, Retention, Snapshot, Spawned, StateBackend, StateError,
+    StopRequest, Target, TaskBody, TaskRecord, Totals, WaitWhy, now_ms, utc_day,
+};
+use crate::files::{self, LockMode, LockedFile, Wait};
+
+/// How long a lease lasts without renewal, and how often its holder renews it.
+pub const LEASE: Duration = Duration::from_secs(30);
+const RENEW: Duration = Duration::from_secs(10);
+/// How long a result waits for Redis to come back before it is spooled.
+const RECORD_GRACE: Duration = Duration::from_secs(10);
+/// How long a task id is remembered as counted (spool replays come well before).
+const DONE_TTL_SECS: u64 = 14 * 86_400;
+/// Day spend is kept a little past its day, for `state export` near midnight.
+const SPEND_TTL_SECS: u64 = 3 * 86_400;
+
+/// What to do when Redis cannot be reached: refuse tasks (`closed`, the default) or
+/// run them unlimited with a warning, results spooled (`open`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnUnavailable {
+    #[default]
+    Closed,
+    Open,
+}
+
+/// Where the Redis state lives. `url` may hold a password: show `shown` instead.
+#[derive(Clone)]
+pub struct RedisTarget {
+    pub url: String,
+    pub password: Option<String>,
+    pub namespace: String,
+    pub ca_cert: Option<PathBuf>,
+    pub on_unavailable: OnUnavailable,
+}
+
+impl std::fmt::Debug for RedisTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisTarget").field("url", &self.shown()).field("namespace", &self.namespace).finish()
+    }
+}
+
+impl RedisTarget {
+    /// The URL with any password replaced by `(redacted)`.
+    pub fn shown(&self) -> String {
+        redact_url(&self.url)
+    }
+
+    /// Any secret in `text` (a driver message may quote what it was given) redacted.
+    fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for secret in self.password.iter().chain(url_password(&self.url).as_ref()) {
+            if !secret.is_empty() {
+                out = out.replace(secret.as_str(), "(redacted)");
+            }
+        }
+        out.replace(&self.url, &self.shown())
+    }
+}
+
+/// The schemes `--state` takes besides `file`.
+pub const SCHEMES: &[&str] = &["redis", "rediss", "redis+unix"];
+
+fn url_password(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?']).next()?;
+    let userinfo = authority.rsplit_once('@')?.0;
+    Some(userinfo.split_once(':').map_or(userinfo, |(_, password)| password).to_string())
+}
+
+/// `redis://user:secret@host/0` as `redis://user:(redacted)@host/0`; a lone
+/// userinfo part (`redis://secret@host`) is a password too.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let Some((userinfo, host)) = authority.rsplit_once('@') else { return url.to_string() };
+    let user = match userinfo.split_once(':') {
+        Some((user, _)) => format!("{user}:(redacted)"),
+        None => "(redacted)".to_string(),
+    };
+    format!("{scheme}://{user}@{host}{tail}")
+}
+
+/// Told a one-line warning (Redis lost, a result spooled).
+pub type Warn = Arc<dyn Fn(&str) + Send + Sync>;
+
+pub struct RedisState {
+    conn: Option<ConnectionManager>,
+    target: RedisTarget,
+    shown: String,
+    ns: String,
+    spool_dir: PathBuf,
+    locks_dir: PathBuf,
+    retention: Retention,
+    cache: CacheLimits,
+    warn: Warn,
+    warned: AtomicBool,
+    host: String,
+}
+
+/// Releases of leases dropped during the run, awaited before the process exits.
+static PENDING: LazyLock<Mutex<Vec<tokio::task::JoinHandle<()>>>> = LazyLock::new(|| Mutex::new(Vec::new()));
+
+/// Wait (briefly) for lease releases still in flight, so the next invocation does
+/// not wait out a lease this process already gave up.
+pub async fn settle_pending() {
+    let handles: Vec<_> = PENDING.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
+    let all = async {
+        for handle in handles {
+            let _ = handle.await;
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(2), all).await;
+}
+
+/// A key held in Redis for as long as this value lives.
+pub struct Lease {
+    release: Option<(ConnectionManager, String, String)>,
+    renew: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Lease {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lease").field("key", &self.release.as_ref().map(|r| &r.1)).finish()
+    }
+}
+
+impl Lease {
+    fn start(conn: &ConnectionManager, key: String, token: String) -> Self {
+        let mut renewing = conn.clone();
+        let (k, t) = (key.clone(), token.clone());
+        let renew = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(RENEW).await;
+                let _: Result<i64, _> =
+                    RENEW_SCRIPT.key(&k).arg(&t).arg(LEASE.as_millis() as u64).invoke_async(&mut renewing).await;
+            }
+        });
+        Self { release: Some((conn.clone(), key, token)), renew: Some(renew) }
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        if let Some(renew) = self.renew.take() {
+            renew.abort();
+        }
+        let Some((mut conn, key, token)) = self.release.take() else { return };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+        let handle = runtime.spawn(async move {
+            let _: Result<i64, _> = RELEASE_SCRIPT.key(&key).arg(&token).invoke_async(&mut conn).await;
+        });
+        if let Ok(mut pending) = PENDING.lock() {
+            pending.push(handle);
+        }
+    }
+}
+
+static RENEW_SCRIPT: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0",
+    )
+});
+static RELEASE_SCRIPT: LazyLock<Script> = LazyLock::new(|| {
+    Script::new("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0")
+});
+
+/// Lua shared by the scripts below.
+const LUA_LIB: &str = r#"
+local ns = ARGV[1]
+local function map(flat) local m = {} for i = 1, #flat, 2 do m[flat[i]] = flat[i + 1] end return m end
+local function now_ms() local t = redis.call('TIME') return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+"#;
+
+fn script(body: &str) -> Script {
+    Script::new(&format!("{LUA_LIB}\n{body}"))
+}
+
+static SNAPSHOT: LazyLock<Script> = LazyLock::new(|| {
+    script(
+        r#"
+local out = { agents = {}, providers = {}, series = {}, pairs = map(redis.call('HGETALL', ns .. ':pairs')) }
+local agents = redis.call('HGETALL', ns .. ':agents')
+for i = 1, #agents, 2 do
+  table.insert(out.agents, { agents[i + 1], map(redis.call('HGETALL', ns .. ':t:a:' .. agents[i])) })
+end
+for _, p in ipairs(redis.call('SMEMBERS', ns .. ':providers')) do out.providers[p] = map(redis.call('HGETALL', ns .. ':t:p:' .. p)) end
+for _, s in ipairs(redis.call('SMEMBERS', ns .. ':series')) do out.series[s] = map(redis.call('HGETALL', ns .. ':t:s:' .. s)) end
+return cjson.encode(out)
+"#,
+    )
+});
+
+static SPAWN: LazyLock<Script> = LazyLock::new(|| {
+    script(
+        r#"
+local name, max, id, json, at = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]
+local existing = redis.call('HGET', ns .. ':names', name)
+if existing then
+  local record = redis.call('HGET', ns .. ':agents', existing)
+  if record then return { 'exists', existing } end
+end
+local count = redis.call('HLEN', ns .. ':agents')
+if count >= max then return { 'full', tostring(count) } end
+if redis.call('HEXISTS', ns .. ':agents', id) == 1 then return { 'collision', '' } end
+redis.call('HSET', ns .. ':agents', id, json)
+redis.call('HSET', ns .. ':names', name, id)
+redis.call('DEL', ns .. ':t:a:' .. id)
+redis.call('HSET', ns .. ':t:a:' .. id, 'last_active', at)
+return { 'created', id }
+"#,
+    )
+});
+
+static REMOVE: LazyLock<Script> = LazyLock::new(|| {
+    script(
+        r#"
+local id, name = ARGV[2], ARGV[3]
+local json = redis.call('HGET', ns .. ':agents', id)
+if not json then return false end
+redis.call('HDEL', ns .. ':agents', id)
+if redis.call('HGET', ns .. ':names', name) == id then redis.call('HDEL', ns .. ':names', name) end
+redis.call('DEL', ns .. ':t:a:' .. id)
+return json
+"#,
+    )
+});
+
+/// ARGV: ns, payload JSON `{records: [{id, line, targets: [{key, agent?, set?, member?, fields: [[f, kind, v]]}]}],
+/// max_entries, max_age_ms, done_ttl}`. A record whose id was counted before is skipped whole.
+static RECORD: LazyLock<Script> = LazyLock::new(|| {
+    script(
+        r#"
+local p = cjson.decode(ARGV[2])
+local applied = 0
+for _, r in ipairs(p.records) do
+  if redis.call('SET', ns .. ':done:' .. r.id, '1', 'NX', 'EX', p.done_ttl) then
+    if r.line ~= '' then redis.call('XADD', ns .. ':history', '*', 'r', r.line) end
+    for _, t in ipairs(r.targets) do
+      local live = true
+      if t.agent then live = redis.call('HEXISTS', ns .. ':agents', t.agent) == 1 end
+      if live then
+        local key = ns .. ':' .. t.key
+        for _, f in ipairs(t.fields) do
+          if f[2] == 'i' then redis.call('HINCRBY', key, f[1], f[3])
+          elseif f[2] == 'f' then redis.call('HINCRBYFLOAT', key, f[1], f[3])
+          else redis.call('HSET', key, f[1], f[3]) end
+        end
+        if t.set then redis.call('SADD', ns .. ':' .. t.set, t.member) end
+      end
+    end
+    applied = applied + 1
+  end
+end
+if applied > 0 then
+  redis.call('XTRIM', ns .. ':history', 'MAXLEN', p.max_entries)
+  local cutoff = now_ms() - p.max_age_ms
+  if cutoff > 0 then redis.call('XTRIM', ns .. ':history', 'MINID', tostring(cutoff)) end
+end
+return applied
+"#,
+    )
+});
+
+/// ARGV: ns, day, reservation id, usd, lease ms, then (key, limit) pairs.
+static RESERVE: LazyLock<Script> = LazyLock::new(|| {
+    script(
+        r#"
+local day, id, usd, lease = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+for i = 6, #ARGV, 2 do
+  local key, limit = ARGV[i], tonumber(ARGV[i + 1])
+  local spent = tonumber(redis.call('HGET', ns .. ':spend:' .. day, key) or '0')
+  local reserved = 0
+  local held = redis.call('HGETALL', ns .. ':resv:' .. key)
+  for j = 1, #held, 2 do
+    if redis.call('EXISTS', ns .. ':live:' .. held[j]) == 1 then reserved = reserved + tonumber(held[j + 1])
+    else redis.call('HDEL', ns .. ':resv:' .. key, held[j]) end
+  end
+  if spent + reserved + usd > limit + 1e-12 then
+    return { key, string.format('%.17g', limit), string.format('%.17g', spent), string.format('%.17g', reserved) }
+  end
+end
+for i = 6, #ARGV, 2 do redis.call('HSET', ns .. ':resv:' .. ARGV[i], id, ARGV[4]) end
+redis.call('SET', ns .. ':live:' .. id, id, 'PX', lease)
+return {}
+"#,
+    )
+});
+
+/// ARGV: ns, day, reservation id, usd, then keys. Counted once per reservation id.
+static SPEND: LazyLock<Script> = LazyLock::new(|| {
+    script(&format!(
+        r#"
+local day, id, usd = ARGV[2], ARGV[3], ARGV[4]
+if redis.call('SET', ns .. ':done:spend:' .. id, '1', 'NX', 'EX', {DONE_TTL_SECS}) then
+  for i = 5, #ARGV do
+    redis.call('HDEL', ns .. ':resv:' .. ARGV[i], id)
+    if tonumber(usd) > 0 then redis.call('HINCRBYFLOAT', ns .. ':spend:' .. day, ARGV[i], usd) end
+  end
+  redis.call('EXPIRE', ns .. ':spend:' .. day, {SPEND_TTL_SECS})
+end
+redis.call('DEL', ns .. ':live:' .. id)
+return 1
+"#
+    ))
+});
+
+/// ARGV: ns, key, rpm or '', tpm or '', tokens. Returns {why, wait ms}: GCRA with a
+/// burst of one, as `limits::gcra`, on the server's clock.
+static ADMIT: LazyLock<Script> = LazyLock::new(|| {
+    script(
+        r#"
+local now = now_ms()
+local k = ns .. ':lim:' .. ARGV[2]
+local v = redis.call('HMGET', k, 'nb', 'rpm', 'tpm')
+local nb = tonumber(v[1])
+if nb and nb > now then return { 'paused', nb - now } end
+local rpm, tpm = tonumber(ARGV[3]), tonumber(ARGV[4])
+if not rpm and not tpm then return { 'now', 0 } end
+local rpm_tat, tpm_tat
+if rpm then
+  local tat = tonumber(v[2]) or now
+  if tat > now then return { 'rpm', tat - now } end
+  rpm_tat = now + math.floor(60000 / rpm)
+end
+if tpm then
+  local tat = tonumber(v[3]) or now
+  if tat > now then return { 'tpm', tat - now } end
+  tpm_tat = now + math.floor(60000 / tpm * tonumber(ARGV[5]))
+end
+local last = now
+if rpm_tat then redis.call('HSET', k, 'rpm', rpm_tat) last = math.max(last, rpm_tat) end
+if tpm_tat then redis.call('HSET', k, 'tpm', tpm_tat) last = math.max(last, tpm_tat) end
+redis.call('PEXPIRE', k, last - now + 120000)
+return { 'now', 0 }
+"#,
+    )
+});
+
+/// ARGV: ns, key, tpm, delta tokens.
+static SETTLE: LazyLock<Script> = LazyLock::new(|| {
+    script(
+        r#"
+local now = now_ms()
+local k = ns .. ':lim:' .. ARGV[2]
+local tat = tonumber(redis.call('HGET', k, 'tpm') or '')
+if not tat then return 0 end
+local moved = tat + math.floor(60000 / tonumber(ARGV[3]) * tonumber(ARGV[4]))
+redis.call('HSET', k, 'tpm', math.max(moved, math.min(now, tat)))
+return 1
+"#,
+    )
+});
+
+/// ARGV: ns, key, wait ms. Pauses only grow.
+static PAUSE: LazyLock<Script> = LazyLock::new(|| {
+    script(
+        r#"
+local now = now_ms()
+local k = ns .. ':lim:' .. ARGV[2]
+local untl = now + tonumber(ARGV[3])
+local nb = tonumber(redis.call('HGET', k, 'nb') or '0')
+if untl > nb then redis.call('HSET', k, 'nb', untl) end
+local ttl = redis.call('PTTL', k)
+if ttl < untl - now + 120000 then redis.call('PEXPIRE', k, untl - now + 120000) end
+return 1
+"#,
+    )
+});
+
+/// ARGV: ns, instance, wait ms. Cooldowns only grow.
+static COOL: LazyLock<Script> = LazyLock::new(|| {
+    script(
+        r#"
+local now = now_ms()
+local k = ns .. ':cool:' .. ARGV[2]
+local untl = now + tonumber(ARGV[3])
+local cur = tonumber(redis.call('GET', k) or '0')
+if untl > cur then redis.call('SET', k, untl, 'PX', math.max(1, untl - now)) end
+return 1
+"#,
+    )
+});
+
+/// ARGV: ns, instances... Returns the ms left of each cooldown (0: none).
+static COOLDOWNS: LazyLock<Script> = LazyLock::new(|| {
+    script(
+        r#"
+local now = now_ms()
+local out = {}
+for i = 2, #ARGV do
+  local untl = tonumber(redis.call('GET', ns .. ':cool:' .. ARGV[i]) or '0')
+  out[#out + 1] = math.max(0, untl - now)
+end
+return out
+"#,
+    )
+});
+
+const CACHE_LIB: &str = r#"
+local lru, sizes, bytes = ns .. ':cache:lru', ns .. ':cache:size', ns .. ':cache:bytes'
+local function drop(key)
+  redis.call('DEL', ns .. ':cache:e:' .. key)
+  redis.call('ZREM', lru, key)
+  local size = tonumber(redis.call('HGET', sizes, key) or '0')
+  redis.call('HDEL', sizes, key)
+  redis.call('DECRBY', bytes, size)
+end
+local function expire(before)
+  for _, key in ipairs(redis.call('ZRANGEBYSCORE', lru, '-inf', '(' .. before)) do drop(key) end
+end
+"#;
+
+/// ARGV: ns, key, json, ttl ms, max bytes, stored_at ms.
+static CACHE_PUT: LazyLock<Script> = LazyLock::new(|| {
+    script(&format!(
+        r#"{CACHE_LIB}
+local key, json, ttl, max, at = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local old = tonumber(redis.call('HGET', sizes, key) or '0')
+redis.call('SET', ns .. ':cache:e:' .. key, json, 'PX', ttl)
+redis.call('ZADD', lru, at, key)
+redis.call('HSET', sizes, key, #json)
+redis.call('INCRBY', bytes, #json - old)
+expire(at - ttl)
+while tonumber(redis.call('GET', bytes) or '0') > max do
+  local oldest = redis.call('ZRANGE', lru, 0, 0)
+  if #oldest == 0 then break end
+  drop(oldest[1])
+end
+return 1
+"#
+    ))
+});
+
+/// ARGV: ns, now minus ttl (ms). Returns {entries, bytes}.
+static CACHE_STATS: LazyLock<Script> = LazyLock::new(|| {
+    script(&format!(
+        r#"{CACHE_LIB}
+expire(tonumber(ARGV[2]))
+return {{ redis.call('ZCARD', lru), tonumber(redis.call('GET', bytes) or '0') }}
+"#
+    ))
+});
+
+static CACHE_CLEAR: LazyLock<Script> = LazyLock::new(|| {
+    script(&format!(
+        r#"{CACHE_LIB}
+local keys = redis.call('ZRANGE', lru, 0, -1)
+for _, key in ipairs(keys) do redis.call('DEL', ns .. ':cache:e:' .. key) end
+redis.call('DEL', lru, sizes, bytes)
+return #keys
+"#
+    ))
+});
+
+/// ARGV: ns, payload `{agents: [[id, name, json, fields]], replace, providers/series: [[name, fields]],
+/// pairs: [[key, n]], day, spend: [[key, usd]], history: [[id, line]]}`. Returns
+/// {status, agents, history, skipped}; status is '' or the name of a taken agent.
+static IMPORT: LazyLock<Script> = LazyLock::new(|| {
+    script(&format!(
+        r#"
+local p = cjson.decode(ARGV[2])
+if not p.replace then
+  for _, a in ipairs(p.agents) do
+    if redis.call('HEXISTS', ns .. ':names', a[2]) == 1 or redis.call('HEXISTS', ns .. ':agents', a[1]) == 1 then
+      return {{ a[2], 0, 0, 0 }}
+    end
+  end
+end
+local function put(key, fields)
+  for _, f in ipairs(fields) do
+    if f[2] == 'i' then redis.call('HINCRBY', key, f[1], f[3])
+    elseif f[2] == 'f' then redis.call('HINCRBYFLOAT', key, f[1], f[3])
+    else redis.call('HSET', key, f[1], f[3]) end
+  end
+end
+for _, a in ipairs(p.agents) do
+  local old = redis.call('HGET', ns .. ':names', a[2])
+  if old then redis.call('HDEL', ns .. ':agents', old) redis.call('DEL', ns .. ':t:a:' .. old) end
+  redis.call('HSET', ns .. ':agents', a[1], a[3])
+  redis.call('HSET', ns .. ':names', a[2], a[1])
+  redis.call('DEL', ns .. ':t:a:' .. a[1])
+  put(ns .. ':t:a:' .. a[1], a[4])
+end
+for _, x in ipairs(p.providers) do put(ns .. ':t:p:' .. x[1], x[2]) redis.call('SADD', ns .. ':providers', x[1]) end
+for _, x in ipairs(p.series) do put(ns .. ':t:s:' .. x[1], x[2]) redis.call('SADD', ns .. ':series', x[1]) end
+for _, x in ipairs(p.pairs) do redis.call('HINCRBY', ns .. ':pairs', x[1], x[2]) end
+for _, x in ipairs(p.spend) do redis.call('HINCRBYFLOAT', ns .. ':spend:' .. p.day, x[1], x[2]) end
+if #p.spend > 0 then redis.call('EXPIRE', ns .. ':spend:' .. p.day, {SPEND_TTL_SECS}) end
+local loaded, skipped = 0, 0
+for _, h in ipairs(p.history) do
+  if redis.call('SET', ns .. ':done:' .. h[1], '1', 'NX', 'EX', {DONE_TTL_SECS}) then
+    redis.call('XADD', ns .. ':history', '*', 'r', h[2])
+    loaded = loaded + 1
+  else
+    skipped = skipped + 1
+  end
+end
+return {{ '', #p.agents, loaded, skipped }}
+"#
+    ))
+});
+
+/// A Totals field: its name, how it is added (`i` integer, `f` float, `s` set) and value.
+type Field = (String, &'static str, String);
+
+/// Totals as hash fields; only what is non-zero, so a delta touches little.
+fn fields(t: &Totals) -> Vec<Field> {
+    let mut out = Vec::new();
+    let mut int = |name: &str, n: u64| {
+        if n > 0 {
+            out.push((name.to_string(), "i", n.to_string()));
+        }
+    };
+    int("tasks_completed", t.tasks_completed);
+    int("tasks_failed", t.tasks_failed);
+    int("tokens_used", t.tokens_used);
+    int("prompt_tokens", t.prompt_tokens);
+    int("completion_tokens", t.completion_tokens);
+    int("retries", t.retries);
+    int("fallbacks", t.fallbacks);
+    int("cache_hits", t.cache_hits);
+    int("budget_refusals", t.budget_refusals);
+    int("latency_sum_ms", t.latency_sum_ms);
+    for (class, n) in &t.failures {
+        int(&format!("f:{class}"), *n);
+    }
+    for (bucket, n) in &t.latency {
+        int(&format!("l:{bucket}"), *n);
+    }
+    if t.cost_usd != 0.0 && t.cost_usd.is_finite() {
+        out.push(("cost_usd".into(), "f", format!("{:?}", t.cost_usd)));
+    }
+    if t.cost_incomplete {
+        out.push(("cost_incomplete".into(), "s", "1".into()));
+    }
+    out
+}
+
+/// Totals back from hash fields; unknown fields are ignored.
+fn totals_of(map: &serde_json::Map<String, serde_json::Value>) -> Totals {
+    let mut t = Totals::default();
+    for (name, value) in map {
+        let text = value.as_str().unwrap_or_default();
+        let n = || text.parse::<u64>().unwrap_or(0);
+        match name.as_str() {
+            "tasks_completed" => t.tasks_completed = n(),
+            "tasks_failed" => t.tasks_failed = n(),
+            "tokens_used" => t.tokens_used = n(),
+            "prompt_tokens" => t.prompt_tokens = n(),
+            "completion_tokens" => t.completion_tokens = n(),
+            "retries" => t.retries = n(),
+            "fallbacks" => t.fallbacks = n(),
+            "cache_hits" => t.cache_hits = n(),
+            "budget_refusals" => t.budget_refusals = n(),
+            "latency_sum_ms" => t.latency_sum_ms = n(),
+            "cost_usd" => t.cost_usd = text.parse().unwrap_or(0.0),
+            "cost_incomplete" => t.cost_incomplete = text == "1",
+            other => {
+                if let Some(class) = other.strip_prefix("f:") {
+                    t.failures.insert(class.to_string(), n());
+                } else if let Some(bucket) = other.strip_prefix("l:").and_then(|b| b.parse().ok()) {
+                    t.latency.insert(bucket, n());
+                }
+            }
+        }
+    }
+    t
+}
+
+fn as_map(value: &serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    value.as_object().cloned().unwrap_or_default()
+}
+
+/// The targets of one record as the record script takes them.
+fn record_payload(record: &TaskRecord) -> serde_json::Value {
+    let mut delta = Totals::default();
+    delta.add_record(record);
+    let delta_fields = fields(&delta);
+    let targets: Vec<serde_json::Value> = record
+        .targets()
+        .into_iter()
+        .map(|target| match target {
+            Target::Agent(id) => {
+                let mut f = delta_fields.clone();
+                f.push(("last_active".into(), "s", record.completed_at.clone()));
+                serde_json::json!({"key": format!("t:a:{id}"), "agent": id, "fields": f})
+            }
+            Target::Provider(id) => {
+                serde_json::json!({"key": format!("t:p:{id}"), "set": "providers", "member": id, "fields": delta_fields})
+            }
+            Target::Series(key) => {
+                serde_json::json!({"key": format!("t:s:{key}"), "set": "series", "member": key, "fields": delta_fields})
+            }
+            Target::Pair(key) => serde_json::json!({"key": "pairs", "fields": [[key, "i", "1"]]}),
+        })
+        .collect();
+    let line = serde_json::to_string(record).unwrap_or_default();
+    serde_json::json!({"id": record.task_id, "line": line, "targets": targets})
+}
+
+/// One spooled change, replayed once Redis answers.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Spooled {
+    Record(Box<TaskRecord>),
+    Spend { id: String, day: String, keys: Vec<String>, usd: f64 },
+}
+
+impl RedisState {
+    /// Connect, check the password, and replay results spooled by earlier runs.
+    /// With `on_unavailable = "open"`, a server that cannot be reached gives a
+    /// backend whose limits admit everything (with a warning) and whose results
+    /// are spooled.
+    pub async fn connect(target: RedisTarget, state_dir: PathBuf, warn: Warn) -> Result<Self, StateError> {
+        let shown = target.shown();
+        let ns = target.namespace.clone();
+        let mut state = Self {
+            conn: None,
+            shown: shown.clone(),
+            ns,
+            spool_dir: state_dir.join("spool"),
+            locks_dir: state_dir.join("locks"),
+            retention: Retention::default(),
+            cache: CacheLimits::default(),
+            warn,
+            warned: AtomicBool::new(false),
+            host: hostname(),
+            target,
+        };
+        match state.open().await {
+            Ok(conn) => {
+                state.conn = Some(conn);
+                state.replay().await;
+                Ok(state)
+            }
+            Err(detail) if state.target.on_unavailable == OnUnavailable::Open => {
+                state.warn_once(&detail);
+                Ok(state)
+            }
+            Err(detail) => Err(StateError::RedisConnect { url: shown, detail }),
+        }
+    }
+
+    async fn open(&self) -> Result<ConnectionManager, String> {
+        let mut info =
+            self.target.url.as_str().into_connection_info().map_err(|e| self.target.scrub(&e.to_string()))?;
+        if let Some(password) = &self.target.password {
+            let settings = info.redis_settings().clone().set_password(password);
+            info = info.set_redis_settings(settings);
+        }
+        let client = match &self.target.ca_cert {
+            Some(path) => {
+                let pem =
+                    std::fs::read(path).map_err(|e| format!("cannot read [state] ca_cert {}: {e}", path.display()))?;
+                ::redis::Client::build_with_tls(
+                    info,
+                    ::redis::TlsCertificates { client_tls: None, root_cert: Some(pem) },
+                )
+            }
+            None => ::redis::Client::open(info),
+        }
+        .map_err(|e| self.target.scrub(&e.to_string()))?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(3)))
+            .set_response_timeout(Some(Duration::from_secs(3)))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_millis(500));
+        let connecting = client.get_connection_manager_with_config(config);
+        let mut conn = match tokio::time::timeout(Duration::from_secs(5), connecting).await {
+            Ok(Ok(conn)) => conn,
+            Ok(Err(err)) => return Err(self.target.scrub(&err.to_string())),
+            Err(_) => return Err("no answer within 5 s".into()),
+        };
+        let pong: Result<String, _> = ::redis::cmd("PING").query_async(&mut conn).await;
+        pong.map_err(|e| self.target.scrub(&e.to_string()))?;
+        Ok(conn)
+    }
+
+    /// What the history and bodies keep.
+    pub fn with_retention(mut self, retention: Retention) -> Self {
+        self.retention = retention;
+        self
+    }
+
+    /// The cache's time to live and size cap.
+    pub fn with_cache(mut self, cache: CacheLimits) -> Self {
+        self.cache = cache;
+        self
+    }
+
+    /// The URL (password redacted) and namespace, for `agentry paths`.
+    pub fn describe(&self) -> (String, String) {
+        (self.shown.clone(), self.ns.clone())
+    }
+
+    fn key(&self, rest: &str) -> String {
+        format!("{}:{rest}", self.ns)
+    }
+
+    fn conn(&self) -> Result<ConnectionManager, StateError> {
+        self.conn.clone().ok_or_else(|| self.lost("not reachable when this command started"))
+    }
+
+    fn lost(&self, detail: &str) -> StateError {
+        StateError::RedisLost { url: self.shown.clone(), detail: self.target.scrub(detail) }
+    }
+
+    fn fail(&self, err: ::redis::RedisError) -> StateError {
+        self.lost(&err.to_string())
+    }
+
+    fn open_policy(&self) -> bool {
+        self.target.on_unavailable == OnUnavailable::Open
+    }
+
+    fn warn_once(&self, detail: &str) {
+        if !self.warned.swap(true, Ordering::Relaxed) {
+            (self.warn)(&format!(
+                "Redis state at {} unavailable ({}); on_unavailable = \"open\": running without shared limits or budgets, results spooled",
+                self.shown,
+                self.target.scrub(detail)
+            ));
+        }
+    }
+
+    /// A soft operation (cache, pauses, cooldowns) failed: say so once, go on.
+    fn soft(&self, err: StateError) {
+        if !self.warned.swap(true, Ordering::Relaxed) {
+            (self.warn)(&format!("{err}; going on without it"));
+        }
+    }
+
+    fn data(&self, what: &str) -> StateError {
+        StateError::RedisData { url: self.shown.clone(), what: what.to_string() }
+    }
+
+    async fn run_record(&self, payload: &serde_json::Value) -> Result<i64, StateError> {
+        let mut conn = self.conn()?;
+        let max_age = u64::try_from(self.retention.max_age.as_millis()).unwrap_or(u64::MAX / 2);
+        let body = serde_json::json!({
+            "records": payload,
+            "max_entries": self.retention.max_entries,
+            "max_age_ms": max_age,
+            "done_ttl": DONE_TTL_SECS,
+        });
+        RECORD.arg(&self.ns).arg(body.to_string()).invoke_async(&mut conn).await.map_err(|e| self.fail(e))
+    }
+
+    async fn run_spend(&self, id: &str, day: &str, keys: &[String], usd: f64) -> Result<(), StateError> {
+        let mut conn = self.conn()?;
+        let mut invocation = SPEND.prepare_invoke();
+        invocation.arg(&self.ns).arg(day).arg(id).arg(format!("{:?}", usd.max(0.0)));
+        for key in keys {
+            invocation.arg(key);
+        }
+        invocation.invoke_async::<i64>(&mut conn).await.map(drop).map_err(|e| self.fail(e))
+    }
+
+    /// Try `op` until it works or [`RECORD_GRACE`] has passed.
+    async fn patiently<F, Fut>(&self, op: F) -> Result<(), StateError>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<(), StateError>>,
+    {
+        if self.conn.is_none() {
+            return op().await;
+        }
+        let started = tokio::time::Instant::now();
+        loop {
+            match op().await {
+                Ok(()) => return Ok(()),
+                Err(err) if started.elapsed() >= RECORD_GRACE => return Err(err),
+                Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
+            }
+        }
+    }
+
+    fn spool_file(&self) -> PathBuf {
+        self.spool_dir.join(format!("{}.jsonl", self.ns.replace(['/', '\\'], "_")))
+    }
+
+    /// Keep changes Redis could not take, to be replayed by a later invocation.
+    async fn spool(&self, items: &[Spooled], err: &StateError) -> Result<(), StateError> {
+        let io = |source| StateError::Io { dir: self.spool_dir.clone(), source };
+        files::create_private_dir(&self.spool_dir).map_err(io)?;
+        files::create_private_dir(&self.locks_dir).map_err(io)?;
+        let mut lines = Vec::new();
+        for item in items {
+            serde_json::to_writer(&mut lines, item).unwrap_or_default();
+            lines.push(b'\n');
+        }
+        let wait = Wait { quiet: Duration::from_secs(1), timeout: Some(Duration::from_secs(30)) };
+        let _lock = LockedFile::acquire(&self.locks_dir.join("spool.lock"), LockMode::Exclusive, wait, |_| {})
+            .await
+            .map_err(|source| StateError::Lock { what: "the spool lock", dir: self.locks_dir.clone(), source })?;
+        let file = self.spool_file();
+        files::append(&file, &lines).map_err(io)?;
+        (self.warn)(&format!(
+            "{err}; kept {} result(s) in {}, counted once when Redis answers again",
+            items.len(),
+            file.display()
+        ));
+        Ok(())
+    }
+
+    /// Replay spooled changes: take the spool file aside under its lock (appenders
+    /// then start a new one), apply it (task ids make a second replay harmless), and
+    /// remove it. Failures leave it for the next invocation.
+    async fn replay(&self) {
+        let Ok(dir) = std::fs::read_dir(&self.spool_dir) else { return };
+        let prefix = format!("{}.", self.ns.replace(['/', '\\'], "_"));
+        let mut names: Vec<PathBuf> = dir
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&prefix)))
+            .collect();
+        if names.is_empty() {
+            return;
+        }
+        let live = self.spool_file();
+        if names.contains(&live)
+            && let Ok(Some(_lock)) = LockedFile::try_acquire(&self.locks_dir.join("spool.lock"), LockMode::Exclusive)
+        {
+            let aside =
+                self.spool_dir.join(format!("{prefix}replaying-{}-{:08x}", std::process::id(), fastrand::u32(..)));
+            if std::fs::rename(&live, &aside).is_ok() {
+                names.retain(|p| p != &live);
+                names.push(aside);
+            }
+        }
+        names.retain(|p| p != &live);
+        let mut replayed = 0usize;
+        for path in names {
+            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            let mut ok = true;
+            let mut records = Vec::new();
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                match serde_json::from_str::<Spooled>(line) {
+                    Ok(Spooled::Record(record)) => records.push(record_payload(&record)),
+                    Ok(Spooled::Spend { id, day, keys, usd }) => {
+                        ok &= self.run_spend(&id, &day, &keys, usd).await.is_ok();
+                    }
+                    Err(_) => {}
+                }
+            }
+            if !records.is_empty() {
+                match self.run_record(&serde_json::Value::Array(records.clone())).await {
+                    Ok(_) => replayed += records.len(),
+                    Err(_) => ok = false,
+                }
+            }
+            if ok {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+        if replayed > 0 {
+            (self.warn)(&format!("recorded {replayed} result(s) spooled while Redis was unavailable"));
+        }
+    }
+
+    async fn agent_record(&self, id: &str) -> Result<Option<AgentRecord>, StateError> {
+        Ok(self.snapshot().await?.agents.into_iter().find(|a| a.id == id))
+    }
+
+    /// Take `key` as a lease, waiting while another holds it.
+    async fn lease(&self, key: String, on_busy: impl FnOnce(Option<u32>)) -> Result<Lease, StateError> {
+        let mut conn = self.conn()?;
+        let token = format!("{}\t{}\t{:016x}", self.host, std::process::id(), fastrand::u64(..));
+        let mut on_busy = Some(on_busy);
+        loop {
+            let set: Option<String> = ::redis::cmd("SET")
+                .arg(&key)
+                .arg(&token)
+                .arg("NX")
+                .arg("PX")
+                .arg(LEASE.as_millis() as u64)
+                .query_async(&mut conn)
+                .await
+                .map_err(|e| self.fail(e))?;
+            if set.is_some() {
+                return Ok(Lease::start(&conn, key, token));
+            }
+            if let Some(tell) = on_busy.take() {
+                let holder: Option<String> = conn.get(&key).await.map_err(|e| self.fail(e))?;
+                tell(holder.as_deref().and_then(|h| h.split('\t').nth(1)).and_then(|p| p.parse().ok()));
+            }
+            tokio::time::sleep(Duration::from_millis(50 + fastrand::u64(..50))).await;
+        }
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|h| h.trim().to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown-host".into())
+}
+
+fn agent_json(record: &AgentRecord) -> String {
+    let mut bare = record.clone();
+    bare.totals = Totals::default();
+    bare.last_active = None;
+    serde_json::to_string(&bare).unwrap_or_default()
+}
+
+impl StateBackend for RedisState {
+    async fn snapshot(&self) -> Result<Snapshot, StateError> {
+        let mut conn = self.conn()?;
+        let text: String = SNAPSHOT.arg(&self.ns).invoke_async(&mut conn).await.map_err(|e| self.fail(e))?;
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|_| self.data("a snapshot"))?;
+        let mut snapshot = Snapshot::default();
+        for pair in value["agents"].as_array().into_iter().flatten() {
+            let json = pair[0].as_str().unwrap_or_default();
+            let mut agent: AgentRecord = serde_json::from_str(json).map_err(|_| self.data("an agent"))?;
+            let totals = as_map(&pair[1]);
+            agent.last_active = totals.get("last_active").and_then(|v| v.as_str()).map(str::to_string);
+            agent.totals = totals_of(&totals);
+            snapshot.agents.push(agent);
+        }
+        snapshot.agents.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
+        for (id, totals) in as_map(&value["providers"]) {
+            snapshot.providers.insert(id, totals_of(&as_map(&totals)));
+        }
+        for (key, totals) in as_map(&value["series"]) {
+            snapshot.series.insert(key, totals_of(&as_map(&totals)));
+        }
+        for (key, n) in as_map(&value["pairs"]) {
+            snapshot.fallback_pairs.insert(key, n.as_str().and_then(|n| n.parse().ok()).unwrap_or(0));
+        }
+        Ok(snapshot)
+    }
+
+    async fn spawn_agent(&self, new: NewAgent, max_agents: u32, exist_ok: bool) -> Result<Spawned, StateError> {
+        let mut conn = self.conn()?;
+        let mut id = new.id.clone();
+        loop {
+            let record = AgentRecord {
+                id: id.clone(),
+                name: new.name.clone(),
+                persona: new.persona.clone(),
+                project: new.project.clone(),
+                provider: new.provider.clone(),
+                worker_id: new.worker_id.clone(),
+                last_active: Some(new.created_at.clone()),
+                created_at: new.created_at.clone(),
+                totals: Default::default(),
+                budget: new.budget,
+                cache: new.cache,
+            };
+            let (status, detail): (String, String) = SPAWN
+                .arg(&self.ns)
+                .arg(&new.name)
+                .arg(max_agents)
+                .arg(&id)
+                .arg(agent_json(&record))
+                .arg(&new.created_at)
+                .invoke_async(&mut conn)
+                .await
+                .map_err(|e| self.fail(e))?;
+            match status.as_str() {
+                "created" => return Ok(Spawned::Created(record)),
+                "full" => return Ok(Spawned::PoolFull { count: detail.parse().unwrap_or(max_agents as usize) }),
+                "exists" => {
+                    let Some(existing) = self.agent_record(&detail).await? else { continue };
+                    let same = existing.persona == new.persona
+                        && existing.provider == new.provider
+                        && existing.project == new.project
+                        && existing.budget == new.budget
+                        && existing.cache == new.cache;
+                    return Ok(if exist_ok && same { Spawned::Existing(existing) } else { Spawned::Taken(existing) });
+                }
+                _ => id = format!("{id}0"),
+            }
+        }
+    }
+
+    async fn remove_agent(&self, id: &str) -> Result<Option<AgentRecord>, StateError> {
+        let Some(record) = self.agent_record(id).await? else { return Ok(None) };
+        let mut conn = self.conn()?;
+        let removed: Option<String> =
+            REMOVE.arg(&self.ns).arg(id).arg(&record.name).invoke_async(&mut conn).await.map_err(|e| self.fail(e))?;
+        Ok(removed.map(|_| record))
+    }
+
+    async fn claim_agent(&self, id: &str, on_busy: impl FnOnce(Option<u32>)) -> Result<AgentClaim, StateError> {
+        let lease = self.lease(self.key(&format!("lease:{id}")), on_busy).await?;
+        Ok(AgentClaim { _held: Held::Lease(lease) })
+    }
+
+    async fn activity(&self, id: &str) -> Result<Activity, StateError> {
+        let mut conn = self.conn()?;
+        let (holder, stopping): (Option<String>, bool) = ::redis::pipe()
+            .get(self.key(&format!("lease:{id}")))
+            .exists(self.key(&format!("stop:{id}")))
+            .query_async(&mut conn)
+            .await
+            .map_err(|e| self.fail(e))?;
+        let mut parts = holder.as_deref().map(|h| h.split('\t')).into_iter().flatten();
+        let host = parts.next().map(str::to_string);
+        let pid = parts.next().and_then(|p| p.parse().ok());
+        Ok(Activity { working: holder.is_some(), pid, host, stopping })
+    }
+
+    async fn stop_requested(&self, id: &str) -> Result<bool, StateError> {
+        let mut conn = self.conn()?;
+        conn.exists(self.key(&format!("stop:{id}"))).await.map_err(|e| self.fail(e))
+    }
+
+    async fn request_stop(&self, id: &str) -> Result<StopRequest, StateError> {
+        let lease = self.lease(self.key(&format!("stop:{id}")), |_| {}).await?;
+        Ok(StopRequest { _held: Held::Lease(lease) })
+    }
+
+    async fn record(&self, records: &[TaskRecord]) -> Result<(), StateError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let payload = serde_json::Value::Array(records.iter().map(record_payload).collect());
+        let outcome = self.patiently(|| async { self.run_record(&payload).await.map(drop) }).await;
+        match outcome {
+            Ok(()) => Ok(()),
+            Err(err) => {
+                let items: Vec<Spooled> = records.iter().map(|r| Spooled::Record(Box::new(r.clone()))).collect();
+                self.spool(&items, &err).await
+            }
+        }
+    }
+
+    async fn history(&self, limit: Option<usize>) -> Result<Vec<TaskRecord>, StateError> {
+        let mut conn = self.conn()?;
+        let key = self.key("history");
+        let entries: Vec<(String, Vec<String>)> = match limit {
+            Some(n) => {
+                let mut newest: Vec<(String, Vec<String>)> = ::redis::cmd("XREVRANGE")
+                    .arg(&key)
+                    .arg("+")
+                    .arg("-")
+                    .arg("COUNT")
+                    .arg(n)
+                    .query_async(&mut conn)
+                    .await
+                    .map_err(|e| self.fail(e))?;
+                newest.reverse();
+                newest
+            }
+            None => ::redis::cmd("XRANGE")
+                .arg(&key)
+                .arg("-")
+                .arg("+")
+                .query_async(&mut conn)
+                .await
+                .map_err(|e| self.fail(e))?,
+        };
+        Ok(entries
+            .iter()
+            .filter_map(|(_, fields)| fields.chunks(2).find(|f| f[0] == "r").and_then(|f| f.get(1)))
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect())
+    }
+
+    async fn check_writable(&self) -> Result<(), StateError> {
+        let ping = async {
+            let mut conn = self.conn()?;
+            ::redis::cmd("PING").query_async::<String>(&mut conn).await.map(drop).map_err(|e| self.fail(e))
+        };
+        match ping.await {
+            Ok(()) => Ok(()),
+            Err(err) if self.open_policy() => {
+                self.warn_once(&err.to_string());
+                Ok(())
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    async fn store_bodies(&self, bodies: &[(String, TaskBody, Option<String>)]) -> Result<(), StateError> {
+        if bodies.is_empty() || !self.retention.bodies {
+            return Ok(());
+        }
+        let ttl = self.retention.max_age.as_secs().max(1);
+        let mut pipe = ::redis::pipe();
+        for (task_id, body, prompt) in bodies {
+            if let (Some(hash), Some(text)) = (&body.prompt, prompt) {
+                pipe.cmd("SET").arg(self.key(&format!("prompt:{hash}"))).arg(text).arg("EX").arg(ttl).ignore();
+            }
+            let json = serde_json::to_string(body).unwrap_or_default();
+            pipe.cmd("SET").arg(self.key(&format!("body:{task_id}"))).arg(json).arg("EX").arg(ttl).ignore();
+        }
+        let stored = async {
+            let mut conn = self.conn()?;
+            pipe.query_async::<()>(&mut conn).await.map_err(|e| self.fail(e))
+        };
+        if let Err(err) = stored.await {
+            self.soft(err);
+        }
+        Ok(())
+    }
+
+    async fn read_body(&self, task_id: &str) -> Result<Option<TaskBody>, StateError> {
+        let mut conn = self.conn()?;
+        let json: Option<String> = conn.get(self.key(&format!("body:{task_id}"))).await.map_err(|e| self.fail(e))?;
+        let Some(mut body) = json.and_then(|j| serde_json::from_str::<TaskBody>(&j).ok()) else { return Ok(None) };
+        if let Some(hash) = body.prompt.clone() {
+            let text: Option<String> = conn.get(self.key(&format!("prompt:{hash}"))).await.map_err(|e| self.fail(e))?;
+            if let (Some(text), Some(message)) = (text, body.request.pointer_mut("/body/messages/0/content")) {
+                *message = text.into();
+            }
+        }
+        Ok(Some(body))
+    }
+
+    async fn cache_get(&self, key: &str, ttl: Duration) -> Result<Option<CachedAnswer>, StateError> {
+        let read = async {
+            let mut conn = self.conn()?;
+            conn.get::<_, Option<String>>(self.key(&format!("cache:e:{key}"))).await.map_err(|e| self.fail(e))
+        };
+        let json = match read.await {
+            Ok(json) => json,
+            Err(err) => {
+                self.soft(err);
+                return Ok(None);
+            }
+        };
+        let Some(answer) = json.and_then(|j| serde_json::from_str::<CachedAnswer>(&j).ok()) else { return Ok(None) };
+        let age = now_ms().saturating_sub(answer.stored_at);
+        Ok((u128::try_from(age).unwrap_or(u128::MAX) <= ttl.as_millis()).then_some(answer))
+    }
+
+    async fn cache_put(&self, key: &str, answer: &CachedAnswer, max_bytes: u64) -> Result<(), StateError> {
+        let json = serde_json::to_string(answer).unwrap_or_default();
+        let ttl = u64::try_from(self.cache.ttl.as_millis()).unwrap_or(u64::MAX / 2).max(1);
+        let put = async {
+            let mut conn = self.conn()?;
+            CACHE_PUT
+                .arg(&self.ns)
+                .arg(key)
+                .arg(json)
+                .arg(ttl)
+                .arg(max_bytes)
+                .arg(answer.stored_at)
+                .invoke_async::<i64>(&mut conn)
+                .await
+                .map(drop)
+                .map_err(|e| self.fail(e))
+        };
+        if let Err(err) = put.await {
+            self.soft(err);
+        }
+        Ok(())
+    }
+
+    async fn cache_stats(&self) -> Result<CacheStats, StateError> {
+        let mut conn = self.conn()?;
+        let before = now_ms().saturating_sub(i64::try_from(self.cache.ttl.as_millis()).unwrap_or(i64::MAX / 2));
+        let (entries, bytes): (u64, i64) =
+            CACHE_STATS.arg(&self.ns).arg(before).invoke_async(&mut conn).await.map_err(|e| self.fail(e))?;
+        Ok(CacheStats { entries, bytes: u64::try_from(bytes).unwrap_or(0) })
+    }
+
+    async fn cache_clear(&self) -> Result<u64, StateError> {
+        let mut conn = self.conn()?;
+        CACHE_CLEAR.arg(&self.ns).invoke_async(&mut conn).await.map_err(|e| self.fail(e))
+    }
+
+    async fn reserve(&self, lines: &[BudgetLine], usd: f64) -> Result<Result<Reservation, Refusal>, StateError> {
+        let id = format!("{:016x}", fastrand::u64(..));
+        let keys: Vec<String> = lines.iter().map(|l| l.key.clone()).collect();
+        let attempt = async {
+            let mut conn = self.conn()?;
+            let mut invocation = RESERVE.prepare_invoke();
+            invocation.arg(&self.ns).arg(utc_day()).arg(&id).arg(format!("{usd:?}")).arg(LEASE.as_millis() as u64);
+            for line in lines {
+                invocation.arg(&line.key).arg(format!("{:?}", line.limit_usd));
+            }
+            let refused: Vec<String> = invocation.invoke_async(&mut conn).await.map_err(|e| self.fail(e))?;
+            Ok::<_, StateError>((conn, refused))
+        };
+        match attempt.await {
+            Ok((conn, refused)) if refused.is_empty() => {
+                let lease = Lease::start(&conn, self.key(&format!("live:{id}")), id.clone());
+                Ok(Ok(Reservation { id, keys, _held: Held::Lease(lease) }))
+            }
+            Ok((_, refused)) => {
+                let number = |i: usize| refused.get(i).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+                Ok(Err(Refusal {
+                    key: refused.first().cloned().unwrap_or_default(),
+                    limit_usd: number(1),
+                    spent_usd: number(2),
+                    reserved_usd: number(3),
+                }))
+            }
+            Err(err) if self.open_policy() => {
+                self.warn_once(&err.to_string());
+                Ok(Ok(Reservation { id, keys, _held: Held::Nothing }))
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    async fn settle_reservation(&self, reservation: Reservation, usd: f64) -> Result<(), StateError> {
+        let day = utc_day();
+        let outcome =
+            self.patiently(|| async { self.run_spend(&reservation.id, &day, &reservation.keys, usd).await }).await;
+        let Reservation { id, keys, _held } = reservation;
+        match outcome {
+            Ok(()) => Ok(()),
+            Err(err) => self.spool(&[Spooled::Spend { id, day, keys, usd }], &err).await,
+        }
+    }
+
+    async fn admit(&self, key: &str, rates: Rates) -> Result<Admission, StateError> {
+        let attempt = async {
+            let mut conn = self.conn()?;
+            let rpm = rates.rpm.map(|r| r.to_string()).unwrap_or_default();
+            let tpm = rates.tpm.map(|t| t.to_string()).unwrap_or_default();
+            ADMIT
+                .arg(&self.ns)
+                .arg(key)
+                .arg(rpm)
+                .arg(tpm)
+                .arg(rates.tokens)
+                .invoke_async::<(String, i64)>(&mut conn)
+                .await
+                .map_err(|e| self.fail(e))
+        };
+        match attempt.await {
+            Ok((why, wait)) => {
+                let until = now_ms().saturating_add(wait.max(1));
+                Ok(match why.as_str() {
+                    "paused" => Admission::Wait { until, why: WaitWhy::Paused },
+                    "rpm" => Admission::Wait { until, why: WaitWhy::Rpm },
+                    "tpm" => Admission::Wait { until, why: WaitWhy::Tpm },
+                    _ => Admission::Now,
+                })
+            }
+            Err(err) if self.open_policy() => {
+                self.warn_once(&err.to_string());
+                Ok(Admission::Now)
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    async fn settle(&self, key: &str, tpm: u64, delta: i64) -> Result<(), StateError> {
+        if delta == 0 || tpm == 0 {
+            return Ok(());
+        }
+        let attempt = async {
+            let mut conn = self.conn()?;
+            SETTLE
+                .arg(&self.ns)
+                .arg(key)
+                .arg(tpm)
+                .arg(delta)
+                .invoke_async::<i64>(&mut conn)
+                .await
+                .map(drop)
+                .map_err(|e| self.fail(e))
+        };
+        if let Err(err) = attempt.await {
+            self.soft(err);
+        }
+        Ok(())
+    }
+
+    async fn pause(&self, key: &str, until: i64) -> Result<(), StateError> {
+        let wait = until.saturating_sub(now_ms());
+        if wait <= 0 {
+            return Ok(());
+        }
+        let attempt = async {
+            let mut conn = self.conn()?;
+            PAUSE
+                .arg(&self.ns)
+                .arg(key)
+                .arg(wait)
+                .invoke_async::<i64>(&mut conn)
+                .await
+                .map(drop)
+                .map_err(|e| self.fail(e))
+        };
+        if let Err(err) = attempt.await {
+            self.soft(err);
+        }
+        Ok(())
+    }
+
+    async fn cool_down(&self, instance: &str, until: i64) -> Result<(), StateError> {
+        let wait = until.saturating_sub(now_ms());
+        if wait <= 0 {
+            return Ok(());
+        }
+        let attempt = async {
+            let mut conn = self.conn()?;
+            COOL.arg(&self.ns)
+                .arg(instance)
+                .arg(wait)
+                .invoke_async::<i64>(&mut conn)
+                .await
+                .map(drop)
+                .map_err(|e| self.fail(e))
+        };
+        if let Err(err) = attempt.await {
+            self.soft(err);
+        }
+        Ok(())
+    }
+
+    async fn cooldowns(&self, instances: &[String]) -> Result<Vec<Option<i64>>, StateError> {
+        if instances.is_empty() {
+            return Ok(Vec::new());
+        }
+        let attempt = async {
+            let mut conn = self.conn()?;
+            let mut invocation = COOLDOWNS.prepare_invoke();
+            invocation.arg(&self.ns);
+            for instance in instances {
+                invocation.arg(instance);
+            }
+            invocation.invoke_async::<Vec<i64>>(&mut conn).await.map_err(|e| self.fail(e))
+        };
+        match attempt.await {
+            Ok(left) => {
+                let now = now_ms();
+                Ok(left.into_iter().map(|ms| (ms > 0).then(|| now.saturating_add(ms))).collect())
+            }
+            Err(err) => {
+                self.soft(err);
+                Ok(vec![None; instances.len()])
+            }
+        }
+    }
+
+    async fn export(&self) -> Result<Dump, StateError> {
+        let snapshot = self.snapshot().await?;
+        let day = utc_day();
+        let mut conn = self.conn()?;
+        let spend: HashMap<String, String> =
+            conn.hgetall(self.key(&format!("spend:{day}"))).await.map_err(|e| self.fail(e))?;
+        let spend: BTreeMap<String, f64> =
+            spend.into_iter().filter_map(|(k, v)| v.parse().ok().map(|usd| (k, usd))).collect();
+        Ok(Dump {
+            agents: snapshot.agents,
+            providers: snapshot.providers,
+            series: snapshot.series,
+            fallback_pairs: snapshot.fallback_pairs,
+            spend: (!spend.is_empty()).then_some((day, spend)),
+            history: self.history(None).await?,
+        })
+    }
+
+    async fn import(&self, dump: Dump, replace: bool) -> Result<Result<Imported, String>, StateError> {
+        // Agents are written whole: their totals are set, not added.
+        let agents: Vec<serde_json::Value> = dump
+            .agents
+            .iter()
+            .map(|a| {
+                let mut f: Vec<Field> = fields(&a.totals).into_iter().map(|(n, _, v)| (n, "s", v)).collect();
+                if let Some(at) = &a.last_active {
+                    f.push(("last_active".into(), "s", at.clone()));
+                }
+                serde_json::json!([a.id, a.name, agent_json(a), f])
+            })
+            .collect();
+        let totals = |map: &BTreeMap<String, Totals>| -> Vec<serde_json::Value> {
+            map.iter().map(|(k, t)| serde_json::json!([k, fields(t)])).collect()
+        };
+        let (day, spend) = dump.spend.clone().unwrap_or_default();
+        let payload = serde_json::json!({
+            "replace": replace,
+            "agents": agents,
+            "providers": totals(&dump.providers),
+            "series": totals(&dump.series),
+            "pairs": dump.fallback_pairs.iter().map(|(k, n)| serde_json::json!([k, n])).collect::<Vec<_>>(),
+            "day": day,
+            "spend": spend.iter().map(|(k, usd)| serde_json::json!([k, format!("{usd:?}")])).collect::<Vec<_>>(),
+            "history": dump.history.iter().map(|r| serde_json::json!([r.task_id, serde_json::to_string(r).unwrap_or_default()])).collect::<Vec<_>>(),
+        });
+        let mut conn = self.conn()?;
+        let (taken, agents, history, skipped): (String, usize, usize, usize) =
+            IMPORT.arg(&self.ns).arg(payload.to_string()).invoke_async(&mut conn).await.map_err(|e| self.fail(e))?;
+        if !taken.is_empty() {
+            return Ok(Err(taken));
+        }
+        Ok(Ok(Imported { agents, history, skipped }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(redact_url("redis://:hunter2@db:6379/0"), "redis://:(redacted)@db:6379/0");
+        assert_eq!(redact_url("rediss://ci:hunter2@db/1"), "rediss://ci:(redacted)@db/1");
+        assert_eq!(redact_url("redis://hunter2@db"), "redis://(redacted)@db");
+        assert_eq!(redact_url("redis://db:6379"), "redis://db:6379");
+        assert_eq!(redact_url("redis+unix:///run/redis.sock"), "redis+unix:///run/redis.sock");
+        assert_eq!(url_password("redis://ci:p%40ss@db/1").as_deref(), Some("p%40ss"));
+    }
+
+    #[test]
+    fn totals_survive_the_hash_fields() {
+        let mut totals =
+            Totals { tasks_completed: 3, cost_usd: 0.1 + 0.2, cost_incomplete: true, ..Default::default() };
+        totals.failures.insert("rate_limit".into(), 2);
+        totals.latency.insert(17, 4);
+        let map: serde_json::Map<String, serde_json::Value> =
+            fields(&totals).into_iter().map(|(name, _, value)| (name, value.into())).collect();
+        assert_eq!(totals_of(&map), totals);
+    }
+}
