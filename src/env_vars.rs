@@ -30,6 +30,8 @@ impl EnvVars {
     /// Where the state lives: `file` (default) or a `redis://`, `rediss://` or
     /// `redis+unix://` URL (over `[state] url`; under `--state`).
     pub const AGENTRY_STATE: &'static str = "AGENTRY_STATE";
+    /// The key prefix on a shared Redis server (over `[state] namespace`).
+    pub const AGENTRY_STATE_NAMESPACE: &'static str = "AGENTRY_STATE_NAMESPACE";
     /// The Redis password, kept out of the URL.
     pub const AGENTRY_REDIS_PASSWORD: &'static str = "AGENTRY_REDIS_PASSWORD";
     /// Any non-empty value turns colour off under `--color auto`.
@@ -48,6 +50,7 @@ impl EnvVars {
         Self::AGENTRY_CONNECT_TIMEOUT,
         Self::AGENTRY_BACKOFF_SCALE,
         Self::AGENTRY_STATE,
+        Self::AGENTRY_STATE_NAMESPACE,
         Self::AGENTRY_REDIS_PASSWORD,
         Self::NO_COLOR,
     ];

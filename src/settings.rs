@@ -190,7 +190,8 @@ pub enum StateChoice {
 }
 
 /// `--state`, then `AGENTRY_STATE`, then `[state] url`, then `file`. The password may
-/// come from `AGENTRY_REDIS_PASSWORD`; the namespace from `[state] namespace`.
+/// come from `AGENTRY_REDIS_PASSWORD`; the namespace from `AGENTRY_STATE_NAMESPACE`,
+/// then `[state] namespace`, then `agentry`.
 pub fn state_choice(
     flag: Option<&str>,
     env: &Env,
@@ -205,13 +206,23 @@ pub fn state_choice(
         Origin::Default => "default".into(),
     };
     check_state_url(&url.value).map_err(|message| ConfigError::Setting(format!("{source} {message}")))?;
+    let namespace = match env.get(EnvVars::AGENTRY_STATE_NAMESPACE) {
+        Some(raw) if namespace_ok(raw.trim()) => Some(raw.trim().to_string()),
+        Some(raw) => {
+            return Err(ConfigError::Setting(format!(
+                "{} must be 1 to 64 letters, digits, `-`, `_`, `.` or `:`, not `{raw}`",
+                EnvVars::AGENTRY_STATE_NAMESPACE
+            )));
+        }
+        None => None,
+    };
     let value = if url.value == "file" {
         StateChoice::File
     } else {
         StateChoice::Redis(crate::state::RedisTarget {
             url: url.value,
             password: env.get(EnvVars::AGENTRY_REDIS_PASSWORD).map(str::to_string).filter(|p| !p.is_empty()),
-            namespace: file.namespace.clone().unwrap_or_else(|| "agentry".into()),
+            namespace: namespace.or_else(|| file.namespace.clone()).unwrap_or_else(|| "agentry".into()),
             ca_cert: file.ca_cert.clone(),
             on_unavailable: file.on_unavailable,
         })

@@ -146,7 +146,7 @@ fn stats_json_shape_and_totals_survive_stop() {
     let stats = env.json(&["stats", "--json"]);
     assert_eq!(stats["total_workers"], 1);
     assert_eq!(stats["providers"][0]["tokens_used"], task["tokens_used"], "tokens stay in the provider totals");
-    let history = std::fs::read_to_string(env.home().join("history.jsonl")).expect("history");
+    let history = env.history_text();
     assert!(history.contains(task["task_id"].as_str().expect("id")), "tasks stay in the history");
     let human = env.cmd(&["stats"]).output().expect("run");
     let text = stdout_of(&human);

@@ -87,7 +87,7 @@ async fn a_failing_line_is_recorded_the_batch_goes_on_and_exits_8() {
         (Some(3), Some(1))
     );
     assert_eq!(env.agent("a")["tasks_completed"], 2);
-    let history = std::fs::read_to_string(env.home().join("history.jsonl")).expect("history");
+    let history = env.history_text();
     assert!(history.lines().any(|l| l.contains("\"project\":\"p9\"")), "{history}");
 }
 

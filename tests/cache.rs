@@ -49,11 +49,7 @@ async fn an_identical_request_is_answered_from_the_cache() {
     assert_eq!(stats["totals"]["tokens_used"], 3 * 18, "hits add no tokens");
     let cache = env.json(&["cache", "stats", "--json"]);
     assert_eq!((cache["entries"].as_u64(), cache["hits"].as_u64()), (Some(1), Some(3)));
-    let text = std::fs::read_dir(env.home().join("cache"))
-        .expect("cache")
-        .flatten()
-        .map(|e| std::fs::read_to_string(e.path()).expect("read"))
-        .collect::<String>();
+    let text = env.cache_text();
     assert!(text.contains("the answer") && !text.contains("sk-cache-secret"), "{text}");
     assert_eq!(env.json(&["cache", "clear", "--json"]), json!({"removed": 1}));
     assert_eq!(env.json(&["cache", "stats", "--json"])["entries"], 0);

@@ -19,13 +19,159 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_agentry");
 
 pub struct Env {
     pub dir: TempDir,
+    /// Set on every command (a Redis URL and namespace, for instance).
+    pub vars: Vec<(String, String)>,
+}
+
+/// The Redis server the suite runs against when `AGENTRY_TEST_BACKEND=redis`: the
+/// whole suite then runs on Redis, each test in its own namespace.
+/// Keys starting with `prefix` and their values, whatever their type, as text.
+pub fn redis_dump(url: &str, prefix: &str) -> String {
+    let client = redis::Client::open(url).expect("redis url");
+    let mut con = client.get_connection().expect("connect to Redis");
+    let keys: Vec<String> = redis::cmd("KEYS").arg(format!("{prefix}*")).query(&mut con).expect("KEYS");
+    let mut text = String::new();
+    for key in keys {
+        let kind: String = redis::cmd("TYPE").arg(&key).query(&mut con).expect("TYPE");
+        let value: redis::Value = match kind.as_str() {
+            "string" => redis::cmd("GET").arg(&key).query(&mut con),
+            "hash" => redis::cmd("HGETALL").arg(&key).query(&mut con),
+            "set" => redis::cmd("SMEMBERS").arg(&key).query(&mut con),
+            "zset" => redis::cmd("ZRANGE").arg(&key).arg(0).arg(-1).query(&mut con),
+            "stream" => redis::cmd("XRANGE").arg(&key).arg("-").arg("+").query(&mut con),
+            _ => Ok(redis::Value::Nil),
+        }
+        .expect("read a key");
+        text.push_str(&format!("{key} = {}\n", value_text(&value)));
+    }
+    text
+}
+
+fn value_text(value: &redis::Value) -> String {
+    match value {
+        redis::Value::BulkString(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+        redis::Value::Array(items) | redis::Value::Set(items) => {
+            items.iter().map(value_text).collect::<Vec<_>>().join(" ")
+        }
+        redis::Value::Map(pairs) => {
+            pairs.iter().map(|(k, v)| format!("{} {}", value_text(k), value_text(v))).collect::<Vec<_>>().join(" ")
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+pub fn suite_redis() -> Option<String> {
+    if std::env::var("AGENTRY_TEST_BACKEND").as_deref() != Ok("redis") {
+        return None;
+    }
+    Some(
+        std::env::var("AGENTRY_TEST_REDIS")
+            .expect("AGENTRY_TEST_BACKEND=redis needs AGENTRY_TEST_REDIS (a redis:// URL)"),
+    )
+}
+
+/// The suite runs on Redis: a test of the file backend's own files has nothing to check.
+pub fn on_redis_suite() -> bool {
+    suite_redis().is_some()
+}
+
+/// A skipped test says why, on the runner's stderr.
+#[allow(clippy::print_stderr)]
+pub fn skip_note(why: &str) {
+    eprintln!("{why}");
+}
+
+/// A Redis URL for the tests that need one: `AGENTRY_TEST_REDIS`. Unset, such a test
+/// is skipped with a note, except under `CI=true`, where it fails.
+pub fn test_redis() -> Option<String> {
+    match std::env::var("AGENTRY_TEST_REDIS") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("AGENTRY_TEST_REDIS is not set: CI must run the Redis tests (see .ci/run)")
+        }
+        _ => {
+            skip_note("skipped: set AGENTRY_TEST_REDIS=redis://... to run the Redis tests");
+            None
+        }
+    }
 }
 
 impl Env {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir_all(dir.path().join("work")).expect("mkdir work");
-        Self { dir }
+        let mut env = Self { dir, vars: Vec::new() };
+        if let Some(url) = suite_redis() {
+            env = env.on_redis(&url);
+        }
+        env
+    }
+
+    /// Every command of this context on the Redis server at `url`, in a namespace
+    /// of its own.
+    pub fn on_redis(mut self, url: &str) -> Self {
+        let namespace = self.namespace();
+        self.vars.retain(|(name, _)| name != "AGENTRY_STATE" && name != "AGENTRY_STATE_NAMESPACE");
+        self.vars.push(("AGENTRY_STATE".into(), url.into()));
+        self.vars.push(("AGENTRY_STATE_NAMESPACE".into(), namespace));
+        self
+    }
+
+    /// This context's namespace on a shared Redis server.
+    pub fn namespace(&self) -> String {
+        let name = self.dir.path().file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        format!("test-{}", name.trim_start_matches('.'))
+    }
+
+    /// The history as JSON lines, oldest first: `history.jsonl` on files, the history
+    /// records of `agentry state export` on Redis (the same objects).
+    pub fn history_text(&self) -> String {
+        if !self.vars.iter().any(|(name, _)| name == "AGENTRY_STATE") {
+            return std::fs::read_to_string(self.home().join("history.jsonl")).expect("history");
+        }
+        let output = self.cmd(&["state", "export"]).output().expect("export");
+        assert!(output.status.success(), "state export: {}", stderr_of(&output));
+        stdout_of(&output)
+            .lines()
+            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+            .filter(|line| line["kind"] == "history")
+            .map(|line| format!("{}\n", line["record"]))
+            .collect()
+    }
+
+    fn redis_url(&self) -> Option<String> {
+        self.vars.iter().find(|(name, _)| name == "AGENTRY_STATE").map(|(_, url)| url.clone())
+    }
+
+    /// Every key (and its value) under this context's namespace on Redis whose name
+    /// starts with `prefix`, as text: what another team's admin could read.
+    pub fn redis_text(&self, prefix: &str) -> String {
+        let url = self.redis_url().expect("a Redis context");
+        redis_dump(&url, &format!("{}:{prefix}", self.namespace()))
+    }
+
+    /// What the response cache holds, as text.
+    pub fn cache_text(&self) -> String {
+        if self.redis_url().is_some() {
+            return self.redis_text("cache:e:");
+        }
+        std::fs::read_dir(self.home().join("cache"))
+            .expect("cache")
+            .flatten()
+            .map(|e| std::fs::read_to_string(e.path()).expect("read"))
+            .collect()
+    }
+
+    /// Put this context's variables on a command built by hand.
+    pub fn apply_vars(&self, cmd: &mut std::process::Command) {
+        for (name, value) in &self.vars {
+            cmd.env(name, value);
+        }
+    }
+
+    pub fn with_var(mut self, name: &str, value: &str) -> Self {
+        self.vars.push((name.into(), value.into()));
+        self
     }
 
     pub fn home(&self) -> PathBuf {
@@ -52,6 +198,9 @@ impl Env {
             .env("XDG_STATE_HOME", self.dir.path().join("xdg-state"))
             .env("NO_PROXY", "127.0.0.1,localhost")
             .current_dir(self.work());
+        for (name, value) in &self.vars {
+            cmd.env(name, value);
+        }
     }
 
     /// The same, as a plain `std::process::Command` (to run from another thread).

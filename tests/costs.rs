@@ -38,7 +38,7 @@ async fn cost_is_tokens_times_the_configured_price() {
     let stats = env.json(&["stats", "--json"]);
     assert!(close(&stats["providers"][0]["cost_usd"], 0.006), "{stats}");
     assert!(close(&stats["totals"]["cost_usd"], 0.006));
-    let history = std::fs::read_to_string(env.home().join("history.jsonl")).expect("history");
+    let history = env.history_text();
     let line: Value = serde_json::from_str(history.lines().last().expect("line")).expect("json");
     assert_eq!(line["price_source"], "pricing");
 }
@@ -53,7 +53,7 @@ async fn the_reported_model_finds_its_price_by_prefix_never_a_shorter_family() {
         env.provider(&server.uri(), "");
         let result = run_json(&env);
         assert!(close(&result["cost_usd"], gpt4o), "{reported}: {result}");
-        let history = std::fs::read_to_string(env.home().join("history.jsonl")).expect("history");
+        let history = env.history_text();
         assert!(history.contains("\"price_source\":\"prefix\""), "{history}");
     }
 }

@@ -18,6 +18,7 @@ mod litellm;
 mod metrics;
 mod properties;
 mod providers;
+mod redis;
 mod reliability;
 mod secrets;
 mod streaming;

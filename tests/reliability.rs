@@ -62,7 +62,7 @@ async fn a_429_with_retry_after_is_waited_for_then_succeeds() {
     let retries: Vec<&str> = stderr.lines().filter(|l| l.starts_with("retrying")).collect();
     assert_eq!(retries, ["retrying srv in 1.0s after 429 (attempt 2 of 3)"], "{stderr}");
     // The history carries attempts and error_class too.
-    let history = std::fs::read_to_string(env.home().join("history.jsonl")).expect("history");
+    let history = env.history_text();
     let line: Value = serde_json::from_str(history.lines().last().expect("a line")).expect("json");
     assert_eq!((line["attempts"].as_u64(), line["error_class"].clone()), (Some(2), Value::Null));
     // --quiet silences the retry line.

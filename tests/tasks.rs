@@ -197,7 +197,7 @@ async fn one_shot_is_recorded_but_not_an_agent() {
     assert_eq!(stats["agents"], json!([]));
     let srv = stats["providers"].as_array().expect("providers").iter().find(|p| p["id"] == "srv").cloned();
     assert_eq!(srv.expect("srv totals")["tasks_completed"], 2);
-    let history = std::fs::read_to_string(env.home().join("history.jsonl")).expect("history");
+    let history = env.history_text();
     assert_eq!(history.lines().count(), 2);
     let line: Value = serde_json::from_str(history.lines().next().expect("line")).expect("json line");
     assert_eq!(line["persona"], "examples/devops-engineer");

@@ -63,7 +63,13 @@ fn settings_entries(ctx: &Ctx) -> anyhow::Result<Vec<(&'static str, SettingEntry
     };
     let mut entries = vec![("state", setting(state.clone(), backend))];
     if let Some(namespace) = namespace {
-        let origin = if file.state.namespace.is_some() { Origin::File } else { Origin::Default };
+        let origin = if ctx.env.get(crate::env_vars::EnvVars::AGENTRY_STATE_NAMESPACE).is_some() {
+            Origin::Env(crate::env_vars::EnvVars::AGENTRY_STATE_NAMESPACE)
+        } else if file.state.namespace.is_some() {
+            Origin::File
+        } else {
+            Origin::Default
+        };
         entries.push(("state_namespace", setting(Setting { value: (), origin }, namespace)));
     }
     entries.extend(vec![

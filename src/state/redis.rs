@@ -200,6 +200,12 @@ const LUA_LIB: &str = r#"
 local ns = ARGV[1]
 local function map(flat) local m = {} for i = 1, #flat, 2 do m[flat[i]] = flat[i + 1] end return m end
 local function now_ms() local t = redis.call('TIME') return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
+-- Money is added as doubles and kept with 17 digits, so it reads back exactly what
+-- the file backend would hold (HINCRBYFLOAT rounds through long double).
+local function fadd(key, field, v)
+  local cur = tonumber(redis.call('HGET', key, field) or '0') or 0
+  redis.call('HSET', key, field, string.format('%.17g', cur + tonumber(v)))
+end
 "#;
 
 fn script(body: &str) -> Script {
@@ -273,7 +279,7 @@ for _, r in ipairs(p.records) do
         local key = ns .. ':' .. t.key
         for _, f in ipairs(t.fields) do
           if f[2] == 'i' then redis.call('HINCRBY', key, f[1], f[3])
-          elseif f[2] == 'f' then redis.call('HINCRBYFLOAT', key, f[1], f[3])
+          elseif f[2] == 'f' then fadd(key, f[1], f[3])
           else redis.call('HSET', key, f[1], f[3]) end
         end
         if t.set then redis.call('SADD', ns .. ':' .. t.set, t.member) end
@@ -325,7 +331,7 @@ local day, id, usd = ARGV[2], ARGV[3], ARGV[4]
 if redis.call('SET', ns .. ':done:spend:' .. id, '1', 'NX', 'EX', {DONE_TTL_SECS}) then
   for i = 5, #ARGV do
     redis.call('HDEL', ns .. ':resv:' .. ARGV[i], id)
-    if tonumber(usd) > 0 then redis.call('HINCRBYFLOAT', ns .. ':spend:' .. day, ARGV[i], usd) end
+    if tonumber(usd) > 0 then fadd(ns .. ':spend:' .. day, ARGV[i], usd) end
   end
   redis.call('EXPIRE', ns .. ':spend:' .. day, {SPEND_TTL_SECS})
 end
@@ -500,7 +506,7 @@ end
 local function put(key, fields)
   for _, f in ipairs(fields) do
     if f[2] == 'i' then redis.call('HINCRBY', key, f[1], f[3])
-    elseif f[2] == 'f' then redis.call('HINCRBYFLOAT', key, f[1], f[3])
+    elseif f[2] == 'f' then fadd(key, f[1], f[3])
     else redis.call('HSET', key, f[1], f[3]) end
   end
 end
@@ -515,7 +521,7 @@ end
 for _, x in ipairs(p.providers) do put(ns .. ':t:p:' .. x[1], x[2]) redis.call('SADD', ns .. ':providers', x[1]) end
 for _, x in ipairs(p.series) do put(ns .. ':t:s:' .. x[1], x[2]) redis.call('SADD', ns .. ':series', x[1]) end
 for _, x in ipairs(p.pairs) do redis.call('HINCRBY', ns .. ':pairs', x[1], x[2]) end
-for _, x in ipairs(p.spend) do redis.call('HINCRBYFLOAT', ns .. ':spend:' .. p.day, x[1], x[2]) end
+for _, x in ipairs(p.spend) do fadd(ns .. ':spend:' .. p.day, x[1], x[2]) end
 if #p.spend > 0 then redis.call('EXPIRE', ns .. ':spend:' .. p.day, {SPEND_TTL_SECS}) end
 local loaded, skipped = 0, 0
 for _, h in ipairs(p.history) do
