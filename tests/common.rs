@@ -386,6 +386,7 @@ pub const AGENT_KEYS: &[&str] = &[
     "status",
     "stopping",
     "pid",
+    "host",
     "created_at",
     "last_active",
     "tasks_completed",

@@ -70,7 +70,7 @@ impl std::fmt::Debug for RedisTarget {
 }
 
 impl RedisTarget {
-    /// The URL with any password replaced by `(redacted)`.
+    /// The URL with any password shown as `****`, as every URL agentry prints.
     pub fn shown(&self) -> String {
         redact_url(&self.url)
     }
@@ -97,7 +97,7 @@ fn url_password(url: &str) -> Option<String> {
     Some(userinfo.split_once(':').map_or(userinfo, |(_, password)| password).to_string())
 }
 
-/// `redis://user:secret@host/0` as `redis://user:(redacted)@host/0`; a lone
+/// `redis://user:secret@host/0` as `redis://user:****@host/0`; a lone
 /// userinfo part (`redis://secret@host`) is a password too.
 pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
@@ -105,8 +105,8 @@ pub fn redact_url(url: &str) -> String {
     let (authority, tail) = rest.split_at(end);
     let Some((userinfo, host)) = authority.rsplit_once('@') else { return url.to_string() };
     let user = match userinfo.split_once(':') {
-        Some((user, _)) => format!("{user}:(redacted)"),
-        None => "(redacted)".to_string(),
+        Some((user, _)) => format!("{user}:****"),
+        None => "****".to_string(),
     };
     format!("{scheme}://{user}@{host}{tail}")
 }
@@ -1431,9 +1431,9 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted_from_urls() {
-        assert_eq!(redact_url("redis://:hunter2@db:6379/0"), "redis://:(redacted)@db:6379/0");
-        assert_eq!(redact_url("rediss://ci:hunter2@db/1"), "rediss://ci:(redacted)@db/1");
-        assert_eq!(redact_url("redis://hunter2@db"), "redis://(redacted)@db");
+        assert_eq!(redact_url("redis://:hunter2@db:6379/0"), "redis://:****@db:6379/0");
+        assert_eq!(redact_url("rediss://ci:hunter2@db/1"), "rediss://ci:****@db/1");
+        assert_eq!(redact_url("redis://hunter2@db"), "redis://****@db");
         assert_eq!(redact_url("redis://db:6379"), "redis://db:6379");
         assert_eq!(redact_url("redis+unix:///run/redis.sock"), "redis+unix:///run/redis.sock");
         assert_eq!(url_password("redis://ci:p%40ss@db/1").as_deref(), Some("p%40ss"));

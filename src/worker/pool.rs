@@ -18,8 +18,8 @@ pub struct AgentView {
     /// A `stop` waits for the agent's running task to be cancelled.
     pub stopping: bool,
     pub pid: Option<u32>,
-    /// The machine running its task, when the state is shared through Redis.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The machine running its task, when the state is shared through Redis (null on
+    /// files: the process is on this machine).
     pub host: Option<String>,
     pub created_at: String,
     pub last_active: Option<String>,
