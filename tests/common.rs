@@ -75,6 +75,22 @@ pub fn on_redis_suite() -> bool {
     suite_redis().is_some()
 }
 
+/// A throwaway CA (`ca.pem`) and a server certificate for 127.0.0.1 signed by it
+/// (`srv.pem`, `srv.key`) in `dir`, made with the openssl command.
+pub fn make_test_ca(dir: &Path) {
+    let sh = |script: &str| {
+        let status = std::process::Command::new("sh").arg("-c").arg(script).current_dir(dir).status().expect("sh");
+        assert!(status.success(), "{script}");
+    };
+    sh("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj '/CN=agentry test CA' \
+        -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign 2>/dev/null");
+    sh("openssl req -newkey rsa:2048 -nodes -keyout srv.key -out srv.csr -subj '/CN=127.0.0.1' 2>/dev/null");
+    std::fs::write(dir.join("ext"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n").expect("ext");
+    sh(
+        "openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 2 -extfile ext 2>/dev/null",
+    );
+}
+
 /// A skipped test says why, on the runner's stderr.
 #[allow(clippy::print_stderr)]
 pub fn skip_note(why: &str) {

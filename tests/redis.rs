@@ -52,19 +52,27 @@ struct OwnRedis {
     dir: tempfile::TempDir,
     port: u16,
     child: Option<std::process::Child>,
+    extra: Vec<String>,
 }
 
 const OWN_PASSWORD: &str = "own-redis-pw-5f2c";
 
 impl OwnRedis {
     fn start() -> Option<Self> {
+        Self::start_with(|_| Vec::new())
+    }
+
+    /// With more arguments for redis-server, made from its folder.
+    fn start_with(extra: impl FnOnce(&std::path::Path) -> Vec<String>) -> Option<Self> {
         let found = std::process::Command::new("redis-server").arg("--version").output().is_ok();
         if !found {
             assert!(std::env::var("CI").as_deref() != Ok("true"), "redis-server is not installed: CI must have it");
             skip_note("skipped: redis-server is not installed");
             return None;
         }
-        let mut own = Self { dir: tempfile::tempdir().expect("tempdir"), port: free_port(), child: None };
+        let dir = tempfile::tempdir().expect("tempdir");
+        let extra = extra(dir.path());
+        let mut own = Self { dir, port: free_port(), child: None, extra };
         own.up();
         Some(own)
     }
@@ -78,6 +86,7 @@ impl OwnRedis {
             .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes"])
             .args(["--requirepass", OWN_PASSWORD, "--dir"])
             .arg(self.dir.path())
+            .args(&self.extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -543,4 +552,80 @@ async fn redis_holds_no_secret_and_keeps_to_the_retention_and_cache_limits() {
     assert!(shown.to_string().contains("task number 4") && !shown.to_string().contains("sk-redis-secret"), "{shown}");
     assert_eq!(env.json(&["cache", "clear", "--json"])["removed"], cache["entries"]);
     assert_eq!(env.json(&["cache", "stats", "--json"])["entries"], 0);
+}
+
+/// `rediss://` trusts the system roots, or the internal CA named by `[state] ca_cert`;
+/// `redis+unix://` reaches a server on its socket.
+#[tokio::test(flavor = "multi_thread")]
+async fn tls_with_an_internal_ca_and_a_unix_socket() {
+    let tls_port = free_port();
+    let Some(own) = OwnRedis::start_with(|dir| {
+        make_test_ca(dir);
+        let file = |name: &str| dir.join(name).display().to_string();
+        vec![
+            "--tls-port".into(),
+            tls_port.to_string(),
+            "--tls-cert-file".into(),
+            file("srv.pem"),
+            "--tls-key-file".into(),
+            file("srv.key"),
+            "--tls-ca-cert-file".into(),
+            file("ca.pem"),
+            "--tls-auth-clients".into(),
+            "no".into(),
+            "--unixsocket".into(),
+            file("redis.sock"),
+            "--unixsocketperm".into(),
+            "700".into(),
+        ]
+    }) else {
+        return;
+    };
+    let mut env = Env::new();
+    env.vars.clear();
+    let url = format!("rediss://127.0.0.1:{tls_port}/0");
+    let env = env.with_var("AGENTRY_REDIS_PASSWORD", OWN_PASSWORD);
+    // Not signed by a CA it knows: refused at the start, exit 2.
+    env.write_providers(&format!("[state]\nurl = \"{url}\"\n"));
+    let untrusted = env.cmd(&["agent", "list"]).output().expect("run");
+    assert_eq!(untrusted.status.code(), Some(2), "{}", stderr_of(&untrusted));
+    assert!(
+        stderr_of(&untrusted).starts_with(&format!("error: cannot use the Redis state at {url}: ")),
+        "{}",
+        stderr_of(&untrusted)
+    );
+    // With the internal CA (relative to providers.toml): it works.
+    std::fs::copy(own.dir.path().join("ca.pem"), env.home().join("ca.pem")).expect("copy");
+    env.write_providers(&format!("[state]\nurl = \"{url}\"\nca_cert = \"ca.pem\"\nnamespace = \"tls\"\n"));
+    env.cmd(&["agent", "spawn", "secure", "--provider", "mock"]).assert().success();
+    env.cmd(&["task", "run", "secure", "over TLS"]).assert().success();
+    assert_eq!(env.json(&["stats", "--json"])["totals"]["tasks_completed"], 1);
+    // The same server over its unix socket sees the same agent.
+    let socket = format!("redis+unix://{}", own.dir.path().join("redis.sock").display());
+    let listed = env
+        .cmd(&["agent", "list", "--json", "--state", &socket])
+        .env("AGENTRY_STATE_NAMESPACE", "tls")
+        .output()
+        .expect("run");
+    assert!(listed.status.success(), "{}", stderr_of(&listed));
+    let agents: Value = serde_json::from_slice(&listed.stdout).expect("json");
+    assert_eq!(agents[0]["name"], "secure", "{agents}");
+}
+
+/// The history stream keeps to `[history] max_age` too: older records are trimmed when
+/// a task is recorded, and their bodies expire with them.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_history_stream_drops_records_older_than_max_age() {
+    let Some(url) = test_redis() else { return };
+    let env = redis_env(&url);
+    env.write_providers("[history]\nmax_age = \"2s\"\n");
+    let first = env.json(&["task", "run", "--persona", "examples/qa-engineer", "--provider", "mock", "old", "--json"]);
+    std::thread::sleep(Duration::from_millis(2_300));
+    env.cmd(&["task", "run", "--persona", "examples/qa-engineer", "--provider", "mock", "new"]).assert().success();
+    let listed = env.json(&["task", "list", "--limit", "0", "--json"]);
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    let gone = env.cmd(&["task", "show", first["task_id"].as_str().expect("id")]).output().expect("run");
+    assert_eq!(gone.status.code(), Some(3), "{}", stderr_of(&gone));
+    // The totals keep every task: only the history is trimmed.
+    assert_eq!(env.json(&["stats", "--json"])["totals"]["tasks_completed"], 2);
 }

@@ -418,17 +418,7 @@ use predicates::prelude::PredicateBooleanExt;
 /// A TLS server on 127.0.0.1 whose certificate is signed by a throwaway CA. Returns
 /// the CA's PEM file, the port and the server process.
 fn tls_server(dir: &std::path::Path) -> (std::path::PathBuf, u16, std::process::Child) {
-    let sh = |script: &str| {
-        let status = std::process::Command::new("sh").arg("-c").arg(script).current_dir(dir).status().expect("sh");
-        assert!(status.success(), "{script}");
-    };
-    sh("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj '/CN=agentry test CA' \
-        -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign 2>/dev/null");
-    sh("openssl req -newkey rsa:2048 -nodes -keyout srv.key -out srv.csr -subj '/CN=127.0.0.1' 2>/dev/null");
-    std::fs::write(dir.join("ext"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n").expect("ext");
-    sh(
-        "openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 2 -extfile ext 2>/dev/null",
-    );
+    make_test_ca(dir);
     let body = serde_json::to_string(&completion("over TLS", 3, 2)).expect("json");
     let script = format!(
         r#"

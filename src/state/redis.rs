@@ -685,7 +685,9 @@ impl RedisState {
             let settings = info.redis_settings().clone().set_password(password);
             info = info.set_redis_settings(settings);
         }
-        let client = match &self.target.ca_cert {
+        // ca_cert is for TLS only: the same file may name a unix socket on one run.
+        let tls = self.target.url.starts_with("rediss://");
+        let client = match self.target.ca_cert.as_ref().filter(|_| tls) {
             Some(path) => {
                 let pem =
                     std::fs::read(path).map_err(|e| format!("cannot read [state] ca_cert {}: {e}", path.display()))?;
