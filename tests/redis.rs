@@ -629,3 +629,32 @@ async fn the_history_stream_drops_records_older_than_max_age() {
     // The totals keep every task: only the history is trimmed.
     assert_eq!(env.json(&["stats", "--json"])["totals"]["tasks_completed"], 2);
 }
+
+/// Fail-open mid-run: a task waiting for its agent when Redis goes away runs anyway
+/// (unclaimed, with a warning), and both tasks are counted once Redis is back.
+#[tokio::test(flavor = "multi_thread")]
+async fn fail_open_runs_a_queued_task_when_redis_goes_away_mid_run() {
+    let Some(mut own) = OwnRedis::start() else { return };
+    let server = answering(Duration::from_secs(3)).await;
+    let env = Env::new().on_redis(&own.url());
+    env.write_providers(&format!(
+        "[state]\non_unavailable = \"open\"\n[providers.srv]\ntype = \"openai\"\nendpoint = \"{}/v1\"\nmodel = \"m\"\n",
+        server.uri()
+    ));
+    env.spawn("shared", "srv");
+    let first = env.background(&["task", "run", "shared", "first"]);
+    env.wait_for_status("shared", "working", Duration::from_secs(20));
+    let mut second = env.background(&["task", "run", "shared", "second"]);
+    second.wait_for_stderr("waiting for agent shared", Duration::from_secs(20));
+    own.down();
+    second.wait_for_stderr("on_unavailable = \"open\": running without shared limits", Duration::from_secs(10));
+    std::thread::sleep(Duration::from_secs(4));
+    own.up();
+    let (first, second) = tokio::task::spawn_blocking(move || (first.finish(), second.finish())).await.expect("join");
+    assert_eq!((first.0, first.1.as_str()), (Some(0), "shared\n"), "{:?}", first.2);
+    assert_eq!((second.0, second.1.as_str()), (Some(0), "shared\n"), "{:?}", second.2);
+    assert_eq!(server.received_requests().await.expect("recording").len(), 2);
+    let stats = env.json(&["stats", "--json"]);
+    assert_eq!(stats["agents"][0]["tasks_completed"], 2, "{stats}");
+    assert_eq!(stats["agents"][0]["status"], "idle");
+}

@@ -577,7 +577,7 @@ pub trait StateBackend {
 /// The backend in use.
 pub enum Store {
     File(FileState),
-    Redis(RedisState),
+    Redis(Box<RedisState>),
 }
 
 macro_rules! dispatch {

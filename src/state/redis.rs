@@ -124,7 +124,14 @@ pub struct RedisState {
     retention: Retention,
     cache: CacheLimits,
     warn: Warn,
-    warned: AtomicBool,
+    /// The fail-open warning was given (once a run).
+    warned_open: AtomicBool,
+    /// A soft operation's failure was reported (once a run).
+    warned_soft: AtomicBool,
+    /// Why the server could not be reached at the start (fail-open only).
+    unreachable: Option<String>,
+    /// The last snapshot read: fail-open goes on with it when Redis goes away.
+    last_snapshot: Mutex<Option<Snapshot>>,
     host: String,
 }
 
@@ -660,7 +667,10 @@ impl RedisState {
             retention: Retention::default(),
             cache: CacheLimits::default(),
             warn,
-            warned: AtomicBool::new(false),
+            warned_open: AtomicBool::new(false),
+            warned_soft: AtomicBool::new(false),
+            unreachable: None,
+            last_snapshot: Mutex::new(None),
             host: hostname(),
             target,
         };
@@ -672,6 +682,7 @@ impl RedisState {
             }
             Err(detail) if state.target.on_unavailable == OnUnavailable::Open => {
                 state.warn_once(&detail);
+                state.unreachable = Some(detail);
                 Ok(state)
             }
             Err(detail) => Err(StateError::RedisConnect { url: shown, detail }),
@@ -737,7 +748,12 @@ impl RedisState {
     }
 
     fn conn(&self) -> Result<ConnectionManager, StateError> {
-        self.conn.clone().ok_or_else(|| self.lost("not reachable when this command started"))
+        // Only fail-open gets here without a connection: what cannot go on without
+        // the state is then the same error as a closed start.
+        self.conn.clone().ok_or_else(|| StateError::RedisConnect {
+            url: self.shown.clone(),
+            detail: self.unreachable.clone().unwrap_or_else(|| "not connected".into()),
+        })
     }
 
     fn lost(&self, detail: &str) -> StateError {
@@ -753,7 +769,7 @@ impl RedisState {
     }
 
     fn warn_once(&self, detail: &str) {
-        if !self.warned.swap(true, Ordering::Relaxed) {
+        if !self.warned_open.swap(true, Ordering::Relaxed) {
             (self.warn)(&format!(
                 "Redis state at {} unavailable ({}); on_unavailable = \"open\": running without shared limits or budgets, results spooled",
                 self.shown,
@@ -764,7 +780,7 @@ impl RedisState {
 
     /// A soft operation (cache, pauses, cooldowns) failed: say so once, go on.
     fn soft(&self, err: StateError) {
-        if !self.warned.swap(true, Ordering::Relaxed) {
+        if !self.warned_soft.swap(true, Ordering::Relaxed) {
             (self.warn)(&format!("{err}; going on without it"));
         }
     }
@@ -926,26 +942,8 @@ impl RedisState {
             tokio::time::sleep(Duration::from_millis(50 + fastrand::u64(..50))).await;
         }
     }
-}
 
-fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
-        .map(|h| h.trim().to_string())
-        .ok()
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "unknown-host".into())
-}
-
-fn agent_json(record: &AgentRecord) -> String {
-    let mut bare = record.clone();
-    bare.totals = Totals::default();
-    bare.last_active = None;
-    serde_json::to_string(&bare).unwrap_or_default()
-}
-
-impl StateBackend for RedisState {
-    async fn snapshot(&self) -> Result<Snapshot, StateError> {
+    async fn read_snapshot(&self) -> Result<Snapshot, StateError> {
         let mut conn = self.conn()?;
         let text: String = SNAPSHOT.arg(&self.ns).invoke_async(&mut conn).await.map_err(|e| self.fail(e))?;
         let value: serde_json::Value = serde_json::from_str(&text).map_err(|_| self.data("a snapshot"))?;
@@ -969,6 +967,48 @@ impl StateBackend for RedisState {
             snapshot.fallback_pairs.insert(key, n.as_str().and_then(|n| n.parse().ok()).unwrap_or(0));
         }
         Ok(snapshot)
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|h| h.trim().to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown-host".into())
+}
+
+fn agent_json(record: &AgentRecord) -> String {
+    let mut bare = record.clone();
+    bare.totals = Totals::default();
+    bare.last_active = None;
+    serde_json::to_string(&bare).unwrap_or_default()
+}
+
+impl StateBackend for RedisState {
+    async fn snapshot(&self) -> Result<Snapshot, StateError> {
+        match self.read_snapshot().await {
+            Ok(snapshot) => {
+                if self.open_policy()
+                    && let Ok(mut last) = self.last_snapshot.lock()
+                {
+                    *last = Some(snapshot.clone());
+                }
+                Ok(snapshot)
+            }
+            Err(err @ StateError::RedisLost { .. }) if self.open_policy() => {
+                let last = self.last_snapshot.lock().ok().and_then(|last| last.clone());
+                match last {
+                    Some(snapshot) => {
+                        self.warn_once(&err.to_string());
+                        Ok(snapshot)
+                    }
+                    None => Err(err),
+                }
+            }
+            Err(err) => Err(err),
+        }
     }
 
     async fn spawn_agent(&self, new: NewAgent, max_agents: u32, exist_ok: bool) -> Result<Spawned, StateError> {
@@ -1024,8 +1064,15 @@ impl StateBackend for RedisState {
     }
 
     async fn claim_agent(&self, id: &str, on_busy: impl FnOnce(Option<u32>)) -> Result<AgentClaim, StateError> {
-        let lease = self.lease(self.key(&format!("lease:{id}")), on_busy).await?;
-        Ok(AgentClaim { _held: Held::Lease(lease) })
+        match self.lease(self.key(&format!("lease:{id}")), on_busy).await {
+            Ok(lease) => Ok(AgentClaim { _held: Held::Lease(lease) }),
+            // Fail-open: the task runs unclaimed rather than not at all.
+            Err(err @ StateError::RedisLost { .. }) if self.open_policy() => {
+                self.warn_once(&err.to_string());
+                Ok(AgentClaim { _held: Held::Nothing })
+            }
+            Err(err) => Err(err),
+        }
     }
 
     async fn activity(&self, id: &str) -> Result<Activity, StateError> {
@@ -1043,8 +1090,14 @@ impl StateBackend for RedisState {
     }
 
     async fn stop_requested(&self, id: &str) -> Result<bool, StateError> {
-        let mut conn = self.conn()?;
-        conn.exists(self.key(&format!("stop:{id}"))).await.map_err(|e| self.fail(e))
+        let asked = async {
+            let mut conn = self.conn()?;
+            conn.exists(self.key(&format!("stop:{id}"))).await.map_err(|e| self.fail(e))
+        };
+        match asked.await {
+            Err(StateError::RedisLost { .. }) if self.open_policy() => Ok(false),
+            other => other,
+        }
     }
 
     async fn request_stop(&self, id: &str) -> Result<StopRequest, StateError> {
