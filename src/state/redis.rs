@@ -943,6 +943,23 @@ impl RedisState {
         }
     }
 
+    /// Run a script whose failure costs only precision (a pause, a cooldown, a tpm
+    /// correction): a failure is reported once and the task goes on.
+    async fn soft_script(&self, script: &Script, args: &[String]) {
+        let attempt = async {
+            let mut conn = self.conn()?;
+            let mut invocation = script.prepare_invoke();
+            invocation.arg(&self.ns);
+            for arg in args {
+                invocation.arg(arg);
+            }
+            invocation.invoke_async::<i64>(&mut conn).await.map(drop).map_err(|e| self.fail(e))
+        };
+        if let Err(err) = attempt.await {
+            self.soft(err);
+        }
+    }
+
     async fn read_snapshot(&self) -> Result<Snapshot, StateError> {
         let mut conn = self.conn()?;
         let text: String = SNAPSHOT.arg(&self.ns).invoke_async(&mut conn).await.map_err(|e| self.fail(e))?;
@@ -1339,21 +1356,7 @@ impl StateBackend for RedisState {
         if delta == 0 || tpm == 0 {
             return Ok(());
         }
-        let attempt = async {
-            let mut conn = self.conn()?;
-            SETTLE
-                .arg(&self.ns)
-                .arg(key)
-                .arg(tpm)
-                .arg(delta)
-                .invoke_async::<i64>(&mut conn)
-                .await
-                .map(drop)
-                .map_err(|e| self.fail(e))
-        };
-        if let Err(err) = attempt.await {
-            self.soft(err);
-        }
+        self.soft_script(&SETTLE, &[key.to_string(), tpm.to_string(), delta.to_string()]).await;
         Ok(())
     }
 
@@ -1362,20 +1365,7 @@ impl StateBackend for RedisState {
         if wait <= 0 {
             return Ok(());
         }
-        let attempt = async {
-            let mut conn = self.conn()?;
-            PAUSE
-                .arg(&self.ns)
-                .arg(key)
-                .arg(wait)
-                .invoke_async::<i64>(&mut conn)
-                .await
-                .map(drop)
-                .map_err(|e| self.fail(e))
-        };
-        if let Err(err) = attempt.await {
-            self.soft(err);
-        }
+        self.soft_script(&PAUSE, &[key.to_string(), wait.to_string()]).await;
         Ok(())
     }
 
@@ -1384,19 +1374,7 @@ impl StateBackend for RedisState {
         if wait <= 0 {
             return Ok(());
         }
-        let attempt = async {
-            let mut conn = self.conn()?;
-            COOL.arg(&self.ns)
-                .arg(instance)
-                .arg(wait)
-                .invoke_async::<i64>(&mut conn)
-                .await
-                .map(drop)
-                .map_err(|e| self.fail(e))
-        };
-        if let Err(err) = attempt.await {
-            self.soft(err);
-        }
+        self.soft_script(&COOL, &[instance.to_string(), wait.to_string()]).await;
         Ok(())
     }
 
