@@ -513,6 +513,14 @@ async fn export_from_files_import_into_redis_round_trips() {
         stderr_of(&replaced)
     );
 
+    // And back: from Redis into a fresh file home, the same lines again.
+    let mut back = Env::new();
+    back.vars.clear();
+    let loaded = back.cmd(&["state", "import", "-"]).write_stdin(again.clone()).output().expect("import");
+    assert!(loaded.status.success(), "{}", stderr_of(&loaded));
+    assert_eq!(stdout_of(&back.cmd(&["state", "export"]).output().expect("export")), again);
+    assert_eq!(back.json(&["task", "list", "--limit", "0", "--json"]).as_array().map(Vec::len), Some(4));
+
     let broken = redis.cmd(&["state", "import", "-"]).write_stdin("{\"kind\": \"agent\"}\n").output().expect("import");
     assert_eq!(broken.status.code(), Some(2));
     assert!(
