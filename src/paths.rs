@@ -119,7 +119,7 @@ impl Paths {
     }
     /// The rest of what the file backend keeps, for `agentry paths`; `state/file.rs`
     /// writes these names and a test checks the two agree.
-    pub fn state_entries(&self) -> [(&'static str, PathBuf); 5] {
+    pub fn state_entries(&self) -> [(&'static str, PathBuf); 6] {
         let dir = &self.state_dir.path;
         [
             ("bodies_dir", dir.join("bodies")),
@@ -127,6 +127,8 @@ impl Paths {
             ("cache_dir", dir.join("cache")),
             ("limits_file", dir.join("limits.json")),
             ("budgets_file", dir.join("budgets.json")),
+            // Results kept while a Redis state was unreachable, until replayed.
+            ("spool_dir", dir.join("spool")),
         ]
     }
 }

@@ -230,6 +230,7 @@ fn paths_json_says_where_each_choice_came_from() {
             "cache_dir",
             "limits_file",
             "budgets_file",
+            "spool_dir",
             "settings"
         ])
     );

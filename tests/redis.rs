@@ -389,7 +389,9 @@ async fn an_outage_mid_run_loses_no_count() {
                 && l.contains("counted once when Redis answers again")),
         "{stderr:?}"
     );
-    let spool = std::fs::read_dir(env.home().join("spool")).expect("spool").count();
+    let paths = env.json(&["paths", "--json"]);
+    let spool_dir = paths["spool_dir"]["path"].as_str().expect("spool_dir").to_string();
+    let spool = std::fs::read_dir(&spool_dir).expect("spool").count();
     assert_eq!(spool, 1);
     own.up();
     let stats = env.cmd(&["stats", "--json"]).output().expect("run");
