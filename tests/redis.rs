@@ -668,3 +668,27 @@ async fn fail_open_runs_a_queued_task_when_redis_goes_away_mid_run() {
     assert_eq!(stats["agents"][0]["tasks_completed"], 2, "{stats}");
     assert_eq!(stats["agents"][0]["status"], "idle");
 }
+
+/// Another program's key where agentry keeps its agents: a one-line error naming the
+/// server, exit 2, and nothing overwritten.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_foreign_key_under_the_namespace_is_a_clear_error() {
+    let Some(url) = test_redis() else { return };
+    let env = redis_env(&url);
+    let client = redis::Client::open(url.as_str()).expect("url");
+    let mut con = client.get_connection().expect("connect");
+    let key = format!("{}:agents", env.namespace());
+    let _: () = redis::cmd("SET").arg(&key).arg("not a hash").query(&mut con).expect("SET");
+    let output = env.cmd(&["agent", "list"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    let text = stderr_of(&output);
+    assert!(
+        text.starts_with("error: the Redis state at redis") && text.contains("holds data this agentry cannot use"),
+        "{text}"
+    );
+    assert!(text.contains("hint: give agentry its own [state] namespace"), "{text}");
+    let spawn = env.cmd(&["agent", "spawn", "x", "--provider", "mock"]).output().expect("run");
+    assert_eq!(spawn.status.code(), Some(2), "{}", stderr_of(&spawn));
+    let kept: String = redis::cmd("GET").arg(&key).query(&mut con).expect("GET");
+    assert_eq!(kept, "not a hash");
+}

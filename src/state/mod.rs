@@ -44,10 +44,10 @@ pub enum StateError {
     /// Redis stopped answering after the command started.
     #[error("lost the Redis state at {url}: {detail}")]
     RedisLost { url: String, detail: String },
-    /// Redis answered something this agentry cannot read (another program's keys
+    /// Redis answered, but not with what agentry keeps there (another program's keys
     /// under our namespace, or a newer agentry's).
-    #[error("the Redis state at {url} holds {what} this agentry cannot read")]
-    RedisData { url: String, what: String },
+    #[error("the Redis state at {url} holds data this agentry cannot use: {detail}")]
+    RedisData { url: String, detail: String },
 }
 
 /// Tasks, tokens, cost and the metrics of `stats`, saturating at the top rather than

@@ -760,8 +760,14 @@ impl RedisState {
         StateError::RedisLost { url: self.shown.clone(), detail: self.target.scrub(detail) }
     }
 
+    /// A failed command: an answer agentry cannot use (a key of another type under
+    /// our namespace, a reply of the wrong shape) is data; anything else (gone,
+    /// timed out, loading, read-only, out of memory) counts as Redis being unavailable.
     fn fail(&self, err: ::redis::RedisError) -> StateError {
-        self.lost(&err.to_string())
+        use ::redis::ErrorKind;
+        let data = matches!(err.kind(), ErrorKind::Parse | ErrorKind::UnexpectedReturnType)
+            || err.to_string().contains("WRONGTYPE");
+        if data { self.data(&err.to_string()) } else { self.lost(&err.to_string()) }
     }
 
     fn open_policy(&self) -> bool {
@@ -785,8 +791,8 @@ impl RedisState {
         }
     }
 
-    fn data(&self, what: &str) -> StateError {
-        StateError::RedisData { url: self.shown.clone(), what: what.to_string() }
+    fn data(&self, detail: &str) -> StateError {
+        StateError::RedisData { url: self.shown.clone(), detail: self.target.scrub(detail) }
     }
 
     async fn run_record(&self, payload: &serde_json::Value) -> Result<i64, StateError> {
@@ -963,11 +969,13 @@ impl RedisState {
     async fn read_snapshot(&self) -> Result<Snapshot, StateError> {
         let mut conn = self.conn()?;
         let text: String = SNAPSHOT.arg(&self.ns).invoke_async(&mut conn).await.map_err(|e| self.fail(e))?;
-        let value: serde_json::Value = serde_json::from_str(&text).map_err(|_| self.data("a snapshot"))?;
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|_| self.data("a snapshot that does not parse"))?;
         let mut snapshot = Snapshot::default();
         for pair in value["agents"].as_array().into_iter().flatten() {
             let json = pair[0].as_str().unwrap_or_default();
-            let mut agent: AgentRecord = serde_json::from_str(json).map_err(|_| self.data("an agent"))?;
+            let mut agent: AgentRecord = serde_json::from_str(json)
+                .map_err(|err| self.data(&format!("an agent record that does not parse ({err})")))?;
             let totals = as_map(&pair[1]);
             agent.last_active = totals.get("last_active").and_then(|v| v.as_str()).map(str::to_string);
             agent.totals = totals_of(&totals);
