@@ -2,8 +2,8 @@
 //! working or stopping, and the task history. Callers use the named operations of
 //! [`Store`]; no closure over the whole state crosses this boundary, so a Redis
 //! backend can run each operation as one server-side script. Backends: [`FileState`]
-//! (files under the state folder, the default); Redis joins as a second arm of
-//! [`Store`] implementing [`StateBackend`].
+//! (files under the state folder, the default) and [`RedisState`] (one server shared
+//! by many machines), the two arms of [`Store`], both implementing [`StateBackend`].
 //!
 //! Every operation is atomic on its own and none is held across a provider call.
 //! Errors are typed ([`StateError`]); the command edge words them and picks the
