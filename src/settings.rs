@@ -168,8 +168,19 @@ pub fn check_state_url(url: &str) -> Result<(), String> {
     if url == "file" {
         return Ok(());
     }
-    match url.split_once("://") {
-        Some((scheme, rest)) if crate::state::redis::SCHEMES.contains(&scheme) && !rest.is_empty() => Ok(()),
+    match url.trim().split_once("://") {
+        Some((scheme, rest)) if crate::state::redis::SCHEMES.contains(&scheme.to_ascii_lowercase().as_str()) => {
+            if rest.is_empty() {
+                let example = if scheme.contains("unix") {
+                    "redis+unix:///run/redis/redis.sock"
+                } else {
+                    "redis://127.0.0.1:6379/0"
+                };
+                Err(format!("needs a server after `{scheme}://`, such as `{example}`"))
+            } else {
+                Ok(())
+            }
+        }
         Some((scheme, _)) => Err(format!(
             "has the unknown scheme `{scheme}`: use `file`, `redis://`, `rediss://` (TLS) or `redis+unix://`"
         )),
@@ -197,9 +208,14 @@ pub fn state_choice(
     env: &Env,
     file: &crate::config::StateFile,
 ) -> Result<Setting<StateChoice>, ConfigError> {
-    let from_flag = flag.map(|url| (url.to_string(), "--state"));
-    let from_env = env.get(EnvVars::AGENTRY_STATE).map(|url| (url.trim().to_string(), EnvVars::AGENTRY_STATE));
-    let url = pick(from_flag, from_env, file.url.clone(), "file".to_string());
+    // Schemes are case-insensitive; the rest (a password) is kept as given.
+    let normal = |url: &str| match url.trim().split_once("://") {
+        Some((scheme, rest)) => format!("{}://{rest}", scheme.to_ascii_lowercase()),
+        None => url.trim().to_string(),
+    };
+    let from_flag = flag.map(|url| (normal(url), "--state"));
+    let from_env = env.get(EnvVars::AGENTRY_STATE).map(|url| (normal(url), EnvVars::AGENTRY_STATE));
+    let url = pick(from_flag, from_env, file.url.as_deref().map(normal), "file".to_string());
     let source = match url.origin {
         Origin::Flag(name) | Origin::Env(name) => name.to_string(),
         Origin::File => "[state] url".into(),
@@ -389,6 +405,45 @@ mod tests {
         assert_eq!(parse_size("1000"), Some(1000));
         assert_eq!(parse_size("2KB"), Some(2000));
         assert_eq!(parse_size("1TiB"), None);
+    }
+
+    #[test]
+    fn the_state_comes_from_flag_env_file_then_files() {
+        let file = crate::config::StateFile {
+            url: Some("redis://file-host/0".into()),
+            namespace: Some("team".into()),
+            ..Default::default()
+        };
+        let env = Env::from_pairs(&[
+            (EnvVars::AGENTRY_STATE, " REDISS://env-host:6380/1 "),
+            (EnvVars::AGENTRY_REDIS_PASSWORD, "pw"),
+        ]);
+        let target = |choice: Setting<StateChoice>| match choice.value {
+            StateChoice::Redis(target) => (target.url, target.namespace, target.password, choice.origin),
+            StateChoice::File => panic!("files"),
+        };
+        assert_eq!(
+            target(state_choice(Some("redis://flag-host"), &env, &file).expect("flag")),
+            ("redis://flag-host".into(), "team".into(), Some("pw".into()), Origin::Flag("--state"))
+        );
+        assert_eq!(target(state_choice(None, &env, &file).expect("env")).0, "rediss://env-host:6380/1");
+        let from_file = target(state_choice(None, &Env::default(), &file).expect("file"));
+        assert_eq!((from_file.0.as_str(), from_file.3), ("redis://file-host/0", Origin::File));
+        let default = state_choice(None, &Env::default(), &Default::default()).expect("default");
+        assert!(matches!(default.value, StateChoice::File) && default.origin == Origin::Default);
+        assert!(matches!(state_choice(Some("file"), &env, &file).expect("file flag").value, StateChoice::File));
+        let namespaced = Env::from_pairs(&[(EnvVars::AGENTRY_STATE_NAMESPACE, "ci-7")]);
+        assert_eq!(target(state_choice(None, &namespaced, &file).expect("ns")).1, "ci-7");
+        let bad = Env::from_pairs(&[(EnvVars::AGENTRY_STATE_NAMESPACE, "a b")]);
+        assert!(state_choice(None, &bad, &file).is_err());
+        for (url, message) in [
+            ("mysql://u:secret@db", "--state has the unknown scheme `mysql`"),
+            ("redis://", "--state needs a server after `redis://`"),
+            ("localhost:6379", "--state must be `file` or a URL"),
+        ] {
+            let err = state_choice(Some(url), &Env::default(), &file).expect_err(url).to_string();
+            assert!(err.starts_with(message) && !err.contains("secret"), "{err}");
+        }
     }
 
     #[test]
