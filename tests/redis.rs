@@ -692,3 +692,32 @@ async fn a_foreign_key_under_the_namespace_is_a_clear_error() {
     let kept: String = redis::cmd("GET").arg(&key).query(&mut con).expect("GET");
     assert_eq!(kept, "not a hash");
 }
+
+/// A long history (more than one page of the stream) exports whole and in order.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_history_exports_whole_and_in_order() {
+    let Some(url) = test_redis() else { return };
+    let env = redis_env(&url);
+    let first = env.json(&["task", "run", "--persona", "examples/qa-engineer", "--provider", "mock", "seed", "--json"]);
+    let template = env.history_text();
+    let record: Value = serde_json::from_str(template.lines().next().expect("a record")).expect("json");
+    assert_eq!(record["task_id"], first["task_id"]);
+    let lines: String = (0..12_001)
+        .map(|i| {
+            let mut copy = record.clone();
+            copy["task_id"] = json!(format!("tk_{i:016x}"));
+            format!("{}\n", json!({"kind": "history", "record": copy}))
+        })
+        .collect();
+    let imported = env.cmd(&["state", "import", "-", "--json"]).write_stdin(lines).output().expect("import");
+    assert!(imported.status.success(), "{}", stderr_of(&imported));
+    let history = env.history_text();
+    let ids: Vec<String> = history
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("json")["task_id"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(ids.len(), 12_002);
+    assert_eq!(ids[0], first["task_id"].as_str().expect("id"));
+    assert_eq!(ids[1], "tk_0000000000000000");
+    assert_eq!(ids[12_001], format!("tk_{:016x}", 12_000));
+}

@@ -40,6 +40,8 @@ const RENEW: Duration = Duration::from_secs(10);
 const RECORD_GRACE: Duration = Duration::from_secs(10);
 /// How long a task id is remembered as counted (spool replays come well before).
 const DONE_TTL_SECS: u64 = 14 * 86_400;
+/// History entries read per round trip when the whole history is wanted.
+const HISTORY_PAGE: usize = 5_000;
 /// Day spend is kept a little past its day, for `state export` near midnight.
 const SPEND_TTL_SECS: u64 = 3 * 86_400;
 
@@ -1162,13 +1164,30 @@ impl StateBackend for RedisState {
                 newest.reverse();
                 newest
             }
-            None => ::redis::cmd("XRANGE")
-                .arg(&key)
-                .arg("-")
-                .arg("+")
-                .query_async(&mut conn)
-                .await
-                .map_err(|e| self.fail(e))?,
+            None => {
+                // In pages, so a long history is never one huge reply.
+                let mut all: Vec<(String, Vec<String>)> = Vec::new();
+                let mut from = "-".to_string();
+                loop {
+                    let page: Vec<(String, Vec<String>)> = ::redis::cmd("XRANGE")
+                        .arg(&key)
+                        .arg(&from)
+                        .arg("+")
+                        .arg("COUNT")
+                        .arg(HISTORY_PAGE)
+                        .query_async(&mut conn)
+                        .await
+                        .map_err(|e| self.fail(e))?;
+                    let full = page.len() == HISTORY_PAGE;
+                    if let Some((last, _)) = page.last() {
+                        from = format!("({last}");
+                    }
+                    all.extend(page);
+                    if !full {
+                        break all;
+                    }
+                }
+            }
         };
         Ok(entries
             .iter()
