@@ -27,7 +27,7 @@ end
 complete -c agentry -n "__fish_agentry_needs_command" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_needs_command" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_needs_command" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_needs_command" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_needs_command" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_needs_command" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -50,7 +50,7 @@ complete -c agentry -n "__fish_agentry_needs_command" -f -a "help" -d 'Print thi
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -79,7 +79,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_see
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -91,7 +91,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_see
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -103,7 +103,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_see
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -115,7 +115,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_see
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -127,7 +127,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_see
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -145,7 +145,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_see
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -160,7 +160,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -172,7 +172,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -187,7 +187,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -207,7 +207,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -222,7 +222,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -234,7 +234,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -250,7 +250,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -281,7 +281,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -305,7 +305,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -317,7 +317,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -336,7 +336,7 @@ prometheus\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand stats" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand stats" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand stats" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand stats" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand stats" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand stats" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -349,7 +349,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand stop" -l timeout -d 'Giv
 complete -c agentry -n "__fish_agentry_using_subcommand stop" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand stop" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand stop" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand stop" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand stop" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand stop" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -362,7 +362,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand stop" -s V -l version -d
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and not __fish_seen_subcommand_from stats clear help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and not __fish_seen_subcommand_from stats clear help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and not __fish_seen_subcommand_from stats clear help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand cache; and not __fish_seen_subcommand_from stats clear help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand cache; and not __fish_seen_subcommand_from stats clear help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and not __fish_seen_subcommand_from stats clear help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -377,7 +377,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand cache; and not __fish_se
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from stats" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from stats" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from stats" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from stats" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from stats" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from stats" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -389,7 +389,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from clear" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from clear" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from clear" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from clear" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from clear" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from clear" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -404,7 +404,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -419,7 +419,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_se
 complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -431,7 +431,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -447,7 +447,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand paths" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand paths" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand paths" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand paths" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand paths" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand paths" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -459,7 +459,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand paths" -s V -l version -
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand completions" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand completions" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
 always\t''
 never\t''"

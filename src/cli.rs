@@ -52,7 +52,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, help_heading = "Global options", value_name = "DIR")]
     pub personas: Option<PathBuf>,
 
-    /// Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL [env: AGENTRY_STATE]
+    /// Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]
     #[arg(long, global = true, help_heading = "Global options", value_name = "URL")]
     pub state: Option<String>,
 

@@ -182,7 +182,7 @@ pub fn check_state_url(url: &str) -> Result<(), String> {
             }
         }
         Some((scheme, _)) => Err(format!(
-            "has the unknown scheme `{scheme}`: use `file`, `redis://`, `rediss://` (TLS) or `redis+unix://`"
+            "has the unknown scheme `{scheme}`: use `file`, `redis://`, `rediss://` (TLS), `redis+unix://` or their `valkey` forms"
         )),
         None => Err("must be `file` or a URL such as `redis://host:6379/0`".into()),
     }
@@ -440,6 +440,7 @@ mod tests {
             ("mysql://u:secret@db", "--state has the unknown scheme `mysql`"),
             ("redis://", "--state needs a server after `redis://`"),
             ("localhost:6379", "--state must be `file` or a URL"),
+            ("valkey+unix://", "--state needs a server after `valkey+unix://`"),
         ] {
             let err = state_choice(Some(url), &Env::default(), &file).expect_err(url).to_string();
             assert!(err.starts_with(message) && !err.contains("secret"), "{err}");

@@ -177,7 +177,7 @@ async fn an_unreachable_server_a_wrong_password_and_an_unknown_scheme_exit_2() {
     assert_eq!(unknown.status.code(), Some(2));
     assert_eq!(
         stderr_of(&unknown).trim(),
-        "error: --state has the unknown scheme `mysql`: use `file`, `redis://`, `rediss://` (TLS) or `redis+unix://`"
+        "error: --state has the unknown scheme `mysql`: use `file`, `redis://`, `rediss://` (TLS), `redis+unix://` or their `valkey` forms"
     );
 
     env.write_providers("[state]\nurl = \"memcached://db\"\n");
@@ -611,7 +611,7 @@ async fn tls_with_an_internal_ca_and_a_unix_socket() {
     env.cmd(&["task", "run", "secure", "over TLS"]).assert().success();
     assert_eq!(env.json(&["stats", "--json"])["totals"]["tasks_completed"], 1);
     // The same server over its unix socket sees the same agent.
-    let socket = format!("redis+unix://{}", own.dir.path().join("redis.sock").display());
+    let socket = format!("valkey+unix://{}", own.dir.path().join("redis.sock").display());
     let listed = env
         .cmd(&["agent", "list", "--json", "--state", &socket])
         .env("AGENTRY_STATE_NAMESPACE", "tls")

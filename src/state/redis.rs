@@ -89,8 +89,8 @@ impl RedisTarget {
     }
 }
 
-/// The schemes `--state` takes besides `file`.
-pub const SCHEMES: &[&str] = &["redis", "rediss", "redis+unix"];
+/// The schemes `--state` takes besides `file` (Valkey's names too: the same protocol).
+pub const SCHEMES: &[&str] = &["redis", "rediss", "redis+unix", "valkey", "valkeys", "valkey+unix"];
 
 fn url_password(url: &str) -> Option<String> {
     let rest = url.split_once("://")?.1;
@@ -699,7 +699,7 @@ impl RedisState {
             info = info.set_redis_settings(settings);
         }
         // ca_cert is for TLS only: the same file may name a unix socket on one run.
-        let tls = self.target.url.starts_with("rediss://");
+        let tls = self.target.url.starts_with("rediss://") || self.target.url.starts_with("valkeys://");
         let client = match self.target.ca_cert.as_ref().filter(|_| tls) {
             Some(path) => {
                 let pem =
