@@ -500,7 +500,7 @@ async fn call_attempts(
                         model: response.model.clone(),
                         stored_at: now_ms(),
                     };
-                    let _ = store.cache_put(&plan.key, &cached, plan.limits.max_bytes).await;
+                    let _ = store.cache_put(&plan.key, &cached, plan.limits).await;
                 }
                 return Ok(answer);
             }

@@ -76,7 +76,7 @@ impl Ctx {
                 let printer = self.printer;
                 let warn: crate::state::redis::Warn = std::sync::Arc::new(move |message: &str| printer.warn(message));
                 let redis = RedisState::connect(target, self.paths.state_dir.path.clone(), warn).await?;
-                Store::Redis(Box::new(redis.with_retention(file.history).with_cache(file.cache)))
+                Store::Redis(Box::new(redis.with_retention(file.history)))
             }
         })
     }

@@ -83,8 +83,8 @@ pub async fn cache(ctx: &Ctx, command: CacheCommand) -> anyhow::Result<()> {
     let manager = ctx.manager().await?;
     match command {
         CacheCommand::Stats => {
-            let stats = manager.store.cache_stats().await?;
             let limits = manager.config.settings.cache;
+            let stats = manager.store.cache_stats(limits).await?;
             let snapshot = manager.snapshot().await?;
             let hits: u64 = snapshot.providers.values().map(|t| t.cache_hits).sum();
             let view = serde_json::json!({

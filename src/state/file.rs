@@ -16,9 +16,9 @@ use std::time::Duration;
 
 use super::schema::{State, parse_state};
 use super::{
-    Activity, Admission, AgentClaim, AgentRecord, BudgetLine, CacheStats, CachedAnswer, Dump, Held, Imported, NewAgent,
-    Rates, Refusal, Reservation, Retention, Snapshot, Spawned, StateBackend, StateError, StopRequest, TaskBody,
-    TaskRecord, WaitReporter, WaitWhy, now_ms, utc_day,
+    Activity, Admission, AgentClaim, AgentRecord, BudgetLine, CacheLimits, CacheStats, CachedAnswer, Dump, Held,
+    Imported, NewAgent, Rates, Refusal, Reservation, Retention, Snapshot, Spawned, StateBackend, StateError,
+    StopRequest, TaskBody, TaskRecord, WaitReporter, WaitWhy, now_ms, utc_day,
 };
 use crate::files::{self, FsError, LockError, LockMode, LockedFile, Wait};
 use crate::limits::{self, Gate};
@@ -558,7 +558,9 @@ impl StateBackend for FileState {
         Ok(Some(answer))
     }
 
-    async fn cache_put(&self, key: &str, answer: &CachedAnswer, max_bytes: u64) -> Result<(), StateError> {
+    async fn cache_put(&self, key: &str, answer: &CachedAnswer, limits: CacheLimits) -> Result<(), StateError> {
+        // An entry's age is checked when it is read (`cache_get`): only the size cap here.
+        let max_bytes = limits.max_bytes;
         self.ensure_dirs()?;
         let folder = self.dir.join("cache");
         files::create_private_dir(&folder).map_err(|e| self.io(e))?;
@@ -591,7 +593,7 @@ impl StateBackend for FileState {
         Ok(())
     }
 
-    async fn cache_stats(&self) -> Result<CacheStats, StateError> {
+    async fn cache_stats(&self, _limits: CacheLimits) -> Result<CacheStats, StateError> {
         let mut stats = CacheStats::default();
         if let Ok(dir) = std::fs::read_dir(self.dir.join("cache")) {
             for entry in dir.flatten() {

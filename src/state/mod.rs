@@ -544,9 +544,11 @@ pub trait StateBackend {
     async fn read_body(&self, task_id: &str) -> Result<Option<TaskBody>, StateError>;
     /// A cached answer for `key` younger than `ttl`.
     async fn cache_get(&self, key: &str, ttl: std::time::Duration) -> Result<Option<CachedAnswer>, StateError>;
-    /// Keep an answer, evicting the oldest entries beyond `max_bytes`.
-    async fn cache_put(&self, key: &str, answer: &CachedAnswer, max_bytes: u64) -> Result<(), StateError>;
-    async fn cache_stats(&self) -> Result<CacheStats, StateError>;
+    /// Keep an answer for `limits.ttl`, evicting the oldest entries beyond
+    /// `limits.max_bytes`.
+    async fn cache_put(&self, key: &str, answer: &CachedAnswer, limits: CacheLimits) -> Result<(), StateError>;
+    /// What the cache holds, not counting entries older than `limits.ttl`.
+    async fn cache_stats(&self, limits: CacheLimits) -> Result<CacheStats, StateError>;
     /// Remove every entry; returns how many.
     async fn cache_clear(&self) -> Result<u64, StateError>;
     /// Set `usd` aside against every budget line, unless the day's spend plus the
@@ -629,11 +631,11 @@ impl Store {
     pub async fn cache_get(&self, key: &str, ttl: std::time::Duration) -> Result<Option<CachedAnswer>, StateError> {
         dispatch!(self, b => b.cache_get(key, ttl).await)
     }
-    pub async fn cache_put(&self, key: &str, answer: &CachedAnswer, max_bytes: u64) -> Result<(), StateError> {
-        dispatch!(self, b => b.cache_put(key, answer, max_bytes).await)
+    pub async fn cache_put(&self, key: &str, answer: &CachedAnswer, limits: CacheLimits) -> Result<(), StateError> {
+        dispatch!(self, b => b.cache_put(key, answer, limits).await)
     }
-    pub async fn cache_stats(&self) -> Result<CacheStats, StateError> {
-        dispatch!(self, b => b.cache_stats().await)
+    pub async fn cache_stats(&self, limits: CacheLimits) -> Result<CacheStats, StateError> {
+        dispatch!(self, b => b.cache_stats(limits).await)
     }
     pub async fn cache_clear(&self) -> Result<u64, StateError> {
         dispatch!(self, b => b.cache_clear().await)

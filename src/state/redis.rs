@@ -119,12 +119,9 @@ pub type Warn = Arc<dyn Fn(&str) + Send + Sync>;
 pub struct RedisState {
     conn: Option<ConnectionManager>,
     target: RedisTarget,
-    shown: String,
-    ns: String,
     spool_dir: PathBuf,
     locks_dir: PathBuf,
     retention: Retention,
-    cache: CacheLimits,
     warn: Warn,
     /// The fail-open warning was given (once a run).
     warned_open: AtomicBool,
@@ -658,16 +655,11 @@ impl RedisState {
     /// backend whose limits admit everything (with a warning) and whose results
     /// are spooled.
     pub async fn connect(target: RedisTarget, state_dir: PathBuf, warn: Warn) -> Result<Self, StateError> {
-        let shown = target.shown();
-        let ns = target.namespace.clone();
         let mut state = Self {
             conn: None,
-            shown: shown.clone(),
-            ns,
             spool_dir: state_dir.join("spool"),
             locks_dir: state_dir.join("locks"),
             retention: Retention::default(),
-            cache: CacheLimits::default(),
             warn,
             warned_open: AtomicBool::new(false),
             warned_soft: AtomicBool::new(false),
@@ -687,7 +679,7 @@ impl RedisState {
                 state.unreachable = Some(detail);
                 Ok(state)
             }
-            Err(detail) => Err(StateError::RedisConnect { url: shown, detail }),
+            Err(detail) => Err(StateError::RedisConnect { url: state.target.shown(), detail }),
         }
     }
 
@@ -734,32 +726,25 @@ impl RedisState {
         self
     }
 
-    /// The cache's time to live and size cap.
-    pub fn with_cache(mut self, cache: CacheLimits) -> Self {
-        self.cache = cache;
-        self
-    }
-
-    /// The URL (password redacted) and namespace, for `agentry paths`.
-    pub fn describe(&self) -> (String, String) {
-        (self.shown.clone(), self.ns.clone())
+    fn ns(&self) -> &str {
+        &self.target.namespace
     }
 
     fn key(&self, rest: &str) -> String {
-        format!("{}:{rest}", self.ns)
+        format!("{}:{rest}", self.ns())
     }
 
     fn conn(&self) -> Result<ConnectionManager, StateError> {
         // Only fail-open gets here without a connection: what cannot go on without
         // the state is then the same error as a closed start.
         self.conn.clone().ok_or_else(|| StateError::RedisConnect {
-            url: self.shown.clone(),
+            url: self.target.shown(),
             detail: self.unreachable.clone().unwrap_or_else(|| "not connected".into()),
         })
     }
 
     fn lost(&self, detail: &str) -> StateError {
-        StateError::RedisLost { url: self.shown.clone(), detail: self.target.scrub(detail) }
+        StateError::RedisLost { url: self.target.shown(), detail: self.target.scrub(detail) }
     }
 
     /// A failed command: an answer agentry cannot use (a key of another type under
@@ -780,7 +765,7 @@ impl RedisState {
         if !self.warned_open.swap(true, Ordering::Relaxed) {
             (self.warn)(&format!(
                 "Redis state at {} unavailable ({}); on_unavailable = \"open\": running without shared limits or budgets, results spooled",
-                self.shown,
+                self.target.shown(),
                 self.target.scrub(detail)
             ));
         }
@@ -794,7 +779,7 @@ impl RedisState {
     }
 
     fn data(&self, detail: &str) -> StateError {
-        StateError::RedisData { url: self.shown.clone(), detail: self.target.scrub(detail) }
+        StateError::RedisData { url: self.target.shown(), detail: self.target.scrub(detail) }
     }
 
     async fn run_record(&self, payload: &serde_json::Value) -> Result<i64, StateError> {
@@ -806,13 +791,13 @@ impl RedisState {
             "max_age_ms": max_age,
             "done_ttl": DONE_TTL_SECS,
         });
-        RECORD.arg(&self.ns).arg(body.to_string()).invoke_async(&mut conn).await.map_err(|e| self.fail(e))
+        RECORD.arg(self.ns()).arg(body.to_string()).invoke_async(&mut conn).await.map_err(|e| self.fail(e))
     }
 
     async fn run_spend(&self, id: &str, day: &str, keys: &[String], usd: f64) -> Result<(), StateError> {
         let mut conn = self.conn()?;
         let mut invocation = SPEND.prepare_invoke();
-        invocation.arg(&self.ns).arg(day).arg(id).arg(format!("{:?}", usd.max(0.0)));
+        invocation.arg(self.ns()).arg(day).arg(id).arg(format!("{:?}", usd.max(0.0)));
         for key in keys {
             invocation.arg(key);
         }
@@ -839,7 +824,7 @@ impl RedisState {
     }
 
     fn spool_file(&self) -> PathBuf {
-        self.spool_dir.join(format!("{}.jsonl", self.ns.replace(['/', '\\'], "_")))
+        self.spool_dir.join(format!("{}.jsonl", self.ns().replace(['/', '\\'], "_")))
     }
 
     /// Keep changes Redis could not take, to be replayed by a later invocation.
@@ -871,7 +856,7 @@ impl RedisState {
     /// remove it. Failures leave it for the next invocation.
     async fn replay(&self) {
         let Ok(dir) = std::fs::read_dir(&self.spool_dir) else { return };
-        let prefix = format!("{}.", self.ns.replace(['/', '\\'], "_"));
+        let prefix = format!("{}.", self.ns().replace(['/', '\\'], "_"));
         let mut names: Vec<PathBuf> = dir
             .flatten()
             .map(|e| e.path())
@@ -957,7 +942,7 @@ impl RedisState {
         let attempt = async {
             let mut conn = self.conn()?;
             let mut invocation = script.prepare_invoke();
-            invocation.arg(&self.ns);
+            invocation.arg(self.ns());
             for arg in args {
                 invocation.arg(arg);
             }
@@ -970,7 +955,7 @@ impl RedisState {
 
     async fn read_snapshot(&self) -> Result<Snapshot, StateError> {
         let mut conn = self.conn()?;
-        let text: String = SNAPSHOT.arg(&self.ns).invoke_async(&mut conn).await.map_err(|e| self.fail(e))?;
+        let text: String = SNAPSHOT.arg(self.ns()).invoke_async(&mut conn).await.map_err(|e| self.fail(e))?;
         let value: serde_json::Value =
             serde_json::from_str(&text).map_err(|_| self.data("a snapshot that does not parse"))?;
         let mut snapshot = Snapshot::default();
@@ -1056,7 +1041,7 @@ impl StateBackend for RedisState {
                 cache: new.cache,
             };
             let (status, detail): (String, String) = SPAWN
-                .arg(&self.ns)
+                .arg(self.ns())
                 .arg(&new.name)
                 .arg(max_agents)
                 .arg(&id)
@@ -1086,7 +1071,7 @@ impl StateBackend for RedisState {
         let Some(record) = self.agent_record(id).await? else { return Ok(None) };
         let mut conn = self.conn()?;
         let removed: Option<String> =
-            REMOVE.arg(&self.ns).arg(id).arg(&record.name).invoke_async(&mut conn).await.map_err(|e| self.fail(e))?;
+            REMOVE.arg(self.ns()).arg(id).arg(&record.name).invoke_async(&mut conn).await.map_err(|e| self.fail(e))?;
         Ok(removed.map(|_| record))
     }
 
@@ -1197,18 +1182,9 @@ impl StateBackend for RedisState {
     }
 
     async fn check_writable(&self) -> Result<(), StateError> {
-        let ping = async {
-            let mut conn = self.conn()?;
-            ::redis::cmd("PING").query_async::<String>(&mut conn).await.map(drop).map_err(|e| self.fail(e))
-        };
-        match ping.await {
-            Ok(()) => Ok(()),
-            Err(err) if self.open_policy() => {
-                self.warn_once(&err.to_string());
-                Ok(())
-            }
-            Err(err) => Err(err),
-        }
+        // Connecting proved it (a fail-open start without Redis has warned), and
+        // admission asks Redis again before every request: no round trip of its own.
+        Ok(())
     }
 
     async fn store_bodies(&self, bodies: &[(String, TaskBody, Option<String>)]) -> Result<(), StateError> {
@@ -1264,17 +1240,17 @@ impl StateBackend for RedisState {
         Ok((u128::try_from(age).unwrap_or(u128::MAX) <= ttl.as_millis()).then_some(answer))
     }
 
-    async fn cache_put(&self, key: &str, answer: &CachedAnswer, max_bytes: u64) -> Result<(), StateError> {
+    async fn cache_put(&self, key: &str, answer: &CachedAnswer, limits: CacheLimits) -> Result<(), StateError> {
         let json = serde_json::to_string(answer).unwrap_or_default();
-        let ttl = u64::try_from(self.cache.ttl.as_millis()).unwrap_or(u64::MAX / 2).max(1);
+        let ttl = u64::try_from(limits.ttl.as_millis()).unwrap_or(u64::MAX / 2).max(1);
         let put = async {
             let mut conn = self.conn()?;
             CACHE_PUT
-                .arg(&self.ns)
+                .arg(self.ns())
                 .arg(key)
                 .arg(json)
                 .arg(ttl)
-                .arg(max_bytes)
+                .arg(limits.max_bytes)
                 .arg(answer.stored_at)
                 .invoke_async::<i64>(&mut conn)
                 .await
@@ -1287,17 +1263,17 @@ impl StateBackend for RedisState {
         Ok(())
     }
 
-    async fn cache_stats(&self) -> Result<CacheStats, StateError> {
+    async fn cache_stats(&self, limits: CacheLimits) -> Result<CacheStats, StateError> {
         let mut conn = self.conn()?;
-        let before = now_ms().saturating_sub(i64::try_from(self.cache.ttl.as_millis()).unwrap_or(i64::MAX / 2));
+        let before = now_ms().saturating_sub(i64::try_from(limits.ttl.as_millis()).unwrap_or(i64::MAX / 2));
         let (entries, bytes): (u64, i64) =
-            CACHE_STATS.arg(&self.ns).arg(before).invoke_async(&mut conn).await.map_err(|e| self.fail(e))?;
+            CACHE_STATS.arg(self.ns()).arg(before).invoke_async(&mut conn).await.map_err(|e| self.fail(e))?;
         Ok(CacheStats { entries, bytes: u64::try_from(bytes).unwrap_or(0) })
     }
 
     async fn cache_clear(&self) -> Result<u64, StateError> {
         let mut conn = self.conn()?;
-        CACHE_CLEAR.arg(&self.ns).invoke_async(&mut conn).await.map_err(|e| self.fail(e))
+        CACHE_CLEAR.arg(self.ns()).invoke_async(&mut conn).await.map_err(|e| self.fail(e))
     }
 
     async fn reserve(&self, lines: &[BudgetLine], usd: f64) -> Result<Result<Reservation, Refusal>, StateError> {
@@ -1306,7 +1282,7 @@ impl StateBackend for RedisState {
         let attempt = async {
             let mut conn = self.conn()?;
             let mut invocation = RESERVE.prepare_invoke();
-            invocation.arg(&self.ns).arg(utc_day()).arg(&id).arg(format!("{usd:?}")).arg(LEASE.as_millis() as u64);
+            invocation.arg(self.ns()).arg(utc_day()).arg(&id).arg(format!("{usd:?}")).arg(LEASE.as_millis() as u64);
             for line in lines {
                 invocation.arg(&line.key).arg(format!("{:?}", line.limit_usd));
             }
@@ -1352,7 +1328,7 @@ impl StateBackend for RedisState {
             let rpm = rates.rpm.map(|r| r.to_string()).unwrap_or_default();
             let tpm = rates.tpm.map(|t| t.to_string()).unwrap_or_default();
             ADMIT
-                .arg(&self.ns)
+                .arg(self.ns())
                 .arg(key)
                 .arg(rpm)
                 .arg(tpm)
@@ -1412,7 +1388,7 @@ impl StateBackend for RedisState {
         let attempt = async {
             let mut conn = self.conn()?;
             let mut invocation = COOLDOWNS.prepare_invoke();
-            invocation.arg(&self.ns);
+            invocation.arg(self.ns());
             for instance in instances {
                 invocation.arg(instance);
             }
@@ -1477,7 +1453,7 @@ impl StateBackend for RedisState {
         });
         let mut conn = self.conn()?;
         let (taken, agents, history, skipped): (String, usize, usize, usize) =
-            IMPORT.arg(&self.ns).arg(payload.to_string()).invoke_async(&mut conn).await.map_err(|e| self.fail(e))?;
+            IMPORT.arg(self.ns()).arg(payload.to_string()).invoke_async(&mut conn).await.map_err(|e| self.fail(e))?;
         if !taken.is_empty() {
             return Ok(Err(taken));
         }
