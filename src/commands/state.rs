@@ -6,16 +6,15 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 
-use serde::Serialize;
-use serde::de::Error as _;
+use serde::{Deserialize, Serialize};
 
 use super::Ctx;
 use crate::cli::StateCommand;
 use crate::error::Failure;
 use crate::state::{AgentRecord, Dump, TaskRecord, Totals, series_key, split_series};
 
-#[derive(Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 enum Line {
     Agent { agent: Box<AgentRecord> },
     ProviderTotals { provider: String, totals: Box<Totals> },
@@ -47,38 +46,6 @@ fn lines(dump: Dump) -> Vec<Line> {
     out
 }
 
-/// One line, by its `kind`. Not serde's internally tagged form: that buffers the
-/// object and then cannot read the number-keyed latency map.
-fn parse_line(line: &str) -> serde_json::Result<Line> {
-    let mut value: serde_json::Value = serde_json::from_str(line)?;
-    let mut take = |field: &str| value.get_mut(field).map(serde_json::Value::take).unwrap_or_default();
-    let kind = take("kind");
-    let text = |v: serde_json::Value| serde_json::from_value::<String>(v);
-    Ok(match kind.as_str().unwrap_or_default() {
-        "agent" => Line::Agent { agent: serde_json::from_value(take("agent"))? },
-        "provider_totals" => {
-            Line::ProviderTotals { provider: text(take("provider"))?, totals: serde_json::from_value(take("totals"))? }
-        }
-        "series_totals" => Line::SeriesTotals {
-            provider: text(take("provider"))?,
-            agent: text(take("agent"))?,
-            totals: serde_json::from_value(take("totals"))?,
-        },
-        "fallback_pair" => Line::FallbackPair {
-            from: text(take("from"))?,
-            to: text(take("to"))?,
-            count: serde_json::from_value(take("count"))?,
-        },
-        "budget_spend" => Line::BudgetSpend {
-            day: text(take("day"))?,
-            key: text(take("key"))?,
-            usd: serde_json::from_value(take("usd"))?,
-        },
-        "history" => Line::History { record: serde_json::from_value(take("record"))? },
-        other => return Err(serde_json::Error::custom(format!("unknown kind {other:?}"))),
-    })
-}
-
 fn dump_of(text: &str, source: &str) -> anyhow::Result<Dump> {
     let mut dump = Dump::default();
     let mut spend: BTreeMap<String, f64> = BTreeMap::new();
@@ -87,7 +54,7 @@ fn dump_of(text: &str, source: &str) -> anyhow::Result<Dump> {
         if line.trim().is_empty() {
             continue;
         }
-        let parsed = parse_line(line).map_err(|err| {
+        let parsed: Line = serde_json::from_str(line).map_err(|err| {
             Failure::usage(format!("{source}:{}: not a line of `agentry state export`: {err}", index + 1))
                 .hint("import only what `agentry state export` wrote")
         })?;

@@ -77,10 +77,24 @@ pub struct Totals {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub failures: BTreeMap<String, u64>,
     /// Latency histogram: bucket index to count (`metrics::bucket`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "bucket_map")]
     pub latency: BTreeMap<u32, u64>,
     #[serde(default)]
     pub latency_sum_ms: u64,
+}
+
+/// JSON keys are text; read the bucket numbers from it ourselves, so the map also
+/// reads inside a buffered (internally tagged) object such as an export line.
+fn bucket_map<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<u32, u64>, D::Error> {
+    let text: BTreeMap<String, u64> = Deserialize::deserialize(deserializer)?;
+    text.into_iter()
+        .map(|(bucket, n)| {
+            bucket
+                .parse()
+                .map(|b| (b, n))
+                .map_err(|_| serde::de::Error::custom(format!("latency bucket `{bucket}` is not a number")))
+        })
+        .collect()
 }
 
 /// The tokens one task used.
