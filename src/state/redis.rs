@@ -546,68 +546,64 @@ return {{ '', #p.agents, loaded, skipped }}
 /// A Totals field: its name, how it is added (`i` integer, `f` float, `s` set) and value.
 type Field = (String, &'static str, String);
 
-/// Totals as hash fields; only what is non-zero, so a delta touches little.
+/// The nested maps of `Totals` and the hash-field prefix of each entry.
+const NESTED: &[(&str, &str)] = &[("failures", "f:"), ("latency", "l:")];
+
+/// Totals as hash fields, derived from its serde form so a field added to `Totals`
+/// reaches Redis without a change here: integers add (`i`), floats add (`f`), a true
+/// flag is set (`s`), and each entry of a nested map becomes a prefixed field. Only
+/// what is non-zero, so a delta touches little.
 fn fields(t: &Totals) -> Vec<Field> {
     let mut out = Vec::new();
-    let mut int = |name: &str, n: u64| {
-        if n > 0 {
-            out.push((name.to_string(), "i", n.to_string()));
+    let Ok(serde_json::Value::Object(object)) = serde_json::to_value(t) else { return out };
+    for (name, value) in object {
+        match value {
+            serde_json::Value::Number(n) if n.as_u64() == Some(0) => {}
+            serde_json::Value::Number(n) if n.as_u64().is_some() => out.push((name, "i", n.to_string())),
+            serde_json::Value::Number(n) => {
+                if let Some(x) = n.as_f64().filter(|x| *x != 0.0 && x.is_finite()) {
+                    out.push((name, "f", format!("{x:?}")));
+                }
+            }
+            serde_json::Value::Bool(true) => out.push((name, "s", "1".into())),
+            serde_json::Value::Object(map) => {
+                let prefix = NESTED.iter().find(|(field, _)| *field == name).map_or("", |(_, prefix)| *prefix);
+                for (key, n) in map {
+                    if n.as_u64().is_some_and(|n| n > 0) {
+                        out.push((format!("{prefix}{key}"), "i", n.to_string()));
+                    }
+                }
+            }
+            _ => {}
         }
-    };
-    int("tasks_completed", t.tasks_completed);
-    int("tasks_failed", t.tasks_failed);
-    int("tokens_used", t.tokens_used);
-    int("prompt_tokens", t.prompt_tokens);
-    int("completion_tokens", t.completion_tokens);
-    int("retries", t.retries);
-    int("fallbacks", t.fallbacks);
-    int("cache_hits", t.cache_hits);
-    int("budget_refusals", t.budget_refusals);
-    int("latency_sum_ms", t.latency_sum_ms);
-    for (class, n) in &t.failures {
-        int(&format!("f:{class}"), *n);
-    }
-    for (bucket, n) in &t.latency {
-        int(&format!("l:{bucket}"), *n);
-    }
-    if t.cost_usd != 0.0 && t.cost_usd.is_finite() {
-        out.push(("cost_usd".into(), "f", format!("{:?}", t.cost_usd)));
-    }
-    if t.cost_incomplete {
-        out.push(("cost_incomplete".into(), "s", "1".into()));
     }
     out
 }
 
-/// Totals back from hash fields; unknown fields are ignored.
+/// Totals back from hash fields (the reverse of [`fields`], each value read as the
+/// type its field has); unknown fields are ignored.
 fn totals_of(map: &serde_json::Map<String, serde_json::Value>) -> Totals {
-    let mut t = Totals::default();
+    let Ok(serde_json::Value::Object(mut object)) = serde_json::to_value(Totals::default()) else {
+        return Totals::default();
+    };
     for (name, value) in map {
         let text = value.as_str().unwrap_or_default();
-        let n = || text.parse::<u64>().unwrap_or(0);
-        match name.as_str() {
-            "tasks_completed" => t.tasks_completed = n(),
-            "tasks_failed" => t.tasks_failed = n(),
-            "tokens_used" => t.tokens_used = n(),
-            "prompt_tokens" => t.prompt_tokens = n(),
-            "completion_tokens" => t.completion_tokens = n(),
-            "retries" => t.retries = n(),
-            "fallbacks" => t.fallbacks = n(),
-            "cache_hits" => t.cache_hits = n(),
-            "budget_refusals" => t.budget_refusals = n(),
-            "latency_sum_ms" => t.latency_sum_ms = n(),
-            "cost_usd" => t.cost_usd = text.parse().unwrap_or(0.0),
-            "cost_incomplete" => t.cost_incomplete = text == "1",
-            other => {
-                if let Some(class) = other.strip_prefix("f:") {
-                    t.failures.insert(class.to_string(), n());
-                } else if let Some(bucket) = other.strip_prefix("l:").and_then(|b| b.parse().ok()) {
-                    t.latency.insert(bucket, n());
-                }
+        if let Some((field, prefix)) = NESTED.iter().find(|(_, prefix)| name.starts_with(prefix)) {
+            let n: u64 = text.parse().unwrap_or(0);
+            let nested = object.entry(field.to_string()).or_insert_with(|| serde_json::json!({}));
+            if let Some(nested) = nested.as_object_mut() {
+                nested.insert(name[prefix.len()..].to_string(), n.into());
             }
+            continue;
         }
+        let Some(slot) = object.get_mut(name) else { continue };
+        *slot = match slot {
+            serde_json::Value::Bool(_) => (text == "1").into(),
+            serde_json::Value::Number(n) if n.is_f64() => text.parse::<f64>().unwrap_or(0.0).into(),
+            _ => text.parse::<u64>().unwrap_or(0).into(),
+        };
     }
-    t
+    serde_json::from_value(serde_json::Value::Object(object)).unwrap_or_default()
 }
 
 fn as_map(value: &serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
@@ -1477,12 +1473,32 @@ mod tests {
 
     #[test]
     fn totals_survive_the_hash_fields() {
-        let mut totals =
-            Totals { tasks_completed: 3, cost_usd: 0.1 + 0.2, cost_incomplete: true, ..Default::default() };
+        // Every field set, each to a different value: none may be dropped or swapped.
+        let mut totals = Totals {
+            tasks_completed: 3,
+            tasks_failed: 5,
+            tokens_used: 7,
+            prompt_tokens: 11,
+            completion_tokens: 13,
+            cost_usd: 0.1 + 0.2,
+            cost_incomplete: true,
+            retries: 17,
+            fallbacks: 19,
+            cache_hits: 23,
+            budget_refusals: 29,
+            latency_sum_ms: 31,
+            ..Default::default()
+        };
         totals.failures.insert("rate_limit".into(), 2);
         totals.latency.insert(17, 4);
+        let fields = fields(&totals);
+        let kinds: Vec<(&str, &str)> =
+            fields.iter().filter(|(n, _, _)| n.starts_with("cost")).map(|(n, k, _)| (n.as_str(), *k)).collect();
+        assert_eq!(kinds, [("cost_usd", "f"), ("cost_incomplete", "s")]);
         let map: serde_json::Map<String, serde_json::Value> =
-            fields(&totals).into_iter().map(|(name, _, value)| (name, value.into())).collect();
+            fields.into_iter().map(|(name, _, value)| (name, value.into())).collect();
+        assert_eq!(map.len(), 14, "{map:?}");
         assert_eq!(totals_of(&map), totals);
+        assert_eq!(totals_of(&serde_json::Map::new()), Totals::default());
     }
 }
