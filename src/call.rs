@@ -494,8 +494,9 @@ async fn call_attempts(
                 if let (Some(plan), Answer::Chat(response)) = (&link.cache, &answer)
                     && matches!(response.finish_reason.as_deref(), None | Some("stop"))
                 {
+                    // Stored without keys: a hit prints the redacted text.
                     let cached = crate::state::CachedAnswer {
-                        content: response.content.clone(),
+                        content: client.redactor(provider).await.redact(&response.content),
                         finish_reason: response.finish_reason.clone(),
                         model: response.model.clone(),
                         stored_at: now_ms(),

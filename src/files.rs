@@ -34,6 +34,100 @@ pub enum LockError {
     Io(#[from] FsError),
 }
 
+/// Why a local file was not read whole: it is not a regular file (a FIFO would block
+/// for ever, `/dev/zero` never ends), or it is larger than the cap.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{} is not a regular file", path.display())]
+    NotRegular { path: PathBuf },
+    #[error("{} is larger than {}", path.display(), size_words(*max))]
+    TooLarge { path: PathBuf, max: u64 },
+    #[error(transparent)]
+    Io(#[from] FsError),
+}
+
+/// Sizes in messages: `16 MiB`, `512 KiB`, `100 bytes`.
+pub fn size_words(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
+
+/// Read a regular file of at most `max` bytes whole.
+pub fn read_capped(path: &Path, max: u64, action: &'static str) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let meta = fs::metadata(path).map_err(fs_error(action, path))?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular { path: path.to_path_buf() });
+    }
+    let file = File::open(path).map_err(fs_error(action, path))?;
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes).map_err(fs_error(action, path))?;
+    if bytes.len() as u64 > max {
+        return Err(ReadError::TooLarge { path: path.to_path_buf(), max });
+    }
+    Ok(bytes)
+}
+
+/// Lines of at most `max` bytes each, read one at a time: a source with no newline
+/// (`/dev/zero`) is refused at the cap instead of filling memory.
+pub struct CappedLines<R> {
+    reader: R,
+    max: usize,
+    number: usize,
+    offset: u64,
+}
+
+/// A line too long, or the source failing, with the line's number (from 1).
+#[derive(Debug)]
+pub enum LineError {
+    TooLong { number: usize, max: usize },
+    Io { number: usize, source: std::io::Error },
+}
+
+/// One line read: its number (from 1), its bytes without the newline, where it
+/// starts, and whether a newline ended it (a last line without one may be torn).
+pub struct RawLine {
+    pub number: usize,
+    pub bytes: Vec<u8>,
+    pub offset: u64,
+    pub complete: bool,
+}
+
+impl<R: std::io::BufRead> CappedLines<R> {
+    pub fn new(reader: R, max: usize) -> Self {
+        Self { reader, max, number: 0, offset: 0 }
+    }
+
+    pub fn next_line(&mut self) -> Result<Option<RawLine>, LineError> {
+        use std::io::{BufRead, Read};
+        let mut bytes = Vec::new();
+        self.number += 1;
+        let number = self.number;
+        let read = (&mut self.reader)
+            .take(self.max as u64 + 1)
+            .read_until(b'\n', &mut bytes)
+            .map_err(|source| LineError::Io { number, source })?;
+        if read == 0 {
+            return Ok(None);
+        }
+        let offset = self.offset;
+        self.offset += read as u64;
+        let complete = bytes.last() == Some(&b'\n');
+        if complete {
+            bytes.pop();
+            if bytes.last() == Some(&b'\r') {
+                bytes.pop();
+            }
+        } else if bytes.len() > self.max {
+            return Err(LineError::TooLong { number, max: self.max });
+        }
+        Ok(Some(RawLine { number, bytes, offset, complete }))
+    }
+}
+
 /// Create a folder (and its parents) with mode 0700 where agentry creates it.
 pub fn create_private_dir(path: &Path) -> Result<(), FsError> {
     if path.is_dir() {

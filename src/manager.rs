@@ -514,7 +514,10 @@ impl Manager {
         let outcome = attempt.run(client, &self.store, &mut signals, events, sink).await;
         let result = attempt.result(&outcome);
         let link = &attempt.chain[outcome.last.min(attempt.chain.len() - 1)];
-        let body = link.request.as_ref().map(|request| task_body(link.provider, request, result.response.as_deref()));
+        // The answer is printed as it came; every stored copy has the keys removed.
+        let redactor = client.redactor(link.provider).await;
+        let stored = result.response.as_deref().map(|text| redactor.redact(text));
+        let body = link.request.as_ref().map(|request| task_body(link.provider, request, stored.as_deref()));
         Finished {
             result,
             error: outcome.result.err(),

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::future::Future;
-use std::io::{BufRead, Read};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Mutex;
@@ -28,8 +28,14 @@ use crate::settings::{CallEnv, CallFlags, RequestFlags};
 use crate::state::{AgentRecord, TaskBody, TaskRecord};
 use crate::worker::{Signal, Signals, Task, TaskResult, new_id};
 
-/// A finished task on its way to the state: its history line and its bodies.
-type Recorded = (TaskRecord, Option<(TaskBody, Option<String>)>);
+/// A finished task on its way to the state: its history line, its bodies, and its
+/// result line (index and text), written only once the task is recorded, so that no
+/// `success: true` line in `--output` can be missing from the history after a kill.
+type Recorded = (TaskRecord, Option<(TaskBody, Option<String>)>, (usize, String));
+
+/// The longest batch line, `state import` line or `--output` result line read back:
+/// a source with no newline (`/dev/zero`) is refused here instead of filling memory.
+pub(crate) const MAX_LINE: usize = 64 * 1024 * 1024;
 
 /// How often finished tasks reach the state.
 const FLUSH_EVERY: Duration = Duration::from_millis(250);
@@ -57,8 +63,15 @@ enum TemperatureIn {
 }
 
 enum Target {
+    /// Succeeded in an earlier run with this `--output`: skipped, and its agent,
+    /// persona and provider are not looked up (they may be gone).
+    Done,
     Agent(Box<AgentRecord>),
-    OneShot { persona: String, provider: String, project: Option<String> },
+    OneShot {
+        persona: String,
+        provider: String,
+        project: Option<String>,
+    },
 }
 
 /// A checked line of the batch file.
@@ -81,31 +94,55 @@ fn id_text(id: &Value) -> Option<String> {
 }
 
 /// Read and check every line before anything is sent: a malformed line is exit 2, an
-/// unknown agent, persona or provider exit 3, each naming the line.
+/// unknown agent, persona or provider exit 3, each naming the line. Lines whose id is
+/// in `done` are checked for form only.
 fn read_lines(
     source: &Path,
     manager: &Manager,
     agents: &[AgentRecord],
     run_flags: &RequestFlags,
+    done: &std::collections::HashSet<String>,
 ) -> anyhow::Result<Vec<Line>> {
-    let name = if source.as_os_str() == "-" { "stdin".to_string() } else { source.display().to_string() };
-    let mut text = String::new();
-    if source.as_os_str() == "-" {
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|err| Failure::usage(format!("cannot read the batch from stdin: {err}")))?;
+    let stdin = source.as_os_str() == "-";
+    let name = if stdin { "stdin".to_string() } else { source.display().to_string() };
+    let reader: Box<dyn BufRead> = if stdin {
+        Box::new(std::io::stdin().lock())
     } else {
-        text = std::fs::read_to_string(source)
+        let file = std::fs::File::open(source)
             .map_err(|err| Failure::usage(format!("cannot read --file {}: {err}", source.display())))?;
-    }
+        Box::new(std::io::BufReader::new(file))
+    };
+    let mut reader = crate::files::CappedLines::new(reader, MAX_LINE);
     let mut lines = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (index, raw) in text.lines().enumerate() {
-        let number = index + 1;
+    loop {
+        let raw = match reader.next_line() {
+            Ok(Some(raw)) => raw,
+            Ok(None) => break,
+            Err(crate::files::LineError::TooLong { number, max }) => {
+                return Err(Failure::usage(format!(
+                    "{name}:{number}: the line is longer than {}; not read further",
+                    crate::files::size_words(max as u64)
+                ))
+                .into());
+            }
+            Err(crate::files::LineError::Io { number, source }) => {
+                return Err(Failure::usage(format!("cannot read --file {name} at line {number}: {source}")).into());
+            }
+        };
+        let number = raw.number;
+        let at = |message: String| -> anyhow::Error { Failure::usage(format!("{name}:{number}: {message}")).into() };
+        let mut bytes = raw.bytes.as_slice();
+        if number == 1 {
+            // A UTF-8 byte-order mark, as some editors write, is not part of the JSON.
+            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        }
+        let Ok(raw) = std::str::from_utf8(bytes) else {
+            return Err(at("the line is not UTF-8 text".into()));
+        };
         if raw.trim().is_empty() {
             continue;
         }
-        let at = |message: String| -> anyhow::Error { Failure::usage(format!("{name}:{number}: {message}")).into() };
         let input: LineIn = serde_json::from_str(raw).map_err(|err| {
             let message =
                 err.to_string().replace("unknown field", "unknown key").replace("missing field", "missing key");
@@ -121,6 +158,7 @@ fn read_lines(
             return Err(at("`description` is empty".into()));
         }
         let target = match (input.agent, input.persona, input.provider) {
+            (Some(_), None, None) | (None, Some(_), Some(_)) if done.contains(&key) => Target::Done,
             (Some(agent), None, None) => {
                 let record = agents
                     .iter()
@@ -168,24 +206,45 @@ fn read_lines(
 }
 
 /// Results already in an `--output` file: cut a torn last line (a killed writer),
-/// then the ids whose line says `success: true`.
+/// then the ids whose line says `success: true`. Only a regular file is read back: a
+/// pipe or FIFO (`/dev/stdout`, `>(jq …)`) would block, and holds nothing to resume.
 fn done_ids(output: &Path) -> anyhow::Result<std::collections::HashSet<String>> {
     let mut done = std::collections::HashSet::new();
-    let bytes = match std::fs::read(output) {
-        Ok(bytes) => bytes,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(done),
-        Err(err) => return Err(Failure::usage(format!("cannot read --output {}: {err}", output.display())).into()),
+    let cannot = |what: &str, err: &dyn std::fmt::Display| -> anyhow::Error {
+        Failure::usage(format!("cannot {what} --output {}: {err}", output.display())).into()
     };
-    let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    if complete < bytes.len() {
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(output)
-            .and_then(|f| f.set_len(complete as u64))
-            .map_err(|err| Failure::usage(format!("cannot repair --output {}: {err}", output.display())))?;
+    match std::fs::metadata(output) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(done),
+        Err(err) => return Err(cannot("read", &err)),
+        Ok(meta) if !meta.is_file() => return Ok(done),
+        Ok(_) => {}
     }
-    for line in std::io::BufReader::new(&bytes[..complete]).lines().map_while(Result::ok) {
-        if let Ok(value) = serde_json::from_str::<Value>(&line)
+    let file = std::fs::File::open(output).map_err(|err| cannot("read", &err))?;
+    let mut lines = crate::files::CappedLines::new(std::io::BufReader::new(file), MAX_LINE);
+    loop {
+        let line = match lines.next_line() {
+            Ok(Some(line)) => line,
+            Ok(None) => break,
+            Err(crate::files::LineError::TooLong { number, max }) => {
+                return Err(Failure::usage(format!(
+                    "--output {}:{number}: a line longer than {}; not read further",
+                    output.display(),
+                    crate::files::size_words(max as u64)
+                ))
+                .hint("is it the right file? pass a new --output for a new batch")
+                .into());
+            }
+            Err(crate::files::LineError::Io { source, .. }) => return Err(cannot("read", &source)),
+        };
+        if !line.complete {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(output)
+                .and_then(|f| f.set_len(line.offset))
+                .map_err(|err| cannot("repair", &err))?;
+            break;
+        }
+        if let Ok(value) = serde_json::from_slice::<Value>(&line.bytes)
             && value["success"] == true
             && let Some(id) = id_text(&value["id"])
         {
@@ -193,6 +252,37 @@ fn done_ids(output: &Path) -> anyhow::Result<std::collections::HashSet<String>> 
         }
     }
     Ok(done)
+}
+
+/// Hold `--output` for the run, so that two batches on one file do not both run
+/// every line: a lock in the state folder named after the file (a regular file only;
+/// a pipe is nobody else's). The second run waits, then resumes what is left.
+async fn lock_output(ctx: &Ctx, output: &Path) -> anyhow::Result<Option<crate::files::LockedFile>> {
+    use sha2::Digest;
+    let is_regular = std::fs::metadata(output).map_or(true, |m| m.is_file());
+    if !is_regular {
+        return Ok(None);
+    }
+    // The folder's real path and the file's name: the same file however it is named.
+    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = std::fs::canonicalize(parent)
+        .map_err(|err| Failure::usage(format!("cannot open --output {}: {err}", output.display())))?;
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let digest = sha2::Sha256::digest(dir.join(name).to_string_lossy().as_bytes());
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let locks = ctx.paths.locks_dir();
+    crate::files::create_private_dir(&locks)?;
+    let path = locks.join(format!("output-{hex}.lock"));
+    let printer = ctx.printer;
+    let shown = output.display().to_string();
+    let wait = crate::files::Wait { quiet: Duration::from_millis(200), timeout: None };
+    let held = crate::files::LockedFile::acquire(&path, crate::files::LockMode::Exclusive, wait, move |pid| {
+        let holder = pid.map_or_else(|| "another batch".to_string(), |p| format!("the batch in process {p}"));
+        printer.status(&format!("waiting for --output {shown}: {holder} writes to it"));
+    })
+    .await?;
+    held.write_holder();
+    Ok(Some(held))
 }
 
 /// Where result lines go: stdout, or appended to `--output`; in completion order, or
@@ -269,6 +359,7 @@ fn unsent(line: &Line, message: String, class: &'static str) -> TaskResult {
     let (agent_id, worker_id, provider) = match &line.target {
         Target::Agent(agent) => (Some(agent.id.clone()), agent.worker_id.clone(), agent.provider.clone()),
         Target::OneShot { provider, .. } => (None, new_id("wk"), provider.clone()),
+        Target::Done => (None, new_id("wk"), String::new()),
     };
     let mut result = TaskResult::blank(
         new_id("tk"),
@@ -301,6 +392,8 @@ struct Run<'a> {
     env: CallEnv,
     stream: bool,
     events: bool,
+    /// Results go to a file (`--output`), a stored copy.
+    to_file: bool,
     permits: tokio::sync::Semaphore,
     results: Mutex<Results>,
     records: tokio::sync::mpsc::UnboundedSender<Recorded>,
@@ -314,11 +407,24 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// A signal came, or the results cannot be written (a closed pipe, a full disk):
+    /// start no more lines.
     fn stopping(&self) -> bool {
-        self.interrupted.borrow().is_some()
+        self.interrupted.borrow().is_some() || self.results_failed()
     }
 
-    fn finish(&self, line: &Line, result: &TaskResult) {
+    fn results_failed(&self) -> bool {
+        self.results.lock().unwrap_or_else(std::sync::PoisonError::into_inner).error.is_some()
+    }
+
+    /// Count a result and pass its line on: through the state writer when the task is
+    /// to be recorded (the line follows the record), else straight out.
+    fn finish(
+        &self,
+        line: &Line,
+        result: &TaskResult,
+        recorded: Option<(TaskRecord, Option<(TaskBody, Option<String>)>)>,
+    ) {
         if result.success {
             self.succeeded.fetch_add(1, Ordering::Relaxed);
         } else if result.error_class == Some("budget") {
@@ -327,7 +433,15 @@ impl Run<'_> {
             self.failed.fetch_add(1, Ordering::Relaxed);
         }
         let text = result_line(&line.id, result);
-        self.results.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(line.index, text);
+        match recorded {
+            Some((record, body)) => {
+                if let Err(unsent) = self.records.send((record, body, (line.index, text))) {
+                    let (_, _, (index, text)) = unsent.0;
+                    self.results.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(index, text);
+                }
+            }
+            None => self.results.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(line.index, text),
+        }
         self.progress.inc(1);
         self.progress.set_message(format!(
             "{} failed, {} running",
@@ -344,6 +458,7 @@ impl Run<'_> {
             stream: self.stream,
         };
         let prepared = match &line.target {
+            Target::Done => return,
             // The lane holds the agent and checks for a stop before each line.
             Target::Agent(agent) => self.manager.prepare_for((**agent).clone(), &task),
             Target::OneShot { persona, provider, project } => {
@@ -358,12 +473,12 @@ impl Run<'_> {
             Err(err) => {
                 let (exit, message, _) = crate::error::classify(&err);
                 let class = if exit == Exit::NotFound { "cancelled" } else { "client_error" };
-                return self.finish(line, &unsent(line, message, class));
+                return self.finish(line, &unsent(line, message, class), None);
             }
         };
         if let Err(err) = self.manager.ready(&prepared, &self.client).await {
             let (_, message, _) = crate::error::classify(&err);
-            return self.finish(line, &unsent(line, message, "client_error"));
+            return self.finish(line, &unsent(line, message, "client_error"), None);
         }
         let writer = self.events.then(|| {
             EventWriter::new(self.ctx.printer, &prepared.task_id, prepared.agent.as_ref().map(|a| a.id.as_str()))
@@ -379,7 +494,6 @@ impl Run<'_> {
         let finished: Finished =
             self.manager.attempt(prepared, &self.client, &self.flags, &self.env, sink, &call_events).await;
         self.running.fetch_sub(1, Ordering::Relaxed);
-        let _ = self.records.send((finished.record(), finished.body.clone()));
         if let Some(crate::worker::TaskError::Interrupted { signal, .. }) = &finished.error {
             // Seen here first: no lane may start another line.
             let _ = self.interrupt.send(Some(*signal));
@@ -402,7 +516,17 @@ impl Run<'_> {
             }
             let _ = writer.emit("done", json!({ "result": result }));
         }
-        self.finish(line, &finished.result);
+        let record = finished.record();
+        let mut result = finished.result;
+        if self.to_file {
+            // `--output` is a stored copy: the answer without keys.
+            if let (Some(response), Some(provider)) =
+                (result.response.as_mut(), self.manager.config.registry.get(&result.provider_id))
+            {
+                *response = self.client.redactor(provider).await.redact(response);
+            }
+        }
+        self.finish(line, &result, Some((record, finished.body)));
     }
 
     /// One agent's lines, one at a time, with the agent held for the whole lane.
@@ -417,7 +541,7 @@ impl Run<'_> {
             Err(err) => {
                 let (_, message, _) = crate::error::classify(&err);
                 for line in lines {
-                    self.finish(line, &unsent(line, message.clone(), "cancelled"));
+                    self.finish(line, &unsent(line, message.clone(), "cancelled"), None);
                 }
                 return;
             }
@@ -432,7 +556,7 @@ impl Run<'_> {
             }
             if stopped {
                 let message = format!("agent `{}` was stopped", agent.name);
-                self.finish(line, &unsent(line, message, "cancelled"));
+                self.finish(line, &unsent(line, message, "cancelled"), None);
                 continue;
             }
             let Ok(_permit) = self.permits.acquire().await else { return };
@@ -464,33 +588,36 @@ impl Run<'_> {
     }
 }
 
-/// Record finished tasks at most every 250 ms, and what is left once `done` fires.
+/// Record finished tasks at most every 250 ms, and what is left once `done` fires;
+/// each task's result line is released only after its record was written (or failed
+/// to be: a paid answer is never thrown away).
 async fn state_writer(
     manager: &Manager,
+    results: &Mutex<Results>,
     mut records: tokio::sync::mpsc::UnboundedReceiver<Recorded>,
     mut done: tokio::sync::oneshot::Receiver<()>,
     failure: &Mutex<Option<anyhow::Error>>,
 ) {
     let mut pending: Vec<TaskRecord> = Vec::new();
     let mut bodies: Vec<(String, TaskBody, Option<String>)> = Vec::new();
-    let take = |(record, body): Recorded,
-                pending: &mut Vec<TaskRecord>,
-                bodies: &mut Vec<(String, TaskBody, Option<String>)>| {
-        if let Some((body, prompt)) = body {
-            bodies.push((record.task_id.clone(), body, prompt));
-        }
-        pending.push(record);
-    };
+    let mut lines: Vec<(usize, String)> = Vec::new();
     let mut tick = tokio::time::interval(FLUSH_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut finished = false;
     while !finished {
+        let mut take = |(record, body, line): Recorded| {
+            if let Some((body, prompt)) = body {
+                bodies.push((record.task_id.clone(), body, prompt));
+            }
+            pending.push(record);
+            lines.push(line);
+        };
         tokio::select! {
-            Some(item) = records.recv() => { take(item, &mut pending, &mut bodies); continue; }
+            Some(item) = records.recv() => { take(item); continue; }
             _ = tick.tick() => {}
             _ = &mut done => {
                 while let Ok(item) = records.try_recv() {
-                    take(item, &mut pending, &mut bodies);
+                    take(item);
                 }
                 finished = true;
             }
@@ -501,6 +628,10 @@ async fn state_writer(
                 failure.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(err.into());
             }
             pending.clear();
+            let mut results = results.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            for (index, text) in lines.drain(..) {
+                results.push(index, text);
+            }
         }
     }
 }
@@ -537,24 +668,26 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
     let mut manager = ctx.manager().await?;
     // A whole batch is one run for --max-cost.
     manager.run_budget = super::task::run_budget(args.max_cost)?;
-    let agents = manager.snapshot().await?.agents;
-    let lines = read_lines(&source, &manager, &agents, &run_flags)?;
-    let parallel = match args.parallel {
-        Some(n) => n,
-        None => usize::try_from(manager.max_agents()?).unwrap_or(1),
-    };
-
-    let (done, output) = match &args.output {
+    // The output is held and read back before the lines are checked: a line that
+    // succeeded before is skipped even if its agent is gone since.
+    let (_output_lock, done, output) = match &args.output {
         Some(path) => {
+            let lock = lock_output(ctx, path).await?;
             let done = done_ids(path)?;
             let file = crate::files::private_file_options()
                 .create(true)
                 .append(true)
                 .open(path)
                 .map_err(|err| Failure::usage(format!("cannot open --output {}: {err}", path.display())))?;
-            (done, Some(file))
+            (lock, done, Some(file))
         }
-        None => (Default::default(), None),
+        None => (None, Default::default(), None),
+    };
+    let agents = manager.snapshot().await?.agents;
+    let lines = read_lines(&source, &manager, &agents, &run_flags, &done)?;
+    let parallel = match args.parallel {
+        Some(n) => n,
+        None => usize::try_from(manager.max_agents()?).unwrap_or(1),
     };
     let skipped: Vec<usize> =
         lines.iter().filter(|l| id_text(&l.id).is_some_and(|id| done.contains(&id))).map(|l| l.index).collect();
@@ -570,6 +703,7 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
         env,
         stream: args.stream,
         events: args.events,
+        to_file: args.output.is_some(),
         permits: tokio::sync::Semaphore::new(parallel),
         results: Mutex::new(Results {
             printer: ctx.printer,
@@ -599,6 +733,7 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
                 None => by_agent.push(((**agent).clone(), vec![line])),
             },
             Target::OneShot { .. } => one_shots.push_back(line),
+            Target::Done => {}
         }
     }
     let one_shot_lanes = one_shots.len().min(parallel);
@@ -630,7 +765,7 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
             }
             let _ = done.send(());
         };
-        tokio::join!(drive, state_writer(&manager, record_rx, done_rx, &write_failure));
+        tokio::join!(drive, state_writer(&manager, &run.results, record_rx, done_rx, &write_failure));
     }
     run.progress.finish_and_clear();
     let mut results = run.results.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -638,7 +773,18 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
     let (failed, succeeded) = (run.failed.load(Ordering::Relaxed), run.succeeded.load(Ordering::Relaxed));
     let refused = run.refused.load(Ordering::Relaxed);
     if let Some(err) = results.error.take() {
-        return Err(err);
+        // Like SIGINT: what finished is recorded, nothing more was started.
+        let done = succeeded + failed + refused;
+        let what = if crate::error::is_broken_pipe(&err) {
+            "the results stream was closed".to_string()
+        } else {
+            format!("cannot write the results: {}", crate::error::one_line(&format!("{err:#}")))
+        };
+        return Err(Failure::new(
+            Exit::Interrupted,
+            format!("{what}; {done} of {} tasks ran, unstarted lines were not run", lines.len() - skipped.len()),
+        )
+        .into());
     }
     if let Some(path) = &args.output {
         ctx.printer.status(&format!(

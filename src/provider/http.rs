@@ -219,7 +219,8 @@ impl Transport {
             if attempt.url().origin() != previous.origin() {
                 let error = CrossOrigin {
                     from: SafeUrl::from_url(previous).to_string(),
-                    to: SafeUrl::from_url(attempt.url().clone()).to_string(),
+                    // Only the origin: the target's path or query may carry a key.
+                    to: SafeUrl::from_url(attempt.url().clone()).origin(),
                 };
                 return attempt.error(error);
             }

@@ -393,9 +393,40 @@ impl Client {
         Ok(transport)
     }
 
+    /// Everything of `provider` that must never be stored: its key (resolved at most
+    /// once per run), secret headers and URL credentials.
+    pub async fn redactor(&self, provider: &Provider) -> Redactor {
+        if route(provider) == Route::Mock {
+            return Redactor::default();
+        }
+        let key = self.keys.lock().await.get(provider).await.ok().flatten();
+        provider.redactor(key.as_ref())
+    }
+
     /// One attempt at one endpoint, with what the response headers said about limits.
-    /// Streamed text goes to `deltas` as it arrives.
+    /// Streamed text goes to `deltas` as it arrives. Every text of the answer but the
+    /// answer itself (the model's name, the finish reason, a model list) comes back
+    /// redacted: a server may echo a key in any of them.
     pub async fn attempt(
+        &self,
+        provider: &Provider,
+        endpoint: &SafeUrl,
+        call: Call<'_>,
+        timeouts: Timeouts,
+        deltas: &mut dyn Deltas,
+    ) -> (Result<Answer, ProviderError>, RateHints) {
+        let (result, hints) = self.attempt_raw(provider, endpoint, call, timeouts, deltas).await;
+        let result = match result {
+            Ok(answer) if route(provider) != Route::Mock => {
+                let redactor = self.redactor(provider).await;
+                Ok(redact_metadata(answer, &redactor))
+            }
+            other => other,
+        };
+        (result, hints)
+    }
+
+    async fn attempt_raw(
         &self,
         provider: &Provider,
         endpoint: &SafeUrl,
@@ -537,6 +568,21 @@ impl Client {
                 (Ok(Answer::Models(models)), hints)
             }
         }
+    }
+}
+
+/// The answer with every text but the answer's own redacted.
+fn redact_metadata(answer: Answer, redactor: &Redactor) -> Answer {
+    let clean = |text: Option<String>| text.map(|t| redactor.redact(&t));
+    match answer {
+        Answer::Chat(mut response) => {
+            response.model = clean(response.model);
+            response.finish_reason = clean(response.finish_reason);
+            Answer::Chat(response)
+        }
+        Answer::Models(models) => Answer::Models(
+            models.into_iter().map(|m| ModelInfo { id: redactor.redact(&m.id), owned_by: clean(m.owned_by) }).collect(),
+        ),
     }
 }
 

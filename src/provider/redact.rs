@@ -90,14 +90,17 @@ impl SafeUrl {
         Self(url)
     }
 
-    /// The parts of the URL that are secrets, for the body redactor.
+    /// The parts of the URL that are secrets, for the body redactor: the password
+    /// (as written and decoded), `user:password` (what `Authorization: Basic` carries,
+    /// base64-encoded; the redactor adds that form), and key-like query values.
     pub fn secrets(&self) -> Vec<String> {
         let mut secrets = Vec::new();
         if let Some(password) = self.0.password() {
             secrets.push(password.to_string());
-            if let Ok(decoded) = percent_decode(password) {
-                secrets.push(decoded);
-            }
+            let decoded = percent_decode(password);
+            let user = percent_decode(self.0.username());
+            secrets.push(format!("{user}:{decoded}"));
+            secrets.push(decoded);
         }
         for (name, value) in self.0.query_pairs() {
             if is_sensitive_query(&name) {
@@ -106,23 +109,16 @@ impl SafeUrl {
         }
         secrets
     }
+
+    /// Scheme, host and port only: what a message may show of a URL that came from
+    /// outside (a redirect target), whose path or query may carry a key.
+    pub fn origin(&self) -> String {
+        self.0.origin().ascii_serialization()
+    }
 }
 
-fn percent_decode(text: &str) -> Result<String, ()> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).map_err(|_| ())?;
-            out.push(u8::from_str_radix(hex, 16).map_err(|_| ())?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| ())
+fn percent_decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
 }
 
 impl fmt::Display for SafeUrl {
@@ -171,13 +167,79 @@ impl fmt::Debug for Redactor {
     }
 }
 
+/// Every form in which a server may echo a secret back: as sent, URL-encoded (`%20`
+/// and `+` for a space, upper- and lower-case hex), JSON-escaped (with `\/` and with
+/// `\uXXXX` for non-ASCII), and base64 (standard and URL-safe, padded or not; for
+/// `user:password` also the `Basic` header form, which contains it).
+fn encoded_forms(secret: &str) -> Vec<String> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    let mut forms = vec![secret.to_string()];
+    // Unreserved characters stay as they are in every URL encoder.
+    const URL: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    let upper = utf8_percent_encode(secret, URL).to_string();
+    forms.push(upper.replace("%20", "+"));
+    forms.push(lower_hex(&upper));
+    forms.push(lower_hex(&upper).replace("%20", "+"));
+    forms.push(upper);
+    let json = serde_json::to_string(secret).unwrap_or_default();
+    let json = json.strip_prefix('"').and_then(|j| j.strip_suffix('"')).unwrap_or_default().to_string();
+    forms.push(json.replace('/', "\\/"));
+    let ascii: String = json
+        .chars()
+        .map(|c| {
+            if c.is_ascii() {
+                c.to_string()
+            } else {
+                c.encode_utf16(&mut [0; 2]).iter().map(|u| format!("\\u{u:04x}")).collect()
+            }
+        })
+        .collect();
+    forms.push(ascii.replace('/', "\\/"));
+    forms.push(ascii);
+    forms.push(json);
+    for engine in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
+        forms.push(engine.encode(secret.as_bytes()));
+    }
+    forms
+}
+
+/// `%2F` as `%2f`: some servers re-encode with lower-case hex.
+fn lower_hex(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    let mut after_percent = 0;
+    for c in encoded.chars() {
+        if c == '%' {
+            after_percent = 2;
+            out.push(c);
+        } else if after_percent > 0 {
+            after_percent -= 1;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 impl Redactor {
     pub fn new(secrets: impl IntoIterator<Item = String>) -> Self {
-        let mut secrets: Vec<String> = secrets.into_iter().filter(|s| s.len() >= MIN_SECRET_LEN).collect();
+        let mut secrets: Vec<String> = secrets
+            .into_iter()
+            .filter(|s| s.len() >= MIN_SECRET_LEN)
+            .flat_map(|s| encoded_forms(&s))
+            .filter(|s| s.len() >= MIN_SECRET_LEN)
+            .collect();
         // Longest first, so a secret that contains another is removed whole.
-        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         secrets.dedup();
         Self { secrets }
+    }
+
+    /// Whether there is anything to remove (the mock provider has no secrets).
+    pub fn is_empty(&self) -> bool {
+        self.secrets.is_empty()
     }
 
     pub fn redact(&self, text: &str) -> String {
@@ -213,7 +275,10 @@ mod tests {
         let shown = url.to_string();
         assert!(!shown.contains("hunter22") && !shown.contains("sk-abc"), "{shown}");
         assert!(shown.contains("api-version=2024"), "{shown}");
-        assert_eq!(url.secrets(), vec!["hunter22".to_string(), "hunter22".to_string(), "sk-abc".to_string()]);
+        assert_eq!(
+            url.secrets(),
+            vec!["hunter22".to_string(), "user:hunter22".to_string(), "hunter22".to_string(), "sk-abc".to_string()]
+        );
     }
 
     #[test]
@@ -235,6 +300,27 @@ mod tests {
         let cut = redactor.excerpt(&body, 20);
         assert!(!cut.contains("sk-0123"), "{cut}");
         assert!(cut.starts_with("xxxxxxxxxxxxxxx(red"), "{cut}");
+    }
+
+    #[test]
+    fn basic_auth_and_re_encoded_forms_are_removed() {
+        use base64::Engine as _;
+        let url = SafeUrl::parse("https://alice:p%40ss%20word@h.example/v1").expect("url");
+        let redactor = Redactor::new(url.secrets());
+        let basic = base64::engine::general_purpose::STANDARD.encode("alice:p@ss word");
+        for echoed in [
+            format!("Authorization: Basic {basic}"),
+            "p%40ss%20word".to_string(),
+            "p%40ss+word".to_string(),
+            "p@ss word".to_string(),
+        ] {
+            let shown = redactor.redact(&echoed);
+            assert!(shown.contains(REDACTED) && !shown.contains("ss word") && !shown.contains(&basic), "{shown}");
+        }
+        let key = Redactor::new(["sk-a/b+c d\"".to_string()]);
+        for echoed in ["sk-a\\/b+c d\\\"", "sk-a%2Fb%2Bc%20d%22", "sk-a%2fb%2bc+d%22"] {
+            assert_eq!(key.redact(echoed), REDACTED, "{echoed}");
+        }
     }
 
     #[test]
