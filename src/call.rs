@@ -36,6 +36,36 @@ pub struct Link<'a> {
 pub struct BudgetPlan {
     pub lines: Vec<(crate::state::BudgetLine, String)>,
     pub run: Option<Arc<RunBudget>>,
+    /// Where a priced answer's cost is recorded for the UTC day (`agent:ID`,
+    /// `provider:ID`), whether or not a budget is set on them now.
+    pub spend_keys: Vec<String>,
+}
+
+/// No model reads or writes more tokens than this in one call; a larger report is
+/// a server's error, not usage, and is bounded here whatever the model.
+pub const MAX_REPORTED_TOKENS: u64 = 10_000_000;
+
+/// Usage as it may be recorded: never more completion tokens than the request
+/// allowed (`max_tokens`, else the context window), nor more prompt tokens than the
+/// context window, so that one absurd report cannot record absurd spend.
+pub fn bound_usage(
+    provider: &Provider,
+    request: &ChatRequest,
+    usage: crate::provider::Usage,
+) -> crate::provider::Usage {
+    let window = crate::pricing::context_window(provider, &request.model)
+        .unwrap_or(MAX_REPORTED_TOKENS)
+        .min(MAX_REPORTED_TOKENS);
+    let completion_cap = request.max_tokens.map_or(window, |m| u64::from(m).min(window));
+    let prompt_tokens = usage.prompt_tokens.min(window);
+    let completion_tokens = usage.completion_tokens.min(completion_cap);
+    crate::provider::Usage {
+        prompt_tokens,
+        completion_tokens,
+        total_tokens: usage.total_tokens.min(prompt_tokens.saturating_add(completion_tokens)),
+        cached_tokens: usage.cached_tokens.min(prompt_tokens),
+        estimated: usage.estimated,
+    }
 }
 
 /// `--max-cost`: what a run (a single task, or a whole batch) may spend, across its
@@ -335,9 +365,22 @@ async fn call_link(
         }));
     }
     let plan = &link.budget;
-    let Some(request) = link.request.as_ref().filter(|_| !plan.lines.is_empty() || plan.run.is_some()) else {
+    let Some(request) = link.request.as_ref() else {
         return call_attempts(client, store, link, budget, events, attempts, sink).await;
     };
+    if plan.lines.is_empty() && plan.run.is_none() {
+        // No budget now; the day's spend is still recorded for one set later.
+        let outcome = call_attempts(client, store, link, budget, events, attempts, sink).await;
+        if let Ok(Answer::Chat(response)) = &outcome
+            && !plan.spend_keys.is_empty()
+        {
+            let (price, _) = crate::pricing::lookup(provider, response.model.as_deref(), &request.model);
+            if let Some(cost) = price.map(|p| crate::pricing::cost(&p, &response.usage)).filter(|c| *c > 0.0) {
+                store.settle_reservation(crate::state::Reservation::unheld(plan.spend_keys.clone()), cost).await?;
+            }
+        }
+        return outcome;
+    }
     let Some(estimate) = estimate_cost(provider, request) else {
         return Err(LinkEnd::Refused(format!(
             "model `{}` of provider `{}` has no known price, and a budget needs one; set `pricing` for it in providers.toml",
@@ -401,7 +444,14 @@ async fn call_link(
         _ => 0.0,
     };
     release_run(cost);
-    if let Some(reservation) = reservation {
+    // Settled against every spend key, budgeted or not, with the real cost.
+    let mut reservation = reservation.unwrap_or_else(|| crate::state::Reservation::unheld(Vec::new()));
+    for key in &plan.spend_keys {
+        if !reservation.keys.contains(key) {
+            reservation.keys.push(key.clone());
+        }
+    }
+    if !reservation.keys.is_empty() {
         store.settle_reservation(reservation, cost).await?;
     }
     outcome
@@ -482,6 +532,13 @@ async fn call_attempts(
             let until = now_ms().saturating_add(i64::try_from(pause.as_millis()).unwrap_or(i64::MAX));
             if multi { store.cool_down(&keys[index], until).await? } else { store.pause(id, until).await? }
         }
+        let result = match (result, &link.request) {
+            (Ok(Answer::Chat(mut response)), Some(request)) => {
+                response.usage = bound_usage(provider, request, response.usage);
+                Ok(Answer::Chat(response))
+            }
+            (other, _) => other,
+        };
         let err = match result {
             Ok(answer) => {
                 if let (Some(tpm), Answer::Chat(response)) = (provider.tpm, &answer) {

@@ -485,7 +485,9 @@ impl Manager {
                 let line = crate::state::BudgetLine { key: format!("provider:{}", provider.id), limit_usd: limit };
                 lines.push((line, format!("provider `{}`'s budget_daily", provider.id)));
             }
-            crate::call::BudgetPlan { lines, run: self.run_budget.clone() }
+            let mut spend_keys: Vec<String> = agent.map(|a| format!("agent:{}", a.id)).into_iter().collect();
+            spend_keys.push(format!("provider:{}", provider.id));
+            crate::call::BudgetPlan { lines, run: self.run_budget.clone(), spend_keys }
         };
         let mut chain = vec![Link {
             provider: prepared.provider,

@@ -7,7 +7,6 @@
 
 use std::io::{IsTerminal, Write};
 
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 use serde::Serialize;
 
 use crate::cli::{ColorChoice, GlobalArgs};
@@ -70,38 +69,42 @@ impl Printer {
         Ok(self.out(&line)?)
     }
 
-    fn err_line(&self, line: &str) {
+    /// One diagnostic line: the message's control characters escaped (it may hold
+    /// text from outside), then the prefix painted.
+    fn err_line(&self, prefix: &str, message: &str) {
         let mut stderr = std::io::stderr().lock();
-        let _ = writeln!(stderr, "{line}");
+        let message = escape_controls(message);
+        let _ = if prefix.is_empty() { writeln!(stderr, "{message}") } else { writeln!(stderr, "{prefix} {message}") };
     }
 
     pub fn error(&self, message: &str, hints: &[String]) {
-        self.err_line(&format!("{} {message}", self.paint(RED_BOLD, "error:")));
+        self.err_line(&self.paint(RED_BOLD, "error:"), message);
         for hint in hints {
-            self.err_line(&format!("{} {hint}", self.paint(CYAN_BOLD, "hint:")));
+            self.err_line(&self.paint(CYAN_BOLD, "hint:"), hint);
         }
     }
 
     pub fn warn(&self, message: &str) {
-        self.err_line(&format!("{} {message}", self.paint(YELLOW_BOLD, "warning:")));
+        self.err_line(&self.paint(YELLOW_BOLD, "warning:"), message);
     }
 
     pub fn note(&self, message: &str) {
         if !self.quiet {
-            self.err_line(&format!("{} {message}", self.paint(BOLD, "note:")));
+            self.err_line(&self.paint(BOLD, "note:"), message);
         }
     }
 
     /// A status line without a prefix (e.g. `waiting for agent …`), silenced by `--quiet`.
     pub fn status(&self, message: &str) {
         if !self.quiet {
-            self.err_line(message);
+            self.err_line("", message);
         }
     }
 
     pub fn debug(&self, message: &str) {
         if self.verbose {
-            self.err_line(&self.paint(DIM, message));
+            let line = escape_controls(message);
+            let _ = writeln!(std::io::stderr().lock(), "{}", self.paint(DIM, &line));
         }
     }
 
@@ -148,34 +151,65 @@ impl Printer {
         bar
     }
 
-    /// A borderless table: header row, columns separated by two spaces.
+    /// A borderless table: header row, columns separated by two spaces, numbers
+    /// right-aligned, no trailing spaces. Linear in the size of the cells (a 20 MB
+    /// value is one pass); control characters in cells are escaped, cells with line
+    /// breaks take several lines.
     pub fn table(&self, header: &[&str], rows: Vec<Vec<String>>, right_aligned: &[usize]) -> String {
-        let mut table = Table::new();
-        table.load_preset(presets::NOTHING);
-        table.set_content_arrangement(ContentArrangement::Disabled);
-        let header_cells = header.iter().map(|h| {
-            let cell = Cell::new(h);
-            if self.color_stdout { cell.add_attribute(comfy_table::Attribute::Bold) } else { cell }
-        });
-        table.set_header(header_cells);
-        if self.color_stdout {
-            table.enforce_styling();
-        } else {
-            table.force_no_tty();
-        }
-        for row in rows {
-            table.add_row(row);
-        }
-        for (index, column) in table.column_iter_mut().enumerate() {
-            column.set_padding((0, 2));
-            if right_aligned.contains(&index) {
-                column.set_cell_alignment(CellAlignment::Right);
+        use unicode_width::UnicodeWidthStr;
+        let columns = header.len().max(rows.iter().map(Vec::len).max().unwrap_or(0));
+        let split = |cell: &str| -> Vec<String> { cell.split('\n').map(escape_controls).collect() };
+        let header_cells: Vec<Vec<String>> = header.iter().map(|h| vec![(*h).to_string()]).collect();
+        let body: Vec<Vec<Vec<String>>> = rows.iter().map(|row| row.iter().map(|c| split(c)).collect()).collect();
+        let mut widths = vec![0usize; columns];
+        for row in std::iter::once(&header_cells).chain(body.iter()) {
+            for (index, cell) in row.iter().enumerate() {
+                for line in cell {
+                    widths[index] = widths[index].max(line.width());
+                }
             }
         }
-        let mut text: String = table.lines().map(|line| line.trim_end().to_string()).collect::<Vec<_>>().join("\n");
-        text.push('\n');
+        let mut text = String::new();
+        let mut render = |row: &[Vec<String>], bold: bool| {
+            let height = row.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            for line_index in 0..height {
+                let mut line = String::new();
+                for (index, width) in widths.iter().enumerate() {
+                    let cell = row.get(index).and_then(|c| c.get(line_index)).map_or("", String::as_str);
+                    let pad = " ".repeat(width.saturating_sub(cell.width()));
+                    let cell =
+                        if bold && self.color_stdout { format!("{BOLD}{cell}{RESET}") } else { cell.to_string() };
+                    if right_aligned.contains(&index) {
+                        line.push_str(&pad);
+                        line.push_str(&cell);
+                    } else {
+                        line.push_str(&cell);
+                        line.push_str(&pad);
+                    }
+                    line.push_str("  ");
+                }
+                text.push_str(line.trim_end());
+                text.push('\n');
+            }
+        };
+        render(&header_cells, true);
+        for row in &body {
+            render(row, false);
+        }
         text
     }
+}
+
+/// Text from outside (a server's message, a project name, an imported name) fit for
+/// a terminal: control characters other than tab and newline are shown escaped
+/// (`\u{1b}`), so a hostile value cannot move the cursor, ring the bell or recolour.
+pub fn escape_controls(text: &str) -> String {
+    if !text.chars().any(|c| c.is_control() && c != '\t' && c != '\n') {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| if c.is_control() && c != '\t' && c != '\n' { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect()
 }
 
 /// Streamed text on stdout as it arrives, flushed per delta. Trailing newlines of a

@@ -239,6 +239,11 @@ pub struct PersonaLibrary {
     dir: Option<Located>,
 }
 
+/// A persona name is a relative folder path with no `.`, `..` or empty part.
+pub fn is_valid_name(name: &str) -> bool {
+    !invalid_name(name)
+}
+
 fn invalid_name(name: &str) -> bool {
     name.is_empty()
         || name.starts_with('/')
@@ -263,9 +268,17 @@ fn probe(path: &Path, what: &str) -> anyhow::Result<Found> {
     }
 }
 
+/// A persona file larger than this is not a prompt anyone meant to send.
+const MAX_PERSONA_FILE: u64 = 1024 * 1024;
+
 fn read(path: &Path) -> anyhow::Result<String> {
-    let bytes = std::fs::read(path)
-        .map_err(|err| Failure::usage(format!("cannot read persona file {}: {err}", path.display())))?;
+    // A FIFO would block with no word, /dev/zero would fill memory.
+    let bytes = crate::files::read_capped(path, MAX_PERSONA_FILE, "read persona file").map_err(|err| match err {
+        crate::files::ReadError::Io(err) => {
+            Failure::usage(format!("cannot read persona file {}: {}", path.display(), err.source))
+        }
+        other => Failure::usage(format!("persona file {other}")),
+    })?;
     String::from_utf8(bytes)
         .map_err(|_| Failure::usage(format!("persona file {} is not UTF-8 text", path.display())).into())
 }

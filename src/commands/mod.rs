@@ -3,7 +3,7 @@
 //! `crate::error` turns into exit codes at the edge.
 
 mod agent;
-mod batch;
+pub(crate) mod batch;
 mod completions;
 mod history;
 mod paths;

@@ -4,7 +4,6 @@
 //! oldest first), so the same state always exports to the same lines.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 
 use serde::{Deserialize, Serialize};
 
@@ -46,16 +45,110 @@ fn lines(dump: Dump) -> Vec<Line> {
     out
 }
 
-fn dump_of(text: &str, source: &str) -> anyhow::Result<Dump> {
+/// Why an imported line is refused: a field that is not of the form agentry makes.
+/// Ids and names become paths and keys, so nothing else may get in.
+fn check_line(line: &Line) -> Result<(), String> {
+    use crate::provider::is_valid_id;
+    use crate::state::is_generated_id;
+    let id = |field: &str, value: &str, prefix: &str| -> Result<(), String> {
+        if is_generated_id(value, prefix) {
+            Ok(())
+        } else {
+            Err(format!("{field} `{}` is not an id agentry makes ({prefix}_ and 16 hex digits)", escape(value)))
+        }
+    };
+    let name = |field: &str, value: &str| -> Result<(), String> {
+        if is_valid_id(value) {
+            Ok(())
+        } else {
+            Err(format!("{field} `{}` is not a valid name (letters, digits, `.`, `_`, `-`, at most 64)", escape(value)))
+        }
+    };
+    let persona = |value: Option<&str>| -> Result<(), String> {
+        match value {
+            Some(p) if !crate::persona::is_valid_name(p) => {
+                Err(format!("persona `{}` is not a relative folder path", escape(p)))
+            }
+            _ => Ok(()),
+        }
+    };
+    match line {
+        Line::Agent { agent } => {
+            id("id", &agent.id, "ag")?;
+            id("worker_id", &agent.worker_id, "wk")?;
+            name("name", &agent.name)?;
+            name("provider", &agent.provider)?;
+            persona(agent.persona.as_deref())
+        }
+        Line::ProviderTotals { provider, .. } => name("provider", provider),
+        Line::SeriesTotals { provider, agent, .. } => {
+            name("provider", provider)?;
+            if agent.is_empty() { Ok(()) } else { name("agent", agent) }
+        }
+        Line::FallbackPair { from, to, .. } => name("from", from).and_then(|()| name("to", to)),
+        Line::BudgetSpend { key, .. } => match key.split_once(':') {
+            Some(("agent", agent)) => id("key", agent, "ag"),
+            Some(("provider", provider)) => name("key", provider),
+            _ => Err(format!("key `{}` is not `agent:ID` or `provider:ID`", escape(key))),
+        },
+        Line::History { record } => {
+            id("task_id", &record.task_id, "tk")?;
+            id("worker_id", &record.worker_id, "wk")?;
+            if let Some(agent) = &record.agent_id {
+                id("agent_id", agent, "ag")?;
+            }
+            name("provider_id", &record.provider_id)?;
+            name("requested_provider_id", &record.requested_provider_id)?;
+            if let Some(agent) = &record.agent_name {
+                name("agent_name", agent)?;
+            }
+            persona(record.persona.as_deref())
+        }
+    }
+}
+
+/// A value from outside, fit for one line of a message (control characters escaped).
+fn escape(value: &str) -> String {
+    crate::output::escape_controls(value)
+}
+
+/// The longest line of an export that is read: larger is not an export.
+const MAX_IMPORT_LINE: usize = crate::commands::batch::MAX_LINE;
+
+fn dump_of(reader: impl std::io::BufRead, source: &str) -> anyhow::Result<Dump> {
     let mut dump = Dump::default();
     let mut spend: BTreeMap<String, f64> = BTreeMap::new();
     let mut day: Option<String> = None;
-    for (index, line) in text.lines().enumerate() {
+    let mut lines = crate::files::CappedLines::new(reader, MAX_IMPORT_LINE);
+    loop {
+        let raw = match lines.next_line() {
+            Ok(Some(raw)) => raw,
+            Ok(None) => break,
+            Err(crate::files::LineError::TooLong { number, max }) => {
+                return Err(Failure::usage(format!(
+                    "{source}:{number}: the line is longer than {}; not an export",
+                    crate::files::size_words(max as u64)
+                ))
+                .hint("import only what `agentry state export` wrote")
+                .into());
+            }
+            Err(crate::files::LineError::Io { number, source: err }) => {
+                return Err(Failure::usage(format!("cannot read {source} at line {number}: {err}")).into());
+            }
+        };
+        let number = raw.number;
+        let Ok(line) = std::str::from_utf8(&raw.bytes) else {
+            return Err(Failure::usage(format!("{source}:{number}: the line is not UTF-8 text")).into());
+        };
         if line.trim().is_empty() {
             continue;
         }
         let parsed: Line = serde_json::from_str(line).map_err(|err| {
-            Failure::usage(format!("{source}:{}: not a line of `agentry state export`: {err}", index + 1))
+            Failure::usage(format!("{source}:{number}: not a line of `agentry state export`: {err}"))
+                .hint("import only what `agentry state export` wrote")
+        })?;
+        check_line(&parsed).map_err(|why| {
+            Failure::usage(format!("{source}:{number}: {why}; nothing was imported"))
                 .hint("import only what `agentry state export` wrote")
         })?;
         match parsed {
@@ -96,20 +189,15 @@ pub async fn run(ctx: &Ctx, command: StateCommand) -> anyhow::Result<()> {
             Ok(ctx.printer.out(&text)?)
         }
         StateCommand::Import { file, replace } => {
-            let (text, source) = if file.as_os_str() == "-" {
-                let mut text = String::new();
-                std::io::stdin()
-                    .read_to_string(&mut text)
-                    .map_err(|err| Failure::usage(format!("cannot read the export from stdin: {err}")))?;
-                (text, "stdin".to_string())
+            let dump = if file.as_os_str() == "-" {
+                dump_of(std::io::stdin().lock(), "stdin")?
             } else {
-                let text = std::fs::read_to_string(&file).map_err(|err| {
+                let opened = std::fs::File::open(&file).map_err(|err| {
                     Failure::usage(format!("cannot read export {}: {err}", file.display()))
                         .hint("write one with `agentry state export > FILE`")
                 })?;
-                (text, file.display().to_string())
+                dump_of(std::io::BufReader::new(opened), &file.display().to_string())?
             };
-            let dump = dump_of(&text, &source)?;
             let store = ctx.store().await?;
             let imported = match store.import(dump, replace).await? {
                 Ok(imported) => imported,

@@ -91,6 +91,10 @@ impl Limits {
     }
 }
 
+/// How old a body with no history line must be before the prune removes it: older
+/// than any flush of a running batch.
+const ORPHAN_AGE: Duration = Duration::from_secs(24 * 60 * 60);
+
 impl FileState {
     pub fn new(dir: PathBuf, lock_timeout: Duration, on_wait: WaitReporter) -> Self {
         Self {
@@ -115,8 +119,10 @@ impl FileState {
         self.dir.join("cache").join(format!("{key}.json"))
     }
 
-    fn body_file(&self, task_id: &str) -> PathBuf {
-        self.dir.join("bodies").join(format!("{task_id}.json"))
+    /// The body of a task, for ids of agentry's own form only (`None` for any other:
+    /// an id from outside never names a path).
+    fn body_file(&self, task_id: &str) -> Option<PathBuf> {
+        super::is_generated_id(task_id, "tk").then(|| self.dir.join("bodies").join(format!("{task_id}.json")))
     }
 
     /// Cut the history to its retention: lines older than `max_age`, then all but the
@@ -153,6 +159,9 @@ impl FileState {
             .collect();
         let limit = usize::try_from(self.retention.max_entries).unwrap_or(usize::MAX);
         let kept = &fresh[fresh.len().saturating_sub(limit)..];
+        let known: std::collections::HashSet<String> =
+            lines.iter().filter_map(|l| completed(l)).map(|(_, id)| id).collect();
+        self.sweep_orphan_bodies(&known);
         if kept.len() == lines.len() {
             return Ok(());
         }
@@ -168,10 +177,27 @@ impl FileState {
             if let Some((_, id)) = completed(line)
                 && !kept_ids.contains(id.as_str())
             {
-                let _ = std::fs::remove_file(self.body_file(&id));
+                if let Some(path) = self.body_file(&id) {
+                    let _ = std::fs::remove_file(path);
+                }
             }
         }
         Ok(())
+    }
+
+    /// Bodies with no history line, older than a day: a kill between writing a body
+    /// and its history line leaves one, and nothing else would ever remove it.
+    fn sweep_orphan_bodies(&self, known: &std::collections::HashSet<String>) {
+        let Ok(entries) = std::fs::read_dir(self.dir.join("bodies")) else { return };
+        let day_ago = std::time::SystemTime::now() - ORPHAN_AGE;
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(id) = name.to_str().and_then(|n| n.strip_suffix(".json")) else { continue };
+            let old = entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < day_ago);
+            if old && super::is_generated_id(id, "tk") && !known.contains(id) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
     }
 
     fn io(&self, source: FsError) -> StateError {
@@ -520,14 +546,15 @@ impl StateBackend for FileState {
                     files::write_atomic(&file, text.as_bytes(), 0o600, false).map_err(|e| self.io(e))?;
                 }
             }
+            let Some(path) = self.body_file(task_id) else { continue };
             let json = serde_json::to_vec(body).unwrap_or_default();
-            files::write_atomic(&self.body_file(task_id), &json, 0o600, false).map_err(|e| self.io(e))?;
+            files::write_atomic(&path, &json, 0o600, false).map_err(|e| self.io(e))?;
         }
         Ok(())
     }
 
     async fn read_body(&self, task_id: &str) -> Result<Option<TaskBody>, StateError> {
-        let path = self.body_file(task_id);
+        let Some(path) = self.body_file(task_id) else { return Ok(None) };
         let bytes = match std::fs::read(&path) {
             Ok(bytes) => bytes,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -535,6 +562,8 @@ impl StateBackend for FileState {
         };
         let Ok(mut body) = serde_json::from_slice::<TaskBody>(&bytes) else { return Ok(None) };
         if let Some(hash) = &body.prompt
+            && hash.len() == 64
+            && hash.bytes().all(|b| b.is_ascii_hexdigit())
             && let Ok(text) = std::fs::read_to_string(self.dir.join("prompts").join(format!("{hash}.txt")))
             && let Some(message) = body.request.pointer_mut("/body/messages/0/content")
         {

@@ -332,6 +332,15 @@ pub enum Target {
 }
 
 /// The key of a two-part series: provider and agent, or fallback from and to.
+/// Whether `id` has the form agentry gives its ids: `PREFIX_` and 16 lower-case hex
+/// digits (`tk_…` tasks, `ag_…` agents, `wk_…` workers). Every path under the state
+/// folder is built from such ids only, so an imported `../../x` reaches no file.
+pub fn is_generated_id(id: &str, prefix: &str) -> bool {
+    id.strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('_'))
+        .is_some_and(|hex| hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+}
+
 pub fn series_key(a: &str, b: &str) -> String {
     format!("{a}\u{1f}{b}")
 }
@@ -470,6 +479,14 @@ pub struct Reservation {
     pub id: String,
     pub keys: Vec<String>,
     _held: Held,
+}
+
+impl Reservation {
+    /// Spend to record with nothing set aside: a priced task under no budget still
+    /// counts toward its day, so a budget configured later sees what was spent.
+    pub fn unheld(keys: Vec<String>) -> Self {
+        Self { id: format!("{:016x}", fastrand::u64(..)), keys, _held: Held::Nothing }
+    }
 }
 
 /// Everything `agentry state export` writes and `state import` loads: agents with
