@@ -88,7 +88,8 @@ pub fn estimate_cost(provider: &Provider, request: &ChatRequest) -> Option<f64> 
 }
 
 fn dollars(usd: f64) -> String {
-    format!("${usd:.4}")
+    // `-0.0` (a budget of 0 minus nothing) prints as `$0.0000`, not `$-0.0000`.
+    format!("${:.4}", usd.max(0.0) + 0.0)
 }
 
 /// How one link uses the response cache.
@@ -480,7 +481,7 @@ async fn call_attempts(
     };
     let estimate = link.request.as_ref().map_or(0, |r| estimate_usage(&r.messages, "").prompt_tokens);
     let rates = Rates { rpm: provider.rpm, tpm: provider.tpm, tokens: estimate };
-    let cooldown = link.settings.cooldown.value.mul_f64(budget.backoff_scale.max(0.0));
+    let cooldown = limits::scaled(link.settings.cooldown.value, budget.backoff_scale);
     client.warm(provider, timeouts.connect);
     let mut tries = 0u32;
     loop {

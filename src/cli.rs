@@ -268,7 +268,7 @@ pub struct TaskListArgs {
     pub provider: Option<String>,
 
     /// Only tasks since this long ago (e.g. 2h, 7d) or since an RFC 3339 time or date
-    #[arg(long, value_name = "DURATION|TIME")]
+    #[arg(long, value_name = "DURATION|TIME", allow_hyphen_values = true)]
     pub since: Option<String>,
 
     /// At most this many, newest first; 0 lists all
@@ -431,6 +431,6 @@ pub struct StopArgs {
     pub all: bool,
 
     /// Give up waiting for a running task to be cancelled after this long (exit 5) [default: 10s]
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
     pub timeout: Option<String>,
 }

@@ -146,8 +146,8 @@ pub fn parse(text: &str, path: &Path) -> Result<(FileSettings, Vec<crate::provid
         if let Some(age) = table.max_age {
             let parsed = match &age {
                 toml::Value::String(text) => crate::settings::parse_duration(text),
-                toml::Value::Integer(n) => u64::try_from(*n).ok().map(std::time::Duration::from_secs),
-                toml::Value::Float(f) => std::time::Duration::try_from_secs_f64(*f).ok(),
+                toml::Value::Integer(n) => crate::settings::duration_from_secs(*n as f64),
+                toml::Value::Float(f) => crate::settings::duration_from_secs(*f),
                 _ => None,
             };
             history.max_age = parsed.filter(|d| !d.is_zero()).ok_or_else(|| {
@@ -168,7 +168,7 @@ pub fn parse(text: &str, path: &Path) -> Result<(FileSettings, Vec<crate::provid
         if let Some(ttl) = table.ttl {
             let parsed = match &ttl {
                 toml::Value::String(text) => crate::settings::parse_duration(text),
-                toml::Value::Integer(n) => u64::try_from(*n).ok().map(std::time::Duration::from_secs),
+                toml::Value::Integer(n) => crate::settings::duration_from_secs(*n as f64),
                 _ => None,
             };
             cache.ttl = parsed

@@ -55,6 +55,10 @@ pub fn size_words(bytes: u64) -> String {
     }
 }
 
+/// The largest certificate file (`ca_cert`) read: a bundle of hundreds of roots
+/// is a few hundred KiB.
+pub const MAX_CERT_FILE: u64 = 1024 * 1024;
+
 /// Read a regular file of at most `max` bytes whole.
 pub fn read_capped(path: &Path, max: u64, action: &'static str) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;

@@ -8,13 +8,27 @@ use std::time::Duration;
 /// Before retry `n` (0 for the first): at most `min(0.5 * 2^n, 8)` seconds.
 pub fn backoff_cap(n: u32) -> Duration {
     let secs = 0.5 * 2f64.powi(i32::try_from(n.min(16)).unwrap_or(16));
-    Duration::from_secs_f64(secs.min(8.0))
+    Duration::from_millis((secs.min(8.0) * 1000.0) as u64)
 }
 
 /// Full jitter: a uniform draw (`unit` in [0, 1)) below the cap, scaled by
 /// `AGENTRY_BACKOFF_SCALE`.
 pub fn backoff(n: u32, unit: f64, scale: f64) -> Duration {
-    backoff_cap(n).mul_f64(unit.clamp(0.0, 1.0) * scale.max(0.0))
+    scaled(backoff_cap(n), unit.clamp(0.0, 1.0) * scale)
+}
+
+/// The longest wait a float can make: a day. Longer would outlast any `--timeout`
+/// anyway, and `Duration::mul_f64` panics on overflow (`AGENTRY_BACKOFF_SCALE=1e20`).
+pub const MAX_SCALED: Duration = Duration::from_secs(86_400);
+
+/// `d` times `factor`, saturating: never a panic, never above [`MAX_SCALED`], zero
+/// for a negative or NaN factor. Every float that becomes a wait goes through here.
+pub fn scaled(d: Duration, factor: f64) -> Duration {
+    let secs = d.as_secs_f64() * factor;
+    if secs.is_nan() || secs <= 0.0 {
+        return Duration::ZERO;
+    }
+    Duration::try_from_secs_f64(secs).map_or(MAX_SCALED, |d| d.min(MAX_SCALED))
 }
 
 /// Server-given waits above this are not slept: fail over, else fail.

@@ -27,20 +27,39 @@ pub const MODELS_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Debug, Clone, Default)]
 pub struct Env {
     vars: BTreeMap<&'static str, String>,
+    /// Declared variables set to bytes that are not UTF-8.
+    not_text: Vec<&'static str>,
 }
 
 impl Env {
     pub fn from_process() -> Self {
+        let mut not_text = Vec::new();
         let vars = EnvVars::ALL
             .iter()
-            .filter_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()).map(|v| (*name, v)))
+            .filter_map(|name| match std::env::var(name) {
+                Ok(value) => (!value.is_empty()).then(|| (*name, value)),
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    not_text.push(*name);
+                    None
+                }
+                Err(std::env::VarError::NotPresent) => None,
+            })
             .collect();
-        Self { vars }
+        Self { vars, not_text }
+    }
+
+    /// A variable agentry reads that holds bytes that are not UTF-8: an error naming
+    /// it, never a silent fallback (`AGENTRY_STATE` would quietly mean files).
+    pub fn check(&self) -> Result<(), ConfigError> {
+        match self.not_text.first() {
+            Some(name) => Err(ConfigError::Setting(format!("{name} holds bytes that are not UTF-8 text"))),
+            None => Ok(()),
+        }
     }
 
     /// For tests: exactly these variables.
     pub fn from_pairs(pairs: &[(&'static str, &str)]) -> Self {
-        Self { vars: pairs.iter().map(|(k, v)| (*k, (*v).to_string())).collect() }
+        Self { vars: pairs.iter().map(|(k, v)| (*k, (*v).to_string())).collect(), not_text: Vec::new() }
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -94,25 +113,31 @@ fn env_value<T>(
     }
 }
 
-/// A DURATION: a number with `ms`, `s`, `m`, `h` or `d` (`500ms`, `30s`, `1.5m`),
-/// or a bare number of seconds.
+/// The longest DURATION anywhere: 100 years (`36500d`).
+pub const MAX_DURATION: Duration = Duration::from_secs(36_500 * 86_400);
+
+/// A DURATION, the one grammar of flags, variables and providers.toml alike: a
+/// number (`90`, `1.5`, `1e3`) with `ms`, `s`, `m`, `h` or `d`, or a bare number of
+/// seconds; zero, or from 1 ms to [`MAX_DURATION`]. Anything else is `None`.
 pub fn parse_duration(text: &str) -> Option<Duration> {
     let text = text.trim();
-    if let Ok(secs) = text.parse::<f64>() {
-        return Duration::try_from_secs_f64(secs).ok();
+    let (number, scale) = [("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3600.0), ("d", 86_400.0)]
+        .iter()
+        .find_map(|(unit, scale)| text.strip_suffix(unit).map(|n| (n.trim_end(), *scale)))
+        .unwrap_or((text, 1.0));
+    // `inf`, `nan` and signs parse as floats; none is a duration.
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+')) {
+        return None;
     }
-    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number.parse().ok()?;
-    let scale = match unit.trim() {
-        "ms" => 0.001,
-        "s" => 1.0,
-        "m" => 60.0,
-        "h" => 3600.0,
-        "d" => 86_400.0,
-        _ => return None,
-    };
-    Duration::try_from_secs_f64(number * scale).ok()
+    duration_from_secs(number.parse::<f64>().ok()? * scale)
+}
+
+/// Seconds as a DURATION under the same rule (a number in providers.toml).
+pub fn duration_from_secs(secs: f64) -> Option<Duration> {
+    if !secs.is_finite() || secs < 0.0 || (secs > 0.0 && secs < 0.001) {
+        return None;
+    }
+    Duration::try_from_secs_f64(secs).ok().filter(|d| *d <= MAX_DURATION)
 }
 
 /// A duration as messages say it: `10 s`, `500 ms`.
@@ -120,23 +145,35 @@ pub fn duration_words(d: Duration) -> String {
     if d.subsec_millis() == 0 { format!("{} s", d.as_secs()) } else { format!("{} ms", d.as_millis()) }
 }
 
-/// A SIZE: bytes, or a number with `KB`, `KiB`, `MB`, `MiB`, `GB`, `GiB`.
+/// A SIZE, the one grammar everywhere: bytes, or a number (`1.5` allowed) with `B`,
+/// `KB`, `MB`, `GB`, `TB`, `PB` (powers of 1000) or `KiB`, `MiB`, `GiB`, `TiB`, `PiB`
+/// (powers of 1024), case-insensitive; at most 2^64 - 1 bytes.
 pub fn parse_size(text: &str) -> Option<u64> {
     let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let number: u64 = number.parse().ok()?;
-    let scale: u64 = match unit.trim() {
-        "" | "B" => 1,
-        "KB" | "kB" => 1_000,
-        "KiB" => 1 << 10,
-        "MB" => 1_000_000,
-        "MiB" => 1 << 20,
-        "GB" => 1_000_000_000,
-        "GiB" => 1 << 30,
+    if number.is_empty() {
+        return None;
+    }
+    let scale: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "kb" => 1e3,
+        "kib" => 1024.0,
+        "mb" => 1e6,
+        "mib" => 1024f64.powi(2),
+        "gb" => 1e9,
+        "gib" => 1024f64.powi(3),
+        "tb" => 1e12,
+        "tib" => 1024f64.powi(4),
+        "pb" => 1e15,
+        "pib" => 1024f64.powi(5),
         _ => return None,
     };
-    number.checked_mul(scale)
+    if let Ok(whole) = number.parse::<u64>() {
+        return whole.checked_mul(scale as u64);
+    }
+    let bytes = number.parse::<f64>().ok()? * scale;
+    (bytes.is_finite() && bytes >= 0.0 && bytes < u64::MAX as f64).then(|| bytes.round() as u64)
 }
 
 /// Settings every command shares that are not paths (paths are `paths.rs`'s).
@@ -398,13 +435,20 @@ mod tests {
         assert_eq!(parse_duration("1.5m"), Some(Duration::from_secs(90)));
         assert_eq!(parse_duration("2h"), Some(Duration::from_secs(7200)));
         assert_eq!(parse_duration("90d"), Some(Duration::from_secs(90 * 86_400)));
-        for bad in ["", "s", "-1", "1x", "ten"] {
+        assert_eq!(parse_duration("1e9s"), Some(Duration::from_secs(1_000_000_000)));
+        assert_eq!(parse_duration("36500d"), Some(MAX_DURATION));
+        assert_eq!(parse_duration("0"), Some(Duration::ZERO));
+        for bad in ["", "s", "-1", "-1s", "1x", "ten", "inf", "nan", "0.5ms", "0.0001", "9999999999999d", "36501d"] {
             assert_eq!(parse_duration(bad), None, "{bad}");
         }
         assert_eq!(parse_size("32MiB"), Some(32 << 20));
         assert_eq!(parse_size("1000"), Some(1000));
         assert_eq!(parse_size("2KB"), Some(2000));
-        assert_eq!(parse_size("1TiB"), None);
+        assert_eq!(parse_size("1TiB"), Some(1 << 40));
+        assert_eq!(parse_size("1PB"), Some(1_000_000_000_000_000));
+        assert_eq!(parse_size("1.5gb"), Some(1_500_000_000));
+        assert_eq!(parse_size("1ZB"), None);
+        assert_eq!(parse_size("99999PiB"), None);
     }
 
     #[test]

@@ -241,10 +241,7 @@ async fn a_stream_cut_before_text_or_with_an_error_chunk_is_retried() {
     assert_eq!(stdout_of(&output), "third time\n");
     assert_eq!(log.requests.lock().expect("log").len(), 3);
     let stderr = stderr_of(&output);
-    assert!(
-        stderr.contains("after connect (attempt 2 of 3)") && stderr.contains("after 503 (attempt 3 of 3)"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("after cut (attempt 2 of 3)") && stderr.contains("after 503 (attempt 3 of 3)"), "{stderr}");
 }
 
 #[tokio::test]

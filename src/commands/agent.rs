@@ -36,7 +36,7 @@ pub const AGENT_NUMERIC: &[usize] = &[6, 7, 8, 9];
 
 /// USD as tables show it; a total with an unknown price is a lower bound (`+`).
 pub fn money(usd: f64, incomplete: bool) -> String {
-    format!("${usd:.4}{}", if incomplete { "+" } else { "" })
+    format!("${:.4}{}", usd + 0.0, if incomplete { "+" } else { "" })
 }
 
 fn print_agent(ctx: &Ctx, agent: &AgentView) -> anyhow::Result<()> {

@@ -65,7 +65,7 @@ pub async fn list(ctx: &Ctx, args: TaskListArgs) -> anyhow::Result<()> {
                 r.model.clone(),
                 if r.success { "ok".into() } else { r.error_class.clone().unwrap_or_else(|| "failed".into()) },
                 r.tokens_used.to_string(),
-                r.cost_usd.map_or_else(|| "?".into(), |c| format!("${c:.4}")),
+                r.cost_usd.map_or_else(|| "?".into(), |c| format!("${:.4}", c + 0.0)),
                 format!("{} ms", r.latency_ms),
             ]
         })

@@ -108,6 +108,7 @@ pub async fn run(cli: Cli, printer: Printer, env: Env) -> anyhow::Result<()> {
     if let Command::Completions { shell } = cli.command {
         return completions::run(shell, printer);
     }
+    env.check()?;
     let ctx = Ctx {
         printer,
         paths: Paths::resolve(&cli.global, &env)?,

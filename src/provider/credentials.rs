@@ -39,6 +39,16 @@ pub fn check_key_available(provider: &Provider) -> Result<(), ProviderError> {
     if let KeySource::Env(var) = &provider.key {
         match std::env::var(var) {
             Ok(value) if !value.trim().is_empty() => {}
+            Err(std::env::VarError::NotUnicode(_)) => {
+                return Err(key_error(
+                    provider,
+                    format!(
+                        "environment variable {var} holds bytes that are not UTF-8 text; provider `{}` reads its API key from it",
+                        provider.id
+                    ),
+                    Some(format!("set {var} to the key as text")),
+                ));
+            }
             _ => {
                 return Err(key_error(
                     provider,

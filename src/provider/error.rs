@@ -159,7 +159,9 @@ impl ProviderError {
             Self::Status { status: 404, .. } => "not_found",
             Self::Status { status: 500..=599, .. } => "server_error",
             Self::Status { .. } | Self::Redirect { .. } => "client_error",
-            Self::Connect { .. } | Self::Transport { .. } | Self::Cut { .. } => "connect",
+            Self::Connect { .. } | Self::Transport { .. } => "connect",
+            // The headers came; the body broke: not a connection that failed to open.
+            Self::Cut { .. } => "cut",
             Self::ConnectTimeout { .. } | Self::Idle { .. } => "timeout",
             Self::Garbage { .. } | Self::TooLarge { .. } => "garbage",
             Self::Key { .. } => "auth",

@@ -229,9 +229,8 @@ impl Transport {
         let mut builder = reqwest::Client::builder().connect_timeout(settings.connect_timeout).redirect(policy);
         if let Some(path) = &settings.ca_cert {
             // Checked when providers.toml was loaded; read again here, where it is used.
-            let pem = std::fs::read(path).map_err(|err| ProviderError::Transport {
-                provider: String::new(),
-                detail: format!("cannot read ca_cert {}: {err}", path.display()),
+            let pem = crate::files::read_capped(path, crate::files::MAX_CERT_FILE, "read ca_cert").map_err(|err| {
+                ProviderError::Transport { provider: String::new(), detail: format!("ca_cert: {err}") }
             })?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|err| ProviderError::Transport {
                 provider: String::new(),
@@ -313,7 +312,10 @@ impl Transport {
             builder = builder.body(bytes);
         }
         let started = Instant::now();
-        let sent = tokio::time::timeout(self.settings.connect_timeout + idle, builder.send()).await;
+        // The idle limit counts from the moment the request starts, as the message
+        // says: 1 s is 1 s, not the connect timeout plus 1 s. Connecting is bounded by
+        // the connect timeout inside it, and is reported as such when that fires first.
+        let sent = tokio::time::timeout(idle, builder.send()).await;
         let response = match sent {
             Err(_) => return Err(ProviderError::Idle { provider: provider.to_string(), after: idle }),
             Ok(result) => result.map_err(|err| self.failure(provider, &url_shown, &err))?,

@@ -71,6 +71,10 @@ struct PricingEntry {
     cached_input: Option<f64>,
 }
 
+/// The highest price a `pricing` figure may name, USD per million tokens: far above
+/// any model's, and low enough that no bounded usage costs an infinite amount.
+const MAX_PRICE: f64 = 1_000_000.0;
+
 /// A DURATION in providers.toml: a string (`"30s"`, `"1.5m"`) or a number of seconds.
 #[derive(Deserialize)]
 #[serde(untagged)]
@@ -86,13 +90,14 @@ enum EndpointValue {
     Url(String),
     Weighted {
         url: String,
+        /// Any number, checked below: serde's own refusal of `-1` names no key.
         #[serde(default = "one")]
-        weight: u32,
+        weight: f64,
     },
 }
 
-fn one() -> u32 {
-    1
+fn one() -> f64 {
+    1.0
 }
 
 /// The built-in offline provider: always present, never chosen in place of another.
@@ -215,12 +220,17 @@ pub fn providers_from(
                 let mut endpoints = Vec::with_capacity(list.len());
                 for (index, value) in list.into_iter().enumerate() {
                     let (raw, weight) = match value {
-                        EndpointValue::Url(url) => (url, 1),
+                        EndpointValue::Url(url) => (url, 1.0),
                         EndpointValue::Weighted { url, weight } => (url, weight),
                     };
-                    if weight == 0 {
-                        return Err(fail(format!("[providers.{id}] endpoints[{index}] has weight 0; use 1 or more")));
+                    if !(weight >= 1.0 && weight <= f64::from(u32::MAX) && weight.fract() == 0.0) {
+                        return Err(fail(format!(
+                            "[providers.{id}] endpoints[{index}] weight must be a whole number from 1 to {}, not {weight}",
+                            u32::MAX
+                        )));
                     }
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    let weight = weight as u32;
                     endpoints.push(Endpoint { url: parse_url(&raw, &format!("endpoints[{index}]"))?, weight });
                 }
                 endpoints
@@ -233,7 +243,7 @@ pub fn providers_from(
         let duration = |value: Option<DurationValue>, key: &str| -> Result<Option<std::time::Duration>, ConfigError> {
             let Some(value) = value else { return Ok(None) };
             let parsed = match &value {
-                DurationValue::Seconds(secs) => std::time::Duration::try_from_secs_f64(*secs).ok(),
+                DurationValue::Seconds(secs) => crate::settings::duration_from_secs(*secs),
                 DurationValue::Text(text) => crate::settings::parse_duration(text),
             };
             match parsed {
@@ -262,8 +272,12 @@ pub fn providers_from(
             return Err(fail(format!("[providers.{id}] context_window must be at least 1")));
         }
         if let Some(ca) = &entry.ca_cert {
-            let pem = std::fs::read(ca)
-                .map_err(|err| fail(format!("[providers.{id}] ca_cert {} cannot be read: {err}", ca.display())))?;
+            let pem = crate::files::read_capped(ca, crate::files::MAX_CERT_FILE, "read").map_err(|err| match err {
+                crate::files::ReadError::Io(err) => {
+                    fail(format!("[providers.{id}] ca_cert {} cannot be read: {}", ca.display(), err.source))
+                }
+                other => fail(format!("[providers.{id}] ca_cert {other}")),
+            })?;
             if reqwest::Certificate::from_pem_bundle(&pem).map_or(true, |certs| certs.is_empty()) {
                 return Err(fail(format!("[providers.{id}] ca_cert {} holds no PEM certificate", ca.display())));
             }
@@ -274,7 +288,7 @@ pub fn providers_from(
                 if [Some(p.input), Some(p.output), p.cached_input]
                     .iter()
                     .flatten()
-                    .all(|v| v.is_finite() && *v >= 0.0) =>
+                    .all(|v| (0.0..=MAX_PRICE).contains(v)) =>
             {
                 Some(crate::pricing::Price {
                     input: p.input,
@@ -285,7 +299,7 @@ pub fn providers_from(
             }
             Some(_) => {
                 return Err(fail(format!(
-                    "[providers.{id}] pricing figures must be 0 or more (USD per million tokens)"
+                    "[providers.{id}] pricing figures must be 0 or more and at most {MAX_PRICE} (USD per million tokens)"
                 )));
             }
         };

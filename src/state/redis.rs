@@ -690,8 +690,8 @@ impl RedisState {
         let tls = self.target.url.starts_with("rediss://") || self.target.url.starts_with("valkeys://");
         let client = match self.target.ca_cert.as_ref().filter(|_| tls) {
             Some(path) => {
-                let pem =
-                    std::fs::read(path).map_err(|e| format!("cannot read [state] ca_cert {}: {e}", path.display()))?;
+                let pem = crate::files::read_capped(path, crate::files::MAX_CERT_FILE, "read [state] ca_cert")
+                    .map_err(|e| format!("[state] ca_cert: {e}"))?;
                 ::redis::Client::build_with_tls(
                     info,
                     ::redis::TlsCertificates { client_tls: None, root_cert: Some(pem) },
