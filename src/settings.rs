@@ -37,7 +37,7 @@ impl Env {
         let vars = EnvVars::ALL
             .iter()
             .filter_map(|name| match std::env::var(name) {
-                Ok(value) => (!value.is_empty()).then(|| (*name, value)),
+                Ok(value) => (!value.is_empty()).then_some((*name, value)),
                 Err(std::env::VarError::NotUnicode(_)) => {
                     not_text.push(*name);
                     None

@@ -14,6 +14,7 @@ mod contract;
 mod costs;
 mod hardening;
 mod history;
+mod hostile;
 mod litellm;
 mod metrics;
 mod properties;

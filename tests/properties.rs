@@ -191,3 +191,52 @@ proptest! {
         check_state(&mutate(STATE, &edits));
     }
 }
+
+/// Every form in which a server may echo a key: as sent, URL-encoded (`%20` and `+`,
+/// upper- and lower-case hex), JSON-escaped (with and without `\/`), base64.
+fn echoed_forms(key: &str) -> Vec<String> {
+    use base64::Engine as _;
+    let percent = |upper: bool| -> String {
+        key.bytes()
+            .map(|b| match b {
+                _ if b.is_ascii_alphanumeric() || b"-._~".contains(&b) => (b as char).to_string(),
+                _ if upper => format!("%{b:02X}"),
+                _ => format!("%{b:02x}"),
+            })
+            .collect()
+    };
+    let (encoded, lower) = (percent(true), percent(false));
+    let json = serde_json::to_string(key).expect("json");
+    let json = json[1..json.len() - 1].to_string();
+    let engines = [
+        &base64::engine::general_purpose::STANDARD,
+        &base64::engine::general_purpose::STANDARD_NO_PAD,
+        &base64::engine::general_purpose::URL_SAFE,
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+    ];
+    let mut forms =
+        vec![key.to_string(), encoded.replace("%20", "+"), lower.replace("%20", "+"), lower, json.replace('/', "\\/")];
+    forms.push(encoded);
+    forms.push(json);
+    forms.extend(engines.iter().map(|e| e.encode(key)));
+    forms
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Whatever the key and whatever surrounds it, no echoed form survives the redactor.
+    #[test]
+    fn the_redactor_removes_every_encoded_form_of_any_key(
+        key in "[A-Za-z0-9_~ !#$%&*+,./:;=?@^|\"é-]{12,40}",
+        before in any::<String>(),
+        after in any::<String>(),
+    ) {
+        let redactor = agentry::provider::redact::Redactor::new([key.clone()]);
+        for form in echoed_forms(&key) {
+            let shown = redactor.redact(&format!("{before}{form}{after}"));
+            prop_assert!(!shown.contains(&form), "form {form:?} of {key:?} survived: {shown:?}");
+            prop_assert!(shown.contains("(redacted)"));
+        }
+    }
+}

@@ -31,7 +31,10 @@ use crate::worker::{Signal, Signals, Task, TaskResult, new_id};
 /// A finished task on its way to the state: its history line, its bodies, and its
 /// result line (index and text), written only once the task is recorded, so that no
 /// `success: true` line in `--output` can be missing from the history after a kill.
-type Recorded = (TaskRecord, Option<(TaskBody, Option<String>)>, (usize, String));
+type Recorded = (TaskRecord, Option<Bodies>, (usize, String));
+
+/// A task's stored request and response, with its system prompt apart.
+type Bodies = (TaskBody, Option<String>);
 
 /// The longest batch line, `state import` line or `--output` result line read back:
 /// a source with no newline (`/dev/zero`) is refused here instead of filling memory.
@@ -423,7 +426,7 @@ impl Run<'_> {
         &self,
         line: &Line,
         result: &TaskResult,
-        recorded: Option<(TaskRecord, Option<(TaskBody, Option<String>)>)>,
+        recorded: Option<(TaskRecord, Option<Bodies>)>,
     ) {
         if result.success {
             self.succeeded.fetch_add(1, Ordering::Relaxed);

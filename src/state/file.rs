@@ -176,10 +176,9 @@ impl FileState {
         for line in &lines {
             if let Some((_, id)) = completed(line)
                 && !kept_ids.contains(id.as_str())
+                && let Some(path) = self.body_file(&id)
             {
-                if let Some(path) = self.body_file(&id) {
-                    let _ = std::fs::remove_file(path);
-                }
+                let _ = std::fs::remove_file(path);
             }
         }
         Ok(())
