@@ -422,12 +422,7 @@ impl Run<'_> {
 
     /// Count a result and pass its line on: through the state writer when the task is
     /// to be recorded (the line follows the record), else straight out.
-    fn finish(
-        &self,
-        line: &Line,
-        result: &TaskResult,
-        recorded: Option<(TaskRecord, Option<Bodies>)>,
-    ) {
+    fn finish(&self, line: &Line, result: &TaskResult, recorded: Option<(TaskRecord, Option<Bodies>)>) {
         if result.success {
             self.succeeded.fetch_add(1, Ordering::Relaxed);
         } else if result.error_class == Some("budget") {
