@@ -24,7 +24,7 @@ Exit codes:
   7    refused by a budget (--max-cost, an agent's --budget, budget_daily)
   8    a batch (--file) finished with failed tasks
   9    task cancelled by `stop`
-  130  interrupted (SIGINT)
+  130  interrupted (SIGINT), or a batch whose results stream was closed
   143  terminated (SIGTERM)";
 
 /// Run AI agents as workers: providers, personas, agents and tasks from the command line.

@@ -496,3 +496,26 @@ pub async fn scripted_on(route: &str, answers: Vec<ResponseTemplate>) -> (MockSe
     Mock::given(method("POST")).and(path(route)).respond_with(script.clone()).mount(&server).await;
     (server, script)
 }
+
+/// Every file under `dir`, as text (lossy).
+pub fn all_files_text(dir: &std::path::Path) -> String {
+    let mut text = String::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            // The providers file is the user's, not agentry's: it holds the header
+            // value the test configured.
+            if path.is_symlink() || path.file_name().is_some_and(|n| n == "providers.toml") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                text.push_str(&String::from_utf8_lossy(&bytes));
+            }
+        }
+    }
+    text
+}

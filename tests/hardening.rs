@@ -17,29 +17,6 @@ async fn post_responds(server: &MockServer, template: ResponseTemplate) {
     Mock::given(method("POST")).and(path("/v1/chat/completions")).respond_with(template).mount(server).await;
 }
 
-/// Every file under `dir`, as text (lossy).
-fn all_files_text(dir: &std::path::Path) -> String {
-    let mut text = String::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            // The providers file is the user's, not agentry's: it holds the header
-            // value the test configured.
-            if path.is_symlink() || path.file_name().is_some_and(|n| n == "providers.toml") {
-                continue;
-            }
-            if path.is_dir() {
-                stack.push(path);
-            } else if let Ok(bytes) = std::fs::read(&path) {
-                text.push_str(&String::from_utf8_lossy(&bytes));
-            }
-        }
-    }
-    text
-}
-
 fn one_shot<'a>(extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec!["task", "run", "--persona", "examples/qa-engineer", "--provider", "srv", "x"];
     args.extend_from_slice(extra);

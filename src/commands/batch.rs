@@ -118,21 +118,7 @@ fn read_lines(
     let mut reader = crate::files::CappedLines::new(reader, MAX_LINE);
     let mut lines = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    loop {
-        let raw = match reader.next_line() {
-            Ok(Some(raw)) => raw,
-            Ok(None) => break,
-            Err(crate::files::LineError::TooLong { number, max }) => {
-                return Err(Failure::usage(format!(
-                    "{name}:{number}: the line is longer than {}; not read further",
-                    crate::files::size_words(max as u64)
-                ))
-                .into());
-            }
-            Err(crate::files::LineError::Io { number, source }) => {
-                return Err(Failure::usage(format!("cannot read --file {name} at line {number}: {source}")).into());
-            }
-        };
+    while let Some(raw) = super::next_line(&mut reader, &name)? {
         let number = raw.number;
         let at = |message: String| -> anyhow::Error { Failure::usage(format!("{name}:{number}: {message}")).into() };
         let mut bytes = raw.bytes.as_slice();
@@ -224,21 +210,7 @@ fn done_ids(output: &Path) -> anyhow::Result<std::collections::HashSet<String>> 
     }
     let file = std::fs::File::open(output).map_err(|err| cannot("read", &err))?;
     let mut lines = crate::files::CappedLines::new(std::io::BufReader::new(file), MAX_LINE);
-    loop {
-        let line = match lines.next_line() {
-            Ok(Some(line)) => line,
-            Ok(None) => break,
-            Err(crate::files::LineError::TooLong { number, max }) => {
-                return Err(Failure::usage(format!(
-                    "--output {}:{number}: a line longer than {}; not read further",
-                    output.display(),
-                    crate::files::size_words(max as u64)
-                ))
-                .hint("is it the right file? pass a new --output for a new batch")
-                .into());
-            }
-            Err(crate::files::LineError::Io { source, .. }) => return Err(cannot("read", &source)),
-        };
+    while let Some(line) = super::next_line(&mut lines, &output.display().to_string())? {
         if !line.complete {
             std::fs::OpenOptions::new()
                 .write(true)
@@ -771,18 +743,19 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
     let (failed, succeeded) = (run.failed.load(Ordering::Relaxed), run.succeeded.load(Ordering::Relaxed));
     let refused = run.refused.load(Ordering::Relaxed);
     if let Some(err) = results.error.take() {
-        // Like SIGINT: what finished is recorded, nothing more was started.
+        // What finished is recorded; nothing more was started.
         let done = succeeded + failed + refused;
-        let what = if crate::error::is_broken_pipe(&err) {
-            "the results stream was closed".to_string()
+        let ran = format!("{done} of {} tasks ran, unstarted lines were not run", lines.len() - skipped.len());
+        // A closed pipe (`| head`) is like SIGINT; a file that cannot be written is not.
+        let failure = if crate::error::is_broken_pipe(&err) {
+            Failure::new(Exit::Interrupted, format!("the results stream was closed; {ran}"))
         } else {
-            format!("cannot write the results: {}", crate::error::one_line(&format!("{err:#}")))
+            Failure::new(
+                Exit::Internal,
+                format!("cannot write the results: {}; {ran}", crate::error::one_line(&format!("{err:#}"))),
+            )
         };
-        return Err(Failure::new(
-            Exit::Interrupted,
-            format!("{what}; {done} of {} tasks ran, unstarted lines were not run", lines.len() - skipped.len()),
-        )
-        .into());
+        return Err(failure.into());
     }
     if let Some(path) = &args.output {
         ctx.printer.status(&format!(

@@ -104,6 +104,27 @@ impl Ctx {
     }
 }
 
+/// The next line of a file read by lines (a batch, an export, `--output` read back),
+/// with the one wording for a line over the cap or a failing read: both name the
+/// file (`shown`) and the line, exit 2.
+pub(crate) fn next_line<R: std::io::BufRead>(
+    lines: &mut crate::files::CappedLines<R>,
+    shown: &str,
+) -> anyhow::Result<Option<crate::files::RawLine>> {
+    use crate::error::Failure;
+    match lines.next_line() {
+        Ok(line) => Ok(line),
+        Err(crate::files::LineError::TooLong { number, max }) => Err(Failure::usage(format!(
+            "{shown}:{number}: the line is longer than {}; not read further",
+            crate::files::size_words(max as u64)
+        ))
+        .into()),
+        Err(crate::files::LineError::Io { number, source }) => {
+            Err(Failure::usage(format!("cannot read {shown} at line {number}: {source}")).into())
+        }
+    }
+}
+
 pub async fn run(cli: Cli, printer: Printer, env: Env) -> anyhow::Result<()> {
     if let Command::Completions { shell } = cli.command {
         return completions::run(shell, printer);

@@ -120,22 +120,7 @@ fn dump_of(reader: impl std::io::BufRead, source: &str) -> anyhow::Result<Dump> 
     let mut spend: BTreeMap<String, f64> = BTreeMap::new();
     let mut day: Option<String> = None;
     let mut lines = crate::files::CappedLines::new(reader, MAX_IMPORT_LINE);
-    loop {
-        let raw = match lines.next_line() {
-            Ok(Some(raw)) => raw,
-            Ok(None) => break,
-            Err(crate::files::LineError::TooLong { number, max }) => {
-                return Err(Failure::usage(format!(
-                    "{source}:{number}: the line is longer than {}; not an export",
-                    crate::files::size_words(max as u64)
-                ))
-                .hint("import only what `agentry state export` wrote")
-                .into());
-            }
-            Err(crate::files::LineError::Io { number, source: err }) => {
-                return Err(Failure::usage(format!("cannot read {source} at line {number}: {err}")).into());
-            }
-        };
+    while let Some(raw) = super::next_line(&mut lines, source)? {
         let number = raw.number;
         let Ok(line) = std::str::from_utf8(&raw.bytes) else {
             return Err(Failure::usage(format!("{source}:{number}: the line is not UTF-8 text")).into());

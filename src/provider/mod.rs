@@ -331,6 +331,9 @@ pub struct Client {
     trace: Option<Trace>,
     transports: std::sync::Mutex<Vec<Transport>>,
     keys: tokio::sync::Mutex<KeyCache>,
+    /// Each provider's redactor, built once its key is known (it holds every encoded
+    /// form of every secret, so it is worth keeping).
+    redactors: std::sync::Mutex<std::collections::HashMap<String, Redactor>>,
 }
 
 impl Client {
@@ -340,6 +343,7 @@ impl Client {
             trace,
             transports: std::sync::Mutex::new(Vec::new()),
             keys: tokio::sync::Mutex::new(KeyCache::default()),
+            redactors: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
     }
 
@@ -399,8 +403,18 @@ impl Client {
         if route(provider) == Route::Mock {
             return Redactor::default();
         }
+        let cached =
+            self.redactors.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&provider.id).cloned();
+        if let Some(redactor) = cached {
+            return redactor;
+        }
         let key = self.keys.lock().await.get(provider).await.ok().flatten();
-        provider.redactor(key.as_ref())
+        let redactor = provider.redactor(key.as_ref());
+        self.redactors
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(provider.id.clone(), redactor.clone());
+        redactor
     }
 
     /// One attempt at one endpoint, with what the response headers said about limits.
@@ -453,7 +467,7 @@ impl Client {
             Ok(key) => key,
             Err(err) => return (Err(err), RateHints::default()),
         };
-        let redactor = provider.redactor(key.as_ref());
+        let redactor = self.redactor(provider).await;
         if route(provider) == Route::Anthropic {
             return self.attempt_anthropic(provider, endpoint, call, timeouts, deltas, key.as_ref(), &redactor).await;
         }
