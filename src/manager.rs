@@ -92,12 +92,23 @@ pub fn task_body(
     let mut was_cut = false;
     let mut prompt = None;
     let mut hash = None;
+    let digest = |text: &str| {
+        let digest = sha2::Sha256::digest(text.as_bytes());
+        digest.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    // Anthropic's shape keeps the system prompt at the top of the body.
+    if let Some(system) = view.pointer_mut("/body/system")
+        && let Some(text) = system.as_str().map(str::to_string)
+    {
+        hash = Some(digest(&text));
+        prompt = Some(text);
+        *system = serde_json::Value::Null;
+    }
     if let Some(messages) = view.pointer_mut("/body/messages").and_then(|m| m.as_array_mut()) {
         for (index, message) in messages.iter_mut().enumerate() {
             let Some(content) = message.get("content").and_then(|c| c.as_str()).map(str::to_string) else { continue };
             if index == 0 && message.get("role").and_then(|r| r.as_str()) == Some("system") {
-                let digest = sha2::Sha256::digest(content.as_bytes());
-                hash = Some(digest.iter().map(|b| format!("{b:02x}")).collect::<String>());
+                hash = Some(digest(&content));
                 prompt = Some(content);
                 message["content"] = serde_json::Value::Null;
             } else {

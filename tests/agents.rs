@@ -150,7 +150,7 @@ fn stats_json_shape_and_totals_survive_stop() {
     assert!(history.contains(task["task_id"].as_str().expect("id")), "tasks stay in the history");
     let human = env.cmd(&["stats"]).output().expect("run");
     let text = stdout_of(&human);
-    assert!(text.starts_with("Pool: 1 workers (1 idle, 0 working), maximum 10\n"), "{text}");
+    assert!(text.starts_with("Pool: 1 worker (1 idle, 0 working), maximum 10\n"), "{text}");
     assert!(text.contains("NAME") && text.contains("PROVIDER"), "{text}");
 }
 

@@ -393,3 +393,34 @@ async fn an_exhausted_anthropic_ratelimit_header_pauses_the_next_invocation() {
     assert_eq!(script.count(), 2);
     assert!(script.gaps()[0] >= std::time::Duration::from_millis(1500), "{:?}", script.gaps());
 }
+
+// Issue #15, defect 1: the native shape's top-level `system` is stored once apart,
+// like OpenAI's first message, and put back by `task show`.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_native_task_stores_its_system_prompt_once_apart() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/messages"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(message("Kept.", "end_turn")))
+        .mount(&server)
+        .await;
+    let env = Env::new();
+    anthropic_provider(&env, &server.uri(), "");
+    let prompt = env.json(&["persona", "show", "examples/qa-engineer", "--json"])["system_prompt"].clone();
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let output = run(&env, &["--json"]);
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        let result: Value = serde_json::from_slice(&output.stdout).expect("json");
+        ids.push(result["task_id"].as_str().expect("id").to_string());
+    }
+    let shown = env.json(&["task", "show", &ids[0], "--json"]);
+    assert_eq!(shown["request"]["body"]["system"], prompt, "the system prompt is put back");
+    if !on_redis_suite() {
+        let body = std::fs::read_to_string(env.home().join("bodies").join(format!("{}.json", ids[1]))).expect("body");
+        let stored: Value = serde_json::from_str(&body).expect("json");
+        assert_eq!(stored["request"]["body"]["system"], Value::Null, "the prompt is inline: {body}");
+        assert!(stored["prompt"].is_string());
+        assert_eq!(std::fs::read_dir(env.home().join("prompts")).expect("prompts").count(), 1);
+    }
+}

@@ -30,8 +30,9 @@ pub async fn stats(ctx: &Ctx, args: StatsArgs) -> anyhow::Result<()> {
         StatsFormat::Table => {}
     }
     let printer = &ctx.printer;
+    let workers = if stats.total_workers == 1 { "worker" } else { "workers" };
     let mut text = format!(
-        "Pool: {} workers ({} idle, {} working), maximum {}\n",
+        "Pool: {} {workers} ({} idle, {} working), maximum {}\n",
         stats.total_workers, stats.idle_workers, stats.working_workers, stats.max_workers
     );
     text.push_str("\nAgents:\n");

@@ -564,9 +564,8 @@ impl StateBackend for FileState {
             && hash.len() == 64
             && hash.bytes().all(|b| b.is_ascii_hexdigit())
             && let Ok(text) = std::fs::read_to_string(self.dir.join("prompts").join(format!("{hash}.txt")))
-            && let Some(message) = body.request.pointer_mut("/body/messages/0/content")
         {
-            *message = text.into();
+            body.restore_prompt(text);
         }
         Ok(Some(body))
     }

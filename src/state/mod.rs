@@ -421,8 +421,20 @@ pub struct TaskBody {
     pub response: Option<String>,
     /// Stored cut at 64 KiB.
     pub cut: bool,
-    /// The hash of the system prompt taken out of `request.body.messages[0]`.
+    /// The hash of the system prompt taken out of the request (`body.messages[0]` in
+    /// OpenAI's shape, `body.system` in Anthropic's).
     pub prompt: Option<String>,
+}
+
+impl TaskBody {
+    /// Put the system prompt's text back where it was taken from.
+    pub fn restore_prompt(&mut self, text: String) {
+        if let Some(system) = self.request.pointer_mut("/body/system").filter(|v| v.is_null()) {
+            *system = text.into();
+        } else if let Some(message) = self.request.pointer_mut("/body/messages/0/content") {
+            *message = text.into();
+        }
+    }
 }
 
 /// A complete, successful answer kept in the response cache (never a key).

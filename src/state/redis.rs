@@ -1212,8 +1212,8 @@ impl StateBackend for RedisState {
         let Some(mut body) = json.and_then(|j| serde_json::from_str::<TaskBody>(&j).ok()) else { return Ok(None) };
         if let Some(hash) = body.prompt.clone() {
             let text: Option<String> = conn.get(self.key(&format!("prompt:{hash}"))).await.map_err(|e| self.fail(e))?;
-            if let (Some(text), Some(message)) = (text, body.request.pointer_mut("/body/messages/0/content")) {
-                *message = text.into();
+            if let Some(text) = text {
+                body.restore_prompt(text);
             }
         }
         Ok(Some(body))
