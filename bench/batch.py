@@ -9,6 +9,9 @@ Usage: python3 bench/batch.py [TASKS] [AGENTS] [LATENCY_MS]   (defaults 2000 64 
 3. Time to first byte of a streamed task: when its first text byte reaches our pipe,
    against when the server wrote its first chunk (both on the wall clock, ns), medians
    of 25 runs.
+4. With AGENTRY_BASELINE=/path/to/older/agentry: the same batch with this build and the
+   older one, each in its own home, alternating for 5 rounds (a shared machine drifts;
+   alternating lets the drift hit both alike), medians side by side.
 """
 import os
 import re
@@ -75,6 +78,25 @@ def main():
             sys.exit(f"xargs failed ({xargs.returncode}): {xargs.stderr[-2000:]}")
         print(f"xargs -P {AGENTS}: {TASKS} single invocations: {xwall:.2f} s = {xwall / ideal:.2f}x of ideal "
               f"({xwall / wall:.1f}x the batch)")
+
+        baseline = os.environ.get("AGENTRY_BASELINE")
+        if baseline:
+            base_home = os.path.join(work, "baseline-home")
+            os.makedirs(base_home)
+            base_env = dict(env, AGENTRY_HOME=base_home, AGENTRY_PROVIDERS=env["AGENTRY_PROVIDERS"])
+            for i in range(AGENTS):
+                subprocess.run([baseline, "agent", "spawn", f"a{i}", "--provider", "bench", "-q"], env=base_env,
+                               check=True, stdout=subprocess.DEVNULL)
+            times = {"this build": [], "baseline": []}
+            for _ in range(5):
+                for name, binary, run_env in (("this build", BIN, env), ("baseline", baseline, base_env)):
+                    start = time.perf_counter()
+                    subprocess.run([binary, "task", "run", "--file", tasks, "--parallel", str(AGENTS), "-q"],
+                                   env=run_env, stdout=subprocess.DEVNULL, check=True)
+                    times[name].append(time.perf_counter() - start)
+            ours, theirs = statistics.median(times["this build"]), statistics.median(times["baseline"])
+            print(f"batch, this build vs the baseline (5 alternating rounds): {ours:.2f} s vs {theirs:.2f} s, "
+                  f"ratio {ours / theirs:.2f}x")
 
         added = []
         for _ in range(25):
