@@ -12,33 +12,11 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml_edit::{DocumentMut, Item, Table, value};
 
+use crate::config_error::{ConfigError, invalid};
 use crate::files::{self, FsError, LockError, LockMode, LockedFile};
 use crate::paths::{Located, Source};
 use crate::provider::KeySource;
 use crate::provider::registry::{self, NewProvider, Registry};
-
-/// A providers.toml problem, or a setting the user gave that cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// The file parses badly or a value is wrong. `location` is `FILE:LINE` or `FILE`.
-    #[error("{location}: {message}")]
-    Invalid { location: String, message: String },
-    #[error("providers file {} (from {origin}) does not exist", path.display())]
-    Missing { path: PathBuf, origin: &'static str },
-    #[error("providers file {} is not a regular file", path.display())]
-    NotRegular { path: PathBuf },
-    #[error(transparent)]
-    Io(#[from] FsError),
-    #[error("cannot lock providers file: {0}")]
-    Lock(#[from] LockError),
-    #[error("provider `{id}` not found {place}")]
-    UnknownProvider { id: String, place: String },
-    #[error("provider `{id}` already exists in {}", path.display())]
-    Exists { id: String, path: PathBuf },
-    /// A value from a flag or an environment variable, named in the message.
-    #[error("{0}")]
-    Setting(String),
-}
 
 /// The top-level keys of providers.toml that are not providers.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -97,36 +75,6 @@ struct FileDoc {
     state: Option<toml::Spanned<StateTable>>,
 }
 
-pub fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
-}
-
-/// serde quotes the offending value in its messages; a string there may be a secret
-/// (a key pasted into `type`), so values are never echoed.
-fn without_values(message: &str) -> String {
-    let mut out = message.to_string();
-    if let Some(start) = out.find("invalid type: string \"") {
-        let rest = &out[start + "invalid type: string \"".len()..];
-        let tail = rest.find("\", ").map_or("", |end| &rest[end + 1..]).to_string();
-        out = format!("{}invalid type: a string{tail}", &out[..start]);
-    }
-    if let Some(start) = out.find("unknown variant `") {
-        let rest = &out[start + "unknown variant `".len()..];
-        if let Some(end) = rest.find('`') {
-            out = format!("{}unknown value{}", &out[..start], &rest[end + 1..]);
-        }
-    }
-    out.replace("unknown field", "unknown key").replace("missing field", "missing key")
-}
-
-pub fn invalid(path: &Path, text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> ConfigError {
-    let location = match span {
-        Some(span) => format!("{}:{}", path.display(), line_of(text, span.start)),
-        None => path.display().to_string(),
-    };
-    ConfigError::Invalid { location, message: without_values(message) }
-}
-
 /// Parse providers.toml text: the file settings and the providers, errors naming
 /// the file and line.
 pub fn parse(text: &str, path: &Path) -> Result<(FileSettings, Vec<crate::provider::Provider>), ConfigError> {
@@ -145,9 +93,9 @@ pub fn parse(text: &str, path: &Path) -> Result<(FileSettings, Vec<crate::provid
         }
         if let Some(age) = table.max_age {
             let parsed = match &age {
-                toml::Value::String(text) => crate::settings::parse_duration(text),
-                toml::Value::Integer(n) => crate::settings::duration_from_secs(*n as f64),
-                toml::Value::Float(f) => crate::settings::duration_from_secs(*f),
+                toml::Value::String(text) => crate::units::parse_duration(text),
+                toml::Value::Integer(n) => crate::units::duration_from_secs(*n as f64),
+                toml::Value::Float(f) => crate::units::duration_from_secs(*f),
                 _ => None,
             };
             history.max_age = parsed.filter(|d| !d.is_zero()).ok_or_else(|| {
@@ -167,8 +115,8 @@ pub fn parse(text: &str, path: &Path) -> Result<(FileSettings, Vec<crate::provid
         let table = table.into_inner();
         if let Some(ttl) = table.ttl {
             let parsed = match &ttl {
-                toml::Value::String(text) => crate::settings::parse_duration(text),
-                toml::Value::Integer(n) => crate::settings::duration_from_secs(*n as f64),
+                toml::Value::String(text) => crate::units::parse_duration(text),
+                toml::Value::Integer(n) => crate::units::duration_from_secs(*n as f64),
                 _ => None,
             };
             cache.ttl = parsed
@@ -177,7 +125,7 @@ pub fn parse(text: &str, path: &Path) -> Result<(FileSettings, Vec<crate::provid
         }
         if let Some(size) = table.max_size {
             let parsed = match &size {
-                toml::Value::String(text) => crate::settings::parse_size(text),
+                toml::Value::String(text) => crate::units::parse_size(text),
                 toml::Value::Integer(n) => u64::try_from(*n).ok(),
                 _ => None,
             };
@@ -191,12 +139,12 @@ pub fn parse(text: &str, path: &Path) -> Result<(FileSettings, Vec<crate::provid
         let span = Some(table.span());
         let table = table.into_inner();
         if let Some(url) = &table.url
-            && let Err(message) = crate::settings::check_state_url(url)
+            && let Err(message) = crate::state::url::check_state_url(url)
         {
             return Err(invalid(path, text, span, &format!("[state] url {message}")));
         }
         if let Some(namespace) = &table.namespace
-            && !crate::settings::namespace_ok(namespace)
+            && !crate::state::url::namespace_ok(namespace)
         {
             return Err(invalid(
                 path,

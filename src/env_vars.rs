@@ -1,6 +1,10 @@
-//! Every environment variable agentry reads, declared once. Settings read them only
-//! through [`crate::settings::Env`]; the tests remove all of them from every child
-//! process, so a variable set on a developer's machine cannot leak into a test.
+//! Every environment variable agentry reads, declared once, and [`Env`], the one read of
+//! them that settings and paths work from. The tests remove all of them from every
+//! child process, so a variable set on a developer's machine cannot leak into a test.
+
+use std::collections::BTreeMap;
+
+use crate::config_error::ConfigError;
 
 pub struct EnvVars;
 
@@ -54,4 +58,48 @@ impl EnvVars {
         Self::AGENTRY_REDIS_PASSWORD,
         Self::NO_COLOR,
     ];
+}
+
+/// The environment as agentry sees it: only the declared variables, read once.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: BTreeMap<&'static str, String>,
+    /// Declared variables set to bytes that are not UTF-8.
+    not_text: Vec<&'static str>,
+}
+
+impl Env {
+    pub fn from_process() -> Self {
+        let mut not_text = Vec::new();
+        let vars = EnvVars::ALL
+            .iter()
+            .filter_map(|name| match std::env::var(name) {
+                Ok(value) => (!value.is_empty()).then_some((*name, value)),
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    not_text.push(*name);
+                    None
+                }
+                Err(std::env::VarError::NotPresent) => None,
+            })
+            .collect();
+        Self { vars, not_text }
+    }
+
+    /// A variable agentry reads that holds bytes that are not UTF-8: an error naming
+    /// it, never a silent fallback (`AGENTRY_STATE` would quietly mean files).
+    pub fn check(&self) -> Result<(), ConfigError> {
+        match self.not_text.first() {
+            Some(name) => Err(ConfigError::Setting(format!("{name} holds bytes that are not UTF-8 text"))),
+            None => Ok(()),
+        }
+    }
+
+    /// For tests: exactly these variables.
+    pub fn from_pairs(pairs: &[(&'static str, &str)]) -> Self {
+        Self { vars: pairs.iter().map(|(k, v)| (*k, (*v).to_string())).collect(), not_text: Vec::new() }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
+    }
 }

@@ -5,10 +5,11 @@
 
 use std::fmt;
 
-use crate::config::ConfigError;
+use crate::config_error::ConfigError;
 use crate::files::LockError;
 use crate::provider::ProviderError;
 use crate::state::StateError;
+use crate::units::one_line;
 use crate::worker::{Signal, TaskError};
 
 /// The documented exit codes. Later features reuse these numbers; do not renumber.
@@ -91,18 +92,6 @@ impl Failure {
     }
 }
 
-/// Collapse whitespace runs that contain line breaks so every error stays one line.
-pub fn one_line(text: &str) -> String {
-    if !text.contains(['\n', '\r']) {
-        return text.trim().to_string();
-    }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn duration_words(d: std::time::Duration) -> String {
-    if d.subsec_millis() == 0 { format!("{} s", d.as_secs()) } else { format!("{} ms", d.as_millis()) }
-}
-
 impl From<&ProviderError> for Failure {
     fn from(err: &ProviderError) -> Self {
         let provider = err.provider().to_string();
@@ -141,7 +130,7 @@ fn lock_failure(what: &str, source: &LockError, dir: Option<&std::path::Path>) -
             let held = holder.map(|pid| format!(", held by process {pid}")).unwrap_or_default();
             let failure = Failure::usage(format!(
                 "timed out after {} waiting for {what} ({}{held})",
-                duration_words(*after),
+                crate::units::duration_words(*after),
                 path.display()
             ));
             match holder {
@@ -222,7 +211,7 @@ impl From<&TaskError> for Failure {
             TaskError::Provider(err) => err.into(),
             TaskError::Deadline { limit, .. } => Failure::new(Exit::Deadline, err.to_string()).hint(format!(
                 "the whole task may take {}; raise --timeout, or check the server",
-                duration_words(*limit)
+                crate::units::duration_words(*limit)
             )),
             TaskError::Interrupted { signal, .. } => Failure::new(Exit::from(*signal), err.to_string()),
             TaskError::State(err) => err.into(),

@@ -40,19 +40,10 @@ pub enum LockError {
 pub enum ReadError {
     #[error("{} is not a regular file", path.display())]
     NotRegular { path: PathBuf },
-    #[error("{} is larger than {}", path.display(), size_words(*max))]
+    #[error("{} is larger than {}", path.display(), crate::units::size_words(*max))]
     TooLarge { path: PathBuf, max: u64 },
     #[error(transparent)]
     Io(#[from] FsError),
-}
-
-/// Sizes in messages: `16 MiB`, `512 KiB`, `100 bytes`.
-pub fn size_words(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
-        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
-        b => format!("{b} bytes"),
-    }
 }
 
 /// The largest certificate file (`ca_cert`) read: a bundle of hundreds of roots

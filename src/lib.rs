@@ -13,9 +13,11 @@ pub mod call;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod config_error;
 pub mod env_vars;
 pub mod error;
 pub mod files;
+pub mod histogram;
 pub mod limits;
 pub mod manager;
 pub mod metrics;
@@ -26,13 +28,14 @@ pub mod pricing;
 pub mod provider;
 pub mod settings;
 pub mod state;
+pub mod units;
 pub mod worker;
 
 use std::process::ExitCode;
 
 /// Run a parsed command line to its exit code: the whole program but argument parsing.
 pub fn run(cli: cli::Cli) -> ExitCode {
-    let env = settings::Env::from_process();
+    let env = env_vars::Env::from_process();
     let printer = output::Printer::new(&cli.global, &env);
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,

@@ -8,12 +8,13 @@ use std::time::Duration;
 
 use crate::call::{Budget, Link};
 use crate::config::{self, Config};
+use crate::env_vars::Env;
 use crate::error::{Exit, Failure};
 use crate::files::LockMode;
 use crate::output::Printer;
 use crate::persona::{self, PersonaLibrary};
 use crate::provider::{ChatRequest, Client, Deltas, Provider, is_valid_id};
-use crate::settings::{self, CallEnv, CallFlags, Env, LinkSettings};
+use crate::settings::{self, CallEnv, CallFlags, LinkSettings};
 use crate::state::{AgentClaim, AgentRecord, NewAgent, Snapshot, Spawned, Store};
 use crate::worker::pool::AgentView;
 use crate::worker::{Attempt, Signals, Task, TaskError, TaskResult, new_id, now};
@@ -583,7 +584,7 @@ impl Manager {
                         format!(
                             "agent `{}` did not stop within {}; it is still there",
                             agent.name,
-                            crate::settings::duration_words(timeout)
+                            crate::units::duration_words(timeout)
                         ),
                     )
                     .hint("raise `agentry stop --timeout`, or end the process running its task")

@@ -29,7 +29,7 @@ const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
 
 impl Printer {
-    pub fn new(global: &GlobalArgs, env: &crate::settings::Env) -> Self {
+    pub fn new(global: &GlobalArgs, env: &crate::env_vars::Env) -> Self {
         let no_color_env = env.get(crate::env_vars::EnvVars::NO_COLOR).is_some();
         let stderr_is_tty = std::io::stderr().is_terminal();
         let stdout_is_tty = std::io::stdout().is_terminal();

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::cli::GlobalArgs;
-use crate::config::ConfigError;
+use crate::config_error::ConfigError;
+use crate::env_vars::Env;
 use crate::env_vars::EnvVars;
-use crate::settings::Env;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

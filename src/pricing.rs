@@ -7,18 +7,9 @@ use std::sync::LazyLock;
 
 use serde::Serialize;
 
-use crate::provider::{Provider, ProviderKind, Usage};
+use crate::provider::{Price, Provider, ProviderKind, Usage};
 
 const TABLE_TEXT: &str = include_str!("prices.tsv");
-
-/// USD per million tokens, and the context window when known.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Price {
-    pub input: f64,
-    pub output: f64,
-    pub cached_input: Option<f64>,
-    pub context_window: Option<u64>,
-}
 
 /// Where a task's price came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -3,13 +3,15 @@
 //! environment, file, default, and remembers where its value came from. The
 //! environment is read once, into [`Env`], from the names in [`EnvVars::ALL`].
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::config::{ConfigError, FileSettings};
+use crate::config::FileSettings;
+use crate::config_error::ConfigError;
+use crate::env_vars::Env;
 use crate::env_vars::EnvVars;
+use crate::units::{parse_duration, parse_size};
 
 pub const DEFAULT_MAX_AGENTS: u32 = 10;
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
@@ -22,50 +24,6 @@ pub const DEFAULT_RETRIES: u32 = 2;
 pub const DEFAULT_COOLDOWN: Duration = Duration::from_secs(5);
 /// `provider models` keeps its own, shorter whole limit.
 pub const MODELS_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The environment as agentry sees it: only the declared variables, read once.
-#[derive(Debug, Clone, Default)]
-pub struct Env {
-    vars: BTreeMap<&'static str, String>,
-    /// Declared variables set to bytes that are not UTF-8.
-    not_text: Vec<&'static str>,
-}
-
-impl Env {
-    pub fn from_process() -> Self {
-        let mut not_text = Vec::new();
-        let vars = EnvVars::ALL
-            .iter()
-            .filter_map(|name| match std::env::var(name) {
-                Ok(value) => (!value.is_empty()).then_some((*name, value)),
-                Err(std::env::VarError::NotUnicode(_)) => {
-                    not_text.push(*name);
-                    None
-                }
-                Err(std::env::VarError::NotPresent) => None,
-            })
-            .collect();
-        Self { vars, not_text }
-    }
-
-    /// A variable agentry reads that holds bytes that are not UTF-8: an error naming
-    /// it, never a silent fallback (`AGENTRY_STATE` would quietly mean files).
-    pub fn check(&self) -> Result<(), ConfigError> {
-        match self.not_text.first() {
-            Some(name) => Err(ConfigError::Setting(format!("{name} holds bytes that are not UTF-8 text"))),
-            None => Ok(()),
-        }
-    }
-
-    /// For tests: exactly these variables.
-    pub fn from_pairs(pairs: &[(&'static str, &str)]) -> Self {
-        Self { vars: pairs.iter().map(|(k, v)| (*k, (*v).to_string())).collect(), not_text: Vec::new() }
-    }
-
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(String::as_str)
-    }
-}
 
 /// Where a setting's value came from, for `agentry paths` and for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -113,69 +71,6 @@ fn env_value<T>(
     }
 }
 
-/// The longest DURATION anywhere: 100 years (`36500d`).
-pub const MAX_DURATION: Duration = Duration::from_secs(36_500 * 86_400);
-
-/// A DURATION, the one grammar of flags, variables and providers.toml alike: a
-/// number (`90`, `1.5`, `1e3`) with `ms`, `s`, `m`, `h` or `d`, or a bare number of
-/// seconds; zero, or from 1 ms to [`MAX_DURATION`]. Anything else is `None`.
-pub fn parse_duration(text: &str) -> Option<Duration> {
-    let text = text.trim();
-    let (number, scale) = [("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3600.0), ("d", 86_400.0)]
-        .iter()
-        .find_map(|(unit, scale)| text.strip_suffix(unit).map(|n| (n.trim_end(), *scale)))
-        .unwrap_or((text, 1.0));
-    // `inf`, `nan` and signs parse as floats; none is a duration.
-    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+')) {
-        return None;
-    }
-    duration_from_secs(number.parse::<f64>().ok()? * scale)
-}
-
-/// Seconds as a DURATION under the same rule (a number in providers.toml).
-pub fn duration_from_secs(secs: f64) -> Option<Duration> {
-    if !secs.is_finite() || secs < 0.0 || (secs > 0.0 && secs < 0.001) {
-        return None;
-    }
-    Duration::try_from_secs_f64(secs).ok().filter(|d| *d <= MAX_DURATION)
-}
-
-/// A duration as messages say it: `10 s`, `500 ms`.
-pub fn duration_words(d: Duration) -> String {
-    if d.subsec_millis() == 0 { format!("{} s", d.as_secs()) } else { format!("{} ms", d.as_millis()) }
-}
-
-/// A SIZE, the one grammar everywhere: bytes, or a number (`1.5` allowed) with `B`,
-/// `KB`, `MB`, `GB`, `TB`, `PB` (powers of 1000) or `KiB`, `MiB`, `GiB`, `TiB`, `PiB`
-/// (powers of 1024), case-insensitive; at most 2^64 - 1 bytes.
-pub fn parse_size(text: &str) -> Option<u64> {
-    let text = text.trim();
-    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    if number.is_empty() {
-        return None;
-    }
-    let scale: f64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1.0,
-        "kb" => 1e3,
-        "kib" => 1024.0,
-        "mb" => 1e6,
-        "mib" => 1024f64.powi(2),
-        "gb" => 1e9,
-        "gib" => 1024f64.powi(3),
-        "tb" => 1e12,
-        "tib" => 1024f64.powi(4),
-        "pb" => 1e15,
-        "pib" => 1024f64.powi(5),
-        _ => return None,
-    };
-    if let Ok(whole) = number.parse::<u64>() {
-        return whole.checked_mul(scale as u64);
-    }
-    let bytes = number.parse::<f64>().ok()? * scale;
-    (bytes.is_finite() && bytes >= 0.0 && bytes < u64::MAX as f64).then(|| bytes.round() as u64)
-}
-
 /// Settings every command shares that are not paths (paths are `paths.rs`'s).
 #[derive(Debug, Clone, Copy)]
 pub struct GlobalSettings {
@@ -197,37 +92,6 @@ impl GlobalSettings {
             max_body: pick(None, max_body, None, DEFAULT_MAX_BODY),
         })
     }
-}
-
-/// Whether `url` names a state backend: `file`, or a Redis URL of a known scheme.
-/// The message never repeats the URL (it may hold a password).
-pub fn check_state_url(url: &str) -> Result<(), String> {
-    if url == "file" {
-        return Ok(());
-    }
-    match url.trim().split_once("://") {
-        Some((scheme, rest)) if crate::state::redis::SCHEMES.contains(&scheme.to_ascii_lowercase().as_str()) => {
-            if rest.is_empty() {
-                let example = if scheme.contains("unix") {
-                    "redis+unix:///run/redis/redis.sock"
-                } else {
-                    "redis://127.0.0.1:6379/0"
-                };
-                Err(format!("needs a server after `{scheme}://`, such as `{example}`"))
-            } else {
-                Ok(())
-            }
-        }
-        Some((scheme, _)) => Err(format!(
-            "has the unknown scheme `{scheme}`: use `file`, `redis://`, `rediss://` (TLS), `redis+unix://` or their `valkey` forms"
-        )),
-        None => Err("must be `file` or a URL such as `redis://host:6379/0`".into()),
-    }
-}
-
-pub fn namespace_ok(namespace: &str) -> bool {
-    (1..=64).contains(&namespace.len())
-        && namespace.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
 }
 
 /// Where the state lives: the local files, or a Redis server.
@@ -258,9 +122,10 @@ pub fn state_choice(
         Origin::File => "[state] url".into(),
         Origin::Default => "default".into(),
     };
-    check_state_url(&url.value).map_err(|message| ConfigError::Setting(format!("{source} {message}")))?;
+    crate::state::url::check_state_url(&url.value)
+        .map_err(|message| ConfigError::Setting(format!("{source} {message}")))?;
     let namespace = match env.get(EnvVars::AGENTRY_STATE_NAMESPACE) {
-        Some(raw) if namespace_ok(raw.trim()) => Some(raw.trim().to_string()),
+        Some(raw) if crate::state::url::namespace_ok(raw.trim()) => Some(raw.trim().to_string()),
         Some(raw) => {
             return Err(ConfigError::Setting(format!(
                 "{} must be 1 to 64 letters, digits, `-`, `_`, `.` or `:`, not `{raw}`",
@@ -425,31 +290,6 @@ impl LinkSettings {
 mod tests {
     use super::*;
     use crate::provider::registry::builtin_mock;
-
-    #[test]
-    fn durations_and_sizes() {
-        assert_eq!(parse_duration("60"), Some(Duration::from_secs(60)));
-        assert_eq!(parse_duration("1.5"), Some(Duration::from_millis(1500)));
-        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
-        assert_eq!(parse_duration("30s"), Some(Duration::from_secs(30)));
-        assert_eq!(parse_duration("1.5m"), Some(Duration::from_secs(90)));
-        assert_eq!(parse_duration("2h"), Some(Duration::from_secs(7200)));
-        assert_eq!(parse_duration("90d"), Some(Duration::from_secs(90 * 86_400)));
-        assert_eq!(parse_duration("1e9s"), Some(Duration::from_secs(1_000_000_000)));
-        assert_eq!(parse_duration("36500d"), Some(MAX_DURATION));
-        assert_eq!(parse_duration("0"), Some(Duration::ZERO));
-        for bad in ["", "s", "-1", "-1s", "1x", "ten", "inf", "nan", "0.5ms", "0.0001", "9999999999999d", "36501d"] {
-            assert_eq!(parse_duration(bad), None, "{bad}");
-        }
-        assert_eq!(parse_size("32MiB"), Some(32 << 20));
-        assert_eq!(parse_size("1000"), Some(1000));
-        assert_eq!(parse_size("2KB"), Some(2000));
-        assert_eq!(parse_size("1TiB"), Some(1 << 40));
-        assert_eq!(parse_size("1PB"), Some(1_000_000_000_000_000));
-        assert_eq!(parse_size("1.5gb"), Some(1_500_000_000));
-        assert_eq!(parse_size("1ZB"), None);
-        assert_eq!(parse_size("99999PiB"), None);
-    }
 
     #[test]
     fn the_state_comes_from_flag_env_file_then_files() {

@@ -143,7 +143,12 @@ impl Env {
     /// records of `agentry state export` on Redis (the same objects).
     pub fn history_text(&self) -> String {
         if !self.vars.iter().any(|(name, _)| name == "AGENTRY_STATE") {
-            return std::fs::read_to_string(self.home().join("history.jsonl")).expect("history");
+            // No file yet is an empty history (a process killed before its first record).
+            return match std::fs::read_to_string(self.home().join("history.jsonl")) {
+                Ok(text) => text,
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
+                Err(err) => panic!("history: {err}"),
+            };
         }
         let output = self.cmd(&["state", "export"]).output().expect("export");
         assert!(output.status.success(), "state export: {}", stderr_of(&output));

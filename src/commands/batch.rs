@@ -632,12 +632,12 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
     if args.parallel == Some(0) {
         return Err(Failure::usage("--parallel must be at least 1").into());
     }
-    let flags = super::task::call_flags(&args)?;
+    let flags = super::flags::call_flags(&args)?;
     let env = CallEnv::resolve(&ctx.env)?;
-    let run_flags = super::task::request_flags(&args)?;
+    let run_flags = super::flags::request_flags(&args)?;
     let mut manager = ctx.manager().await?;
     // A whole batch is one run for --max-cost.
-    manager.run_budget = super::task::run_budget(args.max_cost)?;
+    manager.run_budget = super::flags::run_budget(args.max_cost)?;
     // The output is held and read back before the lines are checked: a line that
     // succeeded before is skipped even if its agent is gone since.
     let (_output_lock, done, output) = match &args.output {
@@ -752,7 +752,7 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
         } else {
             Failure::new(
                 Exit::Internal,
-                format!("cannot write the results: {}; {ran}", crate::error::one_line(&format!("{err:#}"))),
+                format!("cannot write the results: {}; {ran}", crate::units::one_line(&format!("{err:#}"))),
             )
         };
         return Err(failure.into());

@@ -12,7 +12,7 @@ use crate::state::TaskRecord;
 /// `--since`: a DURATION back from now, an RFC 3339 time, or a date (its midnight UTC).
 fn since(raw: &str) -> anyhow::Result<String> {
     let raw = raw.trim();
-    if let Some(back) = crate::settings::parse_duration(raw) {
+    if let Some(back) = crate::units::parse_duration(raw) {
         let back = jiff::SignedDuration::try_from(back).unwrap_or(jiff::SignedDuration::MAX);
         let at = jiff::Timestamp::now().checked_sub(back).unwrap_or(jiff::Timestamp::MIN);
         return Ok(format!("{at:.3}"));

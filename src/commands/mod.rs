@@ -5,6 +5,7 @@
 mod agent;
 pub(crate) mod batch;
 mod completions;
+mod flags;
 mod history;
 mod paths;
 mod persona;
@@ -17,13 +18,14 @@ use std::time::Duration;
 
 use crate::cli::{Cli, Command};
 use crate::config::{Config, FileSettings};
+use crate::env_vars::Env;
 use crate::env_vars::EnvVars;
 use crate::manager::Manager;
 use crate::output::Printer;
 use crate::paths::Paths;
 use crate::persona::PersonaLibrary;
 use crate::provider::Client;
-use crate::settings::{Env, GlobalSettings, StateChoice, state_choice};
+use crate::settings::{GlobalSettings, StateChoice, state_choice};
 use crate::state::{FileState, RedisState, Store};
 
 /// What every handler gets: the printer, the paths in use and the global settings.
@@ -116,7 +118,7 @@ pub(crate) fn next_line<R: std::io::BufRead>(
         Ok(line) => Ok(line),
         Err(crate::files::LineError::TooLong { number, max }) => Err(Failure::usage(format!(
             "{shown}:{number}: the line is longer than {}; not read further",
-            crate::files::size_words(max as u64)
+            crate::units::size_words(max as u64)
         ))
         .into()),
         Err(crate::files::LineError::Io { number, source }) => {

@@ -102,7 +102,7 @@ pub async fn cache(ctx: &Ctx, command: CacheCommand) -> anyhow::Result<()> {
                 vec!["entries".to_string(), stats.entries.to_string()],
                 vec!["bytes".into(), stats.bytes.to_string()],
                 vec!["max bytes".into(), limits.max_bytes.to_string()],
-                vec!["ttl".into(), crate::settings::duration_words(limits.ttl)],
+                vec!["ttl".into(), crate::units::duration_words(limits.ttl)],
                 vec!["hits".into(), hits.to_string()],
             ];
             Ok(ctx.printer.out(&ctx.printer.table(&["FIELD", "VALUE"], rows, &[]))?)
@@ -124,7 +124,7 @@ pub async fn stop(ctx: &Ctx, args: StopArgs) -> anyhow::Result<()> {
         if args.all { manager.snapshot().await?.agents.into_iter().map(|a| a.id).collect() } else { args.agents };
     let timeout = match args.timeout.as_deref() {
         None => std::time::Duration::from_secs(10),
-        Some(raw) => crate::settings::parse_duration(raw).filter(|d| !d.is_zero()).ok_or_else(|| {
+        Some(raw) => crate::units::parse_duration(raw).filter(|d| !d.is_zero()).ok_or_else(|| {
             crate::error::Failure::usage(format!("--timeout takes a duration such as `10s` or `1m`, not `{raw}`"))
         })?,
     };

@@ -2,7 +2,6 @@
 //! stdin or files, `--dry-run`, and printing the result.
 
 use std::io::{IsTerminal, Read};
-use std::time::Duration;
 
 use super::Ctx;
 use crate::cli::{TASK_FORMS_HELP, TaskRunArgs};
@@ -11,7 +10,7 @@ use crate::output::{EventWriter, TextStream};
 use crate::provider::credentials::check_key_available;
 use crate::provider::{Client, registry::MOCK_ID};
 use crate::provider::{Deltas, NoDeltas};
-use crate::settings::{CallEnv, CallFlags, RequestFlags};
+use crate::settings::CallEnv;
 use crate::worker::Task;
 use serde_json::json;
 
@@ -40,37 +39,6 @@ fn read_stdin(what: &str) -> anyhow::Result<String> {
 fn non_empty(text: String) -> Option<String> {
     let trimmed = text.trim_end();
     (!trimmed.is_empty()).then(|| trimmed.to_string())
-}
-
-fn parse_temperature(raw: Option<&str>) -> anyhow::Result<Option<Option<f64>>> {
-    let Some(raw) = raw else { return Ok(None) };
-    if raw.eq_ignore_ascii_case("none") {
-        return Ok(Some(None));
-    }
-    match raw.trim().parse::<f64>() {
-        // `-0` is zero, and valid.
-        Ok(t) if (0.0..=2.0).contains(&t) => Ok(Some(Some(t.abs()))),
-        _ => Err(Failure::usage(format!("--temperature takes a number from 0 to 2 or `none`, not `{raw}`")).into()),
-    }
-}
-
-fn parse_max_tokens(raw: Option<&str>) -> anyhow::Result<Option<u32>> {
-    let Some(raw) = raw else { return Ok(None) };
-    match raw.trim().parse::<u32>() {
-        Ok(n) if n >= 1 => Ok(Some(n)),
-        _ => {
-            Err(Failure::usage(format!("--max-tokens takes a whole number from 1 to {}, not `{raw}`", u32::MAX)).into())
-        }
-    }
-}
-
-fn parse_duration_flag(flag: &str, raw: &str) -> anyhow::Result<Duration> {
-    match crate::settings::parse_duration(raw) {
-        Some(limit) if limit >= Duration::from_millis(1) => Ok(limit),
-        _ => Err(Failure::usage(format!("{flag} takes a duration such as `60`, `90s` or `2m`, not `{raw}`"))
-            .hint("a bare number is seconds")
-            .into()),
-    }
 }
 
 fn build_task(args: &TaskRunArgs, description_arg: &str) -> anyhow::Result<Task> {
@@ -105,19 +73,7 @@ fn build_task(args: &TaskRunArgs, description_arg: &str) -> anyhow::Result<Task>
     if args.model.as_deref().is_some_and(|m| m.trim().is_empty()) {
         return Err(Failure::usage("--model is empty; name a model, e.g. --model gpt-4o-mini").into());
     }
-    Ok(Task { description, context, flags: request_flags(args)?, stream: args.stream })
-}
-
-/// `--model`, `--temperature` and `--max-tokens`, checked.
-pub fn request_flags(args: &TaskRunArgs) -> anyhow::Result<RequestFlags> {
-    if args.model.as_deref().is_some_and(|m| m.trim().is_empty()) {
-        return Err(Failure::usage("--model is empty; name a model, e.g. --model gpt-4o-mini").into());
-    }
-    Ok(RequestFlags {
-        model: args.model.clone(),
-        temperature: parse_temperature(args.temperature.as_deref())?,
-        max_tokens: parse_max_tokens(args.max_tokens.as_deref())?,
-    })
+    Ok(Task { description, context, flags: super::flags::request_flags(args)?, stream: args.stream })
 }
 
 pub async fn run(ctx: &Ctx, args: TaskRunArgs) -> anyhow::Result<()> {
@@ -165,12 +121,12 @@ async fn run_one(ctx: &Ctx, args: TaskRunArgs, attempted: &std::sync::atomic::At
         (Some(_), Some(_), [_, _]) => return Err(usage("a one-shot task takes no AGENT")),
         _ => return Err(usage("task run needs a task description")),
     };
-    let flags = call_flags(&args)?;
+    let flags = super::flags::call_flags(&args)?;
     let call_env = CallEnv::resolve(&ctx.env)?;
     let description = args.args.last().cloned().unwrap_or_default();
     let task = build_task(&args, &description)?;
     let mut manager = ctx.manager().await?;
-    manager.run_budget = run_budget(args.max_cost)?;
+    manager.run_budget = super::flags::run_budget(args.max_cost)?;
     let prepared = match &form {
         Form::Agent(agent) => manager.prepare_on_agent(agent, &task).await?,
         Form::OneShot { persona, provider } => manager.prepare_one_shot(persona, provider, &task)?,
@@ -277,37 +233,6 @@ async fn run_one(ctx: &Ctx, args: TaskRunArgs, attempted: &std::sync::atomic::At
         writer.emit("done", json!({ "result": result }))?;
     }
     outcome
-}
-
-/// The call flags of `task run`, single or batch: `--retries`, the time limits, the cache.
-pub fn call_flags(args: &TaskRunArgs) -> anyhow::Result<CallFlags> {
-    let duration =
-        |flag: &str, raw: &Option<String>| raw.as_deref().map(|raw| parse_duration_flag(flag, raw)).transpose();
-    Ok(CallFlags {
-        retries: args.retries,
-        timeout: duration("--timeout", &args.timeout)?,
-        idle_timeout: duration("--idle-timeout", &args.idle_timeout)?,
-        connect_timeout: duration("--connect-timeout", &args.connect_timeout)?,
-        cache: if args.cache {
-            Some(true)
-        } else if args.no_cache {
-            Some(false)
-        } else {
-            None
-        },
-        refresh: args.refresh,
-    })
-}
-
-/// `--max-cost USD`: what this run may spend, checked before each provider call.
-pub fn run_budget(max_cost: Option<f64>) -> anyhow::Result<Option<std::sync::Arc<crate::call::RunBudget>>> {
-    match max_cost {
-        None => Ok(None),
-        Some(usd) if usd.is_finite() && usd >= 0.0 => {
-            Ok(Some(std::sync::Arc::new(crate::call::RunBudget { limit_usd: usd, used: std::sync::Mutex::new(0.0) })))
-        }
-        Some(usd) => Err(Failure::usage(format!("--max-cost takes USD of 0 or more, not `{usd}`")).into()),
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,7 +19,7 @@ pub enum ProviderError {
     ConnectTimeout { provider: String, url: String, after: Duration },
 
     /// No byte arrived for the idle timeout, before the headers or between body bytes.
-    #[error("provider `{provider}` sent nothing for {} (idle timeout)", secs_words(*after))]
+    #[error("provider `{provider}` sent nothing for {} (idle timeout)", crate::units::duration_words(*after))]
     Idle { provider: String, after: Duration },
 
     /// The request failed after connecting (reset, broken pipe, protocol error).
@@ -58,10 +58,6 @@ pub enum ProviderError {
     /// The key could not be had: an unset variable or a failing key command.
     #[error("{message}")]
     Key { provider: String, message: String, hint: Option<String> },
-}
-
-fn secs_words(d: Duration) -> String {
-    if d.subsec_millis() == 0 { format!("{} s", d.as_secs()) } else { format!("{} ms", d.as_millis()) }
 }
 
 /// The reason phrase for a status, including the ones `http` does not know.

@@ -72,6 +72,15 @@ pub struct Endpoint {
     pub weight: u32,
 }
 
+/// USD per million tokens, and the context window when known.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Price {
+    pub input: f64,
+    pub output: f64,
+    pub cached_input: Option<f64>,
+    pub context_window: Option<u64>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Provider {
     pub id: String,
@@ -97,7 +106,7 @@ pub struct Provider {
     /// A PEM file of extra root certificates (an internal CA).
     pub ca_cert: Option<std::path::PathBuf>,
     /// `[providers.ID.pricing]`: USD per million tokens, over the built-in table.
-    pub pricing: Option<crate::pricing::Price>,
+    pub pricing: Option<Price>,
     /// Answer identical requests from the response cache.
     pub cache: bool,
     /// For `type = "anthropic"`: native (the default) or the OpenAI-compatible layer.

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::redact::{SafeUrl, SecretString};
 use super::{Endpoint, KeySource, MaxTokensField, Provider, ProviderKind, is_valid_id};
-use crate::config::{ConfigError, invalid};
+use crate::config_error::{ConfigError, invalid};
 
 pub const MOCK_ID: &str = "mock";
 
@@ -243,8 +243,8 @@ pub fn providers_from(
         let duration = |value: Option<DurationValue>, key: &str| -> Result<Option<std::time::Duration>, ConfigError> {
             let Some(value) = value else { return Ok(None) };
             let parsed = match &value {
-                DurationValue::Seconds(secs) => crate::settings::duration_from_secs(*secs),
-                DurationValue::Text(text) => crate::settings::parse_duration(text),
+                DurationValue::Seconds(secs) => crate::units::duration_from_secs(*secs),
+                DurationValue::Text(text) => crate::units::parse_duration(text),
             };
             match parsed {
                 Some(d) => Ok(Some(d)),
@@ -290,7 +290,7 @@ pub fn providers_from(
                     .flatten()
                     .all(|v| (0.0..=MAX_PRICE).contains(v)) =>
             {
-                Some(crate::pricing::Price {
+                Some(super::Price {
                     input: p.input,
                     output: p.output,
                     cached_input: p.cached_input,

@@ -12,6 +12,7 @@
 pub mod file;
 pub mod redis;
 pub mod schema;
+pub mod url;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -76,7 +77,7 @@ pub struct Totals {
     /// Failed tasks by `error_class`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub failures: BTreeMap<String, u64>,
-    /// Latency histogram: bucket index to count (`metrics::bucket`).
+    /// Latency histogram: bucket index to count (`histogram::bucket`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "bucket_map")]
     pub latency: BTreeMap<u32, u64>,
     #[serde(default)]
@@ -134,7 +135,7 @@ impl Totals {
             self.cache_hits = self.cache_hits.saturating_add(1);
         }
         if record.attempts > 0 || record.cached {
-            *self.latency.entry(crate::metrics::bucket(record.latency_ms)).or_default() += 1;
+            *self.latency.entry(crate::histogram::bucket(record.latency_ms)).or_default() += 1;
             self.latency_sum_ms = self.latency_sum_ms.saturating_add(record.latency_ms);
         }
     }

@@ -94,9 +94,14 @@ pub enum TaskError {
 
 fn deadline_words(provider: &str, limit: Duration, skipped: Option<&str>) -> String {
     match skipped {
-        None => format!("provider `{provider}` did not answer within {} (--timeout)", limit_words(limit)),
+        None => {
+            format!("provider `{provider}` did not answer within {} (--timeout)", crate::units::duration_words(limit))
+        }
         Some(wait) => {
-            format!("not starting {wait}: the task would outlast its {} limit (--timeout)", limit_words(limit))
+            format!(
+                "not starting {wait}: the task would outlast its {} limit (--timeout)",
+                crate::units::duration_words(limit)
+            )
         }
     }
 }
@@ -114,10 +119,6 @@ impl TaskError {
             TaskError::Budget(_) => "budget",
         }
     }
-}
-
-fn limit_words(limit: Duration) -> String {
-    if limit.subsec_millis() == 0 { format!("{} s", limit.as_secs()) } else { format!("{} ms", limit.as_millis()) }
 }
 
 /// The result of an attempted task, printed by `task run --json` and (without the
@@ -347,7 +348,7 @@ impl Attempt<'_> {
                 }
                 result.response = Some(text.clone());
                 result.error_class = Some("partial");
-                result.error = Some(crate::error::one_line(&error.to_string()));
+                result.error = Some(crate::units::one_line(&error.to_string()));
             }
             // The agent's state is the process's business, not the task's: the record
             // says only what ended it.
@@ -355,7 +356,7 @@ impl Attempt<'_> {
                 result.error_class = Some(err.class());
                 result.error = Some(match err {
                     TaskError::Interrupted { signal, .. } => format!("interrupted by {}", signal.name()),
-                    other => crate::error::one_line(&other.to_string()),
+                    other => crate::units::one_line(&other.to_string()),
                 });
             }
         }

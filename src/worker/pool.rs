@@ -64,9 +64,9 @@ impl AgentView {
             fallbacks: record.totals.fallbacks,
             budget_refusals: record.totals.budget_refusals,
             failures: record.totals.failures.clone(),
-            latency_p50_ms: crate::metrics::quantile(&record.totals.latency, 0.5),
-            latency_p95_ms: crate::metrics::quantile(&record.totals.latency, 0.95),
-            latency_p99_ms: crate::metrics::quantile(&record.totals.latency, 0.99),
+            latency_p50_ms: crate::histogram::quantile(&record.totals.latency, 0.5),
+            latency_p95_ms: crate::histogram::quantile(&record.totals.latency, 0.95),
+            latency_p99_ms: crate::histogram::quantile(&record.totals.latency, 0.99),
         }
     }
 }
