@@ -119,7 +119,7 @@ pub fn cache_key(provider: &Provider, request: &ChatRequest) -> String {
         hasher.update(part.as_bytes());
         hasher.update([0u8]);
     }
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    format!("{:x}", hasher.finalize())
 }
 
 /// What the loop reports while it works.

@@ -95,7 +95,7 @@ pub fn task_body(
     let mut hash = None;
     let digest = |text: &str| {
         let digest = sha2::Sha256::digest(text.as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        format!("{digest:x}")
     };
     // Anthropic's shape keeps the system prompt at the top of the body.
     if let Some(system) = view.pointer_mut("/body/system")

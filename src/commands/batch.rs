@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::Poll;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -244,7 +243,7 @@ async fn lock_output(ctx: &Ctx, output: &Path) -> anyhow::Result<Option<crate::f
         .map_err(|err| Failure::usage(format!("cannot open --output {}: {err}", output.display())))?;
     let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let digest = sha2::Sha256::digest(dir.join(name).to_string_lossy().as_bytes());
-    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let hex = format!("{digest:x}")[..16].to_string();
     let locks = ctx.paths.locks_dir();
     crate::files::create_private_dir(&locks)?;
     let path = locks.join(format!("output-{hex}.lock"));
@@ -347,15 +346,6 @@ fn unsent(line: &Line, message: String, class: &'static str) -> TaskResult {
     result.error = Some(message);
     result.error_class = Some(class);
     result
-}
-
-/// Poll every future to the end, on this thread (they borrow the batch's state).
-async fn join_all(mut futures: Vec<Pin<Box<dyn Future<Output = ()> + '_>>>) {
-    std::future::poll_fn(|cx| {
-        futures.retain_mut(|future| future.as_mut().poll(cx).is_pending());
-        if futures.is_empty() { Poll::Ready(()) } else { Poll::Pending }
-    })
-    .await;
 }
 
 /// What every lane shares.
@@ -719,14 +709,15 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
         for _ in 0..one_shot_lanes {
             lanes.push(Box::pin(run.one_shot_lane(queue)));
         }
-        let work = join_all(lanes);
+        // On this thread (the lanes borrow the batch's state); only woken lanes are polled.
+        let work = futures_util::future::join_all(lanes);
         let (done, done_rx) = tokio::sync::oneshot::channel();
         let mut signals = Signals::register();
         let drive = async {
             tokio::pin!(work);
             loop {
                 tokio::select! {
-                    () = &mut work => break,
+                    _ = &mut work => break,
                     signal = signals.recv() => {
                         // Stop starting lines; in-flight tasks see the signal themselves.
                         let _ = interrupt.send(Some(signal));

@@ -748,8 +748,8 @@ impl RedisState {
     /// timed out, loading, read-only, out of memory) counts as Redis being unavailable.
     fn fail(&self, err: ::redis::RedisError) -> StateError {
         use ::redis::ErrorKind;
-        let data = matches!(err.kind(), ErrorKind::Parse | ErrorKind::UnexpectedReturnType)
-            || err.to_string().contains("WRONGTYPE");
+        let data =
+            matches!(err.kind(), ErrorKind::Parse | ErrorKind::UnexpectedReturnType) || err.code() == Some("WRONGTYPE");
         if data { self.data(&err.to_string()) } else { self.lost(&err.to_string()) }
     }
 
@@ -978,13 +978,11 @@ impl RedisState {
     }
 }
 
+/// This machine's name, for `working (pid N on HOST)`: the system call on every
+/// platform (reading /proc gave `unknown-host` on macOS).
 fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
-        .map(|h| h.trim().to_string())
-        .ok()
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "unknown-host".into())
+    let name = gethostname::gethostname().to_string_lossy().trim().to_string();
+    if name.is_empty() { "unknown-host".into() } else { name }
 }
 
 fn agent_json(record: &AgentRecord) -> String {
