@@ -123,6 +123,58 @@ impl<R: std::io::BufRead> CappedLines<R> {
     }
 }
 
+/// The complete lines of a file, newest (last) first, read from its end in chunks, so
+/// that finding the last few lines of a long log costs what those lines cost. A torn
+/// last line (no newline yet, a writer killed mid-line) is not a line. `visit` returns
+/// whether to go on.
+pub fn lines_from_end(path: &Path, mut visit: impl FnMut(&[u8]) -> bool) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    const CHUNK: u64 = 64 * 1024;
+    let mut file = File::open(path)?;
+    let mut pos = file.metadata()?.len();
+    // Bytes after `pos` not yet handed out: the tail of a line whose start is earlier.
+    let mut pending: Vec<u8> = Vec::new();
+    let mut torn_tail_dropped = false;
+    while pos > 0 {
+        let start = pos.saturating_sub(CHUNK);
+        let mut buf = vec![0; usize::try_from(pos - start).unwrap_or(0)];
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(&mut buf)?;
+        buf.extend_from_slice(&pending);
+        pos = start;
+        if !torn_tail_dropped {
+            match buf.iter().rposition(|b| *b == b'\n') {
+                Some(newline) => {
+                    buf.truncate(newline);
+                    torn_tail_dropped = true;
+                }
+                None => {
+                    pending.clear();
+                    continue;
+                }
+            }
+        }
+        // `buf` now ends where a line ends; its first piece may start before `start`.
+        let mut end = buf.len();
+        while let Some(newline) = buf[..end].iter().rposition(|b| *b == b'\n') {
+            let line = &buf[newline + 1..end];
+            if !line.is_empty() && !visit(line) {
+                return Ok(());
+            }
+            end = newline;
+        }
+        if pos == 0 {
+            if end > 0 {
+                visit(&buf[..end]);
+            }
+            return Ok(());
+        }
+        buf.truncate(end);
+        pending = buf;
+    }
+    Ok(())
+}
+
 /// Create a folder (and its parents) with mode 0700 where agentry creates it.
 pub fn create_private_dir(path: &Path) -> Result<(), FsError> {
     if path.is_dir() {
@@ -420,6 +472,38 @@ mod tests {
             assert_eq!(fs::read_to_string(&target).expect("read"), "new");
             assert_eq!(mode_of(&target), Some(0o640));
         }
+    }
+
+    #[test]
+    fn lines_come_from_the_end_across_chunks_without_the_torn_tail() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("log");
+        let long = "y".repeat(150_000);
+        let lines: Vec<String> = (0..3000).map(|i| format!("line {i}")).chain([long.clone(), "last".into()]).collect();
+        fs::write(&path, format!("{}\n{{torn", lines.join("\n"))).expect("write");
+        let mut seen = Vec::new();
+        lines_from_end(&path, |line| {
+            seen.push(String::from_utf8_lossy(line).into_owned());
+            true
+        })
+        .expect("read");
+        let expected: Vec<String> = lines.iter().rev().cloned().collect();
+        assert_eq!(seen, expected);
+        let mut first = Vec::new();
+        lines_from_end(&path, |line| {
+            first.push(line.to_vec());
+            false
+        })
+        .expect("read");
+        assert_eq!(first, vec![b"last".to_vec()]);
+        fs::write(&path, "no newline at all").expect("write");
+        let mut none = 0;
+        lines_from_end(&path, |_| {
+            none += 1;
+            true
+        })
+        .expect("read");
+        assert_eq!(none, 0);
     }
 
     #[test]

@@ -7,7 +7,6 @@ use serde_json::Value;
 use super::Ctx;
 use crate::cli::TaskListArgs;
 use crate::error::Failure;
-use crate::state::TaskRecord;
 
 /// `--since`: a DURATION back from now, an RFC 3339 time, or a date (its midnight UTC).
 fn since(raw: &str) -> anyhow::Result<String> {
@@ -34,19 +33,14 @@ fn since(raw: &str) -> anyhow::Result<String> {
 pub async fn list(ctx: &Ctx, args: TaskListArgs) -> anyhow::Result<()> {
     let since = args.since.as_deref().map(since).transpose()?;
     let manager = ctx.manager().await?;
-    let records = manager.store.history(None).await?;
-    let chosen: Vec<&TaskRecord> = records
-        .iter()
-        .rev()
-        .filter(|r| {
-            args.agent.as_ref().is_none_or(|a| {
-                r.agent_name.as_deref() == Some(a.as_str()) || r.agent_id.as_deref() == Some(a.as_str())
-            })
-        })
-        .filter(|r| args.provider.as_ref().is_none_or(|p| &r.provider_id == p || &r.requested_provider_id == p))
-        .filter(|r| since.as_ref().is_none_or(|s| r.completed_at >= *s))
-        .take(if args.limit == 0 { usize::MAX } else { args.limit })
-        .collect();
+    let query = crate::state::HistoryQuery {
+        agent: args.agent.clone(),
+        provider: args.provider.clone(),
+        since,
+        task_id: None,
+        limit: (args.limit != 0).then_some(args.limit),
+    };
+    let chosen = manager.store.find_history(&query).await?;
     if ctx.printer.json {
         return ctx.printer.json(&chosen);
     }
@@ -76,8 +70,9 @@ pub async fn list(ctx: &Ctx, args: TaskListArgs) -> anyhow::Result<()> {
 
 pub async fn show(ctx: &Ctx, id: &str) -> anyhow::Result<()> {
     let manager = ctx.manager().await?;
-    let records = manager.store.history(None).await?;
-    let record = records.iter().rev().find(|r| r.task_id == id).ok_or_else(|| {
+    let query = crate::state::HistoryQuery { task_id: Some(id.to_string()), ..Default::default() };
+    let found = manager.store.find_history(&query).await?;
+    let record = found.first().ok_or_else(|| {
         Failure::not_found(format!("task `{id}` not found in the history")).hint("see `agentry task list`")
     })?;
     let body = manager.store.read_body(id).await?;

@@ -529,6 +529,27 @@ impl StateBackend for FileState {
         Ok(records.into_iter().skip(skip).collect())
     }
 
+    async fn history_from_end(
+        &self,
+        may_match: &(dyn Fn(&[u8]) -> bool + Sync),
+        visit: &mut (dyn FnMut(TaskRecord) -> bool + Send),
+    ) -> Result<(), StateError> {
+        let walked = files::lines_from_end(&self.history, |line| {
+            if !may_match(line) {
+                return true;
+            }
+            match serde_json::from_slice::<TaskRecord>(line) {
+                Ok(record) => visit(record),
+                Err(_) => true,
+            }
+        });
+        match walked {
+            Ok(()) => Ok(()),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(source) => Err(self.io(FsError { action: "read history", path: self.history.clone(), source })),
+        }
+    }
+
     async fn store_bodies(&self, bodies: &[(String, TaskBody, Option<String>)]) -> Result<(), StateError> {
         if bodies.is_empty() || !self.retention.bodies {
             return Ok(());

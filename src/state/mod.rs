@@ -560,6 +560,45 @@ pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
+/// Which history records `task list` and `task show` want: newest first, those that
+/// match every filter given, at most `limit`. Backends walk the history from its end
+/// and stop as soon as the query is answered, so a long history costs nothing here.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryQuery {
+    /// An agent name or id.
+    pub agent: Option<String>,
+    /// A provider that answered or was asked for.
+    pub provider: Option<String>,
+    /// RFC 3339 UTC with milliseconds: records completed at or after it.
+    pub since: Option<String>,
+    pub task_id: Option<String>,
+    pub limit: Option<usize>,
+}
+
+impl HistoryQuery {
+    pub fn matches(&self, r: &TaskRecord) -> bool {
+        self.agent.as_ref().is_none_or(|a| r.agent_name.as_ref() == Some(a) || r.agent_id.as_ref() == Some(a))
+            && self.provider.as_ref().is_none_or(|p| &r.provider_id == p || &r.requested_provider_id == p)
+            && self.since.as_ref().is_none_or(|s| r.completed_at >= *s)
+            && self.task_id.as_ref().is_none_or(|id| &r.task_id == id)
+    }
+
+    /// Strings a matching record's line must contain (quoted values): a line without
+    /// them is skipped unparsed.
+    fn needles(&self) -> Vec<String> {
+        [&self.task_id, &self.agent, &self.provider].into_iter().flatten().map(|v| format!("\"{v}\"")).collect()
+    }
+
+    /// Whether a raw line may match, before it is parsed.
+    pub fn may_match(&self, line: &[u8]) -> bool {
+        self.needles().iter().all(|needle| line.windows(needle.len()).any(|w| w == needle.as_bytes()))
+    }
+
+    fn full(&self, found: usize) -> bool {
+        self.limit.is_some_and(|n| found >= n) || (self.task_id.is_some() && found >= 1)
+    }
+}
+
 /// The operations every backend provides. Each is atomic on its own.
 #[allow(async_fn_in_trait)]
 pub trait StateBackend {
@@ -580,6 +619,13 @@ pub trait StateBackend {
     async fn record(&self, records: &[TaskRecord]) -> Result<(), StateError>;
     /// The newest `limit` history records, oldest first (all with `None`).
     async fn history(&self, limit: Option<usize>) -> Result<Vec<TaskRecord>, StateError>;
+    /// The history records, newest first, while `visit` says to go on; lines that
+    /// `may_match` rejects are skipped unparsed.
+    async fn history_from_end(
+        &self,
+        may_match: &(dyn Fn(&[u8]) -> bool + Sync),
+        visit: &mut (dyn FnMut(TaskRecord) -> bool + Send),
+    ) -> Result<(), StateError>;
     /// Fail now, before a paid request is sent, if results could not be recorded.
     async fn check_writable(&self) -> Result<(), StateError>;
     /// Keep the bodies of finished tasks (with each distinct system prompt once).
@@ -662,6 +708,19 @@ impl Store {
     }
     pub async fn history(&self, limit: Option<usize>) -> Result<Vec<TaskRecord>, StateError> {
         dispatch!(self, b => b.history(limit).await)
+    }
+    /// The records a query asks for, newest first.
+    pub async fn find_history(&self, query: &HistoryQuery) -> Result<Vec<TaskRecord>, StateError> {
+        let mut found = Vec::new();
+        let may_match = |line: &[u8]| query.may_match(line);
+        let mut visit = |record: TaskRecord| {
+            if query.matches(&record) {
+                found.push(record);
+            }
+            !query.full(found.len())
+        };
+        dispatch!(self, b => b.history_from_end(&may_match, &mut visit).await)?;
+        Ok(found)
     }
     pub async fn check_writable(&self) -> Result<(), StateError> {
         dispatch!(self, b => b.check_writable().await)

@@ -1175,6 +1175,44 @@ impl StateBackend for RedisState {
             .collect())
     }
 
+    async fn history_from_end(
+        &self,
+        may_match: &(dyn Fn(&[u8]) -> bool + Sync),
+        visit: &mut (dyn FnMut(TaskRecord) -> bool + Send),
+    ) -> Result<(), StateError> {
+        let mut conn = self.conn()?;
+        let key = self.key("history");
+        let mut from = "+".to_string();
+        loop {
+            // Newest first, a page at a time, so a long history is never one huge reply.
+            let page: Vec<(String, Vec<String>)> = ::redis::cmd("XREVRANGE")
+                .arg(&key)
+                .arg(&from)
+                .arg("-")
+                .arg("COUNT")
+                .arg(HISTORY_PAGE)
+                .query_async(&mut conn)
+                .await
+                .map_err(|e| self.fail(e))?;
+            let full = page.len() == HISTORY_PAGE;
+            for (_, fields) in &page {
+                let Some(line) = fields.chunks(2).find(|f| f[0] == "r").and_then(|f| f.get(1)) else { continue };
+                if !may_match(line.as_bytes()) {
+                    continue;
+                }
+                if let Ok(record) = serde_json::from_str::<TaskRecord>(line)
+                    && !visit(record)
+                {
+                    return Ok(());
+                }
+            }
+            match page.last() {
+                Some((last, _)) if full => from = format!("({last}"),
+                _ => return Ok(()),
+            }
+        }
+    }
+
     async fn check_writable(&self) -> Result<(), StateError> {
         // Connecting proved it (a fail-open start without Redis has warned), and
         // admission asks Redis again before every request: no round trip of its own.
