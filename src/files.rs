@@ -143,7 +143,7 @@ pub fn lines_from_end(path: &Path, mut visit: impl FnMut(&[u8]) -> bool) -> std:
         buf.extend_from_slice(&pending);
         pos = start;
         if !torn_tail_dropped {
-            match buf.iter().rposition(|b| *b == b'\n') {
+            match memchr::memrchr(b'\n', &buf) {
                 Some(newline) => {
                     buf.truncate(newline);
                     torn_tail_dropped = true;
@@ -156,7 +156,7 @@ pub fn lines_from_end(path: &Path, mut visit: impl FnMut(&[u8]) -> bool) -> std:
         }
         // `buf` now ends where a line ends; its first piece may start before `start`.
         let mut end = buf.len();
-        while let Some(newline) = buf[..end].iter().rposition(|b| *b == b'\n') {
+        while let Some(newline) = memchr::memrchr(b'\n', &buf[..end]) {
             let line = &buf[newline + 1..end];
             if !line.is_empty() && !visit(line) {
                 return Ok(());
