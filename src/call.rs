@@ -135,14 +135,14 @@ pub type Events = Arc<dyn Fn(&CallEvent<'_>) + Send + Sync>;
 
 /// The whole-task deadline and the test knob for backoff.
 #[derive(Debug, Clone, Copy)]
-pub struct Budget {
+pub struct Deadline {
     pub deadline: Instant,
     pub limit: Duration,
     /// `AGENTRY_BACKOFF_SCALE`: scales computed backoff and cooldowns only.
     pub backoff_scale: f64,
 }
 
-impl Budget {
+impl Deadline {
     fn fits(&self, wait: Duration) -> bool {
         Instant::now() + wait <= self.deadline
     }
@@ -244,7 +244,7 @@ pub async fn call(
     client: &Client,
     store: &Store,
     chain: &[Link<'_>],
-    budget: Budget,
+    budget: Deadline,
     events: &Events,
     sink: &mut dyn Deltas,
     attempts: &AtomicU32,
@@ -328,7 +328,7 @@ pub async fn call(
     CallReport { result, attempts: attempts.load(Ordering::Relaxed), last }
 }
 
-async fn sleep_within(budget: Budget, wait: Duration, what: impl FnOnce() -> String) -> Result<(), CallError> {
+async fn sleep_within(budget: Deadline, wait: Duration, what: impl FnOnce() -> String) -> Result<(), CallError> {
     if !budget.fits(wait) {
         return Err(CallError::Deadline { skipped: Some(what()) });
     }
@@ -342,7 +342,7 @@ async fn call_link(
     client: &Client,
     store: &Store,
     link: &Link<'_>,
-    budget: Budget,
+    budget: Deadline,
     events: &Events,
     attempts: &AtomicU32,
     sink: &mut dyn Deltas,
@@ -463,7 +463,7 @@ async fn call_attempts(
     client: &Client,
     store: &Store,
     link: &Link<'_>,
-    budget: Budget,
+    budget: Deadline,
     events: &Events,
     attempts: &AtomicU32,
     sink: &mut dyn Deltas,

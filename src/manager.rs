@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::call::{Budget, Link};
+use crate::call::{Deadline, Link};
 use crate::config::{self, Config};
 use crate::env_vars::Env;
 use crate::error::{Exit, Failure};
@@ -475,7 +475,8 @@ impl Manager {
         let mut signals = Signals::register();
         let agent = prepared.agent.as_ref();
         let limit = settings::task_limit(flags, env, prepared.provider, settings::DEFAULT_TIMEOUT).value;
-        let budget = Budget { deadline: tokio::time::Instant::now() + limit, limit, backoff_scale: env.backoff_scale };
+        let budget =
+            Deadline { deadline: tokio::time::Instant::now() + limit, limit, backoff_scale: env.backoff_scale };
         let agent_cache = agent.is_some_and(|a| a.cache);
         let plan = |provider: &Provider, request: &ChatRequest| {
             let on = flags.refresh || flags.cache.unwrap_or(provider.cache || agent_cache);

@@ -1,7 +1,7 @@
 //! `agentry provider add|list|show|remove|models`.
 
 use super::Ctx;
-use crate::call::{self, Budget, CallError, Link};
+use crate::call::{self, CallError, Deadline, Link};
 use crate::cli::{ProviderAddArgs, ProviderCommand};
 use crate::config::{self, Config};
 use crate::error::Failure;
@@ -119,7 +119,7 @@ pub async fn run(ctx: &Ctx, command: ProviderCommand) -> anyhow::Result<()> {
                 budget: Default::default(),
             }];
             let budget =
-                Budget { deadline: tokio::time::Instant::now() + limit, limit, backoff_scale: env.backoff_scale };
+                Deadline { deadline: tokio::time::Instant::now() + limit, limit, backoff_scale: env.backoff_scale };
             let client = ctx.client();
             client.prepare(provider).await?;
             let store = ctx.store().await?;

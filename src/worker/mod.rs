@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::call::{self, Budget, CallError, Events, Link};
+use crate::call::{self, CallError, Deadline, Events, Link};
 use crate::provider::{Answer, ChatRequest, ChatResponse, Client, Deltas, Message, Provider, ProviderError};
 use crate::settings::{RequestFlags, RequestSettings};
 use crate::state::{StateError, Store, TaskRecord};
@@ -236,7 +236,7 @@ pub struct Attempt<'a> {
     pub agent_id: Option<String>,
     /// The primary provider, then its fallbacks.
     pub chain: Vec<Link<'a>>,
-    pub budget: Budget,
+    pub budget: Deadline,
 }
 
 /// How an attempted task ended.
