@@ -2,7 +2,7 @@
 //! Resolution into settings and the work itself live in `commands/`.
 
 // Doc comments here are `--help` text for a terminal, where a URL is plain text.
-#![allow(rustdoc::bare_urls)]
+#![allow(rustdoc::bare_urls, reason = "help texts show URLs as the terminal prints them, not as links")]
 
 use std::path::PathBuf;
 

@@ -192,7 +192,7 @@ pub fn create_private_dir(path: &Path) -> Result<(), FsError> {
 
 /// Open options for a file agentry creates: mode 0600 on Unix.
 pub fn private_file_options() -> fs::OpenOptions {
-    #[allow(unused_mut)]
+    #[allow(unused_mut, reason = "mutated only on Unix, where the mode is set")]
     let mut options = fs::OpenOptions::new();
     #[cfg(unix)]
     {
@@ -240,7 +240,7 @@ pub fn write_atomic(path: &Path, contents: &[u8], mode: u32, keep_mode: bool) ->
     let mode = if keep_mode { mode_of(&target).unwrap_or(mode) } else { mode };
     let temp = dir.join(format!(".{name}{TEMP_MARK}{}-{:08x}", std::process::id(), fastrand::u32(..)));
     let result = (|| {
-        #[allow(unused_mut)]
+        #[allow(unused_mut, reason = "mutated only on Unix, where the mode is set")]
         let mut options = fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]

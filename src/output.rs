@@ -3,7 +3,7 @@
 //! `Copy` value, so tasks and callbacks can carry it without lifetimes.
 
 // The one module allowed to touch the process's stdout and stderr (clippy.toml).
-#![allow(clippy::disallowed_methods)]
+#![allow(clippy::disallowed_methods, reason = "the one module that writes to stdout and stderr")]
 
 use std::io::{IsTerminal, Write};
 

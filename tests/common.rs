@@ -1,7 +1,7 @@
 //! Shared test context: a temp folder with its own agentry home, config dir and
 //! working directory, and helpers to run the binary and read its JSON.
 
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test module uses some of these helpers")]
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -92,7 +92,7 @@ pub fn make_test_ca(dir: &Path) {
 }
 
 /// A skipped test says why, on the runner's stderr.
-#[allow(clippy::print_stderr)]
+#[expect(clippy::print_stderr, reason = "a skipped test says why on the runner's stderr")]
 pub fn skip_note(why: &str) {
     eprintln!("{why}");
 }

@@ -527,7 +527,7 @@ impl Client {
 impl Client {
     /// One attempt on Anthropic's native API: a message (plain or streamed), or the
     /// model list followed through its pages (at most 20).
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "the attempt's parts, passed through from attempt_raw once")]
     async fn attempt_anthropic(
         &self,
         provider: &Provider,

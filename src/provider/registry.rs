@@ -229,7 +229,6 @@ pub fn providers_from(
                             u32::MAX
                         )));
                     }
-                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                     let weight = weight as u32;
                     endpoints.push(Endpoint { url: parse_url(&raw, &format!("endpoints[{index}]"))?, weight });
                 }

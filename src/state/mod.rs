@@ -595,7 +595,7 @@ impl HistoryQuery {
 }
 
 /// The operations every backend provides. Each is atomic on its own.
-#[allow(async_fn_in_trait)]
+#[expect(async_fn_in_trait, reason = "implemented and called inside this crate only; no Send bound is needed")]
 pub trait StateBackend {
     /// Agents and totals, without waiting for writers.
     async fn snapshot(&self) -> Result<Snapshot, StateError>;
