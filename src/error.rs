@@ -178,6 +178,7 @@ impl From<&StateError> for Failure {
             StateError::RedisData { .. } => {
                 Failure::usage(err.to_string()).hint("give agentry its own [state] namespace on this server")
             }
+            StateError::Encode { .. } => Failure::new(Exit::Internal, err.to_string()),
         }
     }
 }

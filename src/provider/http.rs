@@ -307,7 +307,8 @@ impl Transport {
         }
         let mut builder = self.client.request(request.method.clone(), request.url.expose().clone()).headers(headers);
         if let Some(body) = &request.body {
-            let bytes = serde_json::to_vec(body).unwrap_or_default();
+            // A Value prints infallibly: nothing to swallow.
+            let bytes = body.to_string().into_bytes();
             self.trace(&format!("> ({} bytes of JSON)", bytes.len()));
             builder = builder.body(bytes);
         }

@@ -183,7 +183,7 @@ fn encoded_forms(secret: &str) -> Vec<String> {
     forms.push(lower_hex(&upper));
     forms.push(lower_hex(&upper).replace("%20", "+"));
     forms.push(upper);
-    let json = serde_json::to_string(secret).unwrap_or_default();
+    let json = serde_json::Value::String(secret.to_string()).to_string();
     let json = json.strip_prefix('"').and_then(|j| j.strip_suffix('"')).unwrap_or_default().to_string();
     forms.push(json.replace('/', "\\/"));
     let ascii: String = json

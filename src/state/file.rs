@@ -238,7 +238,8 @@ impl FileState {
     }
 
     fn write(&self, state: &State) -> Result<(), StateError> {
-        let text = serde_json::to_vec_pretty(state).unwrap_or_default();
+        let text = serde_json::to_vec_pretty(state)
+            .map_err(|err| StateError::Encode { what: "the state", detail: err.to_string() })?;
         files::write_atomic(&self.file, &text, 0o600, true).map_err(|e| self.io(e))
     }
 
@@ -338,7 +339,7 @@ impl FileState {
             alive
         });
         let result = change(&mut budgets);
-        let text = serde_json::to_vec(&budgets).unwrap_or_default();
+        let text = super::encode("the budgets", &budgets)?;
         files::write_atomic(&file, &text, 0o600, true).map_err(|e| self.io(e))?;
         Ok(result)
     }
@@ -365,7 +366,7 @@ impl FileState {
         let now = now_ms();
         let result = change(&mut limits, now);
         limits.prune(now);
-        let text = serde_json::to_vec(&limits).unwrap_or_default();
+        let text = super::encode("the limits", &limits)?;
         files::write_atomic(&self.limits_file(), &text, 0o600, true).map_err(|e| self.io(e))?;
         Ok(result)
     }
@@ -496,7 +497,7 @@ impl StateBackend for FileState {
         }
         let mut lines = Vec::new();
         for record in records {
-            serde_json::to_writer(&mut lines, record).unwrap_or_default();
+            lines.extend(super::encode("a history record", record)?);
             lines.push(b'\n');
         }
         let end = if lines.is_empty() {
@@ -567,7 +568,7 @@ impl StateBackend for FileState {
                 }
             }
             let Some(path) = self.body_file(task_id) else { continue };
-            let json = serde_json::to_vec(body).unwrap_or_default();
+            let json = super::encode("a task body", body)?;
             files::write_atomic(&path, &json, 0o600, false).map_err(|e| self.io(e))?;
         }
         Ok(())
@@ -612,7 +613,7 @@ impl StateBackend for FileState {
         self.ensure_dirs()?;
         let folder = self.dir.join("cache");
         files::create_private_dir(&folder).map_err(|e| self.io(e))?;
-        let json = serde_json::to_vec(answer).unwrap_or_default();
+        let json = super::encode("a cached answer", answer)?;
         // One file per entry, written by rename: parallel writers need no lock.
         files::write_atomic(&self.cache_file(key), &json, 0o600, false).map_err(|e| self.io(e))?;
         let mut entries: Vec<(std::time::SystemTime, u64, PathBuf)> = std::fs::read_dir(&folder)
@@ -847,7 +848,7 @@ impl StateBackend for FileState {
                 skipped += 1;
                 continue;
             }
-            serde_json::to_writer(&mut lines, record).unwrap_or_default();
+            lines.extend(super::encode("a history record", record)?);
             lines.push(b'\n');
             loaded += 1;
         }

@@ -49,6 +49,19 @@ pub enum StateError {
     /// under our namespace, or a newer agentry's).
     #[error("the Redis state at {url} holds data this agentry cannot use: {detail}")]
     RedisData { url: String, detail: String },
+    /// A value of agentry's own could not be encoded: a bug, never the user's doing.
+    #[error("cannot encode {what}: {detail}")]
+    Encode { what: &'static str, detail: String },
+}
+
+/// A value as JSON for a stored copy; a failure is an error, never an empty line.
+pub(crate) fn encode<T: Serialize + ?Sized>(what: &'static str, value: &T) -> Result<Vec<u8>, StateError> {
+    serde_json::to_vec(value).map_err(|err| StateError::Encode { what, detail: err.to_string() })
+}
+
+/// The same as text.
+pub(crate) fn encode_text<T: Serialize + ?Sized>(what: &'static str, value: &T) -> Result<String, StateError> {
+    serde_json::to_string(value).map_err(|err| StateError::Encode { what, detail: err.to_string() })
 }
 
 /// Tasks, tokens, cost and the metrics of `stats`, saturating at the top rather than

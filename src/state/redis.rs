@@ -611,7 +611,7 @@ fn as_map(value: &serde_json::Value) -> serde_json::Map<String, serde_json::Valu
 }
 
 /// The targets of one record as the record script takes them.
-fn record_payload(record: &TaskRecord) -> serde_json::Value {
+fn record_payload(record: &TaskRecord) -> Result<serde_json::Value, StateError> {
     let mut delta = Totals::default();
     delta.add_record(record);
     let delta_fields = fields(&delta);
@@ -633,8 +633,8 @@ fn record_payload(record: &TaskRecord) -> serde_json::Value {
             Target::Pair(key) => serde_json::json!({"key": "pairs", "fields": [[key, "i", "1"]]}),
         })
         .collect();
-    let line = serde_json::to_string(record).unwrap_or_default();
-    serde_json::json!({"id": record.task_id, "line": line, "targets": targets})
+    let line = super::encode_text("a history record", record)?;
+    Ok(serde_json::json!({"id": record.task_id, "line": line, "targets": targets}))
 }
 
 /// One spooled change, replayed once Redis answers.
@@ -830,7 +830,7 @@ impl RedisState {
         files::create_private_dir(&self.locks_dir).map_err(io)?;
         let mut lines = Vec::new();
         for item in items {
-            serde_json::to_writer(&mut lines, item).unwrap_or_default();
+            lines.extend(super::encode("a spooled result", item)?);
             lines.push(b'\n');
         }
         let wait = Wait { quiet: Duration::from_secs(1), timeout: Some(Duration::from_secs(30)) };
@@ -880,7 +880,11 @@ impl RedisState {
             let mut records = Vec::new();
             for line in text.lines().filter(|l| !l.trim().is_empty()) {
                 match serde_json::from_str::<Spooled>(line) {
-                    Ok(Spooled::Record(record)) => records.push(record_payload(&record)),
+                    Ok(Spooled::Record(record)) => match record_payload(&record) {
+                        Ok(payload) => records.push(payload),
+                        // Kept in the spool for a later replay.
+                        Err(_) => ok = false,
+                    },
                     Ok(Spooled::Spend { id, day, keys, usd }) => {
                         ok &= self.run_spend(&id, &day, &keys, usd).await.is_ok();
                     }
@@ -985,11 +989,11 @@ fn hostname() -> String {
     if name.is_empty() { "unknown-host".into() } else { name }
 }
 
-fn agent_json(record: &AgentRecord) -> String {
+fn agent_json(record: &AgentRecord) -> Result<String, StateError> {
     let mut bare = record.clone();
     bare.totals = Totals::default();
     bare.last_active = None;
-    serde_json::to_string(&bare).unwrap_or_default()
+    super::encode_text("an agent", &bare)
 }
 
 impl StateBackend for RedisState {
@@ -1039,7 +1043,7 @@ impl StateBackend for RedisState {
                 .arg(&new.name)
                 .arg(max_agents)
                 .arg(&id)
-                .arg(agent_json(&record))
+                .arg(agent_json(&record)?)
                 .arg(&new.created_at)
                 .invoke_async(&mut conn)
                 .await
@@ -1115,7 +1119,7 @@ impl StateBackend for RedisState {
         if records.is_empty() {
             return Ok(());
         }
-        let payload = serde_json::Value::Array(records.iter().map(record_payload).collect());
+        let payload = serde_json::Value::Array(records.iter().map(record_payload).collect::<Result<_, _>>()?);
         let outcome = self.patiently(|| async { self.run_record(&payload).await.map(drop) }).await;
         match outcome {
             Ok(()) => Ok(()),
@@ -1229,7 +1233,7 @@ impl StateBackend for RedisState {
             if let (Some(hash), Some(text)) = (&body.prompt, prompt) {
                 pipe.cmd("SET").arg(self.key(&format!("prompt:{hash}"))).arg(text).arg("EX").arg(ttl).ignore();
             }
-            let json = serde_json::to_string(body).unwrap_or_default();
+            let json = super::encode_text("a task body", body)?;
             pipe.cmd("SET").arg(self.key(&format!("body:{task_id}"))).arg(json).arg("EX").arg(ttl).ignore();
         }
         let stored = async {
@@ -1273,7 +1277,7 @@ impl StateBackend for RedisState {
     }
 
     async fn cache_put(&self, key: &str, answer: &CachedAnswer, limits: CacheLimits) -> Result<(), StateError> {
-        let json = serde_json::to_string(answer).unwrap_or_default();
+        let json = super::encode_text("a cached answer", answer)?;
         let ttl = u64::try_from(limits.ttl.as_millis()).unwrap_or(u64::MAX / 2).max(1);
         let put = async {
             let mut conn = self.conn()?;
@@ -1466,9 +1470,9 @@ impl StateBackend for RedisState {
                 if let Some(at) = &a.last_active {
                     f.push(("last_active".into(), "s", at.clone()));
                 }
-                serde_json::json!([a.id, a.name, agent_json(a), f])
+                Ok(serde_json::json!([a.id, a.name, agent_json(a)?, f]))
             })
-            .collect();
+            .collect::<Result<_, StateError>>()?;
         let totals = |map: &BTreeMap<String, Totals>| -> Vec<serde_json::Value> {
             map.iter().map(|(k, t)| serde_json::json!([k, fields(t)])).collect()
         };
@@ -1481,7 +1485,7 @@ impl StateBackend for RedisState {
             "pairs": dump.fallback_pairs.iter().map(|(k, n)| serde_json::json!([k, n])).collect::<Vec<_>>(),
             "day": day,
             "spend": spend.iter().map(|(k, usd)| serde_json::json!([k, format!("{usd:?}")])).collect::<Vec<_>>(),
-            "history": dump.history.iter().map(|r| serde_json::json!([r.task_id, serde_json::to_string(r).unwrap_or_default()])).collect::<Vec<_>>(),
+            "history": dump.history.iter().map(|r| Ok(serde_json::json!([r.task_id, super::encode_text("a history record", r)?]))).collect::<Result<Vec<_>, StateError>>()?,
         });
         let mut conn = self.conn()?;
         let (taken, agents, history, skipped): (String, usize, usize, usize) =
