@@ -169,13 +169,13 @@ impl From<&StateError> for Failure {
             }
             StateError::Io { dir, source } => folder_failure(&source.to_string(), Some(dir)),
             StateError::Lock { what, dir, source } => lock_failure(what, source, Some(dir)),
-            StateError::RedisConnect { .. } => Failure::usage(err.to_string()).hint(
+            StateError::Unavailable { .. } => Failure::usage(err.to_string()).hint(
                 "start the server or fix the URL (--state, AGENTRY_STATE or [state] url); a password can come from AGENTRY_REDIS_PASSWORD",
             ),
-            StateError::RedisLost { .. } => Failure::new(Exit::Provider, err.to_string()).hint(
+            StateError::Lost { .. } => Failure::new(Exit::Provider, err.to_string()).hint(
                 "limits and budgets fail closed while Redis is away; retry when it is back, or set [state] on_unavailable = \"open\"",
             ),
-            StateError::RedisData { .. } => {
+            StateError::Foreign { .. } => {
                 Failure::usage(err.to_string()).hint("give agentry its own [state] namespace on this server")
             }
             StateError::Encode { .. } => Failure::new(Exit::Internal, err.to_string()),

@@ -39,16 +39,16 @@ pub enum StateError {
     /// A lock could not be had: timed out, unsupported, or an I/O error.
     #[error("{what}: {source}")]
     Lock { what: &'static str, dir: PathBuf, source: LockError },
-    /// Redis could not be reached, or refused us, when the command started.
-    #[error("cannot use the Redis state at {url}: {detail}")]
-    RedisConnect { url: String, detail: String },
-    /// Redis stopped answering after the command started.
-    #[error("lost the Redis state at {url}: {detail}")]
-    RedisLost { url: String, detail: String },
-    /// Redis answered, but not with what agentry keeps there (another program's keys
-    /// under our namespace, or a newer agentry's).
-    #[error("the Redis state at {url} holds data this agentry cannot use: {detail}")]
-    RedisData { url: String, detail: String },
+    /// A shared backend could not be reached, or refused us, when the command started.
+    #[error("cannot use the {backend} state at {url}: {detail}")]
+    Unavailable { backend: &'static str, url: String, detail: String },
+    /// A shared backend stopped answering after the command started.
+    #[error("lost the {backend} state at {url}: {detail}")]
+    Lost { backend: &'static str, url: String, detail: String },
+    /// The backend answered, but not with what agentry keeps there (another program's
+    /// keys under our namespace, or a newer agentry's).
+    #[error("the {backend} state at {url} holds data this agentry cannot use: {detail}")]
+    Foreign { backend: &'static str, url: String, detail: String },
     /// A value of agentry's own could not be encoded: a bug, never the user's doing.
     #[error("cannot encode {what}: {detail}")]
     Encode { what: &'static str, detail: String },

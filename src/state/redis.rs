@@ -33,6 +33,9 @@ use super::{
 };
 use crate::files::{self, LockMode, LockedFile, Wait};
 
+/// How this backend names itself in messages.
+const BACKEND: &str = "Redis";
+
 /// How long a lease lasts without renewal, and how often its holder renews it.
 pub const LEASE: Duration = Duration::from_secs(30);
 const RENEW: Duration = Duration::from_secs(10);
@@ -675,7 +678,7 @@ impl RedisState {
                 state.unreachable = Some(detail);
                 Ok(state)
             }
-            Err(detail) => Err(StateError::RedisConnect { url: state.target.shown(), detail }),
+            Err(detail) => Err(StateError::Unavailable { backend: BACKEND, url: state.target.shown(), detail }),
         }
     }
 
@@ -733,14 +736,15 @@ impl RedisState {
     fn conn(&self) -> Result<ConnectionManager, StateError> {
         // Only fail-open gets here without a connection: what cannot go on without
         // the state is then the same error as a closed start.
-        self.conn.clone().ok_or_else(|| StateError::RedisConnect {
+        self.conn.clone().ok_or_else(|| StateError::Unavailable {
+            backend: BACKEND,
             url: self.target.shown(),
             detail: self.unreachable.clone().unwrap_or_else(|| "not connected".into()),
         })
     }
 
     fn lost(&self, detail: &str) -> StateError {
-        StateError::RedisLost { url: self.target.shown(), detail: self.target.scrub(detail) }
+        StateError::Lost { backend: BACKEND, url: self.target.shown(), detail: self.target.scrub(detail) }
     }
 
     /// A failed command: an answer agentry cannot use (a key of another type under
@@ -775,7 +779,7 @@ impl RedisState {
     }
 
     fn data(&self, detail: &str) -> StateError {
-        StateError::RedisData { url: self.target.shown(), detail: self.target.scrub(detail) }
+        StateError::Foreign { backend: BACKEND, url: self.target.shown(), detail: self.target.scrub(detail) }
     }
 
     async fn run_record(&self, payload: &serde_json::Value) -> Result<i64, StateError> {
@@ -1007,7 +1011,7 @@ impl StateBackend for RedisState {
                 }
                 Ok(snapshot)
             }
-            Err(err @ StateError::RedisLost { .. }) if self.open_policy() => {
+            Err(err @ StateError::Lost { .. }) if self.open_policy() => {
                 let last = self.last_snapshot.lock().ok().and_then(|last| last.clone());
                 match last {
                     Some(snapshot) => {
@@ -1077,7 +1081,7 @@ impl StateBackend for RedisState {
         match self.lease(self.key(&format!("lease:{id}")), on_busy).await {
             Ok(lease) => Ok(AgentClaim { _held: Held::Lease(lease) }),
             // Fail-open: the task runs unclaimed rather than not at all.
-            Err(err @ StateError::RedisLost { .. }) if self.open_policy() => {
+            Err(err @ StateError::Lost { .. }) if self.open_policy() => {
                 self.warn_once(&err.to_string());
                 Ok(AgentClaim { _held: Held::Nothing })
             }
@@ -1105,7 +1109,7 @@ impl StateBackend for RedisState {
             conn.exists(self.key(&format!("stop:{id}"))).await.map_err(|e| self.fail(e))
         };
         match asked.await {
-            Err(StateError::RedisLost { .. }) if self.open_policy() => Ok(false),
+            Err(StateError::Lost { .. }) if self.open_policy() => Ok(false),
             other => other,
         }
     }
