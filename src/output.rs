@@ -21,23 +21,30 @@ pub struct Printer {
     stderr_is_tty: bool,
 }
 
-const RED_BOLD: &str = "\x1b[1;31m";
-const YELLOW_BOLD: &str = "\x1b[1;33m";
-const CYAN_BOLD: &str = "\x1b[1;36m";
-const BOLD: &str = "\x1b[1m";
-const DIM: &str = "\x1b[2m";
-const RESET: &str = "\x1b[0m";
+const fn bold(color: anstyle::AnsiColor) -> anstyle::Style {
+    anstyle::Style::new().bold().fg_color(Some(anstyle::Color::Ansi(color)))
+}
+const RED_BOLD: anstyle::Style = bold(anstyle::AnsiColor::Red);
+const YELLOW_BOLD: anstyle::Style = bold(anstyle::AnsiColor::Yellow);
+const CYAN_BOLD: anstyle::Style = bold(anstyle::AnsiColor::Cyan);
+const BOLD: anstyle::Style = anstyle::Style::new().bold();
+const DIM: anstyle::Style = anstyle::Style::new().dimmed();
 
 impl Printer {
     pub fn new(global: &GlobalArgs, env: &crate::env_vars::Env) -> Self {
         let no_color_env = env.get(crate::env_vars::EnvVars::NO_COLOR).is_some();
         let stderr_is_tty = std::io::stderr().is_terminal();
-        let stdout_is_tty = std::io::stdout().is_terminal();
+        // anstream's choice for a stream: a terminal, and NO_COLOR, CLICOLOR,
+        // CLICOLOR_FORCE and TERM=dumb as the conventions say.
+        let auto = |choice: anstream::ColorChoice| choice != anstream::ColorChoice::Never;
         let (color_stderr, color_stdout) = match global.color {
             ColorChoice::Always => (true, true),
             ColorChoice::Never => (false, false),
             ColorChoice::Auto if no_color_env => (false, false),
-            ColorChoice::Auto => (stderr_is_tty, stdout_is_tty),
+            ColorChoice::Auto => (
+                auto(anstream::AutoStream::choice(&std::io::stderr())),
+                auto(anstream::AutoStream::choice(&std::io::stdout())),
+            ),
         };
         Self {
             json: global.json,
@@ -49,8 +56,8 @@ impl Printer {
         }
     }
 
-    fn paint(&self, style: &str, text: &str) -> String {
-        if self.color_stderr { format!("{style}{text}{RESET}") } else { text.to_string() }
+    fn paint(&self, style: anstyle::Style, text: &str) -> String {
+        if self.color_stderr { format!("{style}{text}{style:#}") } else { text.to_string() }
     }
 
     /// Write text to stdout exactly as given. A closed pipe surfaces as an
@@ -178,7 +185,7 @@ impl Printer {
                     let cell = row.get(index).and_then(|c| c.get(line_index)).map_or("", String::as_str);
                     let pad = " ".repeat(width.saturating_sub(cell.width()));
                     let cell =
-                        if bold && self.color_stdout { format!("{BOLD}{cell}{RESET}") } else { cell.to_string() };
+                        if bold && self.color_stdout { format!("{BOLD}{cell}{BOLD:#}") } else { cell.to_string() };
                     if right_aligned.contains(&index) {
                         line.push_str(&pad);
                         line.push_str(&cell);

@@ -213,6 +213,8 @@ impl Env {
             cmd.env_remove(var);
         }
         cmd.env_remove("RUST_LOG");
+        // Colour conventions anstream honours: a CI machine's own must not colour a test's stderr.
+        cmd.env_remove("CLICOLOR").env_remove("CLICOLOR_FORCE");
         cmd.env("AGENTRY_HOME", self.home())
             .env("HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))

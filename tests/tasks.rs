@@ -513,7 +513,11 @@ fn quiet_silences_notes_and_color_follows_the_flag() {
     env.cmd(&quiet_args).assert().success().stderr("");
     env.cmd(&["agent", "show", "ghost", "-q"]).assert().code(3).stderr(predicate::str::starts_with("error: "));
     let colored = env.cmd(&["agent", "show", "ghost", "--color", "always"]).output().expect("run");
-    assert!(stderr_of(&colored).starts_with("\u{1b}[1;31merror:"), "{:?}", stderr_of(&colored));
+    // Bold red, as anstyle writes it (one sequence per effect).
+    assert!(stderr_of(&colored).starts_with("\u{1b}[1m\u{1b}[31merror:"), "{:?}", stderr_of(&colored));
     let plain = env.cmd(&["agent", "show", "ghost", "--color", "auto"]).env("NO_COLOR", "1").output().expect("run");
     assert!(!stderr_of(&plain).contains('\u{1b}'));
+    // CLICOLOR_FORCE colours a pipe under --color auto (anstream's convention).
+    let forced = env.cmd(&["agent", "show", "ghost"]).env("CLICOLOR_FORCE", "1").output().expect("run");
+    assert!(stderr_of(&forced).starts_with("\u{1b}["), "{:?}", stderr_of(&forced));
 }
