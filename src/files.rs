@@ -238,31 +238,29 @@ pub fn write_atomic(path: &Path, contents: &[u8], mode: u32, keep_mode: bool) ->
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     sweep_stale_temps(dir);
     let mode = if keep_mode { mode_of(&target).unwrap_or(mode) } else { mode };
-    let temp = dir.join(format!(".{name}{TEMP_MARK}{}-{:08x}", std::process::id(), fastrand::u32(..)));
-    let result = (|| {
-        #[allow(unused_mut, reason = "mutated only on Unix, where the mode is set")]
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(mode);
-        }
-        let mut file = options.open(&temp).map_err(fs_error("write", &target))?;
-        file.write_all(contents).map_err(fs_error("write", &target))?;
-        #[cfg(unix)]
-        {
-            // The umask may have narrowed the mode at creation; set it exactly.
-            use std::os::unix::fs::PermissionsExt;
-            file.set_permissions(fs::Permissions::from_mode(mode)).map_err(fs_error("write", &target))?;
-        }
-        drop(file);
-        fs::rename(&temp, &target).map_err(fs_error("replace", &target))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
+    // tempfile names the file (O_EXCL, a random suffix) and removes it if anything
+    // below fails; the prefix lets the sweep above find what a killed writer left.
+    let prefix = format!(".{name}{TEMP_MARK}");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(mode));
     }
-    result
+    let mut temp = builder.tempfile_in(dir).map_err(fs_error("write", &target))?;
+    temp.write_all(contents).map_err(fs_error("write", &target))?;
+    #[cfg(unix)]
+    {
+        // The umask may have narrowed the mode at creation; set it exactly.
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file().set_permissions(fs::Permissions::from_mode(mode)).map_err(fs_error("write", &target))?;
+    }
+    temp.persist(&target).map(drop).map_err(|err| FsError {
+        action: "replace",
+        path: target.clone(),
+        source: err.error,
+    })
 }
 
 /// Once per folder per process: remove `.NAME.tmp-*` files older than a minute.
