@@ -513,23 +513,6 @@ impl StateBackend for FileState {
         self.write(&state)
     }
 
-    async fn history(&self, limit: Option<usize>) -> Result<Vec<TaskRecord>, StateError> {
-        let bytes = match std::fs::read(&self.history) {
-            Ok(bytes) => bytes,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(source) => return Err(self.io(FsError { action: "read history", path: self.history.clone(), source })),
-        };
-        // A torn last line has no newline yet: it is not a record.
-        let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let records: Vec<TaskRecord> = bytes[..complete]
-            .split(|b| *b == b'\n')
-            .filter(|l| !l.is_empty())
-            .filter_map(|line| serde_json::from_slice(line).ok())
-            .collect();
-        let skip = limit.map_or(0, |n| records.len().saturating_sub(n));
-        Ok(records.into_iter().skip(skip).collect())
-    }
-
     async fn history_from_end(
         &self,
         may_match: &(dyn Fn(&[u8]) -> bool + Sync),
@@ -812,7 +795,7 @@ impl StateBackend for FileState {
             series: snapshot.series,
             fallback_pairs: snapshot.fallback_pairs,
             spend,
-            history: self.history(None).await?,
+            history: self.history().await?,
         })
     }
 
@@ -839,8 +822,7 @@ impl StateBackend for FileState {
         for (key, n) in &dump.fallback_pairs {
             *state.fallback_pairs.entry(key.clone()).or_default() += n;
         }
-        let known: std::collections::HashSet<String> =
-            self.history(None).await?.into_iter().map(|r| r.task_id).collect();
+        let known: std::collections::HashSet<String> = self.history().await?.into_iter().map(|r| r.task_id).collect();
         let mut lines = Vec::new();
         let (mut loaded, mut skipped) = (0, 0);
         for record in &dump.history {
@@ -947,7 +929,7 @@ mod tests {
         state.record(&[record(4)]).await.expect("record");
         let snapshot = state.snapshot().await.expect("snapshot");
         assert_eq!(snapshot.providers["p"].tasks_completed, 3);
-        let history = state.history(None).await.expect("history");
+        let history = state.history().await.expect("history");
         assert_eq!(history.iter().map(|r| r.task_id.as_str()).collect::<Vec<_>>(), ["tk_1", "tk_2", "tk_4"]);
         let text = std::fs::read_to_string(dir.path().join("history.jsonl")).expect("read");
         assert_eq!(text.lines().count(), 3);

@@ -625,8 +625,18 @@ pub trait StateBackend {
     async fn request_stop(&self, id: &str) -> Result<StopRequest, StateError>;
     /// Add finished tasks to the totals and the history, as one step.
     async fn record(&self, records: &[TaskRecord]) -> Result<(), StateError>;
-    /// The newest `limit` history records, oldest first (all with `None`).
-    async fn history(&self, limit: Option<usize>) -> Result<Vec<TaskRecord>, StateError>;
+    /// The whole history, oldest first (for export and import): the one walk
+    /// backwards, reversed.
+    async fn history(&self) -> Result<Vec<TaskRecord>, StateError> {
+        let mut all = Vec::new();
+        self.history_from_end(&|_| true, &mut |record| {
+            all.push(record);
+            true
+        })
+        .await?;
+        all.reverse();
+        Ok(all)
+    }
     /// The history records, newest first, while `visit` says to go on; lines that
     /// `may_match` rejects are skipped unparsed.
     async fn history_from_end(
@@ -713,9 +723,6 @@ impl Store {
     }
     pub async fn record(&self, records: &[TaskRecord]) -> Result<(), StateError> {
         dispatch!(self, b => b.record(records).await)
-    }
-    pub async fn history(&self, limit: Option<usize>) -> Result<Vec<TaskRecord>, StateError> {
-        dispatch!(self, b => b.history(limit).await)
     }
     /// The records a query asks for, newest first.
     pub async fn find_history(&self, query: &HistoryQuery) -> Result<Vec<TaskRecord>, StateError> {

@@ -1134,55 +1134,6 @@ impl StateBackend for RedisState {
         }
     }
 
-    async fn history(&self, limit: Option<usize>) -> Result<Vec<TaskRecord>, StateError> {
-        let mut conn = self.conn()?;
-        let key = self.key("history");
-        let entries: Vec<(String, Vec<String>)> = match limit {
-            Some(n) => {
-                let mut newest: Vec<(String, Vec<String>)> = ::redis::cmd("XREVRANGE")
-                    .arg(&key)
-                    .arg("+")
-                    .arg("-")
-                    .arg("COUNT")
-                    .arg(n)
-                    .query_async(&mut conn)
-                    .await
-                    .map_err(|e| self.fail(e))?;
-                newest.reverse();
-                newest
-            }
-            None => {
-                // In pages, so a long history is never one huge reply.
-                let mut all: Vec<(String, Vec<String>)> = Vec::new();
-                let mut from = "-".to_string();
-                loop {
-                    let page: Vec<(String, Vec<String>)> = ::redis::cmd("XRANGE")
-                        .arg(&key)
-                        .arg(&from)
-                        .arg("+")
-                        .arg("COUNT")
-                        .arg(HISTORY_PAGE)
-                        .query_async(&mut conn)
-                        .await
-                        .map_err(|e| self.fail(e))?;
-                    let full = page.len() == HISTORY_PAGE;
-                    if let Some((last, _)) = page.last() {
-                        from = format!("({last}");
-                    }
-                    all.extend(page);
-                    if !full {
-                        break all;
-                    }
-                }
-            }
-        };
-        Ok(entries
-            .iter()
-            .filter_map(|(_, fields)| fields.chunks(2).find(|f| f[0] == "r").and_then(|f| f.get(1)))
-            .filter_map(|line| serde_json::from_str(line).ok())
-            .collect())
-    }
-
     async fn history_from_end(
         &self,
         may_match: &(dyn Fn(&[u8]) -> bool + Sync),
@@ -1460,7 +1411,7 @@ impl StateBackend for RedisState {
             series: snapshot.series,
             fallback_pairs: snapshot.fallback_pairs,
             spend: (!spend.is_empty()).then_some((day, spend)),
-            history: self.history(None).await?,
+            history: self.history().await?,
         })
     }
 
