@@ -92,17 +92,13 @@ async fn a_key_echoed_in_answer_metadata_is_never_shown_or_stored() {
         let id = result["task_id"].as_str().expect("id").to_string();
         let shown = keyed(&env, &["task", "show", &id]);
         assert!(!stdout_of(&shown).contains(KEY), "{}", stdout_of(&shown));
-        if mode != "--stream" {
-            let file = batch_file(&env, "b.jsonl", 2, ONE_SHOT_SRV);
-            let out = env.work().join("out.jsonl");
-            let ran = keyed(
-                &env,
-                &["task", "run", "--file", file.to_str().expect("p"), "--output", out.to_str().expect("p")],
-            );
-            let written = std::fs::read_to_string(&out).expect("out");
-            assert!(ran.status.success(), "{mode}: {}{written}", stderr_of(&ran));
-            assert!(!written.contains(KEY));
-        }
+        let file = batch_file(&env, "b.jsonl", 2, ONE_SHOT_SRV);
+        let out = env.work().join("out.jsonl");
+        let batch = ["task", "run", "--file", file.to_str().expect("p"), "--output", out.to_str().expect("p"), mode];
+        let ran = keyed(&env, &batch);
+        let written = std::fs::read_to_string(&out).expect("out");
+        assert!(ran.status.success(), "{mode}: {}{written}", stderr_of(&ran));
+        assert!(!written.contains(KEY));
         let kept = stored(&env);
         assert!(!kept.contains(KEY), "a stored copy holds the key ({mode})");
         assert!(kept.contains("(redacted)"), "nothing was stored ({mode})");
