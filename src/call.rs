@@ -369,26 +369,77 @@ async fn call_link(
     let Some(request) = link.request.as_ref() else {
         return call_attempts(client, store, link, budget, events, attempts, sink).await;
     };
-    if plan.lines.is_empty() && plan.run.is_none() {
-        // No budget now; the day's spend is still recorded for one set later.
-        let outcome = call_attempts(client, store, link, budget, events, attempts, sink).await;
-        if let Ok(Answer::Chat(response)) = &outcome
-            && !plan.spend_keys.is_empty()
-        {
+    let held = if plan.lines.is_empty() && plan.run.is_none() {
+        None
+    } else {
+        Some(hold_budgets(store, plan, provider, request).await?)
+    };
+    let outcome = call_attempts(client, store, link, budget, events, attempts, sink).await;
+    // Providers bill answers, not errors. An unknown price counts as the estimate
+    // under a budget (it was checked against it) and as nothing without one.
+    let cost = match &outcome {
+        Ok(Answer::Chat(response)) => {
             let (price, _) = crate::pricing::lookup(provider, response.model.as_deref(), &request.model);
-            if let Some(cost) = price.map(|p| crate::pricing::cost(&p, &response.usage)).filter(|c| *c > 0.0) {
-                store.settle_reservation(crate::state::Reservation::unheld(plan.spend_keys.clone()), cost).await?;
+            price.map(|p| crate::pricing::cost(&p, &response.usage)).or(held.as_ref().map(|h| h.estimate))
+        }
+        _ => None,
+    }
+    .unwrap_or(0.0);
+    // Settled with the real cost against every spend key, budgeted or not, so a budget
+    // set later sees today's spend; with nothing held and nothing spent, no write.
+    let reservation = match held {
+        Some(held) => {
+            held.release_run(plan, cost);
+            Some(held.reservation.unwrap_or_else(|| crate::state::Reservation::unheld(Vec::new())))
+        }
+        None => (cost > 0.0).then(|| crate::state::Reservation::unheld(Vec::new())),
+    };
+    if let Some(mut reservation) = reservation {
+        for key in &plan.spend_keys {
+            if !reservation.keys.contains(key) {
+                reservation.keys.push(key.clone());
             }
         }
-        return outcome;
+        if !reservation.keys.is_empty() {
+            store.settle_reservation(reservation, cost).await?;
+        }
     }
+    outcome
+}
+
+/// What a call holds against its budgets while it runs.
+struct Held {
+    estimate: f64,
+    /// Set aside from `--max-cost`.
+    run_held: f64,
+    reservation: Option<crate::state::Reservation>,
+}
+
+impl Held {
+    /// Give back what was set aside from `--max-cost`, keeping what was spent.
+    fn release_run(&self, plan: &BudgetPlan, cost: f64) {
+        if let Some(run) = &plan.run {
+            let mut used = run.used.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            *used = (*used - self.run_held + cost).max(0.0);
+        }
+    }
+}
+
+/// Check the call's estimate against `--max-cost` and the daily budgets, and set it
+/// aside in each: refused (naming the budget) when it would pass one.
+async fn hold_budgets(
+    store: &Store,
+    plan: &BudgetPlan,
+    provider: &Provider,
+    request: &ChatRequest,
+) -> Result<Held, LinkEnd> {
     let Some(estimate) = estimate_cost(provider, request) else {
         return Err(LinkEnd::Refused(format!(
             "model `{}` of provider `{}` has no known price, and a budget needs one; set `pricing` for it in providers.toml",
             request.model, provider.id
         )));
     };
-    let mut run_held = 0.0;
+    let mut held = Held { estimate, run_held: 0.0, reservation: None };
     if let Some(run) = &plan.run {
         let mut used = run.used.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if *used + estimate > run.limit_usd + 1e-12 {
@@ -400,62 +451,37 @@ async fn call_link(
             )));
         }
         *used += estimate;
-        run_held = estimate;
+        held.run_held = estimate;
     }
-    let release_run = |cost: f64| {
-        if let Some(run) = &plan.run {
-            let mut used = run.used.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            *used = (*used - run_held + cost).max(0.0);
+    if plan.lines.is_empty() {
+        return Ok(held);
+    }
+    let lines: Vec<crate::state::BudgetLine> = plan.lines.iter().map(|(line, _)| line.clone()).collect();
+    match store.reserve(&lines, estimate).await {
+        Ok(Ok(reservation)) => {
+            held.reservation = Some(reservation);
+            Ok(held)
         }
-    };
-    let reservation = if plan.lines.is_empty() {
-        None
-    } else {
-        let lines: Vec<crate::state::BudgetLine> = plan.lines.iter().map(|(line, _)| line.clone()).collect();
-        match store.reserve(&lines, estimate).await {
-            Ok(Ok(reservation)) => Some(reservation),
-            Ok(Err(refusal)) => {
-                release_run(0.0);
-                let name = plan
-                    .lines
-                    .iter()
-                    .find(|(line, _)| line.key == refusal.key)
-                    .map_or_else(|| refusal.key.clone(), |(_, name)| name.clone());
-                return Err(LinkEnd::Refused(format!(
-                    "the task would pass {name} of {} (spent today {}, set aside by tasks in flight {}, this task's estimate {})",
-                    dollars(refusal.limit_usd),
-                    dollars(refusal.spent_usd),
-                    dollars(refusal.reserved_usd),
-                    dollars(estimate)
-                )));
-            }
-            Err(err) => {
-                release_run(0.0);
-                return Err(err.into());
-            }
+        Ok(Err(refusal)) => {
+            held.release_run(plan, 0.0);
+            let name = plan
+                .lines
+                .iter()
+                .find(|(line, _)| line.key == refusal.key)
+                .map_or_else(|| refusal.key.clone(), |(_, name)| name.clone());
+            Err(LinkEnd::Refused(format!(
+                "the task would pass {name} of {} (spent today {}, set aside by tasks in flight {}, this task's estimate {})",
+                dollars(refusal.limit_usd),
+                dollars(refusal.spent_usd),
+                dollars(refusal.reserved_usd),
+                dollars(estimate)
+            )))
         }
-    };
-    let outcome = call_attempts(client, store, link, budget, events, attempts, sink).await;
-    // Providers bill answers, not errors.
-    let cost = match &outcome {
-        Ok(Answer::Chat(response)) => {
-            let (price, _) = crate::pricing::lookup(provider, response.model.as_deref(), &request.model);
-            price.map_or(estimate, |p| crate::pricing::cost(&p, &response.usage))
-        }
-        _ => 0.0,
-    };
-    release_run(cost);
-    // Settled against every spend key, budgeted or not, with the real cost.
-    let mut reservation = reservation.unwrap_or_else(|| crate::state::Reservation::unheld(Vec::new()));
-    for key in &plan.spend_keys {
-        if !reservation.keys.contains(key) {
-            reservation.keys.push(key.clone());
+        Err(err) => {
+            held.release_run(plan, 0.0);
+            Err(err.into())
         }
     }
-    if !reservation.keys.is_empty() {
-        store.settle_reservation(reservation, cost).await?;
-    }
-    outcome
 }
 
 /// One provider's attempts: its retries, its endpoints, its limits.
