@@ -14,7 +14,8 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::limits::{self, MAX_SERVER_WAIT};
-use crate::provider::{Answer, Call, ChatRequest, Client, Deltas, Provider, ProviderError, Timeouts, estimate_usage};
+use crate::provider::{Answer, Call, Client, Deltas, Provider, ProviderError, Timeouts};
+use crate::request::{ChatRequest, ChatResponse, Cost, FinishReason, PriceSource, Usage, estimate_usage};
 use crate::settings::LinkSettings;
 use crate::state::{Admission, Rates, StateError, Store, WaitWhy, now_ms};
 
@@ -48,18 +49,14 @@ pub const MAX_REPORTED_TOKENS: u64 = 10_000_000;
 /// Usage as it may be recorded: never more completion tokens than the request
 /// allowed (`max_tokens`, else the context window), nor more prompt tokens than the
 /// context window, so that one absurd report cannot record absurd spend.
-pub fn bound_usage(
-    provider: &Provider,
-    request: &ChatRequest,
-    usage: crate::provider::Usage,
-) -> crate::provider::Usage {
-    let window = crate::pricing::context_window(provider, &request.model)
+pub fn bound_usage(provider: &Provider, request: &ChatRequest, usage: Usage) -> Usage {
+    let window = crate::pricing::context_window(provider, &request.options.model)
         .unwrap_or(MAX_REPORTED_TOKENS)
         .min(MAX_REPORTED_TOKENS);
-    let completion_cap = request.max_tokens.map_or(window, |m| u64::from(m).min(window));
+    let completion_cap = request.options.max_tokens.map_or(window, |m| u64::from(m).min(window));
     let prompt_tokens = usage.prompt_tokens.min(window);
     let completion_tokens = usage.completion_tokens.min(completion_cap);
-    crate::provider::Usage {
+    Usage {
         prompt_tokens,
         completion_tokens,
         total_tokens: usage.total_tokens.min(prompt_tokens.saturating_add(completion_tokens)),
@@ -80,10 +77,10 @@ pub struct RunBudget {
 /// The estimate a budget is checked against: the input price times the estimated
 /// prompt tokens plus the output price times the max tokens sent (4096 when none).
 pub fn estimate_cost(provider: &Provider, request: &ChatRequest) -> Option<f64> {
-    let (price, _) = crate::pricing::lookup(provider, None, &request.model);
+    let (price, _) = crate::pricing::lookup(provider, None, &request.options.model);
     let price = price?;
     let prompt = estimate_usage(&request.messages, "").prompt_tokens as f64;
-    let output = f64::from(request.max_tokens.unwrap_or(4096));
+    let output = f64::from(request.options.max_tokens.unwrap_or(4096));
     Some((prompt * price.input + output * price.output) / 1_000_000.0)
 }
 
@@ -114,8 +111,8 @@ pub fn cache_key(provider: &Provider, request: &ChatRequest) -> String {
     }
     let endpoints: Vec<String> = provider.endpoints.iter().map(|e| e.url.to_string()).collect();
     let mut hasher = sha2::Sha256::new();
-    let protocol = format!("{:?}", crate::provider::route(provider));
-    for part in [provider.id.as_str(), &endpoints.join(" "), &protocol, &body.to_string()] {
+    let protocol = crate::provider::protocol(provider).key();
+    for part in [provider.id.as_str(), &endpoints.join(" "), protocol, &body.to_string()] {
         hasher.update(part.as_bytes());
         hasher.update([0u8]);
     }
@@ -260,13 +257,15 @@ pub async fn call(
             let to = link.provider.id.as_str();
             if err.is_context_length() {
                 let primary = *window.get_or_insert_with(|| {
-                    let model =
-                        chain[0].request.as_ref().map_or(chain[0].provider.model.as_str(), |r| r.model.as_str());
+                    let model = chain[0]
+                        .request
+                        .as_ref()
+                        .map_or(chain[0].provider.model.as_str(), |r| r.options.model.as_str());
                     crate::pricing::context_window(chain[0].provider, model)
                         .or_else(|| err.stated_context_window())
                         .unwrap_or(u64::MAX)
                 });
-                let model = link.request.as_ref().map_or(link.provider.model.as_str(), |r| r.model.as_str());
+                let model = link.request.as_ref().map_or(link.provider.model.as_str(), |r| r.options.model.as_str());
                 match crate::pricing::context_window(link.provider, model) {
                     Some(size) if size > primary => {}
                     Some(size) => {
@@ -354,16 +353,19 @@ async fn call_link(
         && plan.lookup
         && let Some(hit) = store.cache_get(&plan.key, plan.limits.ttl).await?
     {
-        if request.stream {
+        if request.options.stream {
             sink.delta(&hit.content);
         }
-        return Ok(Answer::Chat(crate::provider::ChatResponse {
-            content: hit.content,
-            finish_reason: hit.finish_reason,
-            model: hit.model,
-            usage: crate::provider::Usage::default(),
-            cached: true,
-        }));
+        let mut answer = ChatResponse::text(
+            hit.content,
+            hit.finish_reason.as_deref().map(FinishReason::parse),
+            hit.model,
+            Usage::default(),
+        );
+        // Nothing was sent: no tokens, no cost.
+        answer.cost = Cost { usd: Some(0.0), source: PriceSource::None };
+        answer.cached = true;
+        return Ok(Answer::Chat(answer));
     }
     let plan = &link.budget;
     let Some(request) = link.request.as_ref() else {
@@ -374,14 +376,16 @@ async fn call_link(
     } else {
         Some(hold_budgets(store, plan, provider, request).await?)
     };
-    let outcome = call_attempts(client, store, link, budget, events, attempts, sink).await;
+    let mut outcome = call_attempts(client, store, link, budget, events, attempts, sink).await;
+    // Priced here, once: the settlement below and the task's result use this cost.
+    if let Ok(Answer::Chat(response)) = &mut outcome {
+        response.cost =
+            crate::pricing::price(provider, response.model.as_deref(), &request.options.model, &response.usage);
+    }
     // Providers bill answers, not errors. An unknown price counts as the estimate
     // under a budget (it was checked against it) and as nothing without one.
     let cost = match &outcome {
-        Ok(Answer::Chat(response)) => {
-            let (price, _) = crate::pricing::lookup(provider, response.model.as_deref(), &request.model);
-            price.map(|p| crate::pricing::cost(&p, &response.usage)).or(held.as_ref().map(|h| h.estimate))
-        }
+        Ok(Answer::Chat(response)) => response.cost.usd.or(held.as_ref().map(|h| h.estimate)),
         _ => None,
     }
     .unwrap_or(0.0);
@@ -436,7 +440,7 @@ async fn hold_budgets(
     let Some(estimate) = estimate_cost(provider, request) else {
         return Err(LinkEnd::Refused(format!(
             "model `{}` of provider `{}` has no known price, and a budget needs one; set `pricing` for it in providers.toml",
-            request.model, provider.id
+            request.options.model, provider.id
         )));
     };
     let mut held = Held { estimate, run_held: 0.0, reservation: None };
@@ -576,12 +580,12 @@ async fn call_attempts(
                 // Only complete answers are kept: never one cut at the token limit or
                 // filtered. A cache that cannot be written costs the task nothing.
                 if let (Some(plan), Answer::Chat(response)) = (&link.cache, &answer)
-                    && matches!(response.finish_reason.as_deref(), None | Some("stop"))
+                    && matches!(response.finish, None | Some(FinishReason::Stop))
                 {
                     // Stored without keys: a hit prints the redacted text.
                     let cached = crate::state::CachedAnswer {
-                        content: client.redactor(provider).await.redact(&response.content),
-                        finish_reason: response.finish_reason.clone(),
+                        content: client.redactor(provider).await.redact(&response.content()),
+                        finish_reason: response.finish.as_ref().map(|f| f.as_str().to_string()),
                         model: response.model.clone(),
                         stored_at: now_ms(),
                     };

@@ -38,7 +38,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct GlobalArgs {
     /// Folder for agentry's state and default config [env: AGENTRY_HOME]
     #[arg(long, global = true, help_heading = "Global options", value_name = "DIR")]
@@ -73,8 +73,9 @@ pub struct GlobalArgs {
     pub color: ColorChoice,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
+    #[default]
     Auto,
     Always,
     Never,
@@ -310,33 +311,8 @@ pub struct TaskRunArgs {
     #[arg(long)]
     pub no_stdin: bool,
 
-    /// Override the provider's model for this run
-    #[arg(long, value_name = "MODEL")]
-    pub model: Option<String>,
-
-    /// Sampling temperature from 0 to 2, or `none` to send none [default: 0.7]
-    #[arg(long, value_name = "T", allow_hyphen_values = true)]
-    pub temperature: Option<String>,
-
-    /// Maximum tokens in the response (1 or more)
-    #[arg(long, value_name = "N", allow_hyphen_values = true)]
-    pub max_tokens: Option<String>,
-
-    /// Give up on the whole task after this long, e.g. 90, 90s, 2m (exit 5) [default: 600]
-    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
-    pub timeout: Option<String>,
-
-    /// Give up connecting after this long, e.g. 500ms, 5s [default: 10s, at most --timeout]
-    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
-    pub connect_timeout: Option<String>,
-
-    /// An attempt fails when no byte arrives for this long (retried) [default: 120s]
-    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
-    pub idle_timeout: Option<String>,
-
-    /// Retries per provider after a retryable failure [default: 2]
-    #[arg(long, value_name = "N")]
-    pub retries: Option<u32>,
+    #[command(flatten)]
+    pub options: crate::request::TaskOptions,
 
     /// Write the answer to stdout as it is generated
     #[arg(long)]

@@ -26,12 +26,32 @@ pub mod paths;
 pub mod persona;
 pub mod pricing;
 pub mod provider;
+pub mod request;
 pub mod settings;
 pub mod state;
 pub mod units;
 pub mod worker;
 
 use std::process::ExitCode;
+
+/// A command line clap refused: a value one of agentry's value types refused is worded
+/// as agentry words it (`--temperature takes a number from 0 to 2 …`, exit 2); the
+/// rest (help, version, unknown flags) as clap words it.
+pub fn refused_arguments(err: clap::Error) -> ExitCode {
+    use std::error::Error as _;
+    let invalid = (err.kind() == clap::error::ErrorKind::ValueValidation)
+        .then(|| err.source().and_then(|source| source.downcast_ref::<request::Invalid>()))
+        .flatten();
+    let Some(invalid) = invalid else { err.exit() };
+    let flag = match err.get(clap::error::ContextKind::InvalidArg) {
+        Some(clap::error::ContextValue::String(arg)) => arg.split(' ').next().unwrap_or(arg).to_string(),
+        _ => "a flag".to_string(),
+    };
+    let printer = output::Printer::new(&cli::GlobalArgs::default(), &env_vars::Env::from_process());
+    let hints: Vec<String> = invalid.hint.iter().map(|h| (*h).to_string()).collect();
+    printer.error(&format!("{flag} {}", invalid.rule), &hints);
+    ExitCode::from(error::Exit::Usage.code())
+}
 
 /// Run a parsed command line to its exit code: the whole program but argument parsing.
 pub fn run(cli: cli::Cli) -> ExitCode {

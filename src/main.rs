@@ -3,5 +3,8 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    agentry::run(agentry::cli::Cli::parse())
+    match agentry::cli::Cli::try_parse() {
+        Ok(cli) => agentry::run(cli),
+        Err(err) => agentry::refused_arguments(err),
+    }
 }

@@ -13,7 +13,8 @@ use crate::error::{Exit, Failure};
 use crate::files::LockMode;
 use crate::output::Printer;
 use crate::persona::{self, PersonaLibrary};
-use crate::provider::{ChatRequest, Client, Deltas, Provider, is_valid_id};
+use crate::provider::{Client, Deltas, Provider, is_valid_id};
+use crate::request::ChatRequest;
 use crate::settings::{self, CallEnv, CallFlags, LinkSettings};
 use crate::state::{AgentClaim, AgentRecord, NewAgent, Snapshot, Spawned, Store};
 use crate::worker::pool::AgentView;
@@ -402,7 +403,7 @@ impl Manager {
             None => None,
         };
         drop(signals);
-        let spinner = if Client::is_offline(prepared.provider) || prepared.request.stream {
+        let spinner = if Client::is_offline(prepared.provider) || prepared.request.options.stream {
             indicatif::ProgressBar::hidden()
         } else {
             self.printer.spinner(format!("waiting for provider {}…", prepared.provider.id))
@@ -421,8 +422,8 @@ impl Manager {
         let links = std::iter::once((prepared.provider, &prepared.request))
             .chain(prepared.fallbacks.iter().map(|(provider, request)| (*provider, request)));
         for (provider, request) in links {
-            let max = crate::provider::route(provider).max_temperature();
-            if request.temperature.is_some_and(|t| t > max) {
+            let max = crate::provider::protocol(provider).capabilities().max_temperature;
+            if request.options.temperature.is_some_and(|t| t > max) {
                 return Err(Failure::usage(format!(
                     "provider `{}` speaks Anthropic's native API, which takes a temperature from 0 to {max}",
                     provider.id

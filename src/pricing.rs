@@ -5,24 +5,11 @@
 
 use std::sync::LazyLock;
 
-use serde::Serialize;
-
-use crate::provider::{Price, Provider, ProviderKind, Usage};
+use crate::provider::{Price, Provider, ProviderKind};
+pub use crate::request::PriceSource;
+use crate::request::Usage;
 
 const TABLE_TEXT: &str = include_str!("prices.tsv");
-
-/// Where a task's price came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PriceSource {
-    /// The provider's `[providers.ID.pricing]` (or the mock's 0).
-    Pricing,
-    /// An exact entry of the built-in table.
-    Table,
-    /// The longest known prefix of the model name.
-    Prefix,
-    None,
-}
 
 /// The table's lines, sorted by key (`scripts/prices.py` writes them so): a lookup is a
 /// binary search, and only the line found is parsed. Building a map of every model on
@@ -134,6 +121,13 @@ pub fn lookup(provider: &Provider, reported: Option<&str>, configured: &str) -> 
 /// failover when `context_window` is not set.
 pub fn context_window(provider: &Provider, model: &str) -> Option<u64> {
     provider.context_window.or_else(|| lookup(provider, None, model).0.and_then(|p| p.context_window))
+}
+
+/// What `usage` of a provider's model cost, priced once: the model the server
+/// reported, else the one asked for.
+pub fn price(provider: &Provider, reported: Option<&str>, configured: &str, usage: &Usage) -> crate::request::Cost {
+    let (price, source) = lookup(provider, reported, configured);
+    crate::request::Cost { usd: price.map(|p| cost(&p, usage)), source }
 }
 
 /// USD for some usage at a price; cached prompt tokens at the cached-input price.

@@ -11,6 +11,7 @@ use crate::config::FileSettings;
 use crate::config_error::ConfigError;
 use crate::env_vars::Env;
 use crate::env_vars::EnvVars;
+use crate::request::TaskOptions;
 use crate::units::{parse_duration, parse_size};
 
 pub const DEFAULT_MAX_AGENTS: u32 = 10;
@@ -156,15 +157,6 @@ pub fn max_agents(env: &Env, file: &FileSettings) -> Result<Setting<u32>, Config
     Ok(pick(None, from_env, file.max_agents, DEFAULT_MAX_AGENTS))
 }
 
-/// What a task run sets for its request, before a provider is known.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RequestFlags {
-    pub model: Option<String>,
-    /// `Some(None)`: `--temperature none`, send none.
-    pub temperature: Option<Option<f64>>,
-    pub max_tokens: Option<u32>,
-}
-
 /// The request settings for one provider: flag, then the provider's table, then the
 /// default (there is no environment level for these).
 #[derive(Debug, Clone, PartialEq)]
@@ -175,17 +167,26 @@ pub struct RequestSettings {
 }
 
 impl RequestSettings {
-    pub fn resolve(flags: &RequestFlags, provider: &crate::provider::Provider) -> Self {
-        let RequestFlags { model, temperature, max_tokens } = flags;
+    pub fn resolve(options: &TaskOptions, provider: &crate::provider::Provider) -> Self {
         Self {
-            model: pick(model.clone().map(|m| (m, "--model")), None, None, provider.model.clone()),
+            model: pick(
+                options.model.as_ref().map(|m| (m.as_str().to_string(), "--model")),
+                None,
+                None,
+                provider.model.clone(),
+            ),
             temperature: pick(
-                temperature.map(|t| (t, "--temperature")),
+                options.temperature.map(|t| (t.value(), "--temperature")),
                 None,
                 provider.temperature.map(Some),
                 Some(DEFAULT_TEMPERATURE),
             ),
-            max_tokens: pick(max_tokens.map(|n| (Some(n), "--max-tokens")), None, provider.max_tokens.map(Some), None),
+            max_tokens: pick(
+                options.max_tokens.map(|n| (Some(n.get()), "--max-tokens")),
+                None,
+                provider.max_tokens.map(Some),
+                None,
+            ),
         }
     }
 }
@@ -368,7 +369,7 @@ mod tests {
     #[test]
     fn request_settings_flag_file_default() {
         let mut provider = builtin_mock();
-        let none = RequestFlags::default();
+        let none = TaskOptions::default();
         let resolved = RequestSettings::resolve(&none, &provider);
         assert_eq!(resolved.temperature, Setting { value: Some(0.7), origin: Origin::Default });
         assert_eq!(resolved.max_tokens, Setting { value: None, origin: Origin::Default });
@@ -378,7 +379,12 @@ mod tests {
         let resolved = RequestSettings::resolve(&none, &provider);
         assert_eq!(resolved.temperature, Setting { value: Some(0.2), origin: Origin::File });
         assert_eq!(resolved.max_tokens, Setting { value: Some(50), origin: Origin::File });
-        let flags = RequestFlags { model: Some("x".into()), temperature: Some(None), max_tokens: Some(9) };
+        let flags = TaskOptions {
+            model: "x".parse().ok(),
+            temperature: Some(crate::request::Temperature::Unset),
+            max_tokens: "9".parse().ok(),
+            ..TaskOptions::default()
+        };
         let resolved = RequestSettings::resolve(&flags, &provider);
         assert_eq!(resolved.temperature, Setting { value: None, origin: Origin::Flag("--temperature") });
         assert_eq!(resolved.max_tokens, Setting { value: Some(9), origin: Origin::Flag("--max-tokens") });

@@ -12,6 +12,7 @@ mod completions;
 mod concurrency;
 mod contract;
 mod costs;
+mod golden;
 mod hardening;
 mod history;
 mod hostile;

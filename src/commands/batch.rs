@@ -23,7 +23,8 @@ use crate::error::{Exit, Failure};
 use crate::manager::{Finished, Manager, Prepared};
 use crate::output::EventWriter;
 use crate::provider::{Client, Deltas, NoDeltas};
-use crate::settings::{CallEnv, CallFlags, RequestFlags};
+use crate::request::TaskOptions;
+use crate::settings::{CallEnv, CallFlags};
 use crate::state::{AgentRecord, TaskBody, TaskRecord};
 use crate::worker::{Signal, Signals, Task, TaskResult, new_id};
 
@@ -42,8 +43,9 @@ pub(crate) const MAX_LINE: usize = 64 * 1024 * 1024;
 /// How often finished tasks reach the state.
 const FLUSH_EVERY: Duration = Duration::from_millis(250);
 
+/// A batch line as written: what it runs, and the same per-task options as the
+/// flags of `task run` (one type, so a key and a flag cannot diverge).
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct LineIn {
     id: Value,
     description: String,
@@ -52,16 +54,12 @@ struct LineIn {
     provider: Option<String>,
     context: Option<String>,
     project: Option<String>,
-    model: Option<String>,
-    temperature: Option<TemperatureIn>,
-    max_tokens: Option<u32>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum TemperatureIn {
-    Number(f64),
-    Text(String),
+    #[serde(flatten)]
+    options: TaskOptions,
+    /// Whatever no field above took: an unknown key, refused by name. (Serde's
+    /// `deny_unknown_fields` does not work beside `flatten`.)
+    #[serde(flatten)]
+    unknown: BTreeMap<String, Value>,
 }
 
 enum Target {
@@ -84,7 +82,10 @@ struct Line {
     description: String,
     context: Option<String>,
     target: Target,
-    flags: RequestFlags,
+    /// The line's options over the run's flags.
+    options: TaskOptions,
+    /// The call settings of this line's task.
+    call: CallFlags,
 }
 
 fn id_text(id: &Value) -> Option<String> {
@@ -102,7 +103,7 @@ fn read_lines(
     source: &Path,
     manager: &Manager,
     agents: &[AgentRecord],
-    run_flags: &RequestFlags,
+    args: &TaskRunArgs,
     done: &std::collections::HashSet<String>,
 ) -> anyhow::Result<Vec<Line>> {
     let stdin = source.as_os_str() == "-";
@@ -136,6 +137,9 @@ fn read_lines(
                 err.to_string().replace("unknown field", "unknown key").replace("missing field", "missing key");
             at(message.split(" at line ").next().unwrap_or_default().to_string())
         })?;
+        if let Some(unknown) = input.unknown.keys().next() {
+            return Err(at(format!("unknown key `{unknown}`")));
+        }
         let Some(key) = id_text(&input.id) else {
             return Err(at("`id` must be a non-empty string or an integer".into()));
         };
@@ -170,25 +174,18 @@ fn read_lines(
             }
             _ => return Err(at("give either `agent`, or `persona` and `provider`".into())),
         };
-        let temperature = match input.temperature {
-            None => None,
-            Some(TemperatureIn::Text(t)) if t.eq_ignore_ascii_case("none") => Some(None),
-            Some(TemperatureIn::Number(t)) if (0.0..=2.0).contains(&t) => Some(Some(t.abs())),
-            Some(_) => return Err(at("`temperature` must be a number from 0 to 2 or \"none\"".into())),
-        };
-        if input.max_tokens == Some(0) {
-            return Err(at("`max_tokens` must be at least 1".into()));
-        }
-        if input.model.as_deref().is_some_and(|m| m.trim().is_empty()) {
-            return Err(at("`model` is empty".into()));
-        }
-        let flags = RequestFlags {
-            model: input.model.or_else(|| run_flags.model.clone()),
-            temperature: temperature.or(run_flags.temperature),
-            max_tokens: input.max_tokens.or(run_flags.max_tokens),
-        };
+        let options = input.options.over(&args.options);
+        let call = super::flags::call_flags(&options, args);
         let context = input.context.filter(|c| !c.trim().is_empty());
-        lines.push(Line { index: lines.len(), id: input.id, description: input.description, context, target, flags });
+        lines.push(Line {
+            index: lines.len(),
+            id: input.id,
+            description: input.description,
+            context,
+            target,
+            options,
+            call,
+        });
     }
     Ok(lines)
 }
@@ -341,7 +338,7 @@ fn unsent(line: &Line, message: String, class: &'static str) -> TaskResult {
         agent_id,
         provider.clone(),
         provider,
-        line.flags.model.clone().unwrap_or_default(),
+        line.options.model.as_ref().map(|m| m.as_str().to_string()).unwrap_or_default(),
     );
     result.error = Some(message);
     result.error_class = Some(class);
@@ -353,7 +350,6 @@ struct Run<'a> {
     ctx: &'a Ctx,
     manager: &'a Manager,
     client: Client,
-    flags: CallFlags,
     env: CallEnv,
     stream: bool,
     events: bool,
@@ -414,7 +410,7 @@ impl Run<'_> {
         let task = Task {
             description: line.description.clone(),
             context: line.context.clone(),
-            flags: line.flags.clone(),
+            options: line.options.clone(),
             stream: self.stream,
         };
         let prepared = match &line.target {
@@ -452,7 +448,7 @@ impl Run<'_> {
         };
         self.running.fetch_add(1, Ordering::Relaxed);
         let finished: Finished =
-            self.manager.attempt(prepared, &self.client, &self.flags, &self.env, sink, &call_events).await;
+            self.manager.attempt(prepared, &self.client, &line.call, &self.env, sink, &call_events).await;
         self.running.fetch_sub(1, Ordering::Relaxed);
         if let Some(crate::worker::TaskError::Interrupted { signal, .. }) = &finished.error {
             // Seen here first: no lane may start another line.
@@ -622,9 +618,7 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
     if args.parallel == Some(0) {
         return Err(Failure::usage("--parallel must be at least 1").into());
     }
-    let flags = super::flags::call_flags(&args)?;
     let env = CallEnv::resolve(&ctx.env)?;
-    let run_flags = super::flags::request_flags(&args)?;
     let mut manager = ctx.manager().await?;
     // A whole batch is one run for --max-cost.
     manager.run_budget = super::flags::run_budget(args.max_cost)?;
@@ -644,7 +638,7 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
         None => (None, Default::default(), None),
     };
     let agents = manager.snapshot().await?.agents;
-    let lines = read_lines(&source, &manager, &agents, &run_flags, &done)?;
+    let lines = read_lines(&source, &manager, &agents, &args, &done)?;
     let parallel = match args.parallel {
         Some(n) => n,
         None => usize::try_from(manager.max_agents()?).unwrap_or(1),
@@ -659,7 +653,6 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
         ctx,
         manager: &manager,
         client: ctx.client(),
-        flags,
         env,
         stream: args.stream,
         events: args.events,

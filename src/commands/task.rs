@@ -70,10 +70,7 @@ fn build_task(args: &TaskRunArgs, description_arg: &str) -> anyhow::Result<Task>
     } else {
         None
     };
-    if args.model.as_deref().is_some_and(|m| m.trim().is_empty()) {
-        return Err(Failure::usage("--model is empty; name a model, e.g. --model gpt-4o-mini").into());
-    }
-    Ok(Task { description, context, flags: super::flags::request_flags(args)?, stream: args.stream })
+    Ok(Task { description, context, options: args.options.clone(), stream: args.stream })
 }
 
 pub async fn run(ctx: &Ctx, args: TaskRunArgs) -> anyhow::Result<()> {
@@ -121,7 +118,7 @@ async fn run_one(ctx: &Ctx, args: TaskRunArgs, attempted: &std::sync::atomic::At
         (Some(_), Some(_), [_, _]) => return Err(usage("a one-shot task takes no AGENT")),
         _ => return Err(usage("task run needs a task description")),
     };
-    let flags = super::flags::call_flags(&args)?;
+    let flags = super::flags::call_flags(&args.options, &args);
     let call_env = CallEnv::resolve(&ctx.env)?;
     let description = args.args.last().cloned().unwrap_or_default();
     let task = build_task(&args, &description)?;
@@ -201,7 +198,7 @@ async fn run_one(ctx: &Ctx, args: TaskRunArgs, attempted: &std::sync::atomic::At
             }
         }
     }
-    match result.finish_reason.as_deref() {
+    match result.finish_reason.as_ref().map(crate::request::FinishReason::as_str) {
         Some("length") => ctx
             .printer
             .warn("the response was cut short at the token limit (finish_reason: length); raise --max-tokens"),

@@ -1,18 +1,18 @@
 //! Providers: what a configured chat-completion endpoint is, and the one dispatch
 //! ([`Client`]) through which every request goes: `task run`, `--dry-run` and
-//! `provider models` alike. Each wire protocol is one module behind [`Route`]
-//! (`openai`, and the offline `mock`); a new protocol is a new module and one arm
-//! here. The transport (`http`) is the only code that touches the network, and
-//! `redact` the only place that decides what of a body may be shown.
+//! `provider models` alike. Each wire format is one [`Protocol`] in `protocols/`
+//! (`openai`, `anthropic`, and the offline `mock`), picked by [`protocol`]; a new
+//! format is a new module there and one arm in `protocols::of`. The transport
+//! (`http`) is the only code that touches the network, and `redact` the only place
+//! that decides what of a body may be shown. Requests and answers are the
+//! protocol-neutral types of `crate::request`.
 //!
 //! This layer returns typed [`ProviderError`]s and never picks an exit code.
 
-pub mod anthropic;
 pub mod credentials;
 pub mod error;
 pub mod http;
-pub mod mock;
-pub mod openai;
+pub mod protocols;
 pub mod redact;
 pub mod registry;
 pub mod sse;
@@ -24,7 +24,13 @@ use serde::{Deserialize, Serialize};
 pub use credentials::{KeyCache, KeySource};
 pub use error::ProviderError;
 use http::{Trace, Transport, TransportSettings, WireRequest};
+pub use protocols::Protocol;
 use redact::{Redactor, SafeUrl, is_harmless_header};
+
+use crate::request::{Accumulator, ChatRequest, ChatResponse, StreamEvent};
+
+/// The most pages of models a listing follows.
+const MAX_MODEL_PAGES: usize = 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -166,8 +172,8 @@ impl From<&Provider> for ProviderView {
             id: p.id.clone(),
             name: p.name.clone(),
             kind: p.kind,
-            endpoint: (route(p) != Route::Mock && p.endpoints.len() == 1).then(|| p.endpoint.to_string()),
-            endpoints: if route(p) == Route::Mock {
+            endpoint: (!Client::is_offline(p) && p.endpoints.len() == 1).then(|| p.endpoint.to_string()),
+            endpoints: if Client::is_offline(p) {
                 Vec::new()
             } else {
                 p.endpoints.iter().map(|e| e.url.to_string()).collect()
@@ -179,23 +185,6 @@ impl From<&Provider> for ProviderView {
             api: (p.kind == ProviderKind::Anthropic).then_some(p.api),
         }
     }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Message {
-    pub role: &'static str,
-    pub content: String,
-}
-
-/// What a task asks of a provider, before a protocol shapes it into a request.
-#[derive(Debug, Clone)]
-pub struct ChatRequest {
-    pub model: String,
-    pub messages: Vec<Message>,
-    pub temperature: Option<f64>,
-    pub max_tokens: Option<u32>,
-    /// Ask for the answer as a stream of deltas.
-    pub stream: bool,
 }
 
 /// Where streamed text goes as it arrives (and the whole text of an answer that was
@@ -218,26 +207,6 @@ impl Deltas for NoDeltas {
     fn delta(&mut self, _: &str) {}
 }
 
-#[derive(Debug, Clone, Copy, Default, Serialize)]
-pub struct Usage {
-    pub prompt_tokens: u64,
-    pub completion_tokens: u64,
-    pub total_tokens: u64,
-    /// Prompt tokens read from the provider's cache (priced at `cached_input`).
-    pub cached_tokens: u64,
-    pub estimated: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct ChatResponse {
-    pub content: String,
-    pub finish_reason: Option<String>,
-    pub model: Option<String>,
-    pub usage: Usage,
-    /// Answered from the response cache, not by the provider.
-    pub cached: bool,
-}
-
 /// What a response's headers say about the provider's limits.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RateHints {
@@ -251,23 +220,6 @@ pub struct ModelInfo {
     pub owned_by: Option<String>,
 }
 
-/// The token estimate used when a server sends no usable usage: ceil(UTF-8 bytes / 4).
-pub fn estimate_tokens(text: &str) -> u64 {
-    (text.len() as u64).div_ceil(4)
-}
-
-pub fn estimate_usage(messages: &[Message], completion: &str) -> Usage {
-    let prompt_tokens = messages.iter().map(|m| estimate_tokens(&m.content)).fold(0u64, u64::saturating_add);
-    let completion_tokens = estimate_tokens(completion);
-    Usage {
-        prompt_tokens,
-        completion_tokens,
-        total_tokens: prompt_tokens.saturating_add(completion_tokens),
-        cached_tokens: 0,
-        estimated: true,
-    }
-}
-
 /// A provider id or agent name: `[A-Za-z0-9][A-Za-z0-9._-]{0,63}`.
 pub fn is_valid_id(id: &str) -> bool {
     let bytes = id.as_bytes();
@@ -277,36 +229,9 @@ pub fn is_valid_id(id: &str) -> bool {
         && bytes.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
-/// Which protocol module speaks for a provider. The only branch on the kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Route {
-    OpenAi,
-    /// Anthropic's native Messages API (`type = "anthropic"`, `api = "native"`).
-    Anthropic,
-    Mock,
-}
-
-impl Route {
-    /// The highest temperature the protocol takes: 2 for OpenAI's, 1 for Anthropic's.
-    pub fn max_temperature(self) -> f64 {
-        match self {
-            Route::Anthropic => 1.0,
-            Route::OpenAi | Route::Mock => 2.0,
-        }
-    }
-}
-
-pub fn route(provider: &Provider) -> Route {
-    route_of(provider.kind, provider.api)
-}
-
-/// The route of a kind and `api` setting, for checks made before a `Provider` exists.
-pub fn route_of(kind: ProviderKind, api: Api) -> Route {
-    match kind {
-        ProviderKind::Mock => Route::Mock,
-        ProviderKind::Anthropic if api == Api::Native => Route::Anthropic,
-        ProviderKind::Openai | ProviderKind::Anthropic | ProviderKind::Local | ProviderKind::Custom => Route::OpenAi,
-    }
+/// The protocol `provider` speaks.
+pub fn protocol(provider: &Provider) -> &'static dyn Protocol {
+    protocols::of(provider.kind, provider.api)
 }
 
 /// The time limits of one attempt.
@@ -359,22 +284,19 @@ impl Client {
     /// The request a chat call would send, for `--dry-run` (the mock shows the
     /// OpenAI shape it answers offline).
     pub fn chat_request(provider: &Provider, request: &ChatRequest) -> WireRequest {
-        match route(provider) {
-            Route::Anthropic => anthropic::chat(provider, &provider.endpoint, request),
-            Route::OpenAi | Route::Mock => openai::chat(provider, request),
-        }
+        protocol(provider).chat(provider, &provider.endpoint, request)
     }
 
     /// Whether a call would go over the network (and so needs a key and a writable
     /// state folder before it is sent).
     pub fn is_offline(provider: &Provider) -> bool {
-        route(provider) == Route::Mock
+        protocol(provider).offline_models().is_some()
     }
 
     /// Everything that can fail before a request goes out: the key variable, the key
     /// command. Errors here mean the call was never attempted.
     pub async fn prepare(&self, provider: &Provider) -> Result<(), ProviderError> {
-        if route(provider) == Route::Mock {
+        if Self::is_offline(provider) {
             return Ok(());
         }
         self.keys.lock().await.get(provider).await.map(drop)
@@ -383,7 +305,7 @@ impl Client {
     /// Build what an attempt on `provider` needs before it is admitted by the rate
     /// limits, so that admission and sending are not far apart.
     pub fn warm(&self, provider: &Provider, connect: std::time::Duration) {
-        if route(provider) != Route::Mock {
+        if !Self::is_offline(provider) {
             let _ = self.transport(provider, connect);
         }
     }
@@ -409,7 +331,7 @@ impl Client {
     /// Everything of `provider` that must never be stored: its key (resolved at most
     /// once per run), secret headers and URL credentials.
     pub async fn redactor(&self, provider: &Provider) -> Redactor {
-        if route(provider) == Route::Mock {
+        if Self::is_offline(provider) {
             return Redactor::default();
         }
         let cached =
@@ -426,10 +348,11 @@ impl Client {
         redactor
     }
 
-    /// One attempt at one endpoint, with what the response headers said about limits.
-    /// Streamed text goes to `deltas` as it arrives. Every text of the answer but the
-    /// answer itself (the model's name, the finish reason, a model list) comes back
-    /// redacted: a server may echo a key in any of them.
+    /// One attempt at one endpoint, with what the response headers said about limits:
+    /// the same steps for every protocol. Streamed text goes to `deltas` as it
+    /// arrives. Every text of the answer but the answer itself (the model's name, the
+    /// finish reason, a model list) comes back redacted: a server may echo a key in
+    /// any of them.
     pub async fn attempt(
         &self,
         provider: &Provider,
@@ -438,38 +361,8 @@ impl Client {
         timeouts: Timeouts,
         deltas: &mut dyn Deltas,
     ) -> (Result<Answer, ProviderError>, RateHints) {
-        let (result, hints) = self.attempt_raw(provider, endpoint, call, timeouts, deltas).await;
-        let result = match result {
-            Ok(answer) if route(provider) != Route::Mock => {
-                let redactor = self.redactor(provider).await;
-                Ok(redact_metadata(answer, &redactor))
-            }
-            other => other,
-        };
-        (result, hints)
-    }
-
-    async fn attempt_raw(
-        &self,
-        provider: &Provider,
-        endpoint: &SafeUrl,
-        call: Call<'_>,
-        timeouts: Timeouts,
-        deltas: &mut dyn Deltas,
-    ) -> (Result<Answer, ProviderError>, RateHints) {
-        if route(provider) == Route::Mock {
-            let answer = match call {
-                Call::Chat(request) => {
-                    let response = mock::complete(request);
-                    if request.stream {
-                        for word in mock::words(&response.content) {
-                            deltas.delta(word);
-                        }
-                    }
-                    Answer::Chat(response)
-                }
-                Call::Models => Answer::Models(mock::models()),
-            };
+        let protocol = protocol(provider);
+        if let Some(answer) = offline(protocol, call, deltas) {
             return (Ok(answer), RateHints::default());
         }
         let key = match self.keys.lock().await.get(provider).await {
@@ -477,87 +370,30 @@ impl Client {
             Err(err) => return (Err(err), RateHints::default()),
         };
         let redactor = self.redactor(provider).await;
-        if route(provider) == Route::Anthropic {
-            return self.attempt_anthropic(provider, endpoint, call, timeouts, deltas, key.as_ref(), &redactor).await;
-        }
-        let wire = match call {
-            Call::Chat(request) => openai::chat_at(provider, endpoint, request),
-            Call::Models => {
-                let mut wire = openai::models(provider);
-                wire.url = endpoint.join("models");
-                wire
-            }
-        };
         let transport = match self.transport(provider, timeouts.connect) {
             Ok(transport) => transport,
             Err(err) => return (Err(err), RateHints::default()),
         };
-        let opened = match transport.open(&provider.id, &wire, key.as_ref(), &redactor, timeouts.idle).await {
-            Ok(opened) => opened,
-            Err(err) => return (Err(err), RateHints::default()),
-        };
-        let hints = openai::rate_hints(&opened.headers);
-        let result = match call {
-            Call::Chat(request)
-                if request.stream && (200..300).contains(&opened.status) && opened.is_event_stream() =>
-            {
-                read_stream(provider, request, opened, &redactor, deltas, openai::StreamState::default())
-                    .await
-                    .map(Answer::Chat)
-            }
-            Call::Chat(request) => match opened.read_all().await {
-                Ok(response) => openai::parse_chat(provider, request, &response, &redactor).map(|answer| {
-                    // A plain answer to a streamed request is printed at once, whole.
-                    if request.stream && !answer.content.is_empty() {
-                        deltas.delta(&answer.content);
-                    }
-                    Answer::Chat(answer)
-                }),
-                Err(err) => Err(err),
-            },
-            Call::Models => match opened.read_all().await {
-                Ok(response) => openai::parse_models(provider, &response, &redactor).map(Answer::Models),
-                Err(err) => Err(err),
-            },
-        };
-        (result, hints)
-    }
-}
-
-impl Client {
-    /// One attempt on Anthropic's native API: a message (plain or streamed), or the
-    /// model list followed through its pages (at most 20).
-    #[expect(clippy::too_many_arguments, reason = "the attempt's parts, passed through from attempt_raw once")]
-    async fn attempt_anthropic(
-        &self,
-        provider: &Provider,
-        endpoint: &SafeUrl,
-        call: Call<'_>,
-        timeouts: Timeouts,
-        deltas: &mut dyn Deltas,
-        key: Option<&redact::SecretString>,
-        redactor: &Redactor,
-    ) -> (Result<Answer, ProviderError>, RateHints) {
-        let transport = match self.transport(provider, timeouts.connect) {
-            Ok(transport) => transport,
-            Err(err) => return (Err(err), RateHints::default()),
-        };
-        match call {
+        let (result, hints) = match call {
             Call::Chat(request) => {
-                let wire = anthropic::chat(provider, endpoint, request);
-                let opened = match transport.open(&provider.id, &wire, key, redactor, timeouts.idle).await {
+                let wire = protocol.chat(provider, endpoint, request);
+                let opened = match transport.open(&provider.id, &wire, key.as_ref(), &redactor, timeouts.idle).await {
                     Ok(opened) => opened,
                     Err(err) => return (Err(err), RateHints::default()),
                 };
-                let hints = anthropic::rate_hints(&opened.headers);
-                let result = if request.stream && (200..300).contains(&opened.status) && opened.is_event_stream() {
-                    read_stream(provider, request, opened, redactor, deltas, anthropic::StreamState::default()).await
+                let hints = protocol.rate_hints(&opened.headers);
+                let streamed =
+                    request.options.stream && (200..300).contains(&opened.status) && opened.is_event_stream();
+                let result = if streamed {
+                    read_stream(provider, request, opened, &redactor, deltas, protocol.stream()).await
                 } else {
                     match opened.read_all().await {
                         Ok(response) => {
-                            anthropic::parse_chat(provider, request, &response, redactor).inspect(|answer| {
-                                if request.stream && !answer.content.is_empty() {
-                                    deltas.delta(&answer.content);
+                            protocol.parse_chat(provider, request, &response, &redactor).inspect(|answer| {
+                                // A plain answer to a streamed request is printed at once, whole.
+                                let text = answer.content();
+                                if request.options.stream && !text.is_empty() {
+                                    deltas.delta(&text);
                                 }
                             })
                         }
@@ -570,14 +406,19 @@ impl Client {
                 let mut models = Vec::new();
                 let mut after: Option<String> = None;
                 let mut hints = RateHints::default();
-                for _ in 0..anthropic::MAX_MODEL_PAGES {
-                    let wire = anthropic::models(provider, endpoint, after.as_deref());
-                    let response = match transport.send(&provider.id, &wire, key, redactor, timeouts.idle).await {
-                        Ok(response) => response,
-                        Err(err) => return (Err(err), hints),
-                    };
-                    hints = anthropic::rate_hints(&response.headers);
-                    match anthropic::parse_models(provider, &response, redactor) {
+                let mut result = Ok(());
+                for _ in 0..MAX_MODEL_PAGES {
+                    let wire = protocol.models(provider, endpoint, after.as_deref());
+                    let response =
+                        match transport.send(&provider.id, &wire, key.as_ref(), &redactor, timeouts.idle).await {
+                            Ok(response) => response,
+                            Err(err) => {
+                                result = Err(err);
+                                break;
+                            }
+                        };
+                    hints = protocol.rate_hints(&response.headers);
+                    match protocol.parse_models(provider, &response, &redactor) {
                         Ok((page, next)) => {
                             models.extend(page);
                             match next {
@@ -585,12 +426,33 @@ impl Client {
                                 None => break,
                             }
                         }
-                        Err(err) => return (Err(err), hints),
+                        Err(err) => {
+                            result = Err(err);
+                            break;
+                        }
                     }
                 }
-                (Ok(Answer::Models(models)), hints)
+                (result.map(|()| Answer::Models(models)), hints)
             }
+        };
+        (result.map(|answer| redact_metadata(answer, &redactor)), hints)
+    }
+}
+
+/// The answer of a protocol that needs no network (the mock), streamed word by word
+/// when asked to be.
+fn offline(protocol: &dyn Protocol, call: Call<'_>, deltas: &mut dyn Deltas) -> Option<Answer> {
+    match call {
+        Call::Chat(request) => {
+            let response = protocol.offline(request)?;
+            if request.options.stream {
+                for word in response.content().split_inclusive(' ') {
+                    deltas.delta(word);
+                }
+            }
+            Some(Answer::Chat(response))
         }
+        Call::Models => protocol.offline_models().map(Answer::Models),
     }
 }
 
@@ -600,52 +462,17 @@ fn redact_metadata(answer: Answer, redactor: &Redactor) -> Answer {
     match answer {
         Answer::Chat(mut response) => {
             response.model = clean(response.model);
-            response.finish_reason = clean(response.finish_reason);
+            response.finish = response.finish.map(|f| match f {
+                crate::request::FinishReason::Other(other) => {
+                    crate::request::FinishReason::Other(redactor.redact(&other))
+                }
+                known => known,
+            });
             Answer::Chat(response)
         }
         Answer::Models(models) => Answer::Models(
             models.into_iter().map(|m| ModelInfo { id: redactor.redact(&m.id), owned_by: clean(m.owned_by) }).collect(),
         ),
-    }
-}
-
-/// What a protocol's stream decoder does with the events of one answer.
-trait StreamDecoder {
-    fn event(&mut self, provider: &Provider, data: &str, redactor: &Redactor) -> Result<Option<String>, ProviderError>;
-    /// The stream said it is complete (`[DONE]`, `message_stop`).
-    fn done(&self) -> bool;
-    /// Complete enough that a rude close afterwards loses nothing.
-    fn finished(&self) -> bool;
-    fn end(self, provider: &Provider, request: &ChatRequest) -> Result<ChatResponse, ProviderError>;
-}
-
-impl StreamDecoder for openai::StreamState {
-    fn event(&mut self, provider: &Provider, data: &str, redactor: &Redactor) -> Result<Option<String>, ProviderError> {
-        openai::stream_event(self, provider, data, redactor)
-    }
-    fn done(&self) -> bool {
-        self.done
-    }
-    fn finished(&self) -> bool {
-        openai::StreamState::finished(self)
-    }
-    fn end(self, provider: &Provider, request: &ChatRequest) -> Result<ChatResponse, ProviderError> {
-        openai::stream_end(self, provider, request)
-    }
-}
-
-impl StreamDecoder for anthropic::StreamState {
-    fn event(&mut self, provider: &Provider, data: &str, redactor: &Redactor) -> Result<Option<String>, ProviderError> {
-        anthropic::stream_event(self, provider, data, redactor)
-    }
-    fn done(&self) -> bool {
-        self.done
-    }
-    fn finished(&self) -> bool {
-        self.done || self.finish_reason.is_some()
-    }
-    fn end(self, provider: &Provider, request: &ChatRequest) -> Result<ChatResponse, ProviderError> {
-        anthropic::stream_end(self, provider, request)
     }
 }
 
@@ -656,36 +483,49 @@ async fn read_stream(
     mut opened: http::Opened,
     redactor: &Redactor,
     deltas: &mut dyn Deltas,
-    mut state: impl StreamDecoder,
+    mut decoder: Box<dyn protocols::StreamDecoder>,
 ) -> Result<ChatResponse, ProviderError> {
-    let mut decoder = sse::Decoder::new();
+    let mut sse = sse::Decoder::new();
+    let mut answer = Accumulator::default();
+    let mut events: Vec<StreamEvent> = Vec::new();
+    let mut take = |answer: &mut Accumulator, events: &mut Vec<StreamEvent>| {
+        for event in events.drain(..) {
+            if let Some(text) = answer.push(event) {
+                deltas.delta(&text);
+            }
+        }
+    };
     loop {
         let chunk = match opened.body.chunk().await {
             Ok(Some(chunk)) => chunk,
             Ok(None) => break,
             Err(err) => {
                 // A stream that already finished may be closed rudely.
-                if state.finished() {
+                if answer.finished() {
                     break;
                 }
                 return Err(err);
             }
         };
-        for event in decoder.feed(&chunk) {
-            if let Some(text) = state.event(provider, &event.data, redactor)? {
-                deltas.delta(&text);
-            }
-            if state.done() {
-                return state.end(provider, request);
+        for event in sse.feed(&chunk) {
+            decoder.event(provider, &event.data, redactor, &mut events)?;
+            take(&mut answer, &mut events);
+            if answer.done() {
+                return Ok(answer.into_response(request));
             }
         }
     }
-    if let Some(event) = decoder.finish()
-        && let Some(text) = state.event(provider, &event.data, redactor)?
-    {
-        deltas.delta(&text);
+    if let Some(event) = sse.finish() {
+        decoder.event(provider, &event.data, redactor, &mut events)?;
+        take(&mut answer, &mut events);
     }
-    state.end(provider, request)
+    if !answer.finished() {
+        return Err(ProviderError::Cut {
+            provider: provider.id.clone(),
+            detail: format!("the stream ended {}, after {} characters", decoder.cut_words(), answer.chars()),
+        });
+    }
+    Ok(answer.into_response(request))
 }
 
 #[cfg(test)]
@@ -706,6 +546,7 @@ mod tests {
 
     #[test]
     fn estimate_rounds_up_bytes_over_four() {
+        use crate::request::estimate_tokens;
         assert_eq!(estimate_tokens(""), 0);
         assert_eq!(estimate_tokens("abc"), 1);
         assert_eq!(estimate_tokens("abcd"), 1);
@@ -719,10 +560,17 @@ mod tests {
         provider.key = KeySource::Env("K".into());
         provider.headers.insert("authorization".into(), "Token abc".into());
         provider.headers.insert("content-type".into(), "application/json; charset=utf-8".into());
-        let wire = openai::chat(
-            &provider,
-            &ChatRequest { model: "m".into(), messages: vec![], temperature: None, max_tokens: None, stream: false },
-        );
+        provider.kind = ProviderKind::Openai;
+        let request = ChatRequest {
+            messages: vec![],
+            options: crate::request::RequestOptions {
+                model: "m".into(),
+                temperature: None,
+                max_tokens: None,
+                stream: false,
+            },
+        };
+        let wire = Client::chat_request(&provider, &request);
         assert_eq!(wire.auth, http::Auth::None);
         let names: Vec<String> = wire.headers.iter().map(|(k, _)| k.to_ascii_lowercase()).collect();
         let mut unique = names.clone();

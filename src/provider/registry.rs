@@ -14,16 +14,6 @@ use crate::config_error::{ConfigError, invalid};
 
 pub const MOCK_ID: &str = "mock";
 
-/// Keys the request body owns: `params` may not replace them.
-const RESERVED_PARAMS: &[(&str, &str)] = &[
-    ("model", "the `model` key or --model"),
-    ("messages", "the persona and the task"),
-    ("stream", "agentry"),
-    ("temperature", "the `temperature` key or --temperature"),
-    ("max_tokens", "the `max_tokens` key or --max-tokens"),
-    ("max_completion_tokens", "`max_tokens` with `max_tokens_field = \"max_completion_tokens\"`"),
-];
-
 /// One `[providers.ID]` table as written.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -325,7 +315,7 @@ pub fn providers_from(
         if entry.api.is_some() && entry.kind != ProviderKind::Anthropic {
             return Err(fail(format!("[providers.{id}] `api` is only for type = \"anthropic\"")));
         }
-        let max = super::route_of(entry.kind, entry.api.unwrap_or_default()).max_temperature();
+        let max = super::protocols::of(entry.kind, entry.api.unwrap_or_default()).capabilities().max_temperature;
         if entry.temperature.is_some_and(|t| t > max) {
             return Err(fail(format!(
                 "[providers.{id}] temperature above {max} is refused by Anthropic's native API (0 to {max})"
@@ -344,7 +334,11 @@ pub fn providers_from(
                 )));
             }
         }
-        if let Some((reserved, instead)) = RESERVED_PARAMS.iter().find(|(k, _)| entry.params.contains_key(*k)) {
+        if let Some((reserved, instead)) = super::protocols::of(entry.kind, entry.api.unwrap_or_default())
+            .reserved_params()
+            .iter()
+            .find(|(k, _)| entry.params.contains_key(*k))
+        {
             return Err(fail(format!("[providers.{id}] params may not set `{reserved}`; use {instead}")));
         }
         let params = match serde_json::to_value(&entry.params) {

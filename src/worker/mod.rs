@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::call::{self, CallError, Deadline, Events, Link};
-use crate::provider::{Answer, ChatRequest, ChatResponse, Client, Deltas, Message, Provider, ProviderError};
-use crate::settings::{RequestFlags, RequestSettings};
+use crate::provider::{Answer, Client, Deltas, Provider, ProviderError};
+use crate::request::{ChatRequest, ChatResponse, FinishReason, Message, RequestOptions, Role, TaskOptions};
+use crate::settings::RequestSettings;
 use crate::state::{StateError, Store, TaskRecord};
 
 /// What the user asked for, independent of which agent or provider runs it.
@@ -19,7 +20,7 @@ use crate::state::{StateError, Store, TaskRecord};
 pub struct Task {
     pub description: String,
     pub context: Option<String>,
-    pub flags: RequestFlags,
+    pub options: TaskOptions,
     /// Ask providers to stream the answer.
     pub stream: bool,
 }
@@ -39,17 +40,16 @@ impl Task {
     }
 
     pub fn request_for(&self, system_prompt: String, provider: &Provider, primary: bool) -> ChatRequest {
-        let flags = if primary { self.flags.clone() } else { RequestFlags { model: None, ..self.flags.clone() } };
-        let settings = RequestSettings::resolve(&flags, provider);
+        let options = if primary { self.options.clone() } else { self.options.for_fallback() };
+        let settings = RequestSettings::resolve(&options, provider);
         ChatRequest {
-            model: settings.model.value,
-            messages: vec![
-                Message { role: "system", content: system_prompt },
-                Message { role: "user", content: self.user_message() },
-            ],
-            temperature: settings.temperature.value,
-            max_tokens: settings.max_tokens.value,
-            stream: self.stream,
+            messages: vec![Message::text(Role::System, system_prompt), Message::text(Role::User, self.user_message())],
+            options: RequestOptions {
+                model: settings.model.value,
+                temperature: settings.temperature.value,
+                max_tokens: settings.max_tokens.value,
+                stream: self.stream,
+            },
         }
     }
 }
@@ -129,7 +129,7 @@ pub struct TaskResult {
     pub worker_id: String,
     pub agent_id: Option<String>,
     pub response: Option<String>,
-    pub finish_reason: Option<String>,
+    pub finish_reason: Option<FinishReason>,
     pub tokens_used: u64,
     pub prompt_tokens: u64,
     pub completion_tokens: u64,
@@ -197,7 +197,7 @@ impl TaskResult {
             task_id: self.task_id.clone(),
             worker_id: self.worker_id.clone(),
             agent_id: self.agent_id.clone(),
-            finish_reason: self.finish_reason.clone(),
+            finish_reason: self.finish_reason.as_ref().map(|f| f.as_str().to_string()),
             tokens_used: self.tokens_used,
             prompt_tokens: self.prompt_tokens,
             completion_tokens: self.completion_tokens,
@@ -214,7 +214,7 @@ impl TaskResult {
             cached: self.cached,
             error_class: self.error_class.map(str::to_string),
             cost_usd: self.cost_usd,
-            price_source: serde_json::to_value(self.price_source).ok().and_then(|v| v.as_str().map(str::to_string)),
+            price_source: Some(self.price_source.as_str().to_string()),
             agent_name: agent_name.map(str::to_string),
             persona: persona.map(str::to_string),
             project: project.map(str::to_string),
@@ -310,15 +310,15 @@ impl Attempt<'_> {
             self.agent_id.clone(),
             link.provider.id.clone(),
             self.chain[0].provider.id.clone(),
-            link.request.as_ref().map_or_else(|| link.provider.model.clone(), |r| r.model.clone()),
+            link.request.as_ref().map_or_else(|| link.provider.model.clone(), |r| r.options.model.clone()),
         );
         result.latency_ms = outcome.latency_ms;
         result.attempts = outcome.attempts;
         result.fallbacks = u32::try_from(outcome.last).unwrap_or(0);
         match &outcome.result {
             Ok(response) => {
-                result.response = Some(response.content.clone());
-                result.finish_reason = response.finish_reason.clone();
+                result.response = Some(response.content().into_owned());
+                result.finish_reason = response.finish.clone();
                 result.tokens_used = response.usage.total_tokens;
                 result.prompt_tokens = response.usage.prompt_tokens;
                 result.completion_tokens = response.usage.completion_tokens;
@@ -327,24 +327,17 @@ impl Attempt<'_> {
                     result.model = model;
                 }
                 result.success = true;
-                if response.cached {
-                    // Nothing was sent: no tokens, no cost.
-                    result.cached = true;
-                    result.cost_usd = Some(0.0);
-                } else {
-                    let configured = link.request.as_ref().map_or(link.provider.model.as_str(), |r| r.model.as_str());
-                    let (price, source) = crate::pricing::lookup(link.provider, response.model.as_deref(), configured);
-                    result.cost_usd = price.map(|p| crate::pricing::cost(&p, &response.usage));
-                    result.price_source = source;
-                }
+                result.cached = response.cached;
+                result.cost_usd = response.cost.usd;
+                result.price_source = response.cost.source;
             }
             Err(TaskError::Partial { text, error, .. }) => {
                 // The text that came was generated, and likely billed: its estimate.
                 if let Some(request) = &link.request {
-                    let usage = crate::provider::estimate_usage(&request.messages, text);
-                    let (price, source) = crate::pricing::lookup(link.provider, None, &request.model);
-                    result.cost_usd = price.map(|p| crate::pricing::cost(&p, &usage));
-                    result.price_source = source;
+                    let usage = crate::request::estimate_usage(&request.messages, text);
+                    let cost = crate::pricing::price(link.provider, None, &request.options.model, &usage);
+                    result.cost_usd = cost.usd;
+                    result.price_source = cost.source;
                 }
                 result.response = Some(text.clone());
                 result.error_class = Some("partial");
@@ -451,7 +444,7 @@ mod tests {
         let task = Task {
             description: "Review".into(),
             context: Some("diff".into()),
-            flags: RequestFlags::default(),
+            options: TaskOptions::default(),
             stream: false,
         };
         assert_eq!(task.user_message(), "Review\n\nContext:\ndiff");

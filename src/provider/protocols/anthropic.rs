@@ -1,22 +1,83 @@
 //! Anthropic's native Messages API, sans I/O: the request (`POST {endpoint}/messages`
 //! with `x-api-key` and `anthropic-version`, the system prompt as the top-level
 //! `system`, `max_tokens` always sent), the answer and its error bodies, the stream's
-//! events, the paged model list and the `anthropic-ratelimit-*` headers. The
-//! dispatch in `mod.rs` ties it to the transport and the call loop.
+//! events, the paged model list and the `anthropic-ratelimit-*` headers. An
+//! `anthropic` provider speaks it unless `api = "openai"`.
 
 use std::time::Duration;
 
-use super::error::ProviderError;
-use super::http::{Auth, USER_AGENT, WireRequest, WireResponse};
-use super::redact::{Redactor, SafeUrl};
-use super::{ChatRequest, ChatResponse, ModelInfo, Provider, RateHints, Usage, estimate_usage};
+use super::{Capabilities, ModelPage, Protocol, StreamDecoder};
+use crate::provider::error::ProviderError;
+use crate::provider::http::{Auth, USER_AGENT, WireRequest, WireResponse};
+use crate::provider::redact::{Redactor, SafeUrl};
+use crate::provider::{ModelInfo, Provider, RateHints};
+use crate::request::{
+    ChatRequest, ChatResponse, FinishReason, Message, Part, Role, StreamEvent, Usage, estimate_usage,
+};
 
-pub const VERSION: &str = "2023-06-01";
+const VERSION: &str = "2023-06-01";
 /// `max_tokens` is required by the API: the run's, the provider's, else this.
-pub const DEFAULT_MAX_TOKENS: u32 = 4096;
-/// The most pages of models a listing follows.
-pub const MAX_MODEL_PAGES: usize = 20;
+const DEFAULT_MAX_TOKENS: u32 = 4096;
 const SNIPPET_CHARS: usize = 200;
+
+pub struct Anthropic;
+
+impl Protocol for Anthropic {
+    fn key(&self) -> &'static str {
+        "Anthropic"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities { max_temperature: 1.0, json_schema: false, tools: true, streamed_usage: true }
+    }
+
+    fn auth(&self, provider: &Provider) -> Auth {
+        auth(provider)
+    }
+
+    fn chat(&self, provider: &Provider, endpoint: &SafeUrl, request: &ChatRequest) -> WireRequest {
+        chat(provider, endpoint, request)
+    }
+
+    fn parse_chat(
+        &self,
+        provider: &Provider,
+        request: &ChatRequest,
+        response: &WireResponse,
+        redactor: &Redactor,
+    ) -> Result<ChatResponse, ProviderError> {
+        parse_chat(provider, request, response, redactor)
+    }
+
+    fn stream(&self) -> Box<dyn StreamDecoder> {
+        Box::new(Stream::default())
+    }
+
+    fn models(&self, provider: &Provider, endpoint: &SafeUrl, after: Option<&str>) -> WireRequest {
+        models(provider, endpoint, after)
+    }
+
+    fn parse_models(
+        &self,
+        provider: &Provider,
+        response: &WireResponse,
+        redactor: &Redactor,
+    ) -> Result<ModelPage, ProviderError> {
+        parse_models(provider, response, redactor)
+    }
+
+    fn rate_hints(&self, headers: &reqwest::header::HeaderMap) -> RateHints {
+        rate_hints(headers)
+    }
+
+    fn system_pointer(&self) -> &'static str {
+        "/body/system"
+    }
+
+    fn api_words(&self) -> &'static str {
+        "Anthropic's Messages API"
+    }
+}
 
 fn headers(stream: bool) -> [(&'static str, &'static str); 4] {
     [
@@ -31,26 +92,53 @@ fn auth(provider: &Provider) -> Auth {
     if provider.has_key() { Auth::ApiKeyHeader } else { Auth::None }
 }
 
-pub fn chat(provider: &Provider, endpoint: &SafeUrl, request: &ChatRequest) -> WireRequest {
+/// One message in the Messages shape: text alone as a string; with tool calls or
+/// results, a list of blocks (a tool result is the user's turn).
+fn shape(message: &Message) -> serde_json::Value {
+    let role = match message.role {
+        Role::Assistant => "assistant",
+        Role::System | Role::User | Role::Tool => "user",
+    };
+    if let [Part::Text(text)] = message.parts.as_slice() {
+        return serde_json::json!({ "role": role, "content": text });
+    }
+    let blocks: Vec<serde_json::Value> = message
+        .parts
+        .iter()
+        .map(|part| match part {
+            Part::Text(text) => serde_json::json!({ "type": "text", "text": text }),
+            Part::ToolCall { id, name, arguments } => {
+                let input = serde_json::from_str::<serde_json::Value>(arguments)
+                    .ok()
+                    .filter(serde_json::Value::is_object)
+                    .unwrap_or_else(|| serde_json::json!({}));
+                serde_json::json!({ "type": "tool_use", "id": id, "name": name, "input": input })
+            }
+            Part::ToolResult { call_id, content, is_error } => serde_json::json!({
+                "type": "tool_result", "tool_use_id": call_id, "content": content, "is_error": is_error
+            }),
+        })
+        .collect();
+    serde_json::json!({ "role": role, "content": blocks })
+}
+
+fn chat(provider: &Provider, endpoint: &SafeUrl, request: &ChatRequest) -> WireRequest {
+    let options = &request.options;
     let mut body = serde_json::Map::new();
-    body.insert("model".into(), request.model.clone().into());
-    let system: Vec<&str> =
-        request.messages.iter().filter(|m| m.role == "system").map(|m| m.content.as_str()).collect();
+    body.insert("model".into(), options.model.clone().into());
+    let system: Vec<std::borrow::Cow<'_, str>> =
+        request.messages.iter().filter(|m| m.role == Role::System).map(Message::content).collect();
     if !system.is_empty() {
         body.insert("system".into(), system.join("\n\n").into());
     }
-    let messages: Vec<serde_json::Value> = request
-        .messages
-        .iter()
-        .filter(|m| m.role != "system")
-        .map(|m| serde_json::json!({ "role": m.role, "content": m.content }))
-        .collect();
+    let messages: Vec<serde_json::Value> =
+        request.messages.iter().filter(|m| m.role != Role::System).map(shape).collect();
     body.insert("messages".into(), messages.into());
-    body.insert("max_tokens".into(), request.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS).into());
-    if let Some(temperature) = request.temperature {
+    body.insert("max_tokens".into(), options.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS).into());
+    if let Some(temperature) = options.temperature {
         body.insert("temperature".into(), temperature.into());
     }
-    if request.stream {
+    if options.stream {
         body.insert("stream".into(), true.into());
     }
     for (key, value) in &provider.params {
@@ -59,14 +147,14 @@ pub fn chat(provider: &Provider, endpoint: &SafeUrl, request: &ChatRequest) -> W
     WireRequest::new(
         reqwest::Method::POST,
         endpoint.join("messages"),
-        &headers(request.stream),
+        &headers(options.stream),
         auth(provider),
         &provider.headers,
         Some(serde_json::Value::Object(body)),
     )
 }
 
-pub fn models(provider: &Provider, endpoint: &SafeUrl, after: Option<&str>) -> WireRequest {
+fn models(provider: &Provider, endpoint: &SafeUrl, after: Option<&str>) -> WireRequest {
     let mut url = endpoint.join("models");
     if let Some(after) = after {
         let mut raw = url.expose().clone();
@@ -127,16 +215,13 @@ fn garbage(provider: &Provider, what: &'static str, body: &str, redactor: &Redac
 }
 
 /// Anthropic's finish reasons in OpenAI's words.
-fn finish(stop_reason: Option<&str>) -> Option<String> {
-    stop_reason.map(|reason| {
-        match reason {
-            "end_turn" | "stop_sequence" => "stop",
-            "max_tokens" => "length",
-            "refusal" => "content_filter",
-            "tool_use" => "tool_calls",
-            other => other,
-        }
-        .to_string()
+fn finish(stop_reason: Option<&str>) -> Option<FinishReason> {
+    stop_reason.map(|reason| match reason {
+        "end_turn" | "stop_sequence" => FinishReason::Stop,
+        "max_tokens" => FinishReason::Length,
+        "refusal" => FinishReason::ContentFilter,
+        "tool_use" => FinishReason::ToolCalls,
+        other => FinishReason::Other(other.to_string()),
     })
 }
 
@@ -161,7 +246,7 @@ fn usage_of(value: Option<&serde_json::Value>, base: Usage) -> Usage {
     }
 }
 
-pub fn parse_chat(
+fn parse_chat(
     provider: &Provider,
     request: &ChatRequest,
     response: &WireResponse,
@@ -193,103 +278,108 @@ pub fn parse_chat(
     } else {
         estimate_usage(&request.messages, &content)
     };
-    Ok(ChatResponse {
+    let mut answer = ChatResponse::text(
         content,
-        finish_reason: finish(value.get("stop_reason").and_then(|s| s.as_str())),
-        model: value.get("model").and_then(|m| m.as_str()).map(str::to_string),
+        finish(value.get("stop_reason").and_then(|s| s.as_str())),
+        value.get("model").and_then(|m| m.as_str()).map(str::to_string),
         usage,
-        cached: false,
-    })
+    );
+    for block in blocks.iter().filter(|b| b.get("type").and_then(|t| t.as_str()) == Some("tool_use")) {
+        let text = |key: &str| block.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        let arguments = block.get("input").map(serde_json::Value::to_string).unwrap_or_else(|| "{}".into());
+        answer.parts.push(Part::ToolCall { id: text("id"), name: text("name"), arguments });
+    }
+    Ok(answer)
 }
 
-/// What a Messages stream has said so far.
+/// What a Messages stream has said so far that later events build on: usage comes
+/// in two halves (input at the start, output at the end), tool calls by block index.
 #[derive(Debug, Default)]
-pub struct StreamState {
-    pub text: String,
-    pub finish_reason: Option<String>,
-    pub model: Option<String>,
-    pub usage: Usage,
-    pub has_usage: bool,
-    /// `message_stop` arrived.
-    pub done: bool,
+struct Stream {
+    usage: Usage,
+    /// Content block index to tool-call index.
+    calls: Vec<usize>,
 }
 
-/// One event of a Messages stream: the text it carries, if any. `ping` and the block
-/// bookkeeping events carry nothing; an `error` event is the error it names.
-pub fn stream_event(
-    state: &mut StreamState,
-    provider: &Provider,
-    data: &str,
-    redactor: &Redactor,
-) -> Result<Option<String>, ProviderError> {
-    let data = data.trim();
-    if data.is_empty() {
-        return Ok(None);
+impl StreamDecoder for Stream {
+    /// `ping` and the block bookkeeping events carry nothing; an `error` event is the
+    /// error it names.
+    fn event(
+        &mut self,
+        provider: &Provider,
+        data: &str,
+        redactor: &Redactor,
+        events: &mut Vec<StreamEvent>,
+    ) -> Result<(), ProviderError> {
+        let data = data.trim();
+        if data.is_empty() {
+            return Ok(());
+        }
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(data) else {
+            return Err(garbage(provider, "a stream event that is not JSON", data, redactor));
+        };
+        let block = || value.get("index").and_then(serde_json::Value::as_u64).and_then(|i| usize::try_from(i).ok());
+        match value.get("type").and_then(|t| t.as_str()).unwrap_or("") {
+            "message_start" => {
+                if let Some(model) = value.pointer("/message/model").and_then(|m| m.as_str()) {
+                    events.push(StreamEvent::Model(model.to_string()));
+                }
+                if value.pointer("/message/usage/input_tokens").is_some() {
+                    self.usage = usage_of(value.pointer("/message/usage"), self.usage);
+                    events.push(StreamEvent::Usage(self.usage));
+                }
+            }
+            "content_block_start" => {
+                if value.pointer("/content_block/type").and_then(|t| t.as_str()) == Some("tool_use")
+                    && let Some(block) = block()
+                {
+                    let text = |key: &str| value.pointer(key).and_then(|v| v.as_str()).map(str::to_string);
+                    let index = self.calls.len();
+                    self.calls.push(block);
+                    events.push(StreamEvent::ToolCall {
+                        index,
+                        id: text("/content_block/id"),
+                        name: text("/content_block/name"),
+                        arguments: String::new(),
+                    });
+                }
+            }
+            "content_block_delta" => {
+                if let Some(text) = value.pointer("/delta/text").and_then(|t| t.as_str()).filter(|t| !t.is_empty()) {
+                    events.push(StreamEvent::Text(text.to_string()));
+                }
+                if let Some(json) = value.pointer("/delta/partial_json").and_then(|t| t.as_str())
+                    && let Some(index) = block().and_then(|b| self.calls.iter().position(|c| *c == b))
+                {
+                    events.push(StreamEvent::ToolCall { index, id: None, name: None, arguments: json.to_string() });
+                }
+            }
+            "message_delta" => {
+                if let Some(reason) = finish(value.pointer("/delta/stop_reason").and_then(|s| s.as_str())) {
+                    events.push(StreamEvent::Finish(reason));
+                }
+                if value.pointer("/usage/output_tokens").is_some() {
+                    self.usage = usage_of(value.get("usage"), self.usage);
+                    events.push(StreamEvent::Usage(self.usage));
+                }
+            }
+            "message_stop" => events.push(StreamEvent::Done),
+            "error" => {
+                let kind = value.pointer("/error/type").and_then(|t| t.as_str()).unwrap_or("api_error");
+                return Err(error_from(provider, status_of(kind), data, None, redactor));
+            }
+            _ => {} // ping, content_block_stop, unknown
+        }
+        Ok(())
     }
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(data) else {
-        return Err(garbage(provider, "a stream event that is not JSON", data, redactor));
-    };
-    match value.get("type").and_then(|t| t.as_str()).unwrap_or("") {
-        "message_start" => {
-            state.model = value.pointer("/message/model").and_then(|m| m.as_str()).map(str::to_string);
-            if value.pointer("/message/usage/input_tokens").is_some() {
-                state.usage = usage_of(value.pointer("/message/usage"), state.usage);
-                state.has_usage = true;
-            }
-            Ok(None)
-        }
-        "content_block_delta" => {
-            let text = value.pointer("/delta/text").and_then(|t| t.as_str()).filter(|t| !t.is_empty());
-            Ok(text.map(|text| {
-                state.text.push_str(text);
-                text.to_string()
-            }))
-        }
-        "message_delta" => {
-            if let Some(reason) = value.pointer("/delta/stop_reason").and_then(|s| s.as_str()) {
-                state.finish_reason = finish(Some(reason));
-            }
-            if value.pointer("/usage/output_tokens").is_some() {
-                state.usage = usage_of(value.get("usage"), state.usage);
-                state.has_usage = true;
-            }
-            Ok(None)
-        }
-        "message_stop" => {
-            state.done = true;
-            Ok(None)
-        }
-        "error" => {
-            let kind = value.pointer("/error/type").and_then(|t| t.as_str()).unwrap_or("api_error");
-            Err(error_from(provider, status_of(kind), data, None, redactor))
-        }
-        _ => Ok(None), // ping, content_block_start, content_block_stop, unknown
-    }
-}
 
-pub fn stream_end(
-    state: StreamState,
-    provider: &Provider,
-    request: &ChatRequest,
-) -> Result<ChatResponse, ProviderError> {
-    if !state.done && state.finish_reason.is_none() {
-        return Err(ProviderError::Cut {
-            provider: provider.id.clone(),
-            detail: format!("the stream ended before message_stop, after {} characters", state.text.chars().count()),
-        });
+    fn cut_words(&self) -> &'static str {
+        "before message_stop"
     }
-    let usage = if state.has_usage { state.usage } else { estimate_usage(&request.messages, &state.text) };
-    Ok(ChatResponse {
-        content: state.text,
-        finish_reason: state.finish_reason,
-        model: state.model,
-        usage,
-        cached: false,
-    })
 }
 
 /// One page of models and the id to continue after, when there are more.
-pub fn parse_models(
+fn parse_models(
     provider: &Provider,
     response: &WireResponse,
     redactor: &Redactor,
@@ -316,7 +406,7 @@ pub fn parse_models(
 }
 
 /// `anthropic-ratelimit-*-remaining: 0` with its `-reset` time: a pause for everyone.
-pub fn rate_hints(headers: &reqwest::header::HeaderMap) -> RateHints {
+fn rate_hints(headers: &reqwest::header::HeaderMap) -> RateHints {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     let mut pause: Option<Duration> = None;
     for kind in ["requests", "tokens", "input-tokens", "output-tokens"] {
@@ -336,7 +426,7 @@ pub fn rate_hints(headers: &reqwest::header::HeaderMap) -> RateHints {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::Message;
+    use crate::request::RequestOptions;
 
     fn provider() -> Provider {
         let mut p = crate::provider::registry::builtin_mock();
@@ -347,14 +437,13 @@ mod tests {
 
     fn request() -> ChatRequest {
         ChatRequest {
-            model: "claude-x".into(),
-            messages: vec![
-                Message { role: "system", content: "Be brief.".into() },
-                Message { role: "user", content: "Hi".into() },
-            ],
-            temperature: Some(0.7),
-            max_tokens: None,
-            stream: false,
+            messages: vec![Message::text(Role::System, "Be brief."), Message::text(Role::User, "Hi")],
+            options: RequestOptions {
+                model: "claude-x".into(),
+                temperature: Some(0.7),
+                max_tokens: None,
+                stream: false,
+            },
         }
     }
 
@@ -382,7 +471,7 @@ mod tests {
         for (from, to) in
             [("end_turn", "stop"), ("stop_sequence", "stop"), ("max_tokens", "length"), ("refusal", "content_filter")]
         {
-            assert_eq!(finish(Some(from)).as_deref(), Some(to));
+            assert_eq!(finish(Some(from)).as_ref().map(FinishReason::as_str), Some(to));
         }
         assert_eq!(status_of("overloaded_error"), 529);
         assert_eq!(status_of("rate_limit_error"), 429);

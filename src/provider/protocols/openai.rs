@@ -1,16 +1,88 @@
 //! The OpenAI chat-completions protocol, sans I/O: shaping requests (also for
-//! `--dry-run`) and reading answers and error bodies into typed results. The
-//! transport sends; the dispatch in `mod.rs` ties the two together.
+//! `--dry-run`) and reading answers, streams, model lists and error bodies into
+//! typed results. Every `openai`, `local` and `custom` provider speaks it, and an
+//! `anthropic` one with `api = "openai"`.
 
 use std::time::Duration;
 
-use super::error::ProviderError;
-use super::http::{Auth, USER_AGENT, WireRequest, WireResponse};
-use super::redact::Redactor;
-use super::{ChatRequest, ChatResponse, MaxTokensField, ModelInfo, Provider, RateHints, Usage, estimate_usage};
+use super::{Capabilities, ModelPage, Protocol, StreamDecoder};
+use crate::provider::error::ProviderError;
+use crate::provider::http::{Auth, USER_AGENT, WireRequest, WireResponse};
+use crate::provider::redact::{Redactor, SafeUrl};
+use crate::provider::{MaxTokensField, ModelInfo, Provider, RateHints};
+use crate::request::{
+    ChatRequest, ChatResponse, FinishReason, Message, Part, Role, StreamEvent, Usage, estimate_usage,
+};
+
+pub struct OpenAi;
+
+impl Protocol for OpenAi {
+    fn key(&self) -> &'static str {
+        "OpenAi"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities { max_temperature: 2.0, json_schema: true, tools: true, streamed_usage: true }
+    }
+
+    fn auth(&self, provider: &Provider) -> Auth {
+        auth(provider)
+    }
+
+    fn chat(&self, provider: &Provider, endpoint: &SafeUrl, request: &ChatRequest) -> WireRequest {
+        chat_at(provider, endpoint, request)
+    }
+
+    fn parse_chat(
+        &self,
+        provider: &Provider,
+        request: &ChatRequest,
+        response: &WireResponse,
+        redactor: &Redactor,
+    ) -> Result<ChatResponse, ProviderError> {
+        parse_chat(provider, request, response, redactor)
+    }
+
+    fn stream(&self) -> Box<dyn StreamDecoder> {
+        Box::new(Stream)
+    }
+
+    fn models(&self, provider: &Provider, endpoint: &SafeUrl, _after: Option<&str>) -> WireRequest {
+        let [_, accept, agent] = defaults();
+        WireRequest::new(
+            reqwest::Method::GET,
+            endpoint.join("models"),
+            &[accept, agent],
+            auth(provider),
+            &provider.headers,
+            None,
+        )
+    }
+
+    fn parse_models(
+        &self,
+        provider: &Provider,
+        response: &WireResponse,
+        redactor: &Redactor,
+    ) -> Result<ModelPage, ProviderError> {
+        parse_models(provider, response, redactor).map(|models| (models, None))
+    }
+
+    fn rate_hints(&self, headers: &reqwest::header::HeaderMap) -> RateHints {
+        rate_hints(headers)
+    }
+
+    fn system_pointer(&self) -> &'static str {
+        "/body/messages/0/content"
+    }
+
+    fn api_words(&self) -> &'static str {
+        "an OpenAI-compatible chat-completions API"
+    }
+}
 
 /// How much of a server's own error message is shown: whole, on one line, up to this.
-pub const MESSAGE_CHARS: usize = 4096;
+pub(super) const MESSAGE_CHARS: usize = 4096;
 /// How much of a body that is not what was expected is shown.
 const SNIPPET_CHARS: usize = 200;
 
@@ -22,28 +94,64 @@ fn auth(provider: &Provider) -> Auth {
     if provider.has_key() { Auth::Bearer } else { Auth::None }
 }
 
-pub fn chat(provider: &Provider, request: &ChatRequest) -> WireRequest {
-    chat_at(provider, &provider.endpoint, request)
+/// One message in the chat-completions shape: text as a string; tool calls as the
+/// assistant's `tool_calls`; each tool result as a `tool` message of its own.
+fn push_message(message: &Message, out: &mut Vec<serde_json::Value>) {
+    let text = message.content();
+    let calls: Vec<serde_json::Value> = message
+        .parts
+        .iter()
+        .filter_map(|part| match part {
+            Part::ToolCall { id, name, arguments } => Some(serde_json::json!({
+                "id": id, "type": "function", "function": { "name": name, "arguments": arguments }
+            })),
+            Part::Text(_) | Part::ToolResult { .. } => None,
+        })
+        .collect();
+    let mut results = message.parts.iter().filter_map(|part| match part {
+        Part::ToolResult { call_id, content, .. } => {
+            Some(serde_json::json!({ "role": "tool", "tool_call_id": call_id, "content": content }))
+        }
+        Part::Text(_) | Part::ToolCall { .. } => None,
+    });
+    if message.role == Role::Tool {
+        out.extend(results);
+        return;
+    }
+    let mut shaped = serde_json::Map::new();
+    shaped.insert("role".into(), message.role.as_str().into());
+    if calls.is_empty() {
+        shaped.insert("content".into(), text.into_owned().into());
+    } else {
+        let content = if text.is_empty() { serde_json::Value::Null } else { text.into_owned().into() };
+        shaped.insert("content".into(), content);
+        shaped.insert("tool_calls".into(), calls.into());
+    }
+    out.push(serde_json::Value::Object(shaped));
+    out.extend(&mut results);
 }
 
 /// The chat request to one of the provider's endpoints.
-pub fn chat_at(provider: &Provider, endpoint: &super::redact::SafeUrl, request: &ChatRequest) -> WireRequest {
+fn chat_at(provider: &Provider, endpoint: &SafeUrl, request: &ChatRequest) -> WireRequest {
+    let options = &request.options;
     let mut body = serde_json::Map::new();
-    body.insert("model".into(), request.model.clone().into());
-    let messages: Vec<serde_json::Value> =
-        request.messages.iter().map(|m| serde_json::json!({ "role": m.role, "content": m.content })).collect();
+    body.insert("model".into(), options.model.clone().into());
+    let mut messages: Vec<serde_json::Value> = Vec::with_capacity(request.messages.len());
+    for message in &request.messages {
+        push_message(message, &mut messages);
+    }
     body.insert("messages".into(), messages.into());
-    if let Some(temperature) = request.temperature {
+    if let Some(temperature) = options.temperature {
         body.insert("temperature".into(), temperature.into());
     }
-    if let Some(max_tokens) = request.max_tokens {
+    if let Some(max_tokens) = options.max_tokens {
         let field = match provider.max_tokens_field {
             MaxTokensField::MaxTokens => "max_tokens",
             MaxTokensField::MaxCompletionTokens => "max_completion_tokens",
         };
         body.insert(field.into(), max_tokens.into());
     }
-    if request.stream {
+    if options.stream {
         body.insert("stream".into(), true.into());
         body.insert("stream_options".into(), serde_json::json!({ "include_usage": true }));
     }
@@ -51,7 +159,7 @@ pub fn chat_at(provider: &Provider, endpoint: &super::redact::SafeUrl, request: 
         body.entry(key.clone()).or_insert_with(|| value.clone());
     }
     let mut headers = defaults();
-    if request.stream {
+    if options.stream {
         headers[1] = ("Accept", "text/event-stream");
     }
     WireRequest::new(
@@ -61,18 +169,6 @@ pub fn chat_at(provider: &Provider, endpoint: &super::redact::SafeUrl, request: 
         auth(provider),
         &provider.headers,
         Some(serde_json::Value::Object(body)),
-    )
-}
-
-pub fn models(provider: &Provider) -> WireRequest {
-    let [_, accept, agent] = defaults();
-    WireRequest::new(
-        reqwest::Method::GET,
-        provider.endpoint.join("models"),
-        &[accept, agent],
-        auth(provider),
-        &provider.headers,
-        None,
     )
 }
 
@@ -169,7 +265,7 @@ fn parse_reset(text: &str) -> Option<Duration> {
 
 /// `x-ratelimit-remaining-requests: 0` (or `-tokens: 0`) with its `x-ratelimit-reset-*`:
 /// the provider will refuse until then, so every invocation should wait.
-pub fn rate_hints(headers: &reqwest::header::HeaderMap) -> RateHints {
+fn rate_hints(headers: &reqwest::header::HeaderMap) -> RateHints {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     let mut pause: Option<Duration> = None;
     for kind in ["requests", "tokens"] {
@@ -231,7 +327,7 @@ fn usage_of(value: Option<&serde_json::Value>) -> Option<Usage> {
     }
 }
 
-pub fn parse_chat(
+fn parse_chat(
     provider: &Provider,
     request: &ChatRequest,
     response: &WireResponse,
@@ -270,119 +366,108 @@ pub fn parse_chat(
         (None, Some(serde_json::Value::String(refusal))) => refusal.clone(),
         _ => String::new(),
     };
-    let finish_reason = choice.get("finish_reason").and_then(|f| f.as_str()).map(str::to_string);
+    let finish = choice.get("finish_reason").and_then(|f| f.as_str()).map(FinishReason::parse);
     let model = value.get("model").and_then(|m| m.as_str()).map(str::to_string);
     let usage = usage_of(value.get("usage")).unwrap_or_else(|| estimate_usage(&request.messages, &content));
-    Ok(ChatResponse { content, finish_reason, model, usage, cached: false })
+    let mut answer = ChatResponse::text(content, finish, model, usage);
+    if let Some(calls) = message.get("tool_calls").and_then(|c| c.as_array()) {
+        for call in calls {
+            let text = |pointer: &str| call.pointer(pointer).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            answer.parts.push(Part::ToolCall {
+                id: text("/id"),
+                name: text("/function/name"),
+                arguments: text("/function/arguments"),
+            });
+        }
+    }
+    Ok(answer)
 }
 
-/// What a chat stream has said so far.
-#[derive(Debug, Default)]
-pub struct StreamState {
-    pub text: String,
-    pub finish_reason: Option<String>,
-    pub model: Option<String>,
-    pub usage: Option<Usage>,
-    /// `data: [DONE]` arrived.
-    pub done: bool,
+/// A chat-completions stream: every chunk says what it carries, so it needs no memory.
+struct Stream;
+
+impl StreamDecoder for Stream {
+    /// Chunks without `choices` or with an empty `delta` (LiteLLM's usage chunk) are
+    /// fine; a chunk carrying `error` is the error it carries.
+    fn event(
+        &mut self,
+        provider: &Provider,
+        data: &str,
+        redactor: &Redactor,
+        events: &mut Vec<StreamEvent>,
+    ) -> Result<(), ProviderError> {
+        let data = data.trim();
+        if data == "[DONE]" {
+            events.push(StreamEvent::Done);
+            return Ok(());
+        }
+        if data.is_empty() {
+            return Ok(());
+        }
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(data) else {
+            return Err(garbage(provider, "a stream chunk that is not JSON", data, redactor));
+        };
+        if let Some(error) = value.get("error").filter(|e| !e.is_null()) {
+            let status = error
+                .get("code")
+                .or_else(|| error.get("status"))
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|n| u16::try_from(n).ok())
+                .filter(|n| (400..600).contains(n))
+                .unwrap_or(500);
+            let (message, code) = error_message(Some(&value), data, redactor);
+            return Err(ProviderError::Status {
+                provider: provider.id.clone(),
+                status,
+                message,
+                code,
+                retry_after: None,
+                should_retry: None,
+            });
+        }
+        if let Some(model) = value.get("model").and_then(|m| m.as_str()) {
+            events.push(StreamEvent::Model(model.to_string()));
+        }
+        if let Some(usage) = usage_of(value.get("usage").filter(|u| !u.is_null())) {
+            events.push(StreamEvent::Usage(usage));
+        }
+        let Some(choice) = value.get("choices").and_then(|c| c.as_array()).and_then(|c| c.first()) else {
+            return Ok(());
+        };
+        if let Some(reason) = choice.get("finish_reason").and_then(|f| f.as_str()) {
+            events.push(StreamEvent::Finish(FinishReason::parse(reason)));
+        }
+        let delta = choice.get("delta");
+        let text = delta
+            .and_then(|d| d.get("content"))
+            .and_then(|c| c.as_str())
+            .or_else(|| delta.and_then(|d| d.get("refusal")).and_then(|r| r.as_str()))
+            .filter(|t| !t.is_empty());
+        if let Some(text) = text {
+            events.push(StreamEvent::Text(text.to_string()));
+        }
+        for call in delta.and_then(|d| d.get("tool_calls")).and_then(|c| c.as_array()).into_iter().flatten() {
+            let text = |pointer: &str| call.pointer(pointer).and_then(|v| v.as_str()).map(str::to_string);
+            events.push(StreamEvent::ToolCall {
+                index: call
+                    .get("index")
+                    .and_then(serde_json::Value::as_u64)
+                    .and_then(|i| usize::try_from(i).ok())
+                    .unwrap_or(0),
+                id: text("/id"),
+                name: text("/function/name"),
+                arguments: text("/function/arguments").unwrap_or_default(),
+            });
+        }
+        Ok(())
+    }
+
+    fn cut_words(&self) -> &'static str {
+        "without [DONE] or a finish reason"
+    }
 }
 
-impl StreamState {
-    /// The stream is complete: `[DONE]`, or a chunk with a finish reason (some servers
-    /// close without `[DONE]`).
-    pub fn finished(&self) -> bool {
-        self.done || self.finish_reason.is_some()
-    }
-}
-
-/// One SSE `data` payload of a chat stream: the text delta it carries, if any.
-/// Chunks without `choices` or with an empty `delta` (LiteLLM's usage chunk) are
-/// fine; a chunk carrying `error` is the error it carries.
-pub fn stream_event(
-    state: &mut StreamState,
-    provider: &Provider,
-    data: &str,
-    redactor: &Redactor,
-) -> Result<Option<String>, ProviderError> {
-    let data = data.trim();
-    if data == "[DONE]" {
-        state.done = true;
-        return Ok(None);
-    }
-    if data.is_empty() {
-        return Ok(None);
-    }
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(data) else {
-        return Err(garbage(provider, "a stream chunk that is not JSON", data, redactor));
-    };
-    if let Some(error) = value.get("error").filter(|e| !e.is_null()) {
-        let status = error
-            .get("code")
-            .or_else(|| error.get("status"))
-            .and_then(serde_json::Value::as_u64)
-            .and_then(|n| u16::try_from(n).ok())
-            .filter(|n| (400..600).contains(n))
-            .unwrap_or(500);
-        let (message, code) = error_message(Some(&value), data, redactor);
-        return Err(ProviderError::Status {
-            provider: provider.id.clone(),
-            status,
-            message,
-            code,
-            retry_after: None,
-            should_retry: None,
-        });
-    }
-    if let Some(model) = value.get("model").and_then(|m| m.as_str()) {
-        state.model = Some(model.to_string());
-    }
-    if let Some(usage) = usage_of(value.get("usage").filter(|u| !u.is_null())) {
-        state.usage = Some(usage);
-    }
-    let Some(choice) = value.get("choices").and_then(|c| c.as_array()).and_then(|c| c.first()) else {
-        return Ok(None);
-    };
-    if let Some(reason) = choice.get("finish_reason").and_then(|f| f.as_str()) {
-        state.finish_reason = Some(reason.to_string());
-    }
-    let delta = choice.get("delta");
-    let text = delta
-        .and_then(|d| d.get("content"))
-        .and_then(|c| c.as_str())
-        .or_else(|| delta.and_then(|d| d.get("refusal")).and_then(|r| r.as_str()))
-        .filter(|t| !t.is_empty());
-    Ok(text.map(|text| {
-        state.text.push_str(text);
-        text.to_string()
-    }))
-}
-
-/// The answer a finished stream gave, or a cut-off error when it ended early.
-pub fn stream_end(
-    state: StreamState,
-    provider: &Provider,
-    request: &ChatRequest,
-) -> Result<ChatResponse, ProviderError> {
-    if !state.finished() {
-        return Err(ProviderError::Cut {
-            provider: provider.id.clone(),
-            detail: format!(
-                "the stream ended without [DONE] or a finish reason, after {} characters",
-                state.text.chars().count()
-            ),
-        });
-    }
-    let usage = state.usage.unwrap_or_else(|| estimate_usage(&request.messages, &state.text));
-    Ok(ChatResponse {
-        content: state.text,
-        finish_reason: state.finish_reason,
-        model: state.model,
-        usage,
-        cached: false,
-    })
-}
-
-pub fn parse_models(
+fn parse_models(
     provider: &Provider,
     response: &WireResponse,
     redactor: &Redactor,
@@ -409,7 +494,7 @@ pub fn parse_models(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::Message;
+    use crate::request::RequestOptions;
 
     fn response(status: u16, body: &str) -> WireResponse {
         WireResponse { status, headers: Default::default(), body: body.as_bytes().to_vec() }
@@ -417,11 +502,8 @@ mod tests {
 
     fn request() -> ChatRequest {
         ChatRequest {
-            model: "m".into(),
-            messages: vec![Message { role: "user", content: "abcd".into() }],
-            temperature: None,
-            max_tokens: None,
-            stream: false,
+            messages: vec![Message::text(Role::User, "abcd")],
+            options: RequestOptions { model: "m".into(), temperature: None, max_tokens: None, stream: false },
         }
     }
 
@@ -440,7 +522,7 @@ mod tests {
             let parsed = parse_chat(&provider, &request(), &response(200, &body), &Redactor::default())
                 .unwrap_or_else(|e| panic!("{usage}: {e}"));
             assert!(parsed.usage.estimated, "{usage}");
-            assert_eq!(parsed.content, "hi");
+            assert_eq!(parsed.content(), "hi");
         }
     }
 

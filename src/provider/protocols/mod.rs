@@ -1,0 +1,166 @@
+//! The wire formats, sans I/O: one [`Protocol`] per format (`openai`, `anthropic`,
+//! and the offline `mock`), each shaping a [`ChatRequest`] into a [`WireRequest`]
+//! and reading answers, streams, model lists, error bodies and rate-limit headers
+//! back into typed values. [`of`] is the only branch on a provider's kind; the
+//! transport sends and `Client::attempt` ties the two together for every protocol.
+
+mod anthropic;
+mod mock;
+mod openai;
+
+use super::error::ProviderError;
+use super::http::{Auth, WireRequest, WireResponse};
+use super::redact::{Redactor, SafeUrl};
+use super::{Api, ModelInfo, Provider, ProviderKind, RateHints};
+use crate::request::{ChatRequest, ChatResponse, StreamEvent};
+
+/// What a wire format can carry.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Capabilities {
+    /// The highest temperature the format takes (its lowest is 0).
+    pub max_temperature: f64,
+    /// A JSON Schema for the answer (`response_format` of type `json_schema`).
+    pub json_schema: bool,
+    /// Tool definitions and tool calls.
+    pub tools: bool,
+    /// Usage reported at the end of a stream.
+    pub streamed_usage: bool,
+}
+
+/// One page of a model list, and where the next begins when there is one.
+pub type ModelPage = (Vec<ModelInfo>, Option<String>);
+
+/// One wire format. Nothing here does I/O: every method is a translation.
+pub trait Protocol: Sync {
+    /// The protocol's name in cache keys: kept as first written so caches stay valid.
+    fn key(&self) -> &'static str;
+
+    fn capabilities(&self) -> Capabilities;
+
+    /// Body keys the request owns, which `params` may not replace, each with what sets it.
+    fn reserved_params(&self) -> &'static [(&'static str, &'static str)] {
+        RESERVED_PARAMS
+    }
+
+    /// How the key is sent.
+    fn auth(&self, provider: &Provider) -> Auth;
+
+    /// The chat request to one of the provider's endpoints.
+    fn chat(&self, provider: &Provider, endpoint: &SafeUrl, request: &ChatRequest) -> WireRequest;
+
+    /// A complete chat answer (any status) into the answer or the error it carries.
+    fn parse_chat(
+        &self,
+        provider: &Provider,
+        request: &ChatRequest,
+        response: &WireResponse,
+        redactor: &Redactor,
+    ) -> Result<ChatResponse, ProviderError>;
+
+    /// A decoder for one streamed answer.
+    fn stream(&self) -> Box<dyn StreamDecoder>;
+
+    /// The model list request for a page (`after`: where the page begins).
+    fn models(&self, provider: &Provider, endpoint: &SafeUrl, after: Option<&str>) -> WireRequest;
+
+    fn parse_models(
+        &self,
+        provider: &Provider,
+        response: &WireResponse,
+        redactor: &Redactor,
+    ) -> Result<ModelPage, ProviderError>;
+
+    /// What the response headers say about the provider's limits.
+    fn rate_hints(&self, headers: &reqwest::header::HeaderMap) -> RateHints;
+
+    /// Where the system prompt sits in a request body (a JSON pointer), so that the
+    /// stored view can keep it apart.
+    fn system_pointer(&self) -> &'static str;
+
+    /// The API this format is, in the words of a hint: "is the endpoint {this}?".
+    fn api_words(&self) -> &'static str;
+
+    /// The answer given without the network, for a protocol that needs none.
+    fn offline(&self, _request: &ChatRequest) -> Option<ChatResponse> {
+        None
+    }
+
+    /// The model list given without the network.
+    fn offline_models(&self) -> Option<Vec<ModelInfo>> {
+        None
+    }
+}
+
+/// Reads the events of one streamed answer.
+pub trait StreamDecoder: Send {
+    /// One SSE `data` payload: the events it carries go to `events`.
+    fn event(
+        &mut self,
+        provider: &Provider,
+        data: &str,
+        redactor: &Redactor,
+        events: &mut Vec<StreamEvent>,
+    ) -> Result<(), ProviderError>;
+
+    /// How a stream that ended early is worded: "the stream ended {this}, after N characters".
+    fn cut_words(&self) -> &'static str;
+}
+
+/// Keys the request body owns: `params` may not replace them.
+const RESERVED_PARAMS: &[(&str, &str)] = &[
+    ("model", "the `model` key or --model"),
+    ("messages", "the persona and the task"),
+    ("stream", "agentry"),
+    ("temperature", "the `temperature` key or --temperature"),
+    ("max_tokens", "the `max_tokens` key or --max-tokens"),
+    ("max_completion_tokens", "`max_tokens` with `max_tokens_field = \"max_completion_tokens\"`"),
+];
+
+/// The protocol a provider speaks: the only branch on the provider's kind.
+pub fn of(kind: ProviderKind, api: Api) -> &'static dyn Protocol {
+    match kind {
+        ProviderKind::Mock => &mock::Mock,
+        ProviderKind::Anthropic if api == Api::Native => &anthropic::Anthropic,
+        ProviderKind::Openai | ProviderKind::Anthropic | ProviderKind::Local | ProviderKind::Custom => &openai::OpenAi,
+    }
+}
+
+/// What `task show` keeps of a request: the `--dry-run` view with the system prompt
+/// taken out (its text returned apart, to be stored once per distinct prompt) and
+/// every other message's text cut at `cut_at` bytes.
+#[derive(Debug)]
+pub struct StoredView {
+    pub request: serde_json::Value,
+    pub system: Option<String>,
+    /// Some text was cut.
+    pub cut: bool,
+}
+
+/// The stored view of `wire`, a request of `protocol`; `cut` shortens a text.
+pub fn stored_view(
+    protocol: &dyn Protocol,
+    wire: &WireRequest,
+    cut: impl Fn(&str) -> (String, bool),
+) -> Result<StoredView, serde_json::Error> {
+    let mut view = serde_json::to_value(wire.dry_run_view())?;
+    let mut system = None;
+    if let Some(slot) = view.pointer_mut(protocol.system_pointer())
+        && let Some(text) = slot.as_str().map(str::to_string)
+    {
+        system = Some(text);
+        *slot = serde_json::Value::Null;
+    }
+    let mut was_cut = false;
+    if let Some(messages) = view.pointer_mut("/body/messages").and_then(|m| m.as_array_mut()) {
+        for message in messages {
+            if let Some(content) = message.get("content").and_then(|c| c.as_str())
+                && message.get("role").and_then(|r| r.as_str()) != Some("system")
+            {
+                let (text, shortened) = cut(content);
+                was_cut |= shortened;
+                message["content"] = text.into();
+            }
+        }
+    }
+    Ok(StoredView { request: view, system, cut: was_cut })
+}

@@ -1,0 +1,14 @@
+//! What a task asks, in no protocol's words: the per-task [`TaskOptions`] (flags of
+//! `task run` and keys of a batch line alike), and the conversation model a
+//! provider is asked with ([`ChatRequest`] of [`Message`]s) and answers in
+//! ([`ChatResponse`], [`StreamEvent`]). A leaf: it uses only `units`, and everything
+//! from the command edge to the protocols uses it.
+
+mod message;
+mod options;
+
+pub use message::{
+    Accumulator, ChatRequest, ChatResponse, Cost, FinishReason, Message, Part, PriceSource, RequestOptions, Role,
+    StreamEvent, Usage, estimate_tokens, estimate_usage, text_of,
+};
+pub use options::{Invalid, Limit, MaxTokens, Model, TaskOptions, Temperature};
