@@ -7,6 +7,8 @@ use std::fmt;
 
 use crate::config_error::ConfigError;
 use crate::files::LockError;
+use crate::manager::ManagerError;
+use crate::persona::PersonaError;
 use crate::provider::ProviderError;
 use crate::state::StateError;
 use crate::units::one_line;
@@ -115,8 +117,9 @@ impl From<&ProviderError> for Failure {
             ProviderError::Status { status: 429, .. } => {
                 failure.hint("the provider is rate limiting; wait and try again")
             }
-            ProviderError::Garbage { .. } => failure
-                .hint("is the endpoint an OpenAI-compatible chat-completions API? try `agentry task run --dry-run`"),
+            ProviderError::Garbage { api, .. } => {
+                failure.hint(format!("is the endpoint {api}? try `agentry task run --dry-run`"))
+            }
             ProviderError::TooLarge { .. } => failure.hint("raise AGENTRY_MAX_BODY if such answers are expected"),
             ProviderError::Redirect { .. } => failure.hint("set the provider's endpoint to the URL it redirects to"),
             _ => failure,
@@ -224,6 +227,49 @@ impl From<&TaskError> for Failure {
     }
 }
 
+impl From<&PersonaError> for Failure {
+    fn from(err: &PersonaError) -> Self {
+        let message = err.to_string();
+        match err {
+            PersonaError::NotFound { .. } => Failure::not_found(message).hint("see `agentry persona list`"),
+            PersonaError::HalfMissing(_) => {
+                Failure::usage(message).hint("a two-file persona needs both PERSONA.md and AI_START_HERE.md")
+            }
+            _ => Failure::usage(message),
+        }
+    }
+}
+
+impl From<&ManagerError> for Failure {
+    fn from(err: &ManagerError) -> Self {
+        let message = err.to_string();
+        match err {
+            ManagerError::NoAgent(_) => {
+                Failure::not_found(message).hint("see `agentry agent list`, or spawn it with `agentry agent spawn`")
+            }
+            ManagerError::NoAgents(_) => Failure::not_found(message).hint("see `agentry agent list`"),
+            ManagerError::BadName(_) => Failure::usage(message),
+            ManagerError::Taken { hint, .. } => Failure::usage(message).hint(hint.clone()),
+            ManagerError::PoolFull { .. } => Failure::usage(message).hint(
+                "stop an agent with `agentry stop NAME`, or raise max_agents in providers.toml or AGENTRY_MAX_AGENTS",
+            ),
+            ManagerError::Stopped(_) => Failure::not_found(message).hint("spawn it again with `agentry agent spawn`"),
+            ManagerError::ProviderGone { agent, .. } => Failure::not_found(message)
+                .hint(format!("add the provider back, or stop the agent and spawn it again: `agentry stop {agent}`")),
+            ManagerError::PersonaGone { agent, .. } => Failure::not_found(message).hint(format!(
+                "restore the persona folder, or stop the agent and spawn it again: `agentry stop {agent}`"
+            )),
+            ManagerError::Interrupted { signal, .. } => Failure::new(Exit::from(*signal), message),
+            ManagerError::Temperature { max, .. } => {
+                Failure::usage(message).hint(format!("pass --temperature {max} or less, or `none`"))
+            }
+            ManagerError::StillRunning { .. } => Failure::new(Exit::Deadline, message)
+                .hint("raise `agentry stop --timeout`, or end the process running its task"),
+            ManagerError::Persona(err) => err.into(),
+        }
+    }
+}
+
 /// The exit code and the lines to print for any error that reaches the edge.
 pub fn classify(err: &anyhow::Error) -> (Exit, String, Vec<String>) {
     if let Some(f) = err.downcast_ref::<Failure>() {
@@ -234,7 +280,9 @@ pub fn classify(err: &anyhow::Error) -> (Exit, String, Vec<String>) {
         .map(Failure::from)
         .or_else(|| err.downcast_ref::<StateError>().map(Failure::from))
         .or_else(|| err.downcast_ref::<ConfigError>().map(Failure::from))
-        .or_else(|| err.downcast_ref::<TaskError>().map(Failure::from));
+        .or_else(|| err.downcast_ref::<TaskError>().map(Failure::from))
+        .or_else(|| err.downcast_ref::<ManagerError>().map(Failure::from))
+        .or_else(|| err.downcast_ref::<PersonaError>().map(Failure::from));
     match failure {
         Some(f) => (f.exit, one_line(&f.message), f.hints),
         None => {

@@ -9,10 +9,9 @@ use std::time::Duration;
 use crate::call::{Deadline, Link};
 use crate::config::{self, Config};
 use crate::env_vars::Env;
-use crate::error::{Exit, Failure};
 use crate::files::LockMode;
 use crate::output::Printer;
-use crate::persona::{self, PersonaLibrary};
+use crate::persona::{self, PersonaError, PersonaLibrary};
 use crate::provider::{Client, Deltas, Provider, is_valid_id};
 use crate::request::ChatRequest;
 use crate::settings::{self, CallEnv, CallFlags, LinkSettings};
@@ -83,49 +82,24 @@ fn cut(text: &str) -> (String, bool) {
 }
 
 /// The body `task show` prints: the request as `--dry-run` shows it (headers redacted),
-/// its system prompt taken out and named by its SHA-256, and the response.
+/// its system prompt taken out (wherever the provider's protocol puts it) and named
+/// by its SHA-256, every other text and the response cut at 64 KiB.
 pub fn task_body(
     provider: &Provider,
     request: &ChatRequest,
     response: Option<&str>,
-) -> (crate::state::TaskBody, Option<String>) {
+) -> Result<(crate::state::TaskBody, Option<String>), serde_json::Error> {
     use sha2::Digest;
-    let mut view = serde_json::to_value(Client::chat_request(provider, request).dry_run_view()).unwrap_or_default();
-    let mut was_cut = false;
-    let mut prompt = None;
-    let mut hash = None;
-    let digest = |text: &str| {
-        let digest = sha2::Sha256::digest(text.as_bytes());
-        format!("{digest:x}")
-    };
-    // Anthropic's shape keeps the system prompt at the top of the body.
-    if let Some(system) = view.pointer_mut("/body/system")
-        && let Some(text) = system.as_str().map(str::to_string)
-    {
-        hash = Some(digest(&text));
-        prompt = Some(text);
-        *system = serde_json::Value::Null;
-    }
-    if let Some(messages) = view.pointer_mut("/body/messages").and_then(|m| m.as_array_mut()) {
-        for (index, message) in messages.iter_mut().enumerate() {
-            let Some(content) = message.get("content").and_then(|c| c.as_str()).map(str::to_string) else { continue };
-            if index == 0 && message.get("role").and_then(|r| r.as_str()) == Some("system") {
-                hash = Some(digest(&content));
-                prompt = Some(content);
-                message["content"] = serde_json::Value::Null;
-            } else {
-                let (text, shortened) = cut(&content);
-                was_cut |= shortened;
-                message["content"] = text.into();
-            }
-        }
-    }
+    let wire = Client::chat_request(provider, request);
+    let view = crate::provider::protocols::stored_view(crate::provider::protocol(provider), &wire, cut)?;
+    let hash = view.system.as_ref().map(|text| format!("{:x}", sha2::Sha256::digest(text.as_bytes())));
+    let mut was_cut = view.cut;
     let response = response.map(|text| {
         let (text, shortened) = cut(text);
         was_cut |= shortened;
         text
     });
-    (crate::state::TaskBody { request: view, response, cut: was_cut, prompt: hash }, prompt)
+    Ok((crate::state::TaskBody { request: view.request, response, cut: was_cut, prompt: hash }, view.system))
 }
 
 impl Finished {
@@ -162,11 +136,7 @@ impl Manager {
 
     pub async fn find_agent(&self, name_or_id: &str) -> anyhow::Result<AgentRecord> {
         let snapshot = self.store.snapshot().await?;
-        snapshot.find(name_or_id).cloned().ok_or_else(|| {
-            Failure::not_found(format!("agent `{name_or_id}` not found"))
-                .hint("see `agentry agent list`, or spawn it with `agentry agent spawn`")
-                .into()
-        })
+        snapshot.find(name_or_id).cloned().ok_or_else(|| ManagerError::NoAgent(name_or_id.to_string()).into())
     }
 
     fn waiting_line(&self, what: &str) -> impl FnOnce(Option<u32>) + use<'_> {
@@ -180,11 +150,7 @@ impl Manager {
 
     pub async fn spawn(&self, request: SpawnRequest) -> anyhow::Result<AgentView> {
         if !is_valid_id(&request.name) {
-            return Err(Failure::usage(format!(
-                "invalid agent name `{}`: use letters, digits, `.`, `_` or `-`, starting with a letter or digit, at most 64 characters",
-                request.name
-            ))
-            .into());
+            return Err(ManagerError::BadName(request.name).into());
         }
         if let Some(name) = &request.persona {
             self.personas.load(name)?;
@@ -218,37 +184,32 @@ impl Manager {
                         persona.as_deref().unwrap_or("(none)")
                     )
                 };
-                let failure = Failure::usage(format!(
-                    "agent `{}` already exists ({})",
-                    request.name,
-                    describe(&existing.persona, &existing.provider, &existing.project)
-                ));
                 let same_call = existing.persona == request.persona
                     && existing.provider == request.provider
                     && existing.project == request.project;
-                let failure = if request.exist_ok && same_call {
-                    failure.hint(format!(
+                let hint = if request.exist_ok && same_call {
+                    format!(
                         "--exist-ok needs the same budget and cache settings too; it has budget {} and cache {}",
                         existing.budget.map_or_else(|| "none".into(), |b| format!("${b}")),
                         if existing.cache { "on" } else { "off" }
-                    ))
+                    )
                 } else if request.exist_ok {
-                    failure.hint(format!(
+                    format!(
                         "--exist-ok needs the same persona, provider and project; you asked for {}",
                         describe(&request.persona, &request.provider, &request.project)
-                    ))
+                    )
                 } else {
-                    failure.hint(format!(
-                        "pick another name, pass --exist-ok, or stop it first with `agentry stop {}`",
-                        request.name
-                    ))
+                    format!("pick another name, pass --exist-ok, or stop it first with `agentry stop {}`", request.name)
                 };
-                return Err(failure.into());
+                return Err(ManagerError::Taken {
+                    name: request.name,
+                    existing: describe(&existing.persona, &existing.provider, &existing.project),
+                    hint,
+                }
+                .into());
             }
             Spawned::PoolFull { count } => {
-                return Err(Failure::usage(format!("the pool is full: {count} of {max} agents"))
-                    .hint("stop an agent with `agentry stop NAME`, or raise max_agents in providers.toml or AGENTRY_MAX_AGENTS")
-                    .into());
+                return Err(ManagerError::PoolFull { count, max }.into());
             }
         };
         self.view(&record).await
@@ -258,37 +219,25 @@ impl Manager {
     pub async fn prepare_on_agent(&self, agent_ref: &str, task: &Task) -> anyhow::Result<Prepared<'_>> {
         let agent = self.find_agent(agent_ref).await?;
         if self.store.stop_requested(&agent.id).await? {
-            return Err(stopped_error(&agent.name));
+            return Err(ManagerError::Stopped(agent.name).into());
         }
         self.prepare_for(agent, task)
     }
 
     /// Prepare a task on an agent the caller already holds (a batch lane): no state read.
     pub fn prepare_for(&self, agent: AgentRecord, task: &Task) -> anyhow::Result<Prepared<'_>> {
-        let provider = self.config.registry.get(&agent.provider).ok_or_else(|| {
-            Failure::not_found(format!(
-                "agent `{}` uses provider `{}`, which no longer exists {}",
-                agent.name,
-                agent.provider,
-                self.config.registry.place()
-            ))
-            .hint(format!("add the provider back, or stop the agent and spawn it again: `agentry stop {}`", agent.name))
+        let provider = self.config.registry.get(&agent.provider).ok_or_else(|| ManagerError::ProviderGone {
+            agent: agent.name.clone(),
+            provider: agent.provider.clone(),
+            place: self.config.registry.place().to_string(),
         })?;
         let prompt = match &agent.persona {
             Some(name) => match self.personas.load(name) {
                 Ok((persona, _)) => persona.system_prompt(),
-                Err(err) if err.downcast_ref::<Failure>().is_some_and(|f| f.exit == Exit::NotFound) => {
-                    return Err(Failure::not_found(format!(
-                        "agent `{}` uses persona `{name}`, which no longer exists",
-                        agent.name
-                    ))
-                    .hint(format!(
-                        "restore the persona folder, or stop the agent and spawn it again: `agentry stop {}`",
-                        agent.name
-                    ))
-                    .into());
+                Err(PersonaError::NotFound { .. }) => {
+                    return Err(ManagerError::PersonaGone { agent: agent.name.clone(), persona: name.clone() }.into());
                 }
-                Err(err) => return Err(err),
+                Err(err) => return Err(err.into()),
             },
             None => persona::default_prompt(&agent.name),
         };
@@ -395,7 +344,7 @@ impl Manager {
                 let claim = tokio::select! {
                     claim = self.claim(agent) => claim?,
                     signal = signals.recv() => {
-                        return Err(Failure::new(Exit::from(signal), format!("interrupted while waiting for agent {}", agent.name)).into());
+                        return Err(ManagerError::Interrupted { signal, agent: agent.name.clone() }.into());
                     }
                 };
                 Some(claim)
@@ -424,12 +373,8 @@ impl Manager {
         for (provider, request) in links {
             let max = crate::provider::protocol(provider).capabilities().max_temperature;
             if request.options.temperature.is_some_and(|t| t > max) {
-                return Err(Failure::usage(format!(
-                    "provider `{}` speaks Anthropic's native API, which takes a temperature from 0 to {max}",
-                    provider.id
-                ))
-                .hint(format!("pass --temperature {max} or less, or `none`"))
-                .into());
+                let api = crate::provider::protocol(provider).api_words();
+                return Err(ManagerError::Temperature { provider: provider.id.clone(), api, max }.into());
             }
         }
         client.prepare(prepared.provider).await?;
@@ -457,7 +402,7 @@ impl Manager {
             .await?;
         let snapshot = self.store.snapshot().await?;
         if snapshot.agents.iter().all(|a| a.id != agent.id) || self.store.stop_requested(&agent.id).await? {
-            return Err(stopped_error(&agent.name));
+            return Err(ManagerError::Stopped(agent.name.clone()).into());
         }
         Ok(claim)
     }
@@ -533,7 +478,14 @@ impl Manager {
         // The answer is printed as it came; every stored copy has the keys removed.
         let redactor = client.redactor(link.provider).await;
         let stored = result.response.as_deref().map(|text| redactor.redact(text));
-        let body = link.request.as_ref().map(|request| task_body(link.provider, request, stored.as_deref()));
+        let body = link.request.as_ref().and_then(|request| {
+            task_body(link.provider, request, stored.as_deref())
+                .inspect_err(|err| {
+                    let id = &result.task_id;
+                    self.printer.warn(&format!("the body of task {id} is not stored: it cannot be encoded ({err})"));
+                })
+                .ok()
+        });
         Finished {
             result,
             error: outcome.result.err(),
@@ -581,16 +533,7 @@ impl Manager {
             let _claim = match tokio::time::timeout(timeout, claiming).await {
                 Ok(claim) => claim?,
                 Err(_) => {
-                    return Err(Failure::new(
-                        Exit::Deadline,
-                        format!(
-                            "agent `{}` did not stop within {}; it is still there",
-                            agent.name,
-                            crate::units::duration_words(timeout)
-                        ),
-                    )
-                    .hint("raise `agentry stop --timeout`, or end the process running its task")
-                    .into());
+                    return Err(ManagerError::StillRunning { agent: agent.name, after: timeout }.into());
                 }
             };
             if let Some(removed) = self.store.remove_agent(&agent.id).await? {
@@ -603,12 +546,37 @@ impl Manager {
     }
 }
 
-fn stopped_error(name: &str) -> anyhow::Error {
-    Failure::not_found(format!("agent `{name}` was stopped")).hint("spawn it again with `agentry agent spawn`").into()
-}
-
-/// Exit code for an unknown agent among several.
-pub fn missing_agents_error(missing: &[String]) -> anyhow::Error {
-    let names = missing.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
-    Failure::new(Exit::NotFound, format!("no agent named {names}")).hint("see `agentry agent list`").into()
+/// What the manager refuses or cannot do, in its own words; `error.rs` picks the
+/// exit codes and hints.
+#[derive(Debug, thiserror::Error)]
+pub enum ManagerError {
+    #[error("agent `{0}` not found")]
+    NoAgent(String),
+    /// Several agent names, some unknown (`stop`).
+    #[error("no agent named {}", .0.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))]
+    NoAgents(Vec<String>),
+    #[error(
+        "invalid agent name `{0}`: use letters, digits, `.`, `_` or `-`, starting with a letter or digit, at most 64 characters"
+    )]
+    BadName(String),
+    /// The name is taken by an agent that is not the one asked for; `hint` says
+    /// what differs.
+    #[error("agent `{name}` already exists ({existing})")]
+    Taken { name: String, existing: String, hint: String },
+    #[error("the pool is full: {count} of {max} agents")]
+    PoolFull { count: usize, max: u32 },
+    #[error("agent `{0}` was stopped")]
+    Stopped(String),
+    #[error("agent `{agent}` uses provider `{provider}`, which no longer exists {place}")]
+    ProviderGone { agent: String, provider: String, place: String },
+    #[error("agent `{agent}` uses persona `{persona}`, which no longer exists")]
+    PersonaGone { agent: String, persona: String },
+    #[error("interrupted while waiting for agent {agent}")]
+    Interrupted { signal: crate::worker::Signal, agent: String },
+    #[error("provider `{provider}` speaks {api}, which takes a temperature from 0 to {max}")]
+    Temperature { provider: String, api: &'static str, max: f64 },
+    #[error("agent `{agent}` did not stop within {}; it is still there", crate::units::duration_words(*after))]
+    StillRunning { agent: String, after: Duration },
+    #[error(transparent)]
+    Persona(#[from] PersonaError),
 }

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::error::Failure;
 use crate::paths::Located;
 
 macro_rules! builtin {
@@ -251,6 +250,36 @@ fn invalid_name(name: &str) -> bool {
         || name.split('/').any(|part| part.is_empty() || part == "." || part == "..")
 }
 
+/// Why a persona cannot be used; `error.rs` picks the exit code (3 for `NotFound`,
+/// else 2) and the hints.
+#[derive(Debug, thiserror::Error)]
+pub enum PersonaError {
+    #[error("invalid persona name `{0}`: use a relative folder path such as examples/code-reviewer")]
+    BadName(String),
+    #[error("persona `{name}` not found in {looked}")]
+    NotFound { name: String, looked: String },
+    #[error("cannot read {what} {}: {detail}", path.display())]
+    Unreadable { what: &'static str, path: PathBuf, detail: String },
+    /// A capped read refused the file (too large, not a regular file).
+    #[error("persona file {0}")]
+    Refused(String),
+    #[error("persona {} is a file, not a folder", .0.display())]
+    NotAFolder(PathBuf),
+    #[error("persona file {} is a folder, not a file", .0.display())]
+    NotAFile(PathBuf),
+    /// One file of a two-file persona is there, the other is not.
+    #[error("persona file {} is missing", .0.display())]
+    HalfMissing(PathBuf),
+    #[error("persona file {} is not UTF-8 text", .0.display())]
+    NotText(PathBuf),
+    #[error("persona {} has no usable section (## Character, ## Capabilities in PERSONA.md; ## Your Mission, … in AI_START_HERE.md)", .0.display())]
+    Empty(PathBuf),
+    #[error("{}:{line}: {message}", path.display())]
+    Syntax { path: PathBuf, line: usize, message: String },
+    #[error("persona folder {} has neither PERSONA.md + AI_START_HERE.md nor SKILL.md", .0.display())]
+    NoFiles(PathBuf),
+}
+
 /// What is at a persona path: nothing, a file, a folder, or an error worth naming
 /// (no permission, a symbolic-link loop) rather than reporting as missing.
 enum Found {
@@ -259,28 +288,27 @@ enum Found {
     Folder,
 }
 
-fn probe(path: &Path, what: &str) -> anyhow::Result<Found> {
+fn probe(path: &Path, what: &'static str) -> Result<Found, PersonaError> {
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => Ok(Found::Folder),
         Ok(_) => Ok(Found::File),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Found::Missing),
-        Err(err) => Err(Failure::usage(format!("cannot read {what} {}: {err}", path.display())).into()),
+        Err(err) => Err(PersonaError::Unreadable { what, path: path.to_path_buf(), detail: err.to_string() }),
     }
 }
 
 /// A persona file larger than this is not a prompt anyone meant to send.
 const MAX_PERSONA_FILE: u64 = 1024 * 1024;
 
-fn read(path: &Path) -> anyhow::Result<String> {
+fn read(path: &Path) -> Result<String, PersonaError> {
     // A FIFO would block with no word, /dev/zero would fill memory.
     let bytes = crate::files::read_capped(path, MAX_PERSONA_FILE, "read persona file").map_err(|err| match err {
         crate::files::ReadError::Io(err) => {
-            Failure::usage(format!("cannot read persona file {}: {}", path.display(), err.source))
+            PersonaError::Unreadable { what: "persona file", path: path.to_path_buf(), detail: err.source.to_string() }
         }
-        other => Failure::usage(format!("persona file {other}")),
+        other => PersonaError::Refused(other.to_string()),
     })?;
-    String::from_utf8(bytes)
-        .map_err(|_| Failure::usage(format!("persona file {} is not UTF-8 text", path.display())).into())
+    String::from_utf8(bytes).map_err(|_| PersonaError::NotText(path.to_path_buf()))
 }
 
 impl PersonaLibrary {
@@ -288,12 +316,9 @@ impl PersonaLibrary {
         Self { dir }
     }
 
-    pub fn load(&self, name: &str) -> anyhow::Result<(Persona, PersonaSource)> {
+    pub fn load(&self, name: &str) -> Result<(Persona, PersonaSource), PersonaError> {
         if invalid_name(name) {
-            return Err(Failure::usage(format!(
-                "invalid persona name `{name}`: use a relative folder path such as examples/code-reviewer"
-            ))
-            .into());
+            return Err(PersonaError::BadName(name.to_string()));
         }
         if let Some(dir) = &self.dir {
             let folder = dir.path.join(name);
@@ -302,9 +327,7 @@ impl PersonaLibrary {
                     let persona = load_folder(&folder)?;
                     return Ok((persona, PersonaSource::Folder { path: folder }));
                 }
-                Found::File => {
-                    return Err(Failure::usage(format!("persona {} is a file, not a folder", folder.display())).into());
-                }
+                Found::File => return Err(PersonaError::NotAFolder(folder)),
                 Found::Missing => {}
             }
         }
@@ -315,9 +338,7 @@ impl PersonaLibrary {
             Some(dir) => format!("{} and the built-ins", dir.path.display()),
             None => "the built-ins (no personas folder found)".into(),
         };
-        Err(Failure::not_found(format!("persona `{name}` not found in {looked}"))
-            .hint("see `agentry persona list`")
-            .into())
+        Err(PersonaError::NotFound { name: name.to_string(), looked })
     }
 
     pub fn list(&self) -> anyhow::Result<Vec<PersonaEntry>> {
@@ -373,50 +394,44 @@ fn collect_persona_folders(
     }
 }
 
-fn load_folder(folder: &Path) -> anyhow::Result<Persona> {
+fn load_folder(folder: &Path) -> Result<Persona, PersonaError> {
     let persona_md = folder.join("PERSONA.md");
     let start_md = folder.join("AI_START_HERE.md");
     let skill_md = folder.join("SKILL.md");
     // Reading the folder first names a missing permission as such.
-    std::fs::read_dir(folder)
-        .map_err(|err| Failure::usage(format!("cannot read persona folder {}: {err}", folder.display())))?;
-    let found = |path: &Path| -> anyhow::Result<bool> {
+    std::fs::read_dir(folder).map_err(|err| PersonaError::Unreadable {
+        what: "persona folder",
+        path: folder.to_path_buf(),
+        detail: err.to_string(),
+    })?;
+    let found = |path: &Path| -> Result<bool, PersonaError> {
         match probe(path, "persona file")? {
             Found::Missing => Ok(false),
             Found::File => Ok(true),
-            Found::Folder => {
-                Err(Failure::usage(format!("persona file {} is a folder, not a file", path.display())).into())
-            }
+            Found::Folder => Err(PersonaError::NotAFile(path.to_path_buf())),
         }
     };
     let (has_persona, has_start) = (found(&persona_md)?, found(&start_md)?);
     if has_persona || has_start {
         for (file, present) in [(&persona_md, has_persona), (&start_md, has_start)] {
             if !present {
-                return Err(Failure::usage(format!("persona file {} is missing", file.display()))
-                    .hint("a two-file persona needs both PERSONA.md and AI_START_HERE.md")
-                    .into());
+                return Err(PersonaError::HalfMissing(file.clone()));
             }
         }
         let persona = parse_two_file(&read(&persona_md)?, &read(&start_md)?);
         if persona.is_empty() {
-            return Err(Failure::usage(format!(
-                "persona {} has no usable section (## Character, ## Capabilities in PERSONA.md; ## Your Mission, … in AI_START_HERE.md)",
-                persona_md.display()
-            ))
-            .into());
+            return Err(PersonaError::Empty(persona_md));
         }
         return Ok(persona);
     }
     if found(&skill_md)? {
-        return parse_skill(&read(&skill_md)?)
-            .map_err(|(line, message)| Failure::usage(format!("{}:{line}: {message}", skill_md.display())).into());
+        return parse_skill(&read(&skill_md)?).map_err(|(line, message)| PersonaError::Syntax {
+            path: skill_md,
+            line,
+            message,
+        });
     }
-    Err(Failure::usage(format!(
-        "persona folder {} has neither PERSONA.md + AI_START_HERE.md nor SKILL.md",
-        folder.display()
-    ))
-    .into())
+    Err(PersonaError::NoFiles(folder.to_path_buf()))
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ use crate::error::{Exit, Failure};
 use crate::manager::{Finished, Manager, Prepared};
 use crate::output::EventWriter;
 use crate::provider::{Client, Deltas, NoDeltas};
-use crate::request::TaskOptions;
+use crate::request::{ErrorClass, TaskOptions};
 use crate::settings::{CallEnv, CallFlags};
 use crate::state::{AgentRecord, TaskBody, TaskRecord};
 use crate::worker::{Signal, Signals, Task, TaskResult, new_id};
@@ -167,7 +167,7 @@ fn read_lines(
                     .require(&provider)
                     .map_err(|_| Failure::not_found(format!("{name}:{number}: provider `{provider}` not found")))?;
                 manager.personas.load(&persona).map_err(|err| {
-                    let (exit, message, _) = crate::error::classify(&err);
+                    let (exit, message, _) = crate::error::classify(&err.into());
                     Failure::new(exit, format!("{name}:{number}: {message}"))
                 })?;
                 Target::OneShot { persona, provider, project: input.project }
@@ -326,7 +326,7 @@ fn result_line(id: &Value, result: &TaskResult) -> String {
 }
 
 /// A result for a line that was never sent (its agent was stopped, its key missing).
-fn unsent(line: &Line, message: String, class: &'static str) -> TaskResult {
+fn unsent(line: &Line, message: String, class: ErrorClass) -> TaskResult {
     let (agent_id, worker_id, provider) = match &line.target {
         Target::Agent(agent) => (Some(agent.id.clone()), agent.worker_id.clone(), agent.provider.clone()),
         Target::OneShot { provider, .. } => (None, new_id("wk"), provider.clone()),
@@ -383,7 +383,7 @@ impl Run<'_> {
     fn finish(&self, line: &Line, result: &TaskResult, recorded: Option<(TaskRecord, Option<Bodies>)>) {
         if result.success {
             self.succeeded.fetch_add(1, Ordering::Relaxed);
-        } else if result.error_class == Some("budget") {
+        } else if result.error_class == Some(ErrorClass::Budget) {
             self.refused.fetch_add(1, Ordering::Relaxed);
         } else {
             self.failed.fetch_add(1, Ordering::Relaxed);
@@ -428,13 +428,13 @@ impl Run<'_> {
             Ok(prepared) => prepared,
             Err(err) => {
                 let (exit, message, _) = crate::error::classify(&err);
-                let class = if exit == Exit::NotFound { "cancelled" } else { "client_error" };
+                let class = if exit == Exit::NotFound { ErrorClass::Cancelled } else { ErrorClass::ClientError };
                 return self.finish(line, &unsent(line, message, class), None);
             }
         };
         if let Err(err) = self.manager.ready(&prepared, &self.client).await {
             let (_, message, _) = crate::error::classify(&err);
-            return self.finish(line, &unsent(line, message, "client_error"), None);
+            return self.finish(line, &unsent(line, message, ErrorClass::ClientError), None);
         }
         let writer = self.events.then(|| {
             EventWriter::new(self.ctx.printer, &prepared.task_id, prepared.agent.as_ref().map(|a| a.id.as_str()))
@@ -497,7 +497,7 @@ impl Run<'_> {
             Err(err) => {
                 let (_, message, _) = crate::error::classify(&err);
                 for line in lines {
-                    self.finish(line, &unsent(line, message.clone(), "cancelled"), None);
+                    self.finish(line, &unsent(line, message.clone(), ErrorClass::Cancelled), None);
                 }
                 return;
             }
@@ -512,7 +512,7 @@ impl Run<'_> {
             }
             if stopped {
                 let message = format!("agent `{}` was stopped", agent.name);
-                self.finish(line, &unsent(line, message, "cancelled"), None);
+                self.finish(line, &unsent(line, message, ErrorClass::Cancelled), None);
                 continue;
             }
             let Ok(_permit) = self.permits.acquire().await else { return };

@@ -3,7 +3,7 @@
 use super::Ctx;
 use super::agent::{AGENT_HEADER, AGENT_NUMERIC, agent_rows};
 use crate::cli::{CacheCommand, StatsArgs, StatsFormat, StopArgs};
-use crate::manager::missing_agents_error;
+use crate::manager::ManagerError;
 use crate::worker::pool::PoolStats;
 
 pub async fn stats(ctx: &Ctx, args: StatsArgs) -> anyhow::Result<()> {
@@ -135,5 +135,5 @@ pub async fn stop(ctx: &Ctx, args: StopArgs) -> anyhow::Result<()> {
     if args.all && stopped.is_empty() && missing.is_empty() {
         ctx.printer.note("no agents to stop");
     }
-    if missing.is_empty() { Ok(()) } else { Err(missing_agents_error(&missing)) }
+    if missing.is_empty() { Ok(()) } else { Err(ManagerError::NoAgents(missing).into()) }
 }

@@ -7,6 +7,8 @@
 
 use std::time::Duration;
 
+use crate::request::ErrorClass;
+
 /// A provider call that did not produce a chat completion.
 #[derive(Debug, thiserror::Error)]
 pub enum ProviderError {
@@ -41,7 +43,8 @@ pub enum ProviderError {
 
     /// A complete answer that is not what the protocol promises.
     #[error("provider `{provider}` answered with {what}: {snippet}")]
-    Garbage { provider: String, what: &'static str, snippet: String },
+    /// `api`: what the endpoint was expected to be, for the hint.
+    Garbage { provider: String, what: &'static str, snippet: String, api: &'static str },
 
     /// The body stopped before it was complete.
     #[error("the answer of provider `{provider}` was cut off: {detail}")]
@@ -146,21 +149,20 @@ impl ProviderError {
     }
 
     /// The `error_class` of `--json` and the history.
-    pub fn class(&self) -> &'static str {
+    pub fn class(&self) -> ErrorClass {
         match self {
-            _ if self.is_context_length() => "context_length",
-            Self::Status { status: 429, .. } => "rate_limited",
-            Self::Status { status: 503 | 529, .. } => "overloaded",
-            Self::Status { status: 401 | 403, .. } => "auth",
-            Self::Status { status: 404, .. } => "not_found",
-            Self::Status { status: 500..=599, .. } => "server_error",
-            Self::Status { .. } | Self::Redirect { .. } => "client_error",
-            Self::Connect { .. } | Self::Transport { .. } => "connect",
+            _ if self.is_context_length() => ErrorClass::ContextLength,
+            Self::Status { status: 429, .. } => ErrorClass::RateLimited,
+            Self::Status { status: 503 | 529, .. } => ErrorClass::Overloaded,
+            Self::Status { status: 401 | 403, .. } | Self::Key { .. } => ErrorClass::Auth,
+            Self::Status { status: 404, .. } => ErrorClass::NotFound,
+            Self::Status { status: 500..=599, .. } => ErrorClass::ServerError,
+            Self::Status { .. } | Self::Redirect { .. } => ErrorClass::ClientError,
+            Self::Connect { .. } | Self::Transport { .. } => ErrorClass::Connect,
             // The headers came; the body broke: not a connection that failed to open.
-            Self::Cut { .. } => "cut",
-            Self::ConnectTimeout { .. } | Self::Idle { .. } => "timeout",
-            Self::Garbage { .. } | Self::TooLarge { .. } => "garbage",
-            Self::Key { .. } => "auth",
+            Self::Cut { .. } => ErrorClass::Cut,
+            Self::ConnectTimeout { .. } | Self::Idle { .. } => ErrorClass::Timeout,
+            Self::Garbage { .. } | Self::TooLarge { .. } => ErrorClass::Garbage,
         }
     }
 
@@ -168,7 +170,7 @@ impl ProviderError {
     pub fn reason(&self) -> String {
         match self {
             Self::Status { status, .. } => status.to_string(),
-            other => other.class().replace('_', " "),
+            other => other.class().as_str().replace('_', " "),
         }
     }
 }
@@ -221,14 +223,14 @@ mod tests {
 
     #[test]
     fn classes_and_stated_windows() {
-        assert_eq!(status(429, None, "x").class(), "rate_limited");
-        assert_eq!(status(529, None, "x").class(), "overloaded");
-        assert_eq!(status(502, None, "x").class(), "server_error");
-        assert_eq!(status(401, None, "x").class(), "auth");
-        assert_eq!(status(404, None, "x").class(), "not_found");
-        assert_eq!(status(422, None, "x").class(), "client_error");
+        assert_eq!(status(429, None, "x").class().as_str(), "rate_limited");
+        assert_eq!(status(529, None, "x").class().as_str(), "overloaded");
+        assert_eq!(status(502, None, "x").class().as_str(), "server_error");
+        assert_eq!(status(401, None, "x").class().as_str(), "auth");
+        assert_eq!(status(404, None, "x").class().as_str(), "not_found");
+        assert_eq!(status(422, None, "x").class().as_str(), "client_error");
         let err = status(400, None, "This model's maximum context length is 8192 tokens. However, you requested 9000");
-        assert_eq!(err.class(), "context_length");
+        assert_eq!(err.class().as_str(), "context_length");
         assert_eq!(err.stated_context_window(), Some(8192));
     }
 

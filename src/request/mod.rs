@@ -4,9 +4,11 @@
 //! ([`ChatResponse`], [`StreamEvent`]). A leaf: it uses only `units`, and everything
 //! from the command edge to the protocols uses it.
 
+mod class;
 mod message;
 mod options;
 
+pub use class::ErrorClass;
 pub use message::{
     Accumulator, ChatRequest, ChatResponse, Cost, FinishReason, Message, Part, PriceSource, RequestOptions, Role,
     StreamEvent, Usage, estimate_tokens, estimate_usage, text_of,

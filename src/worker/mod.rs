@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::call::{self, CallError, Deadline, Events, Link};
 use crate::provider::{Answer, Client, Deltas, Provider, ProviderError};
-use crate::request::{ChatRequest, ChatResponse, FinishReason, Message, RequestOptions, Role, TaskOptions};
+use crate::request::{ChatRequest, ChatResponse, ErrorClass, FinishReason, Message, RequestOptions, Role, TaskOptions};
 use crate::settings::RequestSettings;
 use crate::state::{StateError, Store, TaskRecord};
 
@@ -108,15 +108,15 @@ fn deadline_words(provider: &str, limit: Duration, skipped: Option<&str>) -> Str
 
 impl TaskError {
     /// The `error_class` of `--json` and the history.
-    pub fn class(&self) -> &'static str {
+    pub fn class(&self) -> ErrorClass {
         match self {
             TaskError::Provider(err) => err.class(),
-            TaskError::Deadline { .. } => "timeout",
-            TaskError::Interrupted { .. } => "interrupted",
-            TaskError::State(_) => "state",
-            TaskError::Partial { .. } => "partial",
-            TaskError::Cancelled => "cancelled",
-            TaskError::Budget(_) => "budget",
+            TaskError::Deadline { .. } => ErrorClass::Timeout,
+            TaskError::Interrupted { .. } => ErrorClass::Interrupted,
+            TaskError::State(_) => ErrorClass::State,
+            TaskError::Partial { .. } => ErrorClass::Partial,
+            TaskError::Cancelled => ErrorClass::Cancelled,
+            TaskError::Budget(_) => ErrorClass::Budget,
         }
     }
 }
@@ -143,7 +143,7 @@ pub struct TaskResult {
     pub error: Option<String>,
     /// Every request sent, across providers.
     pub attempts: u32,
-    pub error_class: Option<&'static str>,
+    pub error_class: Option<ErrorClass>,
     /// USD; null when the model's price is not known; 0 when nothing was billed.
     pub cost_usd: Option<f64>,
     /// Answered from the response cache.
@@ -212,7 +212,7 @@ impl TaskResult {
             attempts: self.attempts,
             fallbacks: self.fallbacks,
             cached: self.cached,
-            error_class: self.error_class.map(str::to_string),
+            error_class: self.error_class.map(|c| c.as_str().to_string()),
             cost_usd: self.cost_usd,
             price_source: Some(self.price_source.as_str().to_string()),
             agent_name: agent_name.map(str::to_string),
@@ -275,6 +275,7 @@ impl Attempt<'_> {
                         provider: primary,
                         what: "a model list",
                         snippet: String::new(),
+                        api: crate::provider::protocol(self.chain[0].provider).api_words(),
                     })),
                     Err(CallError::Provider(err)) => Err(TaskError::Provider(err)),
                     Err(CallError::State(err)) => Err(TaskError::State(err)),
@@ -340,7 +341,7 @@ impl Attempt<'_> {
                     result.price_source = cost.source;
                 }
                 result.response = Some(text.clone());
-                result.error_class = Some("partial");
+                result.error_class = Some(ErrorClass::Partial);
                 result.error = Some(crate::units::one_line(&error.to_string()));
             }
             // The agent's state is the process's business, not the task's: the record

@@ -6,6 +6,23 @@ use serde::Serialize;
 use crate::metrics::TotalsView;
 use crate::state::{Activity, AgentRecord, Snapshot, Totals};
 
+/// Whether an agent's worker runs a task now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AgentStatus {
+    Idle,
+    Working,
+}
+
+impl std::fmt::Display for AgentStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            AgentStatus::Idle => "idle",
+            AgentStatus::Working => "working",
+        })
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct AgentView {
     pub id: String,
@@ -14,7 +31,7 @@ pub struct AgentView {
     pub project: String,
     pub provider: String,
     pub worker_id: String,
-    pub status: &'static str,
+    pub status: AgentStatus,
     /// A `stop` waits for the agent's running task to be cancelled.
     pub stopping: bool,
     pub pid: Option<u32>,
@@ -47,7 +64,7 @@ impl AgentView {
             project: record.project.clone(),
             provider: record.provider.clone(),
             worker_id: record.worker_id.clone(),
-            status: if activity.working { "working" } else { "idle" },
+            status: if activity.working { AgentStatus::Working } else { AgentStatus::Idle },
             stopping: activity.stopping,
             pid: if activity.working { activity.pid } else { None },
             host: if activity.working { activity.host.clone() } else { None },
@@ -92,7 +109,7 @@ pub struct PoolStats {
 
 impl PoolStats {
     pub fn new(snapshot: &Snapshot, agents: Vec<AgentView>, max_workers: u32, configured: &[String]) -> Self {
-        let working = agents.iter().filter(|a| a.status == "working").count();
+        let working = agents.iter().filter(|a| a.status == AgentStatus::Working).count();
         let mut providers: Vec<(String, Totals)> =
             snapshot.providers.iter().map(|(id, totals)| (id.clone(), totals.clone())).collect();
         for id in configured {

@@ -75,7 +75,7 @@ impl Protocol for Anthropic {
     }
 
     fn api_words(&self) -> &'static str {
-        "Anthropic's Messages API"
+        "Anthropic's native API"
     }
 }
 
@@ -211,7 +211,12 @@ fn error_from(
 }
 
 fn garbage(provider: &Provider, what: &'static str, body: &str, redactor: &Redactor) -> ProviderError {
-    ProviderError::Garbage { provider: provider.id.clone(), what, snippet: redactor.excerpt(body, SNIPPET_CHARS) }
+    ProviderError::Garbage {
+        provider: provider.id.clone(),
+        what,
+        snippet: redactor.excerpt(body, SNIPPET_CHARS),
+        api: "Anthropic's native API",
+    }
 }
 
 /// Anthropic's finish reasons in OpenAI's words.

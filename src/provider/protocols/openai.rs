@@ -278,7 +278,12 @@ fn rate_hints(headers: &reqwest::header::HeaderMap) -> RateHints {
 }
 
 fn garbage(provider: &Provider, what: &'static str, body: &str, redactor: &Redactor) -> ProviderError {
-    ProviderError::Garbage { provider: provider.id.clone(), what, snippet: redactor.excerpt(body, SNIPPET_CHARS) }
+    ProviderError::Garbage {
+        provider: provider.id.clone(),
+        what,
+        snippet: redactor.excerpt(body, SNIPPET_CHARS),
+        api: "an OpenAI-compatible chat-completions API",
+    }
 }
 
 fn content_text(value: &serde_json::Value) -> Option<String> {
