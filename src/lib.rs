@@ -27,6 +27,7 @@ pub mod persona;
 pub mod pricing;
 pub mod provider;
 pub mod request;
+pub mod safe_url;
 pub mod settings;
 pub mod state;
 pub mod units;

@@ -15,7 +15,9 @@
 //!
 //! No API key ever reaches Redis: records, bodies (already redacted) and cache
 //! entries hold responses and request hashes only. The password is kept out of
-//! every message by [`redact_url`].
+//! every message by [`SafeUrl`].
+
+mod scripts;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -32,6 +34,11 @@ use super::{
     StopRequest, Target, TaskBody, TaskRecord, Totals, WaitWhy, now_ms, utc_day,
 };
 use crate::files::{self, LockMode, LockedFile, Wait};
+use crate::safe_url::SafeUrl;
+use scripts::{
+    ADMIT, CACHE_CLEAR, CACHE_PUT, CACHE_STATS, COOL, COOLDOWNS, IMPORT, PAUSE, RECORD, RELEASE_SCRIPT, REMOVE,
+    RENEW_SCRIPT, RESERVE, SETTLE, SNAPSHOT, SPAWN, SPEND,
+};
 
 /// How this backend names itself in messages.
 const BACKEND: &str = "Redis";
@@ -75,46 +82,28 @@ impl std::fmt::Debug for RedisTarget {
 }
 
 impl RedisTarget {
-    /// The URL with any password shown as `****`, as every URL agentry prints.
+    /// The URL with any password shown as `****`, as every URL agentry prints (a lone
+    /// userinfo part is Redis's password too). A URL that does not parse is not
+    /// shown at all: it may be a password with a typo around it.
     pub fn shown(&self) -> String {
-        redact_url(&self.url)
+        SafeUrl::parse_lone_password(&self.url).map_or_else(|_| "(a URL that does not parse)".into(), |u| u.to_string())
     }
 
     /// Any secret in `text` (a driver message may quote what it was given) redacted.
     fn scrub(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for secret in self.password.iter().chain(url_password(&self.url).as_ref()) {
+        let mut out = text.replace(&self.url, &self.shown());
+        let in_url = SafeUrl::parse_lone_password(&self.url).map(|u| u.secrets()).unwrap_or_default();
+        for secret in self.password.iter().chain(&in_url) {
             if !secret.is_empty() {
                 out = out.replace(secret.as_str(), "(redacted)");
             }
         }
-        out.replace(&self.url, &self.shown())
+        out
     }
 }
 
 /// The schemes `--state` takes besides `file` (Valkey's names too: the same protocol).
 pub const SCHEMES: &[&str] = &["redis", "rediss", "redis+unix", "valkey", "valkeys", "valkey+unix"];
-
-fn url_password(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
-    let authority = rest.split(['/', '?']).next()?;
-    let userinfo = authority.rsplit_once('@')?.0;
-    Some(userinfo.split_once(':').map_or(userinfo, |(_, password)| password).to_string())
-}
-
-/// `redis://user:secret@host/0` as `redis://user:****@host/0`; a lone
-/// userinfo part (`redis://secret@host`) is a password too.
-pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    let Some((userinfo, host)) = authority.rsplit_once('@') else { return url.to_string() };
-    let user = match userinfo.split_once(':') {
-        Some((user, _)) => format!("{user}:****"),
-        None => "****".to_string(),
-    };
-    format!("{scheme}://{user}@{host}{tail}")
-}
 
 /// Told a one-line warning (Redis lost, a result spooled).
 pub type Warn = Arc<dyn Fn(&str) + Send + Sync>;
@@ -194,357 +183,6 @@ impl Drop for Lease {
         }
     }
 }
-
-static RENEW_SCRIPT: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
-        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0",
-    )
-});
-static RELEASE_SCRIPT: LazyLock<Script> = LazyLock::new(|| {
-    Script::new("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0")
-});
-
-/// Lua shared by the scripts below.
-const LUA_LIB: &str = r#"
-local ns = ARGV[1]
-local function map(flat) local m = {} for i = 1, #flat, 2 do m[flat[i]] = flat[i + 1] end return m end
-local function now_ms() local t = redis.call('TIME') return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
--- Money is added as doubles and kept with 17 digits, so it reads back exactly what
--- the file backend would hold (HINCRBYFLOAT rounds through long double).
-local function fadd(key, field, v)
-  local cur = tonumber(redis.call('HGET', key, field) or '0') or 0
-  redis.call('HSET', key, field, string.format('%.17g', cur + tonumber(v)))
-end
-"#;
-
-fn script(body: &str) -> Script {
-    Script::new(&format!("{LUA_LIB}\n{body}"))
-}
-
-static SNAPSHOT: LazyLock<Script> = LazyLock::new(|| {
-    script(
-        r#"
-local out = { agents = {}, providers = {}, series = {}, pairs = map(redis.call('HGETALL', ns .. ':pairs')) }
-local agents = redis.call('HGETALL', ns .. ':agents')
-for i = 1, #agents, 2 do
-  table.insert(out.agents, { agents[i + 1], map(redis.call('HGETALL', ns .. ':t:a:' .. agents[i])) })
-end
-for _, p in ipairs(redis.call('SMEMBERS', ns .. ':providers')) do out.providers[p] = map(redis.call('HGETALL', ns .. ':t:p:' .. p)) end
-for _, s in ipairs(redis.call('SMEMBERS', ns .. ':series')) do out.series[s] = map(redis.call('HGETALL', ns .. ':t:s:' .. s)) end
-return cjson.encode(out)
-"#,
-    )
-});
-
-static SPAWN: LazyLock<Script> = LazyLock::new(|| {
-    script(
-        r#"
-local name, max, id, json, at = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]
-local existing = redis.call('HGET', ns .. ':names', name)
-if existing then
-  local record = redis.call('HGET', ns .. ':agents', existing)
-  if record then return { 'exists', existing } end
-end
-local count = redis.call('HLEN', ns .. ':agents')
-if count >= max then return { 'full', tostring(count) } end
-if redis.call('HEXISTS', ns .. ':agents', id) == 1 then return { 'collision', '' } end
-redis.call('HSET', ns .. ':agents', id, json)
-redis.call('HSET', ns .. ':names', name, id)
-redis.call('DEL', ns .. ':t:a:' .. id)
-redis.call('HSET', ns .. ':t:a:' .. id, 'last_active', at)
-return { 'created', id }
-"#,
-    )
-});
-
-static REMOVE: LazyLock<Script> = LazyLock::new(|| {
-    script(
-        r#"
-local id, name = ARGV[2], ARGV[3]
-local json = redis.call('HGET', ns .. ':agents', id)
-if not json then return false end
-redis.call('HDEL', ns .. ':agents', id)
-if redis.call('HGET', ns .. ':names', name) == id then redis.call('HDEL', ns .. ':names', name) end
-redis.call('DEL', ns .. ':t:a:' .. id)
-return json
-"#,
-    )
-});
-
-/// ARGV: ns, payload JSON `{records: [{id, line, targets: [{key, agent?, set?, member?, fields: [[f, kind, v]]}]}],
-/// max_entries, max_age_ms, done_ttl}`. A record whose id was counted before is skipped whole.
-static RECORD: LazyLock<Script> = LazyLock::new(|| {
-    script(
-        r#"
-local p = cjson.decode(ARGV[2])
-local applied = 0
-for _, r in ipairs(p.records) do
-  if redis.call('SET', ns .. ':done:' .. r.id, '1', 'NX', 'EX', p.done_ttl) then
-    if r.line ~= '' then redis.call('XADD', ns .. ':history', '*', 'r', r.line) end
-    for _, t in ipairs(r.targets) do
-      local live = true
-      if t.agent then live = redis.call('HEXISTS', ns .. ':agents', t.agent) == 1 end
-      if live then
-        local key = ns .. ':' .. t.key
-        for _, f in ipairs(t.fields) do
-          if f[2] == 'i' then redis.call('HINCRBY', key, f[1], f[3])
-          elseif f[2] == 'f' then fadd(key, f[1], f[3])
-          else redis.call('HSET', key, f[1], f[3]) end
-        end
-        if t.set then redis.call('SADD', ns .. ':' .. t.set, t.member) end
-      end
-    end
-    applied = applied + 1
-  end
-end
-if applied > 0 then
-  redis.call('XTRIM', ns .. ':history', 'MAXLEN', p.max_entries)
-  local cutoff = now_ms() - p.max_age_ms
-  if cutoff > 0 then redis.call('XTRIM', ns .. ':history', 'MINID', tostring(cutoff)) end
-end
-return applied
-"#,
-    )
-});
-
-/// ARGV: ns, day, reservation id, usd, lease ms, then (key, limit) pairs.
-static RESERVE: LazyLock<Script> = LazyLock::new(|| {
-    script(
-        r#"
-local day, id, usd, lease = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
-for i = 6, #ARGV, 2 do
-  local key, limit = ARGV[i], tonumber(ARGV[i + 1])
-  local spent = tonumber(redis.call('HGET', ns .. ':spend:' .. day, key) or '0')
-  local reserved = 0
-  local held = redis.call('HGETALL', ns .. ':resv:' .. key)
-  for j = 1, #held, 2 do
-    if redis.call('EXISTS', ns .. ':live:' .. held[j]) == 1 then reserved = reserved + tonumber(held[j + 1])
-    else redis.call('HDEL', ns .. ':resv:' .. key, held[j]) end
-  end
-  if spent + reserved + usd > limit + 1e-12 then
-    return { key, string.format('%.17g', limit), string.format('%.17g', spent), string.format('%.17g', reserved) }
-  end
-end
-for i = 6, #ARGV, 2 do redis.call('HSET', ns .. ':resv:' .. ARGV[i], id, ARGV[4]) end
-redis.call('SET', ns .. ':live:' .. id, id, 'PX', lease)
-return {}
-"#,
-    )
-});
-
-/// ARGV: ns, day, reservation id, usd, then keys. Counted once per reservation id.
-static SPEND: LazyLock<Script> = LazyLock::new(|| {
-    script(&format!(
-        r#"
-local day, id, usd = ARGV[2], ARGV[3], ARGV[4]
-if redis.call('SET', ns .. ':done:spend:' .. id, '1', 'NX', 'EX', {DONE_TTL_SECS}) then
-  for i = 5, #ARGV do
-    redis.call('HDEL', ns .. ':resv:' .. ARGV[i], id)
-    if tonumber(usd) > 0 then fadd(ns .. ':spend:' .. day, ARGV[i], usd) end
-  end
-  redis.call('EXPIRE', ns .. ':spend:' .. day, {SPEND_TTL_SECS})
-end
-redis.call('DEL', ns .. ':live:' .. id)
-return 1
-"#
-    ))
-});
-
-/// ARGV: ns, key, rpm or '', tpm or '', tokens. Returns {why, wait ms}: GCRA with a
-/// burst of one, as `limits::gcra`, on the server's clock.
-static ADMIT: LazyLock<Script> = LazyLock::new(|| {
-    script(
-        r#"
-local now = now_ms()
-local k = ns .. ':lim:' .. ARGV[2]
-local v = redis.call('HMGET', k, 'nb', 'rpm', 'tpm')
-local nb = tonumber(v[1])
-if nb and nb > now then return { 'paused', nb - now } end
-local rpm, tpm = tonumber(ARGV[3]), tonumber(ARGV[4])
-if not rpm and not tpm then return { 'now', 0 } end
-local rpm_tat, tpm_tat
-if rpm then
-  local tat = tonumber(v[2]) or now
-  if tat > now then return { 'rpm', tat - now } end
-  rpm_tat = now + math.floor(60000 / rpm)
-end
-if tpm then
-  local tat = tonumber(v[3]) or now
-  if tat > now then return { 'tpm', tat - now } end
-  tpm_tat = now + math.floor(60000 / tpm * tonumber(ARGV[5]))
-end
-local last = now
-if rpm_tat then redis.call('HSET', k, 'rpm', rpm_tat) last = math.max(last, rpm_tat) end
-if tpm_tat then redis.call('HSET', k, 'tpm', tpm_tat) last = math.max(last, tpm_tat) end
-redis.call('PEXPIRE', k, last - now + 120000)
-return { 'now', 0 }
-"#,
-    )
-});
-
-/// ARGV: ns, key, tpm, delta tokens.
-static SETTLE: LazyLock<Script> = LazyLock::new(|| {
-    script(
-        r#"
-local now = now_ms()
-local k = ns .. ':lim:' .. ARGV[2]
-local tat = tonumber(redis.call('HGET', k, 'tpm') or '')
-if not tat then return 0 end
-local moved = tat + math.floor(60000 / tonumber(ARGV[3]) * tonumber(ARGV[4]))
-redis.call('HSET', k, 'tpm', math.max(moved, math.min(now, tat)))
-return 1
-"#,
-    )
-});
-
-/// ARGV: ns, key, wait ms. Pauses only grow.
-static PAUSE: LazyLock<Script> = LazyLock::new(|| {
-    script(
-        r#"
-local now = now_ms()
-local k = ns .. ':lim:' .. ARGV[2]
-local untl = now + tonumber(ARGV[3])
-local nb = tonumber(redis.call('HGET', k, 'nb') or '0')
-if untl > nb then redis.call('HSET', k, 'nb', untl) end
-local ttl = redis.call('PTTL', k)
-if ttl < untl - now + 120000 then redis.call('PEXPIRE', k, untl - now + 120000) end
-return 1
-"#,
-    )
-});
-
-/// ARGV: ns, instance, wait ms. Cooldowns only grow.
-static COOL: LazyLock<Script> = LazyLock::new(|| {
-    script(
-        r#"
-local now = now_ms()
-local k = ns .. ':cool:' .. ARGV[2]
-local untl = now + tonumber(ARGV[3])
-local cur = tonumber(redis.call('GET', k) or '0')
-if untl > cur then redis.call('SET', k, untl, 'PX', math.max(1, untl - now)) end
-return 1
-"#,
-    )
-});
-
-/// ARGV: ns, instances... Returns the ms left of each cooldown (0: none).
-static COOLDOWNS: LazyLock<Script> = LazyLock::new(|| {
-    script(
-        r#"
-local now = now_ms()
-local out = {}
-for i = 2, #ARGV do
-  local untl = tonumber(redis.call('GET', ns .. ':cool:' .. ARGV[i]) or '0')
-  out[#out + 1] = math.max(0, untl - now)
-end
-return out
-"#,
-    )
-});
-
-const CACHE_LIB: &str = r#"
-local lru, sizes, bytes = ns .. ':cache:lru', ns .. ':cache:size', ns .. ':cache:bytes'
-local function drop(key)
-  redis.call('DEL', ns .. ':cache:e:' .. key)
-  redis.call('ZREM', lru, key)
-  local size = tonumber(redis.call('HGET', sizes, key) or '0')
-  redis.call('HDEL', sizes, key)
-  redis.call('DECRBY', bytes, size)
-end
-local function expire(before)
-  for _, key in ipairs(redis.call('ZRANGEBYSCORE', lru, '-inf', '(' .. before)) do drop(key) end
-end
-"#;
-
-/// ARGV: ns, key, json, ttl ms, max bytes, stored_at ms.
-static CACHE_PUT: LazyLock<Script> = LazyLock::new(|| {
-    script(&format!(
-        r#"{CACHE_LIB}
-local key, json, ttl, max, at = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local old = tonumber(redis.call('HGET', sizes, key) or '0')
-redis.call('SET', ns .. ':cache:e:' .. key, json, 'PX', ttl)
-redis.call('ZADD', lru, at, key)
-redis.call('HSET', sizes, key, #json)
-redis.call('INCRBY', bytes, #json - old)
-expire(at - ttl)
-while tonumber(redis.call('GET', bytes) or '0') > max do
-  local oldest = redis.call('ZRANGE', lru, 0, 0)
-  if #oldest == 0 then break end
-  drop(oldest[1])
-end
-return 1
-"#
-    ))
-});
-
-/// ARGV: ns, now minus ttl (ms). Returns {entries, bytes}.
-static CACHE_STATS: LazyLock<Script> = LazyLock::new(|| {
-    script(&format!(
-        r#"{CACHE_LIB}
-expire(tonumber(ARGV[2]))
-return {{ redis.call('ZCARD', lru), tonumber(redis.call('GET', bytes) or '0') }}
-"#
-    ))
-});
-
-static CACHE_CLEAR: LazyLock<Script> = LazyLock::new(|| {
-    script(&format!(
-        r#"{CACHE_LIB}
-local keys = redis.call('ZRANGE', lru, 0, -1)
-for _, key in ipairs(keys) do redis.call('DEL', ns .. ':cache:e:' .. key) end
-redis.call('DEL', lru, sizes, bytes)
-return #keys
-"#
-    ))
-});
-
-/// ARGV: ns, payload `{agents: [[id, name, json, fields]], replace, providers/series: [[name, fields]],
-/// pairs: [[key, n]], day, spend: [[key, usd]], history: [[id, line]]}`. Returns
-/// {status, agents, history, skipped}; status is '' or the name of a taken agent.
-static IMPORT: LazyLock<Script> = LazyLock::new(|| {
-    script(&format!(
-        r#"
-local p = cjson.decode(ARGV[2])
-if not p.replace then
-  for _, a in ipairs(p.agents) do
-    if redis.call('HEXISTS', ns .. ':names', a[2]) == 1 or redis.call('HEXISTS', ns .. ':agents', a[1]) == 1 then
-      return {{ a[2], 0, 0, 0 }}
-    end
-  end
-end
-local function put(key, fields)
-  for _, f in ipairs(fields) do
-    if f[2] == 'i' then redis.call('HINCRBY', key, f[1], f[3])
-    elseif f[2] == 'f' then fadd(key, f[1], f[3])
-    else redis.call('HSET', key, f[1], f[3]) end
-  end
-end
-for _, a in ipairs(p.agents) do
-  local old = redis.call('HGET', ns .. ':names', a[2])
-  if old then redis.call('HDEL', ns .. ':agents', old) redis.call('DEL', ns .. ':t:a:' .. old) end
-  redis.call('HSET', ns .. ':agents', a[1], a[3])
-  redis.call('HSET', ns .. ':names', a[2], a[1])
-  redis.call('DEL', ns .. ':t:a:' .. a[1])
-  put(ns .. ':t:a:' .. a[1], a[4])
-end
-for _, x in ipairs(p.providers) do put(ns .. ':t:p:' .. x[1], x[2]) redis.call('SADD', ns .. ':providers', x[1]) end
-for _, x in ipairs(p.series) do put(ns .. ':t:s:' .. x[1], x[2]) redis.call('SADD', ns .. ':series', x[1]) end
-for _, x in ipairs(p.pairs) do redis.call('HINCRBY', ns .. ':pairs', x[1], x[2]) end
-for _, x in ipairs(p.spend) do fadd(ns .. ':spend:' .. p.day, x[1], x[2]) end
-if #p.spend > 0 then redis.call('EXPIRE', ns .. ':spend:' .. p.day, {SPEND_TTL_SECS}) end
-local loaded, skipped = 0, 0
-for _, h in ipairs(p.history) do
-  if redis.call('SET', ns .. ':done:' .. h[1], '1', 'NX', 'EX', {DONE_TTL_SECS}) then
-    redis.call('XADD', ns .. ':history', '*', 'r', h[2])
-    loaded = loaded + 1
-  else
-    skipped = skipped + 1
-  end
-end
-return {{ '', #p.agents, loaded, skipped }}
-"#
-    ))
-});
 
 /// A Totals field: its name, how it is added (`i` integer, `f` float, `s` set) and value.
 type Field = (String, &'static str, String);
@@ -1457,13 +1095,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn passwords_are_redacted_from_urls() {
-        assert_eq!(redact_url("redis://:hunter2@db:6379/0"), "redis://:****@db:6379/0");
-        assert_eq!(redact_url("rediss://ci:hunter2@db/1"), "rediss://ci:****@db/1");
-        assert_eq!(redact_url("redis://hunter2@db"), "redis://****@db");
-        assert_eq!(redact_url("redis://db:6379"), "redis://db:6379");
-        assert_eq!(redact_url("redis+unix:///run/redis.sock"), "redis+unix:///run/redis.sock");
-        assert_eq!(url_password("redis://ci:p%40ss@db/1").as_deref(), Some("p%40ss"));
+    fn the_target_shows_and_scrubs_its_password() {
+        let target = RedisTarget {
+            url: "redis://ci:p%40ss@db/1".into(),
+            password: Some("extra-pw".into()),
+            namespace: "agentry".into(),
+            ca_cert: None,
+            on_unavailable: OnUnavailable::Closed,
+        };
+        assert_eq!(target.shown(), "redis://ci:****@db/1");
+        let said = target.scrub("auth failed for redis://ci:p%40ss@db/1 with p@ss and extra-pw");
+        assert_eq!(said, "auth failed for redis://ci:****@db/1 with (redacted) and (redacted)");
     }
 
     #[test]

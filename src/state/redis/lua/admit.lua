@@ -1,0 +1,23 @@
+local now = now_ms()
+local k = ns .. ':lim:' .. ARGV[2]
+local v = redis.call('HMGET', k, 'nb', 'rpm', 'tpm')
+local nb = tonumber(v[1])
+if nb and nb > now then return { 'paused', nb - now } end
+local rpm, tpm = tonumber(ARGV[3]), tonumber(ARGV[4])
+if not rpm and not tpm then return { 'now', 0 } end
+local rpm_tat, tpm_tat
+if rpm then
+  local tat = tonumber(v[2]) or now
+  if tat > now then return { 'rpm', tat - now } end
+  rpm_tat = now + math.floor(60000 / rpm)
+end
+if tpm then
+  local tat = tonumber(v[3]) or now
+  if tat > now then return { 'tpm', tat - now } end
+  tpm_tat = now + math.floor(60000 / tpm * tonumber(ARGV[5]))
+end
+local last = now
+if rpm_tat then redis.call('HSET', k, 'rpm', rpm_tat) last = math.max(last, rpm_tat) end
+if tpm_tat then redis.call('HSET', k, 'tpm', tpm_tat) last = math.max(last, tpm_tat) end
+redis.call('PEXPIRE', k, last - now + 120000)
+return { 'now', 0 }
