@@ -1,6 +1,6 @@
 //! providers.toml as a file: finding and reading it (refusing what is not a regular
-//! file), its non-provider tables (`max_agents` today; `[cache]`, `[history]`,
-//! `[state]` later) in [`FileSettings`], the `[providers.*]` tables handed to the
+//! file), its non-provider tables (`max_agents`, `[cache]`, `[history]`, and `[state]`,
+//! whose rules `state::options` owns) in [`FileSettings`], the `[providers.*]` tables handed to the
 //! [`crate::provider::registry`], and edits for `provider add`/`remove` that keep
 //! comments, order, line endings, symbolic links and the file's mode. The lock that
 //! serialises edits lives beside the file, so homes that share one providers file
@@ -17,6 +17,7 @@ use crate::files::{self, FsError, LockError, LockMode, LockedFile};
 use crate::paths::{Located, Source};
 use crate::provider::KeySource;
 use crate::provider::registry::{self, NewProvider, Registry};
+use crate::state::options::{StateOptions, StateTable};
 
 /// The top-level keys of providers.toml that are not providers.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -24,27 +25,8 @@ pub struct FileSettings {
     pub max_agents: Option<u32>,
     pub history: crate::state::Retention,
     pub cache: crate::state::CacheLimits,
-    pub state: StateFile,
-}
-
-/// `[state]`: where shared state lives when it is not the local files.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct StateFile {
-    /// `file`, or a `redis://`, `rediss://` or `redis+unix://` URL.
-    pub url: Option<String>,
-    pub namespace: Option<String>,
-    /// A PEM file of the CA that signs an internal server's certificate.
-    pub ca_cert: Option<PathBuf>,
-    pub on_unavailable: crate::state::OnUnavailable,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct StateTable {
-    url: Option<String>,
-    namespace: Option<String>,
-    ca_cert: Option<PathBuf>,
-    on_unavailable: Option<String>,
+    /// `[state]`, whose rules the state owns.
+    pub state: StateOptions,
 }
 
 /// `[cache]`: how long answers stay and how much they may take.
@@ -134,36 +116,14 @@ pub fn parse(text: &str, path: &Path) -> Result<(FileSettings, Vec<crate::provid
                 .ok_or_else(|| invalid(path, text, span, "[cache] max_size must be a size such as \"256MiB\""))?;
         }
     }
-    let mut state = StateFile::default();
-    if let Some(table) = doc.state {
-        let span = Some(table.span());
-        let table = table.into_inner();
-        if let Some(url) = &table.url
-            && let Err(message) = crate::state::url::check_state_url(url)
-        {
-            return Err(invalid(path, text, span, &format!("[state] url {message}")));
+    let state = match doc.state {
+        Some(table) => {
+            let span = Some(table.span());
+            StateOptions::from_table(table.into_inner(), path.parent().unwrap_or(Path::new(".")))
+                .map_err(|message| invalid(path, text, span, &format!("[state] {message}")))?
         }
-        if let Some(namespace) = &table.namespace
-            && !crate::state::url::namespace_ok(namespace)
-        {
-            return Err(invalid(
-                path,
-                text,
-                span,
-                "[state] namespace must be 1 to 64 letters, digits, `-`, `_`, `.` or `:`",
-            ));
-        }
-        state.on_unavailable = match table.on_unavailable.as_deref() {
-            None | Some("closed") => crate::state::OnUnavailable::Closed,
-            Some("open") => crate::state::OnUnavailable::Open,
-            Some(_) => return Err(invalid(path, text, span, "[state] on_unavailable must be \"closed\" or \"open\"")),
-        };
-        // A relative ca_cert is relative to the providers file.
-        state.ca_cert =
-            table.ca_cert.map(|p| if p.is_relative() { path.parent().unwrap_or(Path::new(".")).join(p) } else { p });
-        state.url = table.url;
-        state.namespace = table.namespace;
-    }
+        None => StateOptions::default(),
+    };
     Ok((FileSettings { max_agents: doc.max_agents, history, cache, state }, providers))
 }
 

@@ -108,7 +108,7 @@ pub enum StateChoice {
 pub fn state_choice(
     flag: Option<&str>,
     env: &Env,
-    file: &crate::config::StateFile,
+    file: &crate::state::options::StateOptions,
 ) -> Result<Setting<StateChoice>, ConfigError> {
     // Schemes are case-insensitive; the rest (a password) is kept as given.
     let normal = |url: &str| match url.trim().split_once("://") {
@@ -294,7 +294,7 @@ mod tests {
 
     #[test]
     fn the_state_comes_from_flag_env_file_then_files() {
-        let file = crate::config::StateFile {
+        let file = crate::state::options::StateOptions {
             url: Some("redis://file-host/0".into()),
             namespace: Some("team".into()),
             ..Default::default()

@@ -721,3 +721,61 @@ async fn a_long_history_exports_whole_and_in_order() {
     assert_eq!(ids[1], "tk_0000000000000000");
     assert_eq!(ids[12_001], format!("tk_{:016x}", 12_000));
 }
+
+/// GCRA cases: stored arrival time, now (ms), per minute, cost, and the decision
+/// (`now` with the new arrival time, or `wait` with when to come back). Both
+/// limiters must give each: the Rust one (`limits::gcra`, the file backend's) and
+/// the Lua one the Redis backend's ADMIT script uses.
+/// (stored arrival time, now, per minute, cost, decision, when).
+type GcraCase = (Option<i64>, i64, f64, f64, &'static str, i64);
+
+const GCRA_CASES: &[GcraCase] = &[
+    (None, 1_000, 120.0, 1.0, "now", 1_500),
+    (Some(1_500), 1_000, 120.0, 1.0, "wait", 1_500),
+    (Some(1_500), 1_500, 120.0, 1.0, "now", 2_000),
+    // Idle time does not bank a burst.
+    (Some(1_500), 60_000, 120.0, 1.0, "now", 60_500),
+    // Tokens: 600 at 6,000 a minute reserve 6 s.
+    (None, 0, 6_000.0, 600.0, "now", 6_000),
+    // An interval that is not whole milliseconds is rounded down.
+    (None, 0, 7.0, 1.0, "now", 8_571),
+    (None, 10, 90_000.0, 1.0, "now", 10),
+    (Some(9), 10, 3.0, 2.0, "now", 40_010),
+    (Some(1_700_000_000_500), 1_700_000_000_000, 60.0, 1.0, "wait", 1_700_000_000_500),
+    (None, 1_700_000_000_000, 100_000.0, 4_321.0, "now", 1_700_000_002_592),
+];
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_table_of_gcra_cases_holds_for_the_rust_and_the_lua_limiter() {
+    for &(tat, now, per_minute, cost, gate, at) in GCRA_CASES {
+        let expected = if gate == "now" {
+            agentry::limits::Gate::Now { tat: at }
+        } else {
+            agentry::limits::Gate::Wait { until: at }
+        };
+        assert_eq!(
+            agentry::limits::gcra(tat, now, per_minute, cost),
+            expected,
+            "Rust: {tat:?} {now} {per_minute} {cost}"
+        );
+    }
+    let Some(url) = test_redis() else { return };
+    let client = redis::Client::open(url.as_str()).expect("redis url");
+    let mut conn = client.get_multiplexed_async_connection().await.expect("connect");
+    let lib = include_str!("../src/state/redis/lua/lib.lua");
+    let script = redis::Script::new(&format!(
+        "{lib}\nlocal gate, at = gcra(tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]))\nreturn {{ gate, at }}"
+    ));
+    for &(tat, now, per_minute, cost, gate, at) in GCRA_CASES {
+        let (lua_gate, lua_at): (String, i64) = script
+            .arg("ns")
+            .arg(tat.map(|t| t.to_string()).unwrap_or_default())
+            .arg(now)
+            .arg(per_minute)
+            .arg(cost)
+            .invoke_async(&mut conn)
+            .await
+            .expect("eval");
+        assert_eq!((lua_gate.as_str(), lua_at), (gate, at), "Lua: {tat:?} {now} {per_minute} {cost}");
+    }
+}

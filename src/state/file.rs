@@ -390,37 +390,16 @@ impl StateBackend for FileState {
         let _lock = self.state_lock().await?;
         let mut state = self.read()?;
         if let Some(existing) = state.agents.iter().find(|a| a.name == new.name) {
-            let same = existing.persona == new.persona
-                && existing.provider == new.provider
-                && existing.project == new.project
-                && existing.budget == new.budget
-                && existing.cache == new.cache;
-            return Ok(if exist_ok && same {
-                Spawned::Existing(existing.clone())
-            } else {
-                Spawned::Taken(existing.clone())
-            });
+            return Ok(new.against(existing.clone(), exist_ok));
         }
         if state.agents.len() >= max_agents as usize {
             return Ok(Spawned::PoolFull { count: state.agents.len() });
         }
-        let mut id = new.id;
+        let mut id = new.id.clone();
         while state.agents.iter().any(|a| a.id == id) {
             id = format!("{id}0");
         }
-        let record = AgentRecord {
-            id,
-            name: new.name,
-            persona: new.persona,
-            project: new.project,
-            provider: new.provider,
-            worker_id: new.worker_id,
-            last_active: Some(new.created_at.clone()),
-            created_at: new.created_at,
-            totals: Default::default(),
-            budget: new.budget,
-            cache: new.cache,
-        };
+        let record = new.record(id);
         state.agents.push(record.clone());
         self.write(&state)?;
         Ok(Spawned::Created(record))
@@ -782,21 +761,12 @@ impl StateBackend for FileState {
 
     async fn export(&self) -> Result<Dump, StateError> {
         let snapshot = self.snapshot().await?;
-        let mut agents = snapshot.agents;
-        agents.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
         let budgets: Budgets = std::fs::read(self.dir.join("budgets.json"))
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default();
-        let spend = (budgets.day == utc_day() && !budgets.spend.is_empty()).then_some((budgets.day, budgets.spend));
-        Ok(Dump {
-            agents,
-            providers: snapshot.providers,
-            series: snapshot.series,
-            fallback_pairs: snapshot.fallback_pairs,
-            spend,
-            history: self.history().await?,
-        })
+        let spend = (budgets.day == utc_day()).then_some((budgets.day, budgets.spend));
+        Ok(Dump::new(snapshot, spend, self.history().await?))
     }
 
     async fn import(&self, dump: Dump, replace: bool) -> Result<Result<Imported, String>, StateError> {

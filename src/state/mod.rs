@@ -10,6 +10,7 @@
 //! exit code. This module knows nothing of clap, output or HTTP.
 
 pub mod file;
+pub mod options;
 pub mod redis;
 pub mod schema;
 pub mod url;
@@ -222,6 +223,37 @@ pub struct NewAgent {
     pub created_at: String,
     pub budget: Option<f64>,
     pub cache: bool,
+}
+
+impl NewAgent {
+    /// The record this agent gets, under `id` (the generated one, or another when
+    /// it collided).
+    pub fn record(&self, id: String) -> AgentRecord {
+        AgentRecord {
+            id,
+            name: self.name.clone(),
+            persona: self.persona.clone(),
+            project: self.project.clone(),
+            provider: self.provider.clone(),
+            worker_id: self.worker_id.clone(),
+            last_active: Some(self.created_at.clone()),
+            created_at: self.created_at.clone(),
+            totals: Totals::default(),
+            budget: self.budget,
+            cache: self.cache,
+        }
+    }
+
+    /// How a spawn of this agent ends when `existing` has its name: the same agent
+    /// (every setting equal) is reused under `exist_ok`, anything else is taken.
+    pub fn against(&self, existing: AgentRecord, exist_ok: bool) -> Spawned {
+        let same = existing.persona == self.persona
+            && existing.provider == self.provider
+            && existing.project == self.project
+            && existing.budget == self.budget
+            && existing.cache == self.cache;
+        if exist_ok && same { Spawned::Existing(existing) } else { Spawned::Taken(existing) }
+    }
 }
 
 /// How a spawn ended; the conflicts are the caller's to word.
@@ -527,6 +559,23 @@ pub struct Dump {
     /// The UTC day (`YYYY-MM-DD`) and its spend by budget key.
     pub spend: Option<(String, BTreeMap<String, f64>)>,
     pub history: Vec<TaskRecord>,
+}
+
+impl Dump {
+    /// A dump as every backend writes it: agents oldest first, the day's spend only
+    /// when there is some.
+    pub fn new(snapshot: Snapshot, spend: Option<(String, BTreeMap<String, f64>)>, history: Vec<TaskRecord>) -> Self {
+        let mut agents = snapshot.agents;
+        agents.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
+        Self {
+            agents,
+            providers: snapshot.providers,
+            series: snapshot.series,
+            fallback_pairs: snapshot.fallback_pairs,
+            spend: spend.filter(|(_, spend)| !spend.is_empty()),
+            history,
+        }
+    }
 }
 
 /// What an import did.

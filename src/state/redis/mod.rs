@@ -667,19 +667,7 @@ impl StateBackend for RedisState {
         let mut conn = self.conn()?;
         let mut id = new.id.clone();
         loop {
-            let record = AgentRecord {
-                id: id.clone(),
-                name: new.name.clone(),
-                persona: new.persona.clone(),
-                project: new.project.clone(),
-                provider: new.provider.clone(),
-                worker_id: new.worker_id.clone(),
-                last_active: Some(new.created_at.clone()),
-                created_at: new.created_at.clone(),
-                totals: Default::default(),
-                budget: new.budget,
-                cache: new.cache,
-            };
+            let record = new.record(id.clone());
             let (status, detail): (String, String) = SPAWN
                 .arg(self.ns())
                 .arg(&new.name)
@@ -695,12 +683,7 @@ impl StateBackend for RedisState {
                 "full" => return Ok(Spawned::PoolFull { count: detail.parse().unwrap_or(max_agents as usize) }),
                 "exists" => {
                     let Some(existing) = self.agent_record(&detail).await? else { continue };
-                    let same = existing.persona == new.persona
-                        && existing.provider == new.provider
-                        && existing.project == new.project
-                        && existing.budget == new.budget
-                        && existing.cache == new.cache;
-                    return Ok(if exist_ok && same { Spawned::Existing(existing) } else { Spawned::Taken(existing) });
+                    return Ok(new.against(existing, exist_ok));
                 }
                 _ => id = format!("{id}0"),
             }
@@ -1043,14 +1026,7 @@ impl StateBackend for RedisState {
             conn.hgetall(self.key(&format!("spend:{day}"))).await.map_err(|e| self.fail(e))?;
         let spend: BTreeMap<String, f64> =
             spend.into_iter().filter_map(|(k, v)| v.parse().ok().map(|usd| (k, usd))).collect();
-        Ok(Dump {
-            agents: snapshot.agents,
-            providers: snapshot.providers,
-            series: snapshot.series,
-            fallback_pairs: snapshot.fallback_pairs,
-            spend: (!spend.is_empty()).then_some((day, spend)),
-            history: self.history().await?,
-        })
+        Ok(Dump::new(snapshot, Some((day, spend)), self.history().await?))
     }
 
     async fn import(&self, dump: Dump, replace: bool) -> Result<Result<Imported, String>, StateError> {

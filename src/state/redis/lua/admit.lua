@@ -7,14 +7,14 @@ local rpm, tpm = tonumber(ARGV[3]), tonumber(ARGV[4])
 if not rpm and not tpm then return { 'now', 0 } end
 local rpm_tat, tpm_tat
 if rpm then
-  local tat = tonumber(v[2]) or now
-  if tat > now then return { 'rpm', tat - now } end
-  rpm_tat = now + math.floor(60000 / rpm)
+  local gate, at = gcra(tonumber(v[2]), now, rpm, 1)
+  if gate == 'wait' then return { 'rpm', at - now } end
+  rpm_tat = at
 end
 if tpm then
-  local tat = tonumber(v[3]) or now
-  if tat > now then return { 'tpm', tat - now } end
-  tpm_tat = now + math.floor(60000 / tpm * tonumber(ARGV[5]))
+  local gate, at = gcra(tonumber(v[3]), now, tpm, tonumber(ARGV[5]))
+  if gate == 'wait' then return { 'tpm', at - now } end
+  tpm_tat = at
 end
 local last = now
 if rpm_tat then redis.call('HSET', k, 'rpm', rpm_tat) last = math.max(last, rpm_tat) end

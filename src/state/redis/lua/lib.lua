@@ -7,3 +7,11 @@ local function fadd(key, field, v)
   local cur = tonumber(redis.call('HGET', key, field) or '0') or 0
   redis.call('HSET', key, field, string.format('%.17g', cur + tonumber(v)))
 end
+-- GCRA for `cost` units against `per_minute` a minute, paced evenly with a burst of
+-- one: 'now' and the new arrival time, or 'wait' and when to come back. The same
+-- decision as limits::gcra in Rust; one table of cases tests both (tests/redis.rs).
+local function gcra(tat, now, per_minute, cost)
+  tat = tat or now
+  if tat > now then return 'wait', tat end
+  return 'now', now + math.floor(60000 / per_minute * cost)
+end
