@@ -241,7 +241,7 @@ pub async fn call(
     client: &Client,
     store: &Store,
     chain: &[Link<'_>],
-    budget: Deadline,
+    deadline: Deadline,
     events: &Events,
     sink: &mut dyn Deltas,
     attempts: &AtomicU32,
@@ -286,7 +286,7 @@ pub async fn call(
             events(&CallEvent::Failover { from, to, reason: err.reason() });
         }
         last = index;
-        match call_link(client, store, link, budget, events, attempts, sink).await {
+        match call_link(client, store, link, deadline, events, attempts, sink).await {
             Ok(answer) => return CallReport { result: Ok(answer), attempts: attempts.load(Ordering::Relaxed), last },
             Err(LinkEnd::Failed { error, text }) => {
                 if sink.committed() && !text.is_empty() {
@@ -327,8 +327,8 @@ pub async fn call(
     CallReport { result, attempts: attempts.load(Ordering::Relaxed), last }
 }
 
-async fn sleep_within(budget: Deadline, wait: Duration, what: impl FnOnce() -> String) -> Result<(), CallError> {
-    if !budget.fits(wait) {
+async fn sleep_within(deadline: Deadline, wait: Duration, what: impl FnOnce() -> String) -> Result<(), CallError> {
+    if !deadline.fits(wait) {
         return Err(CallError::Deadline { skipped: Some(what()) });
     }
     tokio::time::sleep(wait).await;
@@ -341,7 +341,7 @@ async fn call_link(
     client: &Client,
     store: &Store,
     link: &Link<'_>,
-    budget: Deadline,
+    deadline: Deadline,
     events: &Events,
     attempts: &AtomicU32,
     sink: &mut dyn Deltas,
@@ -369,14 +369,14 @@ async fn call_link(
     }
     let plan = &link.budget;
     let Some(request) = link.request.as_ref() else {
-        return call_attempts(client, store, link, budget, events, attempts, sink).await;
+        return call_attempts(client, store, link, deadline, events, attempts, sink).await;
     };
     let held = if plan.lines.is_empty() && plan.run.is_none() {
         None
     } else {
         Some(hold_budgets(store, plan, provider, request).await?)
     };
-    let mut outcome = call_attempts(client, store, link, budget, events, attempts, sink).await;
+    let mut outcome = call_attempts(client, store, link, deadline, events, attempts, sink).await;
     // Priced here, once: the settlement below and the task's result use this cost.
     if let Ok(Answer::Chat(response)) = &mut outcome {
         response.cost =
@@ -412,14 +412,14 @@ async fn call_link(
 }
 
 /// What a call holds against its budgets while it runs.
-struct Held {
+struct BudgetHold {
     estimate: f64,
     /// Set aside from `--max-cost`.
     run_held: f64,
     reservation: Option<crate::state::Reservation>,
 }
 
-impl Held {
+impl BudgetHold {
     /// Give back what was set aside from `--max-cost`, keeping what was spent.
     fn release_run(&self, plan: &BudgetPlan, cost: f64) {
         if let Some(run) = &plan.run {
@@ -436,14 +436,14 @@ async fn hold_budgets(
     plan: &BudgetPlan,
     provider: &Provider,
     request: &ChatRequest,
-) -> Result<Held, LinkEnd> {
+) -> Result<BudgetHold, LinkEnd> {
     let Some(estimate) = estimate_cost(provider, request) else {
         return Err(LinkEnd::Refused(format!(
             "model `{}` of provider `{}` has no known price, and a budget needs one; set `pricing` for it in providers.toml",
             request.options.model, provider.id
         )));
     };
-    let mut held = Held { estimate, run_held: 0.0, reservation: None };
+    let mut held = BudgetHold { estimate, run_held: 0.0, reservation: None };
     if let Some(run) = &plan.run {
         let mut used = run.used.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if *used + estimate > run.limit_usd + 1e-12 {
@@ -493,7 +493,7 @@ async fn call_attempts(
     client: &Client,
     store: &Store,
     link: &Link<'_>,
-    budget: Deadline,
+    deadline: Deadline,
     events: &Events,
     attempts: &AtomicU32,
     sink: &mut dyn Deltas,
@@ -511,7 +511,7 @@ async fn call_attempts(
     };
     let estimate = link.request.as_ref().map_or(0, |r| estimate_usage(&r.messages, "").prompt_tokens);
     let rates = Rates { rpm: provider.rpm, tpm: provider.tpm, tokens: estimate };
-    let cooldown = limits::scaled(link.settings.cooldown.value, budget.backoff_scale);
+    let cooldown = limits::scaled(link.settings.cooldown.value, deadline.backoff_scale);
     client.warm(provider, timeouts.connect);
     let mut tries = 0u32;
     loop {
@@ -525,7 +525,7 @@ async fn call_attempts(
             let first = cooling.iter().flatten().copied().min().unwrap_or_else(now_ms);
             let wait = until_from_now(first);
             events(&CallEvent::Wait { provider: id, delay: wait, why: "every endpoint is cooling down" });
-            sleep_within(budget, wait, || {
+            sleep_within(deadline, wait, || {
                 format!("a {} wait for an endpoint of provider `{id}` to cool down", words(wait))
             })
             .await?;
@@ -541,7 +541,7 @@ async fn call_attempts(
                         WaitWhy::Rpm => "its rpm limit",
                         WaitWhy::Tpm => "its tpm limit",
                     };
-                    sleep_within(budget, wait, || {
+                    sleep_within(deadline, wait, || {
                         format!("a {} wait for {what} of provider `{id}`", words(wait)).replace("for its", "for the")
                     })
                     .await?;
@@ -551,7 +551,7 @@ async fn call_attempts(
         tries += 1;
         attempts.fetch_add(1, Ordering::Relaxed);
         let endpoint = &provider.endpoints[index].url;
-        let left = budget.deadline.saturating_duration_since(Instant::now());
+        let left = deadline.deadline.saturating_duration_since(Instant::now());
         let mut tracked = Tracked { inner: &mut *sink, received: String::new() };
         let attempt = client.attempt(provider, endpoint, call, timeouts, &mut tracked);
         let (result, hints) = match tokio::time::timeout(left, attempt).await {
@@ -575,7 +575,7 @@ async fn call_attempts(
                 if let (Some(tpm), Answer::Chat(response)) = (provider.tpm, &answer) {
                     let delta = i64::try_from(response.usage.total_tokens).unwrap_or(i64::MAX)
                         - i64::try_from(estimate).unwrap_or(0);
-                    store.settle(id, tpm, delta).await?;
+                    store.correct_tokens(id, tpm, delta).await?;
                 }
                 // Only complete answers are kept: never one cut at the token limit or
                 // filtered. A cache that cannot be written costs the task nothing.
@@ -618,10 +618,10 @@ async fn call_attempts(
         let delay = if other_up {
             Duration::ZERO
         } else {
-            server_wait.unwrap_or_else(|| limits::backoff(tries - 1, fastrand::f64(), budget.backoff_scale))
+            server_wait.unwrap_or_else(|| limits::backoff(tries - 1, fastrand::f64(), deadline.backoff_scale))
         };
         let reason = err.reason();
-        if !budget.fits(delay) {
+        if !deadline.fits(delay) {
             return Err(CallError::Deadline {
                 skipped: Some(format!("a {} wait before retrying provider `{id}` after {reason}", words(delay))),
             }

@@ -16,7 +16,7 @@ use crate::worker::{Signal, TaskError};
 
 /// The documented exit codes. Later features reuse these numbers; do not renumber.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
+pub enum ExitCode {
     Success = 0,
     Internal = 1,
     Usage = 2,
@@ -31,13 +31,13 @@ pub enum Exit {
     Terminated = 143,
 }
 
-impl Exit {
+impl ExitCode {
     pub fn code(self) -> u8 {
         self as u8
     }
 
-    pub fn all() -> [Exit; 12] {
-        use Exit::*;
+    pub fn all() -> [ExitCode; 12] {
+        use ExitCode::*;
         [
             Success,
             Internal,
@@ -55,11 +55,11 @@ impl Exit {
     }
 }
 
-impl From<Signal> for Exit {
+impl From<Signal> for ExitCode {
     fn from(signal: Signal) -> Self {
         match signal {
-            Signal::Interrupt => Exit::Interrupted,
-            Signal::Terminate => Exit::Terminated,
+            Signal::Interrupt => ExitCode::Interrupted,
+            Signal::Terminate => ExitCode::Terminated,
         }
     }
 }
@@ -67,7 +67,7 @@ impl From<Signal> for Exit {
 /// An error the user can act on: one message line, optional hints, an exit code.
 #[derive(Debug, thiserror::Error)]
 pub struct Failure {
-    pub exit: Exit,
+    pub exit: ExitCode,
     pub message: String,
     pub hints: Vec<String>,
 }
@@ -79,14 +79,14 @@ impl fmt::Display for Failure {
 }
 
 impl Failure {
-    pub fn new(exit: Exit, message: impl Into<String>) -> Self {
+    pub fn new(exit: ExitCode, message: impl Into<String>) -> Self {
         Self { exit, message: one_line(&message.into()), hints: Vec::new() }
     }
     pub fn usage(message: impl Into<String>) -> Self {
-        Self::new(Exit::Usage, message)
+        Self::new(ExitCode::Usage, message)
     }
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(Exit::NotFound, message)
+        Self::new(ExitCode::NotFound, message)
     }
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(one_line(&hint.into()));
@@ -97,7 +97,7 @@ impl Failure {
 impl From<&ProviderError> for Failure {
     fn from(err: &ProviderError) -> Self {
         let provider = err.provider().to_string();
-        let failure = Failure::new(Exit::Provider, err.to_string());
+        let failure = Failure::new(ExitCode::Provider, err.to_string());
         match err {
             ProviderError::Key { hint, .. } => {
                 let failure = Failure::usage(err.to_string());
@@ -175,13 +175,13 @@ impl From<&StateError> for Failure {
             StateError::Unavailable { .. } => Failure::usage(err.to_string()).hint(
                 "start the server or fix the URL (--state, AGENTRY_STATE or [state] url); a password can come from AGENTRY_REDIS_PASSWORD",
             ),
-            StateError::Lost { .. } => Failure::new(Exit::Provider, err.to_string()).hint(
+            StateError::Lost { .. } => Failure::new(ExitCode::Provider, err.to_string()).hint(
                 "limits and budgets fail closed while Redis is away; retry when it is back, or set [state] on_unavailable = \"open\"",
             ),
             StateError::Foreign { .. } => {
                 Failure::usage(err.to_string()).hint("give agentry its own [state] namespace on this server")
             }
-            StateError::Encode { .. } => Failure::new(Exit::Internal, err.to_string()),
+            StateError::Encode { .. } => Failure::new(ExitCode::Internal, err.to_string()),
         }
     }
 }
@@ -213,15 +213,15 @@ impl From<&TaskError> for Failure {
     fn from(err: &TaskError) -> Self {
         match err {
             TaskError::Provider(err) => err.into(),
-            TaskError::Deadline { limit, .. } => Failure::new(Exit::Deadline, err.to_string()).hint(format!(
+            TaskError::Deadline { limit, .. } => Failure::new(ExitCode::Deadline, err.to_string()).hint(format!(
                 "the whole task may take {}; raise --timeout, or check the server",
                 crate::units::duration_words(*limit)
             )),
-            TaskError::Interrupted { signal, .. } => Failure::new(Exit::from(*signal), err.to_string()),
+            TaskError::Interrupted { signal, .. } => Failure::new(ExitCode::from(*signal), err.to_string()),
             TaskError::State(err) => err.into(),
-            TaskError::Partial { .. } => Failure::new(Exit::Partial, err.to_string()),
-            TaskError::Cancelled => Failure::new(Exit::Cancelled, err.to_string()),
-            TaskError::Budget(_) => Failure::new(Exit::Budget, err.to_string())
+            TaskError::Partial { .. } => Failure::new(ExitCode::Partial, err.to_string()),
+            TaskError::Cancelled => Failure::new(ExitCode::Cancelled, err.to_string()),
+            TaskError::Budget(_) => Failure::new(ExitCode::Budget, err.to_string())
                 .hint("raise the budget, wait for the next UTC day, or run with a cheaper model"),
         }
     }
@@ -259,11 +259,11 @@ impl From<&ManagerError> for Failure {
             ManagerError::PersonaGone { agent, .. } => Failure::not_found(message).hint(format!(
                 "restore the persona folder, or stop the agent and spawn it again: `agentry stop {agent}`"
             )),
-            ManagerError::Interrupted { signal, .. } => Failure::new(Exit::from(*signal), message),
+            ManagerError::Interrupted { signal, .. } => Failure::new(ExitCode::from(*signal), message),
             ManagerError::Temperature { max, .. } => {
                 Failure::usage(message).hint(format!("pass --temperature {max} or less, or `none`"))
             }
-            ManagerError::StillRunning { .. } => Failure::new(Exit::Deadline, message)
+            ManagerError::StillRunning { .. } => Failure::new(ExitCode::Deadline, message)
                 .hint("raise `agentry stop --timeout`, or end the process running its task"),
             ManagerError::Persona(err) => err.into(),
         }
@@ -271,7 +271,7 @@ impl From<&ManagerError> for Failure {
 }
 
 /// The exit code and the lines to print for any error that reaches the edge.
-pub fn classify(err: &anyhow::Error) -> (Exit, String, Vec<String>) {
+pub fn classify(err: &anyhow::Error) -> (ExitCode, String, Vec<String>) {
     if let Some(f) = err.downcast_ref::<Failure>() {
         return (f.exit, f.message.clone(), f.hints.clone());
     }
@@ -287,7 +287,7 @@ pub fn classify(err: &anyhow::Error) -> (Exit, String, Vec<String>) {
         Some(f) => (f.exit, one_line(&f.message), f.hints),
         None => {
             let message = err.chain().map(|c| one_line(&c.to_string())).collect::<Vec<_>>().join(": ");
-            (Exit::Internal, message, Vec::new())
+            (ExitCode::Internal, message, Vec::new())
         }
     }
 }
@@ -305,7 +305,7 @@ mod tests {
 
     #[test]
     fn exit_codes_are_the_documented_numbers() {
-        let codes: Vec<u8> = Exit::all().iter().map(|e| e.code()).collect();
+        let codes: Vec<u8> = ExitCode::all().iter().map(|e| e.code()).collect();
         assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 130, 143]);
     }
 
@@ -320,7 +320,7 @@ mod tests {
             },
         };
         let (exit, message, hints) = classify(&anyhow::Error::new(err));
-        assert_eq!(exit, Exit::Usage);
+        assert_eq!(exit, ExitCode::Usage);
         assert!(message.contains("/srv/agentry/state.json"), "{message}");
         assert!(hints[0].contains("/srv/agentry is writable"), "{hints:?}");
     }

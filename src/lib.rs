@@ -33,12 +33,12 @@ pub mod state;
 pub mod units;
 pub mod worker;
 
-use std::process::ExitCode;
+use std::process::ExitCode as ProcessExit;
 
 /// A command line clap refused: a value one of agentry's value types refused is worded
 /// as agentry words it (`--temperature takes a number from 0 to 2 …`, exit 2); the
 /// rest (help, version, unknown flags) as clap words it.
-pub fn refused_arguments(err: clap::Error) -> ExitCode {
+pub fn refused_arguments(err: clap::Error) -> ProcessExit {
     use std::error::Error as _;
     let invalid = (err.kind() == clap::error::ErrorKind::ValueValidation)
         .then(|| err.source().and_then(|source| source.downcast_ref::<request::Invalid>()))
@@ -51,30 +51,30 @@ pub fn refused_arguments(err: clap::Error) -> ExitCode {
     let printer = output::Printer::new(&cli::GlobalArgs::default(), &env_vars::Env::from_process());
     let hints: Vec<String> = invalid.hint.iter().map(|h| (*h).to_string()).collect();
     printer.error(&format!("{flag} {}", invalid.rule), &hints);
-    ExitCode::from(error::Exit::Usage.code())
+    ProcessExit::from(error::ExitCode::Usage.code())
 }
 
 /// Run a parsed command line to its exit code: the whole program but argument parsing.
-pub fn run(cli: cli::Cli) -> ExitCode {
+pub fn run(cli: cli::Cli) -> ProcessExit {
     let env = env_vars::Env::from_process();
     let printer = output::Printer::new(&cli.global, &env);
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
             printer.error(&format!("cannot start the async runtime: {err}"), &[]);
-            return ExitCode::from(error::Exit::Internal.code());
+            return ProcessExit::from(error::ExitCode::Internal.code());
         }
     };
     let outcome = runtime.block_on(commands::run(cli, printer, env));
     // A lock wait may still sit on a blocking thread after a signal: do not join it.
     runtime.shutdown_background();
     match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) if error::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Ok(()) => ProcessExit::SUCCESS,
+        Err(err) if error::is_broken_pipe(&err) => ProcessExit::SUCCESS,
         Err(err) => {
             let (exit, message, hints) = error::classify(&err);
             printer.error(&message, &hints);
-            ExitCode::from(exit.code())
+            ProcessExit::from(exit.code())
         }
     }
 }

@@ -17,7 +17,7 @@ use crate::request::ChatRequest;
 use crate::settings::{self, CallEnv, CallFlags, LinkSettings};
 use crate::state::{AgentClaim, AgentRecord, NewAgent, Snapshot, Spawned, Store};
 use crate::worker::pool::AgentView;
-use crate::worker::{Attempt, Signals, Task, TaskError, TaskResult, new_id, now};
+use crate::worker::{Job, Signals, Task, TaskError, TaskResult, new_id, now};
 
 pub struct Manager {
     /// `--max-cost` of this run, shared by all its tasks.
@@ -41,7 +41,7 @@ pub struct SpawnRequest {
 }
 
 /// What `task run` prepared: enough to print a dry run or to attempt the task.
-pub struct Prepared<'a> {
+pub struct PreparedTask<'a> {
     /// Chosen before the attempt, so events can name it from the start.
     pub task_id: String,
     pub provider: &'a Provider,
@@ -56,7 +56,7 @@ pub struct Prepared<'a> {
 
 /// A finished attempt: the result to print and record, and, if it failed, why.
 /// The agent stays claimed until the result is recorded.
-pub struct Finished {
+pub struct FinishedTask {
     pub result: TaskResult,
     pub error: Option<TaskError>,
     agent: Option<AgentRecord>,
@@ -102,7 +102,7 @@ pub fn task_body(
     Ok((crate::state::TaskBody { request: view.request, response, cut: was_cut, prompt: hash }, view.system))
 }
 
-impl Finished {
+impl FinishedTask {
     /// The history line of this task.
     pub fn record(&self) -> crate::state::TaskRecord {
         self.result.record(
@@ -216,7 +216,7 @@ impl Manager {
     }
 
     /// Resolve everything a task needs, reading the agent's current persona and provider.
-    pub async fn prepare_on_agent(&self, agent_ref: &str, task: &Task) -> anyhow::Result<Prepared<'_>> {
+    pub async fn prepare_on_agent(&self, agent_ref: &str, task: &Task) -> anyhow::Result<PreparedTask<'_>> {
         let agent = self.find_agent(agent_ref).await?;
         if self.store.stop_requested(&agent.id).await? {
             return Err(ManagerError::Stopped(agent.name).into());
@@ -225,7 +225,7 @@ impl Manager {
     }
 
     /// Prepare a task on an agent the caller already holds (a batch lane): no state read.
-    pub fn prepare_for(&self, agent: AgentRecord, task: &Task) -> anyhow::Result<Prepared<'_>> {
+    pub fn prepare_for(&self, agent: AgentRecord, task: &Task) -> anyhow::Result<PreparedTask<'_>> {
         let provider = self.config.registry.get(&agent.provider).ok_or_else(|| ManagerError::ProviderGone {
             agent: agent.name.clone(),
             provider: agent.provider.clone(),
@@ -245,7 +245,12 @@ impl Manager {
         Ok(self.prepared(provider, task, &prompt, Some(agent), persona))
     }
 
-    pub fn prepare_one_shot(&self, persona_name: &str, provider_id: &str, task: &Task) -> anyhow::Result<Prepared<'_>> {
+    pub fn prepare_one_shot(
+        &self,
+        persona_name: &str,
+        provider_id: &str,
+        task: &Task,
+    ) -> anyhow::Result<PreparedTask<'_>> {
         let provider = self.config.registry.require(provider_id)?;
         let prompt = self.personas.load(persona_name)?.0.system_prompt();
         Ok(self.prepared(provider, task, &prompt, None, Some(persona_name.to_string())))
@@ -259,8 +264,8 @@ impl Manager {
         prompt: &str,
         agent: Option<AgentRecord>,
         persona: Option<String>,
-    ) -> Prepared<'a> {
-        Prepared {
+    ) -> PreparedTask<'a> {
+        PreparedTask {
             task_id: new_id("tk"),
             provider,
             request: task.request(prompt.to_string(), provider),
@@ -324,19 +329,19 @@ impl Manager {
         })
     }
 
-    /// Attempt the task. Errors returned here happened before any attempt; a failed
-    /// attempt comes back as `Finished` with its error. The result is not recorded
+    /// Run the task. Errors returned here happened before any attempt; a failed
+    /// attempt comes back as `FinishedTask` with its error. The result is not recorded
     /// yet: the caller prints it first, then calls [`Manager::record`], so a paid
     /// answer reaches stdout even when the state cannot be written.
     pub async fn run(
         &self,
-        prepared: Prepared<'_>,
+        prepared: PreparedTask<'_>,
         client: &Client,
         flags: &CallFlags,
         env: &CallEnv,
         sink: &mut dyn Deltas,
         events: &crate::call::Events,
-    ) -> anyhow::Result<Finished> {
+    ) -> anyhow::Result<FinishedTask> {
         self.ready(&prepared, client).await?;
         let mut signals = Signals::register();
         let claim = match prepared.agent.as_ref() {
@@ -357,7 +362,7 @@ impl Manager {
         } else {
             self.printer.spinner(format!("waiting for provider {}…", prepared.provider.id))
         };
-        let mut finished = self.attempt(prepared, client, flags, env, sink, events).await;
+        let mut finished = self.run_held(prepared, client, flags, env, sink, events).await;
         spinner.finish_and_clear();
         finished._claim = claim;
         Ok(finished)
@@ -366,7 +371,7 @@ impl Manager {
     /// Everything that can fail before a request is sent: the keys of the primary and
     /// its fallbacks (a missing one is found now, not after the primary failed), and a
     /// state folder that results can be written to.
-    pub async fn ready(&self, prepared: &Prepared<'_>, client: &Client) -> anyhow::Result<()> {
+    pub async fn ready(&self, prepared: &PreparedTask<'_>, client: &Client) -> anyhow::Result<()> {
         // A fallback is checked too: it must not fail for this only after the primary did.
         let links = std::iter::once((prepared.provider, &prepared.request))
             .chain(prepared.fallbacks.iter().map(|(provider, request)| (*provider, request)));
@@ -407,21 +412,21 @@ impl Manager {
         Ok(claim)
     }
 
-    /// Attempt a prepared task whose agent (if any) the caller holds: the call loop
+    /// Job a prepared task whose agent (if any) the caller holds: the call loop
     /// under the whole-task limit, raced against signals and a `stop`.
-    pub async fn attempt(
+    pub async fn run_held(
         &self,
-        prepared: Prepared<'_>,
+        prepared: PreparedTask<'_>,
         client: &Client,
         flags: &CallFlags,
         env: &CallEnv,
         sink: &mut dyn Deltas,
         events: &crate::call::Events,
-    ) -> Finished {
+    ) -> FinishedTask {
         let mut signals = Signals::register();
         let agent = prepared.agent.as_ref();
         let limit = settings::task_limit(flags, env, prepared.provider, settings::DEFAULT_TIMEOUT).value;
-        let budget =
+        let deadline =
             Deadline { deadline: tokio::time::Instant::now() + limit, limit, backoff_scale: env.backoff_scale };
         let agent_cache = agent.is_some_and(|a| a.cache);
         let plan = |provider: &Provider, request: &ChatRequest| {
@@ -464,17 +469,17 @@ impl Manager {
                 budget: budgets(provider),
             });
         }
-        let attempt = Attempt {
+        let job = Job {
             task_id: prepared.task_id.clone(),
             worker_id: agent.map_or_else(|| new_id("wk"), |a| a.worker_id.clone()),
             agent_id: agent.map(|a| a.id.clone()),
             chain,
-            budget,
+            deadline,
         };
         sink.start();
-        let outcome = attempt.run(client, &self.store, &mut signals, events, sink).await;
-        let result = attempt.result(&outcome);
-        let link = &attempt.chain[outcome.last.min(attempt.chain.len() - 1)];
+        let outcome = job.run(client, &self.store, &mut signals, events, sink).await;
+        let result = job.result(&outcome);
+        let link = &job.chain[outcome.last.min(job.chain.len() - 1)];
         // The answer is printed as it came; every stored copy has the keys removed.
         let redactor = client.redactor(link.provider).await;
         let stored = result.response.as_deref().map(|text| redactor.redact(text));
@@ -486,7 +491,7 @@ impl Manager {
                 })
                 .ok()
         });
-        Finished {
+        FinishedTask {
             result,
             error: outcome.result.err(),
             agent: prepared.agent,
@@ -498,7 +503,7 @@ impl Manager {
     }
 
     /// Record a finished task in the totals and the history, then free its agent.
-    pub async fn record(&self, finished: Finished) -> anyhow::Result<Option<TaskError>> {
+    pub async fn record(&self, finished: FinishedTask) -> anyhow::Result<Option<TaskError>> {
         let record = finished.record();
         if let Some((body, prompt)) = finished.body {
             self.store.store_bodies(&[(record.task_id.clone(), body, prompt)]).await?;

@@ -240,3 +240,159 @@ proptest! {
         }
     }
 }
+
+/// One option as a flag and as a batch key: the flag's text, and the JSON the same
+/// value takes in a batch line (a number where it is one, else the same text).
+#[derive(Debug, Clone)]
+struct OptionValue {
+    flag: &'static str,
+    key: &'static str,
+    text: String,
+    json: serde_json::Value,
+}
+
+fn option_values() -> impl Strategy<Value = Vec<OptionValue>> {
+    let text_or_number = |text: String| {
+        let json = text.parse::<f64>().ok().filter(|n| n.is_finite()).map_or_else(
+            || serde_json::Value::String(text.clone()),
+            |n| {
+                if n.fract() == 0.0 && (0.0..1e15).contains(&n) {
+                    serde_json::json!(n as u64)
+                } else {
+                    serde_json::json!(n)
+                }
+            },
+        );
+        (text, json)
+    };
+    let model = prop::option::of("[a-z][a-z0-9.-]{0,12}".prop_map(|m| OptionValue {
+        flag: "--model",
+        key: "model",
+        json: serde_json::Value::String(m.clone()),
+        text: m,
+    }));
+    let temperature = prop::option::of(
+        prop_oneof![Just("none".to_string()), (0u32..=200).prop_map(|n| format!("{}", f64::from(n) / 100.0))].prop_map(
+            move |t| {
+                let (text, json) = text_or_number(t);
+                OptionValue { flag: "--temperature", key: "temperature", text, json }
+            },
+        ),
+    );
+    let max_tokens = prop::option::of((1u32..200_000).prop_map(|n| OptionValue {
+        flag: "--max-tokens",
+        key: "max_tokens",
+        text: n.to_string(),
+        json: serde_json::json!(n),
+    }));
+    let duration = |flag: &'static str, key: &'static str| {
+        prop::option::of(
+            prop_oneof![
+                (1u32..600).prop_map(|n| n.to_string()),
+                (1u32..600).prop_map(|n| format!("{n}s")),
+                (1u32..5000).prop_map(|n| format!("{n}ms")),
+                (1u32..30).prop_map(|n| format!("{n}m")),
+            ]
+            .prop_map(move |d| {
+                let (text, json) = text_or_number(d);
+                OptionValue { flag, key, text, json }
+            }),
+        )
+    };
+    let retries = prop::option::of((0u32..20).prop_map(|n| OptionValue {
+        flag: "--retries",
+        key: "retries",
+        text: n.to_string(),
+        json: serde_json::json!(n),
+    }));
+    (
+        model,
+        temperature,
+        max_tokens,
+        duration("--timeout", "timeout"),
+        duration("--connect-timeout", "connect_timeout"),
+        duration("--idle-timeout", "idle_timeout"),
+        retries,
+    )
+        .prop_map(|(a, b, c, d, e, f, g)| [a, b, c, d, e, f, g].into_iter().flatten().collect())
+}
+
+fn request_for(options: &agentry::request::TaskOptions, primary: bool) -> agentry::request::ChatRequest {
+    let task = agentry::worker::Task {
+        description: "Review the plan".into(),
+        context: Some("ctx".into()),
+        options: options.clone(),
+        stream: false,
+    };
+    let mut provider = agentry::provider::registry::builtin_mock();
+    provider.temperature = Some(0.3);
+    provider.max_tokens = Some(99);
+    task.request_for("You are a reviewer.".into(), &provider, primary)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Any combination of the per-task flags and the batch line saying the same give
+    /// the same options, the same call settings and the same request, for the
+    /// primary and for a fallback.
+    #[test]
+    fn a_flag_and_the_same_batch_key_give_the_same_request(values in option_values()) {
+        use clap::Parser;
+        let mut argv: Vec<String> = ["agentry", "task", "run", "--persona", "p", "--provider", "mock"].map(String::from).to_vec();
+        let mut line = serde_json::Map::new();
+        for value in &values {
+            argv.push(value.flag.to_string());
+            argv.push(value.text.clone());
+            line.insert(value.key.to_string(), value.json.clone());
+        }
+        argv.push("Review the plan".into());
+        let cli = agentry::cli::Cli::try_parse_from(&argv).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let agentry::cli::Command::Task(agentry::cli::TaskCommand::Run(args)) = cli.command else {
+            return Err(TestCaseError::fail("not task run"));
+        };
+        let from_line: agentry::request::TaskOptions = serde_json::from_value(serde_json::Value::Object(line.clone()))
+            .map_err(|e| TestCaseError::fail(format!("{line:?}: {e}")))?;
+        prop_assert_eq!(&args.options, &from_line);
+        prop_assert_eq!(request_for(&args.options, true), request_for(&from_line, true));
+        prop_assert_eq!(request_for(&args.options, false), request_for(&from_line, false));
+    }
+
+    /// An answer a protocol's server would send reads back as the same answer: text,
+    /// tool calls, finish reason, model and usage, for each protocol.
+    #[test]
+    fn each_protocol_reads_back_the_answer_it_would_be_sent(
+        text in "\\PC{0,80}",
+        finish in prop_oneof![Just("stop"), Just("length"), Just("tool_calls"), Just("content_filter"), Just("paused_turn")],
+        model in "[a-z0-9.-]{1,20}",
+        prompt in 0u64..1_000_000,
+        cached_share in 0u64..=100,
+        completion in 0u64..1_000_000,
+        calls in prop::collection::vec(("call_[a-z0-9]{1,8}", "[a-z_]{1,12}", prop::collection::btree_map("[a-z]{1,6}", 0i64..1000, 0..3)), 0..3),
+    ) {
+        use agentry::provider::{Api, ProviderKind, protocols};
+        use agentry::request::{ChatResponse, FinishReason, Part, Usage};
+        let cached = prompt * cached_share / 100;
+        let usage = Usage { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, cached_tokens: cached, estimated: false };
+        let mut expected = ChatResponse::text(text, Some(FinishReason::parse(finish)), Some(model), usage);
+        for (id, name, arguments) in calls {
+            let arguments = serde_json::to_string(&arguments).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            expected.parts.push(Part::ToolCall { id, name, arguments });
+        }
+        let request = request_for(&agentry::request::TaskOptions::default(), true);
+        let provider = agentry::provider::registry::builtin_mock();
+        for (kind, api) in [(ProviderKind::Openai, Api::Native), (ProviderKind::Anthropic, Api::Native)] {
+            let protocol = protocols::of(kind, api);
+            let body = protocol.answer_body(&expected);
+            let wire = agentry::provider::http::WireResponse {
+                status: 200,
+                headers: Default::default(),
+                body: serde_json::to_vec(&body).map_err(|e| TestCaseError::fail(e.to_string()))?,
+            };
+            let read = protocol
+                .parse_chat(&provider, &request, &wire, &agentry::provider::redact::Redactor::default())
+                .map_err(|e| TestCaseError::fail(format!("{kind:?}: {e}")))?;
+            prop_assert_eq!(&read, &expected, "{:?}", kind);
+        }
+    }
+}

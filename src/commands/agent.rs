@@ -1,6 +1,6 @@
 //! `agentry agent spawn|list|show`.
 
-use super::Ctx;
+use super::Invocation;
 use crate::cli::AgentCommand;
 use crate::manager::SpawnRequest;
 use crate::worker::pool::AgentView;
@@ -39,7 +39,7 @@ pub fn money(usd: f64, incomplete: bool) -> String {
     format!("${:.4}{}", usd + 0.0, if incomplete { "+" } else { "" })
 }
 
-fn print_agent(ctx: &Ctx, agent: &AgentView) -> anyhow::Result<()> {
+fn print_agent(ctx: &Invocation, agent: &AgentView) -> anyhow::Result<()> {
     if ctx.printer.json {
         return ctx.printer.json(agent);
     }
@@ -61,7 +61,7 @@ fn print_agent(ctx: &Ctx, agent: &AgentView) -> anyhow::Result<()> {
     Ok(ctx.printer.out(&ctx.printer.table(&["FIELD", "VALUE"], rows, &[]))?)
 }
 
-pub async fn run(ctx: &Ctx, command: AgentCommand) -> anyhow::Result<()> {
+pub async fn run(ctx: &Invocation, command: AgentCommand) -> anyhow::Result<()> {
     match command {
         AgentCommand::Spawn(args) => {
             if let Some(usd) = args.budget

@@ -17,10 +17,10 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::Ctx;
+use super::Invocation;
 use crate::cli::TaskRunArgs;
-use crate::error::{Exit, Failure};
-use crate::manager::{Finished, Manager, Prepared};
+use crate::error::{ExitCode, Failure};
+use crate::manager::{FinishedTask, Manager, PreparedTask};
 use crate::output::EventWriter;
 use crate::provider::{Client, Deltas, NoDeltas};
 use crate::request::{ErrorClass, TaskOptions};
@@ -228,7 +228,7 @@ fn done_ids(output: &Path) -> anyhow::Result<std::collections::HashSet<String>> 
 /// Hold `--output` for the run, so that two batches on one file do not both run
 /// every line: a lock in the state folder named after the file (a regular file only;
 /// a pipe is nobody else's). The second run waits, then resumes what is left.
-async fn lock_output(ctx: &Ctx, output: &Path) -> anyhow::Result<Option<crate::files::LockedFile>> {
+async fn lock_output(ctx: &Invocation, output: &Path) -> anyhow::Result<Option<crate::files::LockedFile>> {
     use sha2::Digest;
     let is_regular = std::fs::metadata(output).map_or(true, |m| m.is_file());
     if !is_regular {
@@ -347,7 +347,7 @@ fn unsent(line: &Line, message: String, class: ErrorClass) -> TaskResult {
 
 /// What every lane shares.
 struct Run<'a> {
-    ctx: &'a Ctx,
+    ctx: &'a Invocation,
     manager: &'a Manager,
     client: Client,
     env: CallEnv,
@@ -424,11 +424,11 @@ impl Run<'_> {
                 })
             }
         };
-        let prepared: Prepared<'_> = match prepared {
+        let prepared: PreparedTask<'_> = match prepared {
             Ok(prepared) => prepared,
             Err(err) => {
                 let (exit, message, _) = crate::error::classify(&err);
-                let class = if exit == Exit::NotFound { ErrorClass::Cancelled } else { ErrorClass::ClientError };
+                let class = if exit == ExitCode::NotFound { ErrorClass::Cancelled } else { ErrorClass::ClientError };
                 return self.finish(line, &unsent(line, message, class), None);
             }
         };
@@ -447,8 +447,8 @@ impl Run<'_> {
             None => &mut none,
         };
         self.running.fetch_add(1, Ordering::Relaxed);
-        let finished: Finished =
-            self.manager.attempt(prepared, &self.client, &line.call, &self.env, sink, &call_events).await;
+        let finished: FinishedTask =
+            self.manager.run_held(prepared, &self.client, &line.call, &self.env, sink, &call_events).await;
         self.running.fetch_sub(1, Ordering::Relaxed);
         if let Some(crate::worker::TaskError::Interrupted { signal, .. }) = &finished.error {
             // Seen here first: no lane may start another line.
@@ -592,7 +592,7 @@ async fn state_writer(
     }
 }
 
-pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Result<()> {
+pub async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) -> anyhow::Result<()> {
     let refuse = |what: &str| -> anyhow::Result<()> {
         Err(Failure::usage(format!("{what} does not go with --file: every line says its own"))
             .hint("see `Batch files` in the README")
@@ -732,10 +732,10 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
         let ran = format!("{done} of {} tasks ran, unstarted lines were not run", lines.len() - skipped.len());
         // A closed pipe (`| head`) is like SIGINT; a file that cannot be written is not.
         let failure = if crate::error::is_broken_pipe(&err) {
-            Failure::new(Exit::Interrupted, format!("the results stream was closed; {ran}"))
+            Failure::new(ExitCode::Interrupted, format!("the results stream was closed; {ran}"))
         } else {
             Failure::new(
-                Exit::Internal,
+                ExitCode::Internal,
                 format!("cannot write the results: {}; {ran}", crate::units::one_line(&format!("{err:#}"))),
             )
         };
@@ -752,7 +752,7 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
     if let Some(err) = write_failure.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
         let (_, message, hints) = crate::error::classify(&err);
         return Err(Failure::new(
-            Exit::Internal,
+            ExitCode::Internal,
             format!("the results above were written but not recorded: {message}"),
         )
         .hint(hints.into_iter().next().unwrap_or_default())
@@ -760,21 +760,21 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs, source: PathBuf) -> anyhow::Resul
     }
     if let Some(signal) = *run.interrupted.borrow() {
         return Err(Failure::new(
-            Exit::from(signal),
+            ExitCode::from(signal),
             format!("interrupted by {}; unstarted lines were not run", signal.name()),
         )
         .into());
     }
     if refused > 0 {
         return Err(Failure::new(
-            Exit::Budget,
+            ExitCode::Budget,
             format!("{refused} of {} tasks were refused by a budget", succeeded + failed + refused),
         )
         .hint("each refused line says which budget in its `error`")
         .into());
     }
     if failed > 0 {
-        return Err(Failure::new(Exit::BatchFailed, format!("{failed} of {} tasks failed", succeeded + failed))
+        return Err(Failure::new(ExitCode::BatchFailed, format!("{failed} of {} tasks failed", succeeded + failed))
             .hint("each failed line says why in its `error`; rerun with the same --output to retry only those")
             .into());
     }

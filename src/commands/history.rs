@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::Ctx;
+use super::Invocation;
 use crate::cli::TaskListArgs;
 use crate::error::Failure;
 
@@ -30,7 +30,7 @@ fn since(raw: &str) -> anyhow::Result<String> {
     .into())
 }
 
-pub async fn list(ctx: &Ctx, args: TaskListArgs) -> anyhow::Result<()> {
+pub async fn list(ctx: &Invocation, args: TaskListArgs) -> anyhow::Result<()> {
     let since = args.since.as_deref().map(since).transpose()?;
     let manager = ctx.manager().await?;
     let query = crate::state::HistoryQuery {
@@ -68,7 +68,7 @@ pub async fn list(ctx: &Ctx, args: TaskListArgs) -> anyhow::Result<()> {
     Ok(ctx.printer.out(&ctx.printer.table(&header, rows, &[6, 7, 8]))?)
 }
 
-pub async fn show(ctx: &Ctx, id: &str) -> anyhow::Result<()> {
+pub async fn show(ctx: &Invocation, id: &str) -> anyhow::Result<()> {
     let manager = ctx.manager().await?;
     let query = crate::state::HistoryQuery { task_id: Some(id.to_string()), ..Default::default() };
     let found = manager.store.find_history(&query).await?;

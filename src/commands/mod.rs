@@ -29,7 +29,7 @@ use crate::settings::{GlobalSettings, StateChoice, state_choice};
 use crate::state::{FileState, RedisState, Store};
 
 /// What every handler gets: the printer, the paths in use and the global settings.
-pub struct Ctx {
+pub struct Invocation {
     pub printer: Printer,
     pub paths: Paths,
     pub env: Env,
@@ -38,7 +38,7 @@ pub struct Ctx {
     pub state_flag: Option<String>,
 }
 
-impl Ctx {
+impl Invocation {
     pub fn config(&self) -> anyhow::Result<Config> {
         let config = Config::load(&self.paths.providers_file)?;
         for warning in &config.warnings {
@@ -132,7 +132,7 @@ pub async fn run(cli: Cli, printer: Printer, env: Env) -> anyhow::Result<()> {
         return completions::run(shell, printer);
     }
     env.check()?;
-    let ctx = Ctx {
+    let ctx = Invocation {
         printer,
         paths: Paths::resolve(&cli.global, &env)?,
         settings: GlobalSettings::resolve(&env)?,
@@ -140,11 +140,11 @@ pub async fn run(cli: Cli, printer: Printer, env: Env) -> anyhow::Result<()> {
         env,
     };
     let outcome = dispatch(&ctx, cli.command).await;
-    crate::state::redis::settle_pending().await;
+    crate::state::redis::flush_pending().await;
     outcome
 }
 
-async fn dispatch(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
+async fn dispatch(ctx: &Invocation, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Provider(command) => provider::run(ctx, command).await,
         Command::Persona(command) => persona::run(ctx, command),

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::Ctx;
+use super::Invocation;
 use crate::paths::Source;
 use crate::settings::{self, Origin, Setting};
 
@@ -43,7 +43,7 @@ fn setting<T>(setting: Setting<T>, shown: impl Into<serde_json::Value>) -> Setti
     SettingEntry { value: shown.into(), source, source_description }
 }
 
-fn settings_entries(ctx: &Ctx) -> anyhow::Result<Vec<(&'static str, SettingEntry)>> {
+fn settings_entries(ctx: &Invocation) -> anyhow::Result<Vec<(&'static str, SettingEntry)>> {
     // A broken providers file must not hide where everything else is: fall back to
     // the environment and the default for max_agents, with the error as a warning.
     let file = match crate::config::Config::load(&ctx.paths.providers_file) {
@@ -80,7 +80,7 @@ fn settings_entries(ctx: &Ctx) -> anyhow::Result<Vec<(&'static str, SettingEntry
     Ok(entries)
 }
 
-pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
+pub fn run(ctx: &Invocation) -> anyhow::Result<()> {
     let paths = &ctx.paths;
     let settings = settings_entries(ctx)?;
     let state = |path: &Path| Some(entry(path, paths.state_dir.source, "home", "AGENTRY_HOME"));

@@ -1,9 +1,9 @@
 //! `agentry persona list|show`.
 
-use super::Ctx;
+use super::Invocation;
 use crate::cli::PersonaCommand;
 
-pub fn run(ctx: &Ctx, command: PersonaCommand) -> anyhow::Result<()> {
+pub fn run(ctx: &Invocation, command: PersonaCommand) -> anyhow::Result<()> {
     let library = ctx.personas();
     match command {
         PersonaCommand::List => {

@@ -1,6 +1,6 @@
 //! `agentry provider add|list|show|remove|models`.
 
-use super::Ctx;
+use super::Invocation;
 use crate::call::{self, CallError, Deadline, Link};
 use crate::cli::{ProviderAddArgs, ProviderCommand};
 use crate::config::{self, Config};
@@ -11,7 +11,7 @@ use crate::provider::registry::{self, MOCK_ID, NewProvider};
 use crate::provider::{Answer, Client, NoDeltas, ProviderKind, ProviderView, is_valid_id};
 use crate::settings::{self, CallEnv, CallFlags, LinkSettings};
 
-pub async fn run(ctx: &Ctx, command: ProviderCommand) -> anyhow::Result<()> {
+pub async fn run(ctx: &Invocation, command: ProviderCommand) -> anyhow::Result<()> {
     match command {
         ProviderCommand::Add(args) => add(ctx, args).await,
         ProviderCommand::List => {
@@ -132,14 +132,14 @@ pub async fn run(ctx: &Ctx, command: ProviderCommand) -> anyhow::Result<()> {
                 Err(CallError::State(err)) => return Err(err.into()),
                 Err(CallError::Partial { error, .. }) => return Err(error.into()),
                 Err(CallError::Budget(why)) => {
-                    return Err(Failure::new(crate::error::Exit::Budget, format!("refused: {why}")).into());
+                    return Err(Failure::new(crate::error::ExitCode::Budget, format!("refused: {why}")).into());
                 }
                 Err(CallError::Deadline { skipped }) => {
                     let why = skipped.map_or_else(
                         || format!("provider `{}` did not list its models within {} s", provider.id, limit.as_secs()),
                         |wait| format!("not starting {wait}: listing models may take {} s", limit.as_secs()),
                     );
-                    return Err(Failure::new(crate::error::Exit::Deadline, why)
+                    return Err(Failure::new(crate::error::ExitCode::Deadline, why)
                         .hint("AGENTRY_TIMEOUT sets how long `provider models` may take")
                         .into());
                 }
@@ -153,7 +153,7 @@ pub async fn run(ctx: &Ctx, command: ProviderCommand) -> anyhow::Result<()> {
     }
 }
 
-fn waiting(ctx: &Ctx) -> impl FnOnce(Option<u32>) {
+fn waiting(ctx: &Invocation) -> impl FnOnce(Option<u32>) {
     let printer = ctx.printer;
     move |pid| {
         let held = pid.map(|p| format!(" (held by process {p})")).unwrap_or_default();
@@ -161,7 +161,7 @@ fn waiting(ctx: &Ctx) -> impl FnOnce(Option<u32>) {
     }
 }
 
-async fn add(ctx: &Ctx, args: ProviderAddArgs) -> anyhow::Result<()> {
+async fn add(ctx: &Invocation, args: ProviderAddArgs) -> anyhow::Result<()> {
     if args.id == MOCK_ID {
         return Err(Failure::usage(format!("the id `{MOCK_ID}` is reserved for the built-in mock provider"))
             .hint("pick another id; `--type mock` works under any other id")
@@ -248,7 +248,7 @@ async fn add(ctx: &Ctx, args: ProviderAddArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn remove(ctx: &Ctx, id: &str) -> anyhow::Result<()> {
+async fn remove(ctx: &Invocation, id: &str) -> anyhow::Result<()> {
     if id == MOCK_ID {
         return Err(Failure::usage("the built-in provider `mock` cannot be removed").into());
     }

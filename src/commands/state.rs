@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::Ctx;
+use super::Invocation;
 use crate::cli::StateCommand;
 use crate::error::Failure;
-use crate::state::{AgentRecord, Dump, TaskRecord, Totals, series_key, split_series};
+use crate::state::{AgentRecord, StateExport, TaskRecord, Totals, series_key, split_series};
 
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -23,7 +23,7 @@ enum Line {
     History { record: Box<TaskRecord> },
 }
 
-fn lines(dump: Dump) -> Vec<Line> {
+fn lines(dump: StateExport) -> Vec<Line> {
     let mut out: Vec<Line> = dump.agents.into_iter().map(|a| Line::Agent { agent: Box::new(a) }).collect();
     out.extend(
         dump.providers
@@ -115,8 +115,8 @@ fn escape(value: &str) -> String {
 /// The longest line of an export that is read: larger is not an export.
 const MAX_IMPORT_LINE: usize = crate::commands::batch::MAX_LINE;
 
-fn dump_of(reader: impl std::io::BufRead, source: &str) -> anyhow::Result<Dump> {
-    let mut dump = Dump::default();
+fn dump_of(reader: impl std::io::BufRead, source: &str) -> anyhow::Result<StateExport> {
+    let mut dump = StateExport::default();
     let mut spend: BTreeMap<String, f64> = BTreeMap::new();
     let mut day: Option<String> = None;
     let mut lines = crate::files::CappedLines::new(reader, MAX_IMPORT_LINE);
@@ -161,7 +161,7 @@ fn dump_of(reader: impl std::io::BufRead, source: &str) -> anyhow::Result<Dump> 
     Ok(dump)
 }
 
-pub async fn run(ctx: &Ctx, command: StateCommand) -> anyhow::Result<()> {
+pub async fn run(ctx: &Invocation, command: StateCommand) -> anyhow::Result<()> {
     match command {
         StateCommand::Export => {
             let store = ctx.store().await?;

@@ -3,9 +3,9 @@
 
 use std::io::{IsTerminal, Read};
 
-use super::Ctx;
+use super::Invocation;
 use crate::cli::{TASK_FORMS_HELP, TaskRunArgs};
-use crate::error::{Exit, Failure};
+use crate::error::{ExitCode, Failure};
 use crate::output::{EventWriter, TextStream};
 use crate::provider::credentials::check_key_available;
 use crate::provider::{Client, registry::MOCK_ID};
@@ -73,7 +73,7 @@ fn build_task(args: &TaskRunArgs, description_arg: &str) -> anyhow::Result<Task>
     Ok(Task { description, context, options: args.options.clone(), stream: args.stream })
 }
 
-pub async fn run(ctx: &Ctx, args: TaskRunArgs) -> anyhow::Result<()> {
+pub async fn run(ctx: &Invocation, args: TaskRunArgs) -> anyhow::Result<()> {
     if args.events && ctx.printer.json {
         return Err(Failure::usage("--json and --events exclude each other; pick one").into());
     }
@@ -105,7 +105,7 @@ pub async fn run(ctx: &Ctx, args: TaskRunArgs) -> anyhow::Result<()> {
     outcome
 }
 
-async fn run_one(ctx: &Ctx, args: TaskRunArgs, attempted: &std::sync::atomic::AtomicBool) -> anyhow::Result<()> {
+async fn run_one(ctx: &Invocation, args: TaskRunArgs, attempted: &std::sync::atomic::AtomicBool) -> anyhow::Result<()> {
     let form = match (&args.persona, &args.provider, args.args.as_slice()) {
         (None, None, [agent, _]) => Form::Agent(agent.clone()),
         (Some(persona), Some(provider), [_]) => Form::OneShot { persona: persona.clone(), provider: provider.clone() },
@@ -217,7 +217,7 @@ async fn run_one(ctx: &Ctx, args: TaskRunArgs, attempted: &std::sync::atomic::At
         Err(err) => {
             let (_, message, hints) = crate::error::classify(&err);
             let what = if result.success { "the response above was printed but" } else { "the task" };
-            Err(Failure::new(Exit::Internal, format!("{what} was not recorded: {message}"))
+            Err(Failure::new(ExitCode::Internal, format!("{what} was not recorded: {message}"))
                 .hint(hints.into_iter().next().unwrap_or_else(|| "check the state folder (`agentry paths`)".into()))
                 .into())
         }
@@ -239,7 +239,7 @@ enum Mode {
     Events,
 }
 
-fn dry_run(ctx: &Ctx, prepared: &crate::manager::Prepared) -> anyhow::Result<()> {
+fn dry_run(ctx: &Invocation, prepared: &crate::manager::PreparedTask) -> anyhow::Result<()> {
     let wire = Client::chat_request(prepared.provider, &prepared.request);
     if Client::is_offline(prepared.provider) {
         ctx.printer.note(&format!(

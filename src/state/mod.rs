@@ -423,7 +423,7 @@ pub type WaitReporter = Arc<dyn Fn(&str, Option<u32>) + Send + Sync>;
 /// What a guard holds: a file lock (the OS releases it if the process dies) or a
 /// Redis lease (renewed while held; it expires if the process dies).
 #[derive(Debug)]
-pub enum Held {
+pub enum Guard {
     File(crate::files::LockedFile),
     Lease(redis::Lease),
     /// Nothing to release (a reservation made while Redis was away, fail-open).
@@ -433,14 +433,14 @@ pub enum Held {
 /// Held while this process runs an agent's task; released on drop.
 #[derive(Debug)]
 pub struct AgentClaim {
-    _held: Held,
+    _held: Guard,
 }
 
 /// Held while `stop` waits for an agent's task: tasks queued behind it give up, and
 /// `agent show` reports the agent as stopping. Released on drop.
 #[derive(Debug)]
 pub struct StopRequest {
-    _held: Held,
+    _held: Guard,
 }
 
 /// What the history keeps (`[history]` in providers.toml).
@@ -536,14 +536,14 @@ pub struct Refusal {
 pub struct Reservation {
     pub id: String,
     pub keys: Vec<String>,
-    _held: Held,
+    _held: Guard,
 }
 
 impl Reservation {
     /// Spend to record with nothing set aside: a priced task under no budget still
     /// counts toward its day, so a budget configured later sees what was spent.
     pub fn unheld(keys: Vec<String>) -> Self {
-        Self { id: format!("{:016x}", fastrand::u64(..)), keys, _held: Held::Nothing }
+        Self { id: format!("{:016x}", fastrand::u64(..)), keys, _held: Guard::Nothing }
     }
 }
 
@@ -551,7 +551,7 @@ impl Reservation {
 /// their totals, provider and series totals, failover pairs, the UTC day's budget
 /// spend and the history.
 #[derive(Debug, Clone, Default)]
-pub struct Dump {
+pub struct StateExport {
     pub agents: Vec<AgentRecord>,
     pub providers: BTreeMap<String, Totals>,
     pub series: BTreeMap<String, Totals>,
@@ -561,7 +561,7 @@ pub struct Dump {
     pub history: Vec<TaskRecord>,
 }
 
-impl Dump {
+impl StateExport {
     /// A dump as every backend writes it: agents oldest first, the day's spend only
     /// when there is some.
     pub fn new(snapshot: Snapshot, spend: Option<(String, BTreeMap<String, f64>)>, history: Vec<TaskRecord>) -> Self {
@@ -718,7 +718,7 @@ pub trait StateBackend {
     /// invocation sharing the state. Admitting records the request.
     async fn admit(&self, key: &str, rates: Rates) -> Result<Admission, StateError>;
     /// Correct a `tpm` charge once the real usage is known (`delta` = actual - estimate).
-    async fn settle(&self, key: &str, tpm: u64, delta: i64) -> Result<(), StateError>;
+    async fn correct_tokens(&self, key: &str, tpm: u64, delta: i64) -> Result<(), StateError>;
     /// Nobody sends on `key` before `until`.
     async fn pause(&self, key: &str, until: i64) -> Result<(), StateError>;
     /// Skip the endpoint instance `instance` until `until`.
@@ -726,11 +726,11 @@ pub trait StateBackend {
     /// For each instance, when its cooldown ends if it is cooling now.
     async fn cooldowns(&self, instances: &[String]) -> Result<Vec<Option<i64>>, StateError>;
     /// Everything to move to another backend, agents sorted by creation.
-    async fn export(&self) -> Result<Dump, StateError>;
+    async fn export(&self) -> Result<StateExport, StateError>;
     /// Load an export. `Err(name)` names an agent that exists already (nothing is
     /// written then) unless `replace`; totals and spend are added; history records
     /// already present are skipped.
-    async fn import(&self, dump: Dump, replace: bool) -> Result<Result<Imported, String>, StateError>;
+    async fn import(&self, dump: StateExport, replace: bool) -> Result<Result<Imported, String>, StateError>;
 }
 
 /// The backend in use.
@@ -820,8 +820,8 @@ impl Store {
     pub async fn admit(&self, key: &str, rates: Rates) -> Result<Admission, StateError> {
         dispatch!(self, b => b.admit(key, rates).await)
     }
-    pub async fn settle(&self, key: &str, tpm: u64, delta: i64) -> Result<(), StateError> {
-        dispatch!(self, b => b.settle(key, tpm, delta).await)
+    pub async fn correct_tokens(&self, key: &str, tpm: u64, delta: i64) -> Result<(), StateError> {
+        dispatch!(self, b => b.correct_tokens(key, tpm, delta).await)
     }
     pub async fn pause(&self, key: &str, until: i64) -> Result<(), StateError> {
         dispatch!(self, b => b.pause(key, until).await)
@@ -832,10 +832,10 @@ impl Store {
     pub async fn cooldowns(&self, instances: &[String]) -> Result<Vec<Option<i64>>, StateError> {
         dispatch!(self, b => b.cooldowns(instances).await)
     }
-    pub async fn export(&self) -> Result<Dump, StateError> {
+    pub async fn export(&self) -> Result<StateExport, StateError> {
         dispatch!(self, b => b.export().await)
     }
-    pub async fn import(&self, dump: Dump, replace: bool) -> Result<Result<Imported, String>, StateError> {
+    pub async fn import(&self, dump: StateExport, replace: bool) -> Result<Result<Imported, String>, StateError> {
         dispatch!(self, b => b.import(dump, replace).await)
     }
 }

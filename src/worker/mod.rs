@@ -230,13 +230,15 @@ pub fn now() -> String {
     format!("{:.3}", jiff::Timestamp::now())
 }
 
-pub struct Attempt<'a> {
+/// One task on its way to an answer: the failover chain it may use and the
+/// deadline it must meet. Each request it sends is an attempt (`Client::attempt`).
+pub struct Job<'a> {
     pub task_id: String,
     pub worker_id: String,
     pub agent_id: Option<String>,
     /// The primary provider, then its fallbacks.
     pub chain: Vec<Link<'a>>,
-    pub budget: Deadline,
+    pub deadline: Deadline,
 }
 
 /// How an attempted task ended.
@@ -248,7 +250,7 @@ pub struct Outcome {
     pub latency_ms: u64,
 }
 
-impl Attempt<'_> {
+impl Job<'_> {
     /// Make the call through the one call loop, racing it against SIGINT and SIGTERM
     /// and, on an agent, against a `stop` (its mark is checked every 250 ms: no
     /// signals, since a pid may be reused), so the caller can record the outcome and
@@ -268,7 +270,7 @@ impl Attempt<'_> {
         let mut watched = Watched { inner: sink, committed: &committed };
         let so_far = || sent.load(std::sync::atomic::Ordering::Relaxed);
         let (result, attempts, last) = tokio::select! {
-            report = call::call(client, store, &self.chain, self.budget, events, &mut watched, &sent) => {
+            report = call::call(client, store, &self.chain, self.deadline, events, &mut watched, &sent) => {
                 let result = match report.result {
                     Ok(Answer::Chat(response)) => Ok(response),
                     Ok(Answer::Models(_)) => Err(TaskError::Provider(ProviderError::Garbage {
@@ -281,7 +283,7 @@ impl Attempt<'_> {
                     Err(CallError::State(err)) => Err(TaskError::State(err)),
                     Err(CallError::Deadline { skipped }) => Err(TaskError::Deadline {
                         provider: self.chain[report.last].provider.id.clone(),
-                        limit: self.budget.limit,
+                        limit: self.deadline.limit,
                         skipped,
                         cut_output: committed.load(std::sync::atomic::Ordering::Relaxed),
                     }),

@@ -74,6 +74,38 @@ impl Protocol for Anthropic {
         "/body/system"
     }
 
+    fn answer_body(&self, response: &ChatResponse) -> serde_json::Value {
+        let mut content = vec![serde_json::json!({ "type": "text", "text": response.content() })];
+        for part in &response.parts {
+            if let Part::ToolCall { id, name, arguments } = part {
+                let input =
+                    serde_json::from_str::<serde_json::Value>(arguments).unwrap_or_else(|_| serde_json::json!({}));
+                content.push(serde_json::json!({ "type": "tool_use", "id": id, "name": name, "input": input }));
+            }
+        }
+        let stop = response.finish.as_ref().map(|finish| match finish {
+            FinishReason::Stop => "end_turn",
+            FinishReason::Length => "max_tokens",
+            FinishReason::ContentFilter => "refusal",
+            FinishReason::ToolCalls => "tool_use",
+            FinishReason::Other(other) => other.as_str(),
+        });
+        let usage = &response.usage;
+        let cached = usage.cached_tokens.min(usage.prompt_tokens);
+        serde_json::json!({
+            "type": "message",
+            "role": "assistant",
+            "model": response.model,
+            "content": content,
+            "stop_reason": stop,
+            "usage": {
+                "input_tokens": usage.prompt_tokens - cached,
+                "cache_read_input_tokens": cached,
+                "output_tokens": usage.completion_tokens
+            }
+        })
+    }
+
     fn api_words(&self) -> &'static str {
         "Anthropic's native API"
     }

@@ -68,6 +68,10 @@ impl Protocol for Mock {
         "agentry's offline mock"
     }
 
+    fn answer_body(&self, response: &ChatResponse) -> serde_json::Value {
+        OpenAi.answer_body(response)
+    }
+
     fn offline(&self, request: &ChatRequest) -> Option<ChatResponse> {
         Some(complete(request))
     }

@@ -80,6 +80,10 @@ pub trait Protocol: Sync {
     /// The API this format is, in the words of a hint: "is the endpoint {this}?".
     fn api_words(&self) -> &'static str;
 
+    /// The body a server of this protocol would answer `response` with: the inverse
+    /// of [`Protocol::parse_chat`], for recorded answers and test servers.
+    fn answer_body(&self, response: &ChatResponse) -> serde_json::Value;
+
     /// The answer given without the network, for a protocol that needs none.
     fn offline(&self, _request: &ChatRequest) -> Option<ChatResponse> {
         None

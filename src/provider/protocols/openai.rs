@@ -76,6 +76,35 @@ impl Protocol for OpenAi {
         "/body/messages/0/content"
     }
 
+    fn answer_body(&self, response: &ChatResponse) -> serde_json::Value {
+        let mut message = serde_json::json!({ "role": "assistant", "content": response.content() });
+        let calls: Vec<serde_json::Value> = response
+            .parts
+            .iter()
+            .filter_map(|part| match part {
+                Part::ToolCall { id, name, arguments } => Some(serde_json::json!({
+                    "id": id, "type": "function", "function": { "name": name, "arguments": arguments }
+                })),
+                Part::Text(_) | Part::ToolResult { .. } => None,
+            })
+            .collect();
+        if !calls.is_empty() {
+            message["tool_calls"] = calls.into();
+        }
+        let usage = &response.usage;
+        serde_json::json!({
+            "object": "chat.completion",
+            "model": response.model,
+            "choices": [{ "index": 0, "message": message, "finish_reason": response.finish.as_ref().map(FinishReason::as_str) }],
+            "usage": {
+                "prompt_tokens": usage.prompt_tokens,
+                "completion_tokens": usage.completion_tokens,
+                "total_tokens": usage.total_tokens,
+                "prompt_tokens_details": { "cached_tokens": usage.cached_tokens }
+            }
+        })
+    }
+
     fn api_words(&self) -> &'static str {
         "an OpenAI-compatible chat-completions API"
     }

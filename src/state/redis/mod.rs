@@ -29,15 +29,15 @@ use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use ::redis::{AsyncCommands, IntoConnectionInfo, Script};
 
 use super::{
-    Activity, Admission, AgentClaim, AgentRecord, BudgetLine, CacheLimits, CacheStats, CachedAnswer, Dump, Held,
-    Imported, NewAgent, Rates, Refusal, Reservation, Retention, Snapshot, Spawned, StateBackend, StateError,
+    Activity, Admission, AgentClaim, AgentRecord, BudgetLine, CacheLimits, CacheStats, CachedAnswer, Guard, Imported,
+    NewAgent, Rates, Refusal, Reservation, Retention, Snapshot, Spawned, StateBackend, StateError, StateExport,
     StopRequest, Target, TaskBody, TaskRecord, Totals, WaitWhy, now_ms, utc_day,
 };
 use crate::files::{self, LockMode, LockedFile, Wait};
 use crate::safe_url::SafeUrl;
 use scripts::{
-    ADMIT, CACHE_CLEAR, CACHE_PUT, CACHE_STATS, COOL, COOLDOWNS, IMPORT, PAUSE, RECORD, RELEASE_SCRIPT, REMOVE,
-    RENEW_SCRIPT, RESERVE, SETTLE, SNAPSHOT, SPAWN, SPEND,
+    ADMIT, CACHE_CLEAR, CACHE_PUT, CACHE_STATS, COOL, COOLDOWNS, CORRECT_TOKENS, IMPORT, PAUSE, RECORD, RELEASE_SCRIPT,
+    REMOVE, RENEW_SCRIPT, RESERVE, SNAPSHOT, SPAWN, SPEND,
 };
 
 /// How this backend names itself in messages.
@@ -131,7 +131,7 @@ static PENDING: LazyLock<Mutex<Vec<tokio::task::JoinHandle<()>>>> = LazyLock::ne
 
 /// Wait (briefly) for lease releases still in flight, so the next invocation does
 /// not wait out a lease this process already gave up.
-pub async fn settle_pending() {
+pub async fn flush_pending() {
     let handles: Vec<_> = PENDING.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
     let all = async {
         for handle in handles {
@@ -700,11 +700,11 @@ impl StateBackend for RedisState {
 
     async fn claim_agent(&self, id: &str, on_busy: impl FnOnce(Option<u32>)) -> Result<AgentClaim, StateError> {
         match self.lease(self.key(&format!("lease:{id}")), on_busy).await {
-            Ok(lease) => Ok(AgentClaim { _held: Held::Lease(lease) }),
+            Ok(lease) => Ok(AgentClaim { _held: Guard::Lease(lease) }),
             // Fail-open: the task runs unclaimed rather than not at all.
             Err(err @ StateError::Lost { .. }) if self.open_policy() => {
                 self.warn_once(&err.to_string());
-                Ok(AgentClaim { _held: Held::Nothing })
+                Ok(AgentClaim { _held: Guard::Nothing })
             }
             Err(err) => Err(err),
         }
@@ -737,7 +737,7 @@ impl StateBackend for RedisState {
 
     async fn request_stop(&self, id: &str) -> Result<StopRequest, StateError> {
         let lease = self.lease(self.key(&format!("stop:{id}")), |_| {}).await?;
-        Ok(StopRequest { _held: Held::Lease(lease) })
+        Ok(StopRequest { _held: Guard::Lease(lease) })
     }
 
     async fn record(&self, records: &[TaskRecord]) -> Result<(), StateError> {
@@ -904,7 +904,7 @@ impl StateBackend for RedisState {
         match attempt.await {
             Ok((conn, refused)) if refused.is_empty() => {
                 let lease = Lease::start(&conn, self.key(&format!("live:{id}")), id.clone());
-                Ok(Ok(Reservation { id, keys, _held: Held::Lease(lease) }))
+                Ok(Ok(Reservation { id, keys, _held: Guard::Lease(lease) }))
             }
             Ok((_, refused)) => {
                 let number = |i: usize| refused.get(i).and_then(|v| v.parse().ok()).unwrap_or(0.0);
@@ -917,7 +917,7 @@ impl StateBackend for RedisState {
             }
             Err(err) if self.open_policy() => {
                 self.warn_once(&err.to_string());
-                Ok(Ok(Reservation { id, keys, _held: Held::Nothing }))
+                Ok(Ok(Reservation { id, keys, _held: Guard::Nothing }))
             }
             Err(err) => Err(err),
         }
@@ -967,11 +967,11 @@ impl StateBackend for RedisState {
         }
     }
 
-    async fn settle(&self, key: &str, tpm: u64, delta: i64) -> Result<(), StateError> {
+    async fn correct_tokens(&self, key: &str, tpm: u64, delta: i64) -> Result<(), StateError> {
         if delta == 0 || tpm == 0 {
             return Ok(());
         }
-        self.soft_script(&SETTLE, &[key.to_string(), tpm.to_string(), delta.to_string()]).await;
+        self.soft_script(&CORRECT_TOKENS, &[key.to_string(), tpm.to_string(), delta.to_string()]).await;
         Ok(())
     }
 
@@ -1018,7 +1018,7 @@ impl StateBackend for RedisState {
         }
     }
 
-    async fn export(&self) -> Result<Dump, StateError> {
+    async fn export(&self) -> Result<StateExport, StateError> {
         let snapshot = self.snapshot().await?;
         let day = utc_day();
         let mut conn = self.conn()?;
@@ -1026,10 +1026,10 @@ impl StateBackend for RedisState {
             conn.hgetall(self.key(&format!("spend:{day}"))).await.map_err(|e| self.fail(e))?;
         let spend: BTreeMap<String, f64> =
             spend.into_iter().filter_map(|(k, v)| v.parse().ok().map(|usd| (k, usd))).collect();
-        Ok(Dump::new(snapshot, Some((day, spend)), self.history().await?))
+        Ok(StateExport::new(snapshot, Some((day, spend)), self.history().await?))
     }
 
-    async fn import(&self, dump: Dump, replace: bool) -> Result<Result<Imported, String>, StateError> {
+    async fn import(&self, dump: StateExport, replace: bool) -> Result<Result<Imported, String>, StateError> {
         // Agents are written whole: their totals are set, not added.
         let agents: Vec<serde_json::Value> = dump
             .agents

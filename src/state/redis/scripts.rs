@@ -41,7 +41,7 @@ pub(super) static SPEND: LazyLock<Script> = LazyLock::new(|| script(include_str!
 /// burst of one, as `limits::gcra`, on the server's clock.
 pub(super) static ADMIT: LazyLock<Script> = LazyLock::new(|| script(include_str!("lua/admit.lua")));
 /// ARGV: ns, key, tpm, delta tokens.
-pub(super) static SETTLE: LazyLock<Script> = LazyLock::new(|| script(include_str!("lua/settle.lua")));
+pub(super) static CORRECT_TOKENS: LazyLock<Script> = LazyLock::new(|| script(include_str!("lua/correct_tokens.lua")));
 /// ARGV: ns, key, wait ms. Pauses only grow.
 pub(super) static PAUSE: LazyLock<Script> = LazyLock::new(|| script(include_str!("lua/pause.lua")));
 /// ARGV: ns, instance, wait ms. Cooldowns only grow.
