@@ -44,12 +44,12 @@ pub struct BudgetPlan {
 
 /// No model reads or writes more tokens than this in one call; a larger report is
 /// a server's error, not usage, and is bounded here whatever the model.
-pub const MAX_REPORTED_TOKENS: u64 = 10_000_000;
+pub(crate) const MAX_REPORTED_TOKENS: u64 = 10_000_000;
 
 /// Usage as it may be recorded: never more completion tokens than the request
 /// allowed (`max_tokens`, else the context window), nor more prompt tokens than the
 /// context window, so that one absurd report cannot record absurd spend.
-pub fn bound_usage(provider: &Provider, request: &ChatRequest, usage: Usage) -> Usage {
+pub(crate) fn bound_usage(provider: &Provider, request: &ChatRequest, usage: Usage) -> Usage {
     let window = crate::pricing::context_window(provider, &request.options.model)
         .unwrap_or(MAX_REPORTED_TOKENS)
         .min(MAX_REPORTED_TOKENS);
@@ -76,7 +76,7 @@ pub struct RunBudget {
 
 /// The estimate a budget is checked against: the input price times the estimated
 /// prompt tokens plus the output price times the max tokens sent (4096 when none).
-pub fn estimate_cost(provider: &Provider, request: &ChatRequest) -> Option<f64> {
+pub(crate) fn estimate_cost(provider: &Provider, request: &ChatRequest) -> Option<f64> {
     let (price, _) = crate::pricing::lookup(provider, None, &request.options.model);
     let price = price?;
     let prompt = estimate_usage(&request.messages, "").prompt_tokens as f64;
@@ -102,7 +102,7 @@ pub struct CachePlan {
 /// protocol and the exact body sent (model, messages, sampling, params), never
 /// headers or the key. `stream` and `stream_options` are left out, so a streamed run
 /// finds what a plain run stored.
-pub fn cache_key(provider: &Provider, request: &ChatRequest) -> String {
+pub(crate) fn cache_key(provider: &Provider, request: &ChatRequest) -> String {
     use sha2::Digest;
     let mut body = crate::provider::Client::chat_request(provider, request).body.unwrap_or_default();
     if let Some(object) = body.as_object_mut() {
@@ -128,12 +128,12 @@ pub enum CallEvent<'a> {
     Wait { provider: &'a str, delay: Duration, why: &'static str },
 }
 
-pub type Events = Arc<dyn Fn(&CallEvent<'_>) + Send + Sync>;
+pub(crate) type Events = Arc<dyn Fn(&CallEvent<'_>) + Send + Sync>;
 
 /// The whole-task deadline and the test knob for backoff.
 #[derive(Debug, Clone, Copy)]
 pub struct Deadline {
-    pub deadline: Instant,
+    pub at: Instant,
     pub limit: Duration,
     /// `AGENTRY_BACKOFF_SCALE`: scales computed backoff and cooldowns only.
     pub backoff_scale: f64,
@@ -141,12 +141,12 @@ pub struct Deadline {
 
 impl Deadline {
     fn fits(&self, wait: Duration) -> bool {
-        Instant::now() + wait <= self.deadline
+        Instant::now() + wait <= self.at
     }
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum CallError {
+pub(crate) enum CallError {
     #[error(transparent)]
     Provider(#[from] ProviderError),
     /// The whole-task limit: reached while a request was in flight (`skipped: None`),
@@ -203,19 +203,12 @@ impl From<CallError> for LinkEnd {
     }
 }
 
-pub struct CallReport {
+pub(crate) struct CallReport {
     pub result: Result<Answer, CallError>,
     /// Every request sent, across providers.
     pub attempts: u32,
     /// The index in the chain of the provider that answered, or of the last one tried.
     pub last: usize,
-}
-
-impl CallReport {
-    /// Failovers taken: every provider tried after the primary.
-    pub fn fallbacks(&self) -> u32 {
-        u32::try_from(self.last).unwrap_or(u32::MAX)
-    }
 }
 
 fn words(d: Duration) -> String {
@@ -237,7 +230,7 @@ fn instance_key(provider: &Provider, index: usize) -> String {
 
 /// Run `call` along the chain; see the module doc. Streamed text goes to `sink`;
 /// once the sink says text reached the user, a break is returned as partial output.
-pub async fn call(
+pub(crate) async fn call(
     client: &Client,
     store: &Store,
     chain: &[Link<'_>],
@@ -551,12 +544,11 @@ async fn call_attempts(
         tries += 1;
         attempts.fetch_add(1, Ordering::Relaxed);
         let endpoint = &provider.endpoints[index].url;
-        let left = deadline.deadline.saturating_duration_since(Instant::now());
+        let left = deadline.at.saturating_duration_since(Instant::now());
         let mut tracked = Tracked { inner: &mut *sink, received: String::new() };
         let attempt = client.attempt(provider, endpoint, call, timeouts, &mut tracked);
-        let (result, hints) = match tokio::time::timeout(left, attempt).await {
-            Ok(outcome) => outcome,
-            Err(_) => return Err(CallError::Deadline { skipped: None }.into()),
+        let Ok((result, hints)) = tokio::time::timeout(left, attempt).await else {
+            return Err(CallError::Deadline { skipped: None }.into());
         };
         let text = tracked.received;
         if let Some(pause) = hints.pause {

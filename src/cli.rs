@@ -1,4 +1,6 @@
-//! Command-line types only: what can be typed and what `--help` says about it.
+//! Command-line types only: what can be typed and what `--help` says about it. The
+//! per-task options (`--model`, `--temperature`, the time limits, `--retries`) are
+//! `request::TaskOptions`, flattened into `task run` and shared with batch lines.
 //! Resolution into settings and the work itself live in `commands/`.
 
 // Doc comments here are `--help` text for a terminal, where a URL is plain text.

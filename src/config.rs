@@ -191,7 +191,7 @@ impl Config {
 /// for a symbolic link), so every home sharing the file shares the lock.
 pub fn lock_path(providers_file: &Path) -> PathBuf {
     let target = files::write_target(providers_file);
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "providers.toml".into());
+    let name = target.file_name().map_or_else(|| "providers.toml".into(), |n| n.to_string_lossy().into_owned());
     target.with_file_name(format!(".{name}.lock"))
 }
 

@@ -30,8 +30,8 @@ pub enum ConfigError {
 }
 
 /// The line (from 1) a byte offset of the file falls on.
-pub fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    memchr::memchr_iter(b'\n', &text.as_bytes()[..offset.min(text.len())]).count() + 1
 }
 
 /// serde quotes the offending value in its messages; a string there may be a secret
@@ -53,7 +53,7 @@ fn without_values(message: &str) -> String {
 }
 
 /// A parse error at `span` of the file, as `FILE:LINE: message`, values left out.
-pub fn invalid(path: &Path, text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> ConfigError {
+pub(crate) fn invalid(path: &Path, text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> ConfigError {
     let location = match span {
         Some(span) => format!("{}:{}", path.display(), line_of(text, span.start)),
         None => path.display().to_string(),

@@ -37,7 +37,10 @@ impl ExitCode {
     }
 
     pub fn all() -> [ExitCode; 12] {
-        use ExitCode::*;
+        use ExitCode::{
+            BatchFailed, Budget, Cancelled, Deadline, Internal, Interrupted, NotFound, Partial, Provider, Success,
+            Terminated, Usage,
+        };
         [
             Success,
             Internal,
@@ -283,12 +286,11 @@ pub fn classify(err: &anyhow::Error) -> (ExitCode, String, Vec<String>) {
         .or_else(|| err.downcast_ref::<TaskError>().map(Failure::from))
         .or_else(|| err.downcast_ref::<ManagerError>().map(Failure::from))
         .or_else(|| err.downcast_ref::<PersonaError>().map(Failure::from));
-    match failure {
-        Some(f) => (f.exit, one_line(&f.message), f.hints),
-        None => {
-            let message = err.chain().map(|c| one_line(&c.to_string())).collect::<Vec<_>>().join(": ");
-            (ExitCode::Internal, message, Vec::new())
-        }
+    if let Some(f) = failure {
+        (f.exit, one_line(&f.message), f.hints)
+    } else {
+        let message = err.chain().map(|c| one_line(&c.to_string())).collect::<Vec<_>>().join(": ");
+        (ExitCode::Internal, message, Vec::new())
     }
 }
 

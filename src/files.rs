@@ -20,7 +20,7 @@ pub struct FsError {
     pub source: std::io::Error,
 }
 
-pub fn fs_error<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> FsError + 'a {
+pub(crate) fn fs_error<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> FsError + 'a {
     move |source| FsError { action, path: path.to_path_buf(), source }
 }
 
@@ -37,7 +37,7 @@ pub enum LockError {
 /// Why a local file was not read whole: it is not a regular file (a FIFO would block
 /// for ever, `/dev/zero` never ends), or it is larger than the cap.
 #[derive(Debug, thiserror::Error)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     #[error("{} is not a regular file", path.display())]
     NotRegular { path: PathBuf },
     #[error("{} is larger than {}", path.display(), crate::units::size_words(*max))]
@@ -48,10 +48,10 @@ pub enum ReadError {
 
 /// The largest certificate file (`ca_cert`) read: a bundle of hundreds of roots
 /// is a few hundred KiB.
-pub const MAX_CERT_FILE: u64 = 1024 * 1024;
+pub(crate) const MAX_CERT_FILE: u64 = 1024 * 1024;
 
 /// Read a regular file of at most `max` bytes whole.
-pub fn read_capped(path: &Path, max: u64, action: &'static str) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read_capped(path: &Path, max: u64, action: &'static str) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
     let meta = fs::metadata(path).map_err(fs_error(action, path))?;
     if !meta.is_file() {
@@ -68,7 +68,7 @@ pub fn read_capped(path: &Path, max: u64, action: &'static str) -> Result<Vec<u8
 
 /// Lines of at most `max` bytes each, read one at a time: a source with no newline
 /// (`/dev/zero`) is refused at the cap instead of filling memory.
-pub struct CappedLines<R> {
+pub(crate) struct CappedLines<R> {
     reader: R,
     max: usize,
     number: usize,
@@ -77,14 +77,14 @@ pub struct CappedLines<R> {
 
 /// A line too long, or the source failing, with the line's number (from 1).
 #[derive(Debug)]
-pub enum LineError {
+pub(crate) enum LineError {
     TooLong { number: usize, max: usize },
     Io { number: usize, source: std::io::Error },
 }
 
 /// One line read: its number (from 1), its bytes without the newline, where it
 /// starts, and whether a newline ended it (a last line without one may be torn).
-pub struct RawLine {
+pub(crate) struct RawLine {
     pub number: usize,
     pub bytes: Vec<u8>,
     pub offset: u64,
@@ -92,11 +92,11 @@ pub struct RawLine {
 }
 
 impl<R: std::io::BufRead> CappedLines<R> {
-    pub fn new(reader: R, max: usize) -> Self {
+    pub(crate) fn new(reader: R, max: usize) -> Self {
         Self { reader, max, number: 0, offset: 0 }
     }
 
-    pub fn next_line(&mut self) -> Result<Option<RawLine>, LineError> {
+    pub(crate) fn next_line(&mut self) -> Result<Option<RawLine>, LineError> {
         use std::io::{BufRead, Read};
         let mut bytes = Vec::new();
         self.number += 1;
@@ -127,7 +127,7 @@ impl<R: std::io::BufRead> CappedLines<R> {
 /// that finding the last few lines of a long log costs what those lines cost. A torn
 /// last line (no newline yet, a writer killed mid-line) is not a line. `visit` returns
 /// whether to go on.
-pub fn lines_from_end(path: &Path, mut visit: impl FnMut(&[u8]) -> bool) -> std::io::Result<()> {
+pub(crate) fn lines_from_end(path: &Path, mut visit: impl FnMut(&[u8]) -> bool) -> std::io::Result<()> {
     use std::io::{Read, Seek, SeekFrom};
     const CHUNK: u64 = 64 * 1024;
     let mut file = File::open(path)?;
@@ -143,15 +143,12 @@ pub fn lines_from_end(path: &Path, mut visit: impl FnMut(&[u8]) -> bool) -> std:
         buf.extend_from_slice(&pending);
         pos = start;
         if !torn_tail_dropped {
-            match memchr::memrchr(b'\n', &buf) {
-                Some(newline) => {
-                    buf.truncate(newline);
-                    torn_tail_dropped = true;
-                }
-                None => {
-                    pending.clear();
-                    continue;
-                }
+            if let Some(newline) = memchr::memrchr(b'\n', &buf) {
+                buf.truncate(newline);
+                torn_tail_dropped = true;
+            } else {
+                pending.clear();
+                continue;
             }
         }
         // `buf` now ends where a line ends; its first piece may start before `start`.
@@ -176,7 +173,7 @@ pub fn lines_from_end(path: &Path, mut visit: impl FnMut(&[u8]) -> bool) -> std:
 }
 
 /// Create a folder (and its parents) with mode 0700 where agentry creates it.
-pub fn create_private_dir(path: &Path) -> Result<(), FsError> {
+pub(crate) fn create_private_dir(path: &Path) -> Result<(), FsError> {
     if path.is_dir() {
         return Ok(());
     }
@@ -191,7 +188,7 @@ pub fn create_private_dir(path: &Path) -> Result<(), FsError> {
 }
 
 /// Open options for a file agentry creates: mode 0600 on Unix.
-pub fn private_file_options() -> fs::OpenOptions {
+pub(crate) fn private_file_options() -> fs::OpenOptions {
     #[allow(unused_mut, reason = "mutated only on Unix, where the mode is set")]
     let mut options = fs::OpenOptions::new();
     #[cfg(unix)]
@@ -203,7 +200,7 @@ pub fn private_file_options() -> fs::OpenOptions {
 }
 
 #[cfg(unix)]
-pub fn mode_of(path: &Path) -> Option<u32> {
+pub(crate) fn mode_of(path: &Path) -> Option<u32> {
     use std::os::unix::fs::PermissionsExt;
     fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o777)
 }
@@ -215,7 +212,7 @@ pub fn mode_of(_path: &Path) -> Option<u32> {
 
 /// The file a write lands in: a symbolic link (dotfile managers link providers.toml)
 /// is written through to its target rather than replaced by a plain file.
-pub fn write_target(path: &Path) -> PathBuf {
+pub(crate) fn write_target(path: &Path) -> PathBuf {
     if path.is_symlink()
         && let Ok(target) = fs::canonicalize(path)
     {
@@ -232,7 +229,7 @@ const STALE_TEMP: Duration = Duration::from_secs(60);
 /// torn file. The target keeps its mode; a new file gets `mode`. A symbolic link is
 /// written through. Temp files that killed writers left behind, older than a minute,
 /// are removed.
-pub fn write_atomic(path: &Path, contents: &[u8], mode: u32, keep_mode: bool) -> Result<(), FsError> {
+pub(crate) fn write_atomic(path: &Path, contents: &[u8], mode: u32, keep_mode: bool) -> Result<(), FsError> {
     let target = write_target(path);
     let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -295,7 +292,7 @@ fn sweep_stale_temps(dir: &Path) {
 
 /// Append `bytes` to a file, creating it 0600. One write: lines of parallel writers
 /// do not interleave.
-pub fn append(path: &Path, bytes: &[u8]) -> Result<u64, FsError> {
+pub(crate) fn append(path: &Path, bytes: &[u8]) -> Result<u64, FsError> {
     let target = write_target(path);
     let mut file =
         private_file_options().create(true).append(true).open(&target).map_err(fs_error("append to", &target))?;
@@ -433,12 +430,12 @@ impl Drop for LockedFile {
 }
 
 /// The pid a holder wrote into a lock file, if any.
-pub fn read_holder(path: &Path) -> Option<u32> {
+pub(crate) fn read_holder(path: &Path) -> Option<u32> {
     fs::read_to_string(path).ok()?.trim().parse().ok()
 }
 
 /// True while some process holds the lock.
-pub fn is_locked(path: &Path) -> bool {
+pub(crate) fn is_locked(path: &Path) -> bool {
     let Ok(file) = File::open(path) else { return false };
     match file.try_lock_shared() {
         Ok(()) => {

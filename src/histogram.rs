@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 const GROWTH: f64 = 1.1;
 
 /// The bucket of a latency in ms: 0 for 0 ms, else 1 + floor(log_1.1(ms)).
-pub fn bucket(ms: u64) -> u32 {
+pub(crate) fn bucket(ms: u64) -> u32 {
     if ms == 0 {
         return 0;
     }
@@ -25,7 +25,7 @@ fn middle(bucket: u32) -> f64 {
 }
 
 /// The `q` quantile (0 to 1) of a histogram, in ms; `None` without samples.
-pub fn quantile(histogram: &BTreeMap<u32, u64>, q: f64) -> Option<f64> {
+pub(crate) fn quantile(histogram: &BTreeMap<u32, u64>, q: f64) -> Option<f64> {
     let count: u64 = histogram.values().sum();
     if count == 0 {
         return None;

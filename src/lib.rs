@@ -1,36 +1,39 @@
 //! agentry: run AI agents as workers from the command line.
 //!
-//! Data flows one way: [`cli`] (what can be typed) → [`settings`] (flag, environment,
-//! file, default) → [`commands`] (one handler per verb, the edge where [`error`]
-//! picks exit codes) → [`manager`] (agents, claims, recording) → [`worker`] (one
-//! task under its deadline) → [`provider`] (one protocol dispatch over one HTTP
-//! transport) → [`state`] (named operations over a backend: files today, Redis
-//! later). [`config`] reads and edits providers.toml; [`files`] holds the file
-//! primitives (atomic writes, lock files); [`output`] is the only writer to
-//! stdout and stderr.
+//! Data flows one way: [`cli`] (what can be typed) → `settings` (flag, environment,
+//! file, default) → `commands` (one handler per verb, the edge where [`error`]
+//! picks exit codes) → `manager` (agents, claims, recording) → [`worker`] (one
+//! task under its deadline) → `call` (retries, failover, cache, budgets) →
+//! [`provider`] (one `Client::attempt` for every [`provider::Protocol`] over one
+//! HTTP transport) → [`state`] (named operations over the file or Redis backend).
+//! [`request`] is what a task asks in no protocol's words, used by every layer.
+//! [`config`] reads and edits providers.toml; `files` holds the file primitives
+//! (atomic writes, lock files, capped reads); `output` is the only writer to stdout
+//! and stderr. Only what `main.rs` and the tests use is public; STYLE.md has the
+//! module map.
 
-pub mod call;
+pub(crate) mod call;
 pub mod cli;
-pub mod commands;
+pub(crate) mod commands;
 pub mod config;
-pub mod config_error;
+pub(crate) mod config_error;
 pub mod env_vars;
 pub mod error;
-pub mod files;
-pub mod histogram;
+pub(crate) mod files;
+pub(crate) mod histogram;
 pub mod limits;
-pub mod manager;
-pub mod metrics;
-pub mod output;
-pub mod paths;
+pub(crate) mod manager;
+pub(crate) mod metrics;
+pub(crate) mod output;
+pub(crate) mod paths;
 pub mod persona;
-pub mod pricing;
+pub(crate) mod pricing;
 pub mod provider;
 pub mod request;
-pub mod safe_url;
-pub mod settings;
+pub(crate) mod safe_url;
+pub(crate) mod settings;
 pub mod state;
-pub mod units;
+pub(crate) mod units;
 pub mod worker;
 
 use std::process::ExitCode as ProcessExit;
@@ -38,7 +41,7 @@ use std::process::ExitCode as ProcessExit;
 /// A command line clap refused: a value one of agentry's value types refused is worded
 /// as agentry words it (`--temperature takes a number from 0 to 2 …`, exit 2); the
 /// rest (help, version, unknown flags) as clap words it.
-pub fn refused_arguments(err: clap::Error) -> ProcessExit {
+pub fn refused_arguments(err: &clap::Error) -> ProcessExit {
     use std::error::Error as _;
     let invalid = (err.kind() == clap::error::ErrorKind::ValueValidation)
         .then(|| err.source().and_then(|source| source.downcast_ref::<request::Invalid>()))

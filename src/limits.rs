@@ -1,7 +1,7 @@
 //! The arithmetic of dependable calls, as pure functions: the backoff before a retry,
 //! rate-limit pacing (GCRA), and the weighted choice of an endpoint. No clock, no I/O:
-//! the state backends (files now, Redis later) and the call loop share these, so the
-//! limits mean the same thing wherever they are kept.
+//! the file backend and the call loop use these; the Redis backend's Lua `gcra` is
+//! the same decision, held to it by one table of cases (tests/redis.rs).
 
 use std::time::Duration;
 

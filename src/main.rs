@@ -5,6 +5,6 @@ use clap::Parser;
 fn main() -> std::process::ExitCode {
     match agentry::cli::Cli::try_parse() {
         Ok(cli) => agentry::run(cli),
-        Err(err) => agentry::refused_arguments(err),
+        Err(err) => agentry::refused_arguments(&err),
     }
 }

@@ -19,7 +19,7 @@ use crate::state::{AgentClaim, AgentRecord, NewAgent, Snapshot, Spawned, Store};
 use crate::worker::pool::AgentView;
 use crate::worker::{Job, Signals, Task, TaskError, TaskResult, new_id, now};
 
-pub struct Manager {
+pub(crate) struct Manager {
     /// `--max-cost` of this run, shared by all its tasks.
     pub run_budget: Option<std::sync::Arc<crate::call::RunBudget>>,
     pub printer: Printer,
@@ -30,7 +30,7 @@ pub struct Manager {
     pub lock_timeout: Duration,
 }
 
-pub struct SpawnRequest {
+pub(crate) struct SpawnRequest {
     pub name: String,
     pub provider: String,
     pub persona: Option<String>,
@@ -41,7 +41,7 @@ pub struct SpawnRequest {
 }
 
 /// What `task run` prepared: enough to print a dry run or to attempt the task.
-pub struct PreparedTask<'a> {
+pub(crate) struct PreparedTask<'a> {
     /// Chosen before the attempt, so events can name it from the start.
     pub task_id: String,
     pub provider: &'a Provider,
@@ -56,7 +56,7 @@ pub struct PreparedTask<'a> {
 
 /// A finished attempt: the result to print and record, and, if it failed, why.
 /// The agent stays claimed until the result is recorded.
-pub struct FinishedTask {
+pub(crate) struct FinishedTask {
     pub result: TaskResult,
     pub error: Option<TaskError>,
     agent: Option<AgentRecord>,
@@ -64,7 +64,8 @@ pub struct FinishedTask {
     project: Option<String>,
     /// The request and response for `task show`, with the system prompt apart.
     pub body: Option<(crate::state::TaskBody, Option<String>)>,
-    _claim: Option<AgentClaim>,
+    /// The agent's claim, held until the task is recorded (released on drop).
+    claim: Option<AgentClaim>,
 }
 
 /// Bodies are kept up to this size each; longer text is stored cut and marked.
@@ -84,7 +85,7 @@ fn cut(text: &str) -> (String, bool) {
 /// The body `task show` prints: the request as `--dry-run` shows it (headers redacted),
 /// its system prompt taken out (wherever the provider's protocol puts it) and named
 /// by its SHA-256, every other text and the response cut at 64 KiB.
-pub fn task_body(
+pub(crate) fn task_body(
     provider: &Provider,
     request: &ChatRequest,
     response: Option<&str>,
@@ -104,7 +105,7 @@ pub fn task_body(
 
 impl FinishedTask {
     /// The history line of this task.
-    pub fn record(&self) -> crate::state::TaskRecord {
+    pub(crate) fn record(&self) -> crate::state::TaskRecord {
         self.result.record(
             self.agent.as_ref().map(|a| a.name.as_str()),
             self.persona.as_deref(),
@@ -114,15 +115,15 @@ impl FinishedTask {
 }
 
 impl Manager {
-    pub fn max_agents(&self) -> anyhow::Result<u32> {
+    pub(crate) fn max_agents(&self) -> anyhow::Result<u32> {
         Ok(settings::max_agents(&self.env, &self.config.settings)?.value)
     }
 
-    pub async fn view(&self, record: &AgentRecord) -> anyhow::Result<AgentView> {
+    pub(crate) async fn view(&self, record: &AgentRecord) -> anyhow::Result<AgentView> {
         Ok(AgentView::new(record, self.store.activity(&record.id).await?))
     }
 
-    pub async fn views(&self, records: &[AgentRecord]) -> anyhow::Result<Vec<AgentView>> {
+    pub(crate) async fn views(&self, records: &[AgentRecord]) -> anyhow::Result<Vec<AgentView>> {
         let mut views = Vec::with_capacity(records.len());
         for record in records {
             views.push(self.view(record).await?);
@@ -130,11 +131,11 @@ impl Manager {
         Ok(views)
     }
 
-    pub async fn snapshot(&self) -> anyhow::Result<Snapshot> {
+    pub(crate) async fn snapshot(&self) -> anyhow::Result<Snapshot> {
         Ok(self.store.snapshot().await?)
     }
 
-    pub async fn find_agent(&self, name_or_id: &str) -> anyhow::Result<AgentRecord> {
+    pub(crate) async fn find_agent(&self, name_or_id: &str) -> anyhow::Result<AgentRecord> {
         let snapshot = self.store.snapshot().await?;
         snapshot.find(name_or_id).cloned().ok_or_else(|| ManagerError::NoAgent(name_or_id.to_string()).into())
     }
@@ -148,7 +149,7 @@ impl Manager {
         }
     }
 
-    pub async fn spawn(&self, request: SpawnRequest) -> anyhow::Result<AgentView> {
+    pub(crate) async fn spawn(&self, request: SpawnRequest) -> anyhow::Result<AgentView> {
         if !is_valid_id(&request.name) {
             return Err(ManagerError::BadName(request.name).into());
         }
@@ -216,7 +217,7 @@ impl Manager {
     }
 
     /// Resolve everything a task needs, reading the agent's current persona and provider.
-    pub async fn prepare_on_agent(&self, agent_ref: &str, task: &Task) -> anyhow::Result<PreparedTask<'_>> {
+    pub(crate) async fn prepare_on_agent(&self, agent_ref: &str, task: &Task) -> anyhow::Result<PreparedTask<'_>> {
         let agent = self.find_agent(agent_ref).await?;
         if self.store.stop_requested(&agent.id).await? {
             return Err(ManagerError::Stopped(agent.name).into());
@@ -225,7 +226,7 @@ impl Manager {
     }
 
     /// Prepare a task on an agent the caller already holds (a batch lane): no state read.
-    pub fn prepare_for(&self, agent: AgentRecord, task: &Task) -> anyhow::Result<PreparedTask<'_>> {
+    pub(crate) fn prepare_for(&self, agent: AgentRecord, task: &Task) -> anyhow::Result<PreparedTask<'_>> {
         let provider = self.config.registry.get(&agent.provider).ok_or_else(|| ManagerError::ProviderGone {
             agent: agent.name.clone(),
             provider: agent.provider.clone(),
@@ -245,7 +246,7 @@ impl Manager {
         Ok(self.prepared(provider, task, &prompt, Some(agent), persona))
     }
 
-    pub fn prepare_one_shot(
+    pub(crate) fn prepare_one_shot(
         &self,
         persona_name: &str,
         provider_id: &str,
@@ -289,7 +290,7 @@ impl Manager {
 
     /// Where the call loop's retries, failovers and waits are told: status lines on
     /// stderr, silenced by `--quiet`.
-    pub fn call_events(&self, ndjson: Option<crate::output::EventWriter>) -> crate::call::Events {
+    pub(crate) fn call_events(&self, ndjson: Option<crate::output::EventWriter>) -> crate::call::Events {
         let printer = self.printer;
         std::sync::Arc::new(move |event: &crate::call::CallEvent<'_>| {
             use crate::call::CallEvent;
@@ -333,7 +334,7 @@ impl Manager {
     /// attempt comes back as `FinishedTask` with its error. The result is not recorded
     /// yet: the caller prints it first, then calls [`Manager::record`], so a paid
     /// answer reaches stdout even when the state cannot be written.
-    pub async fn run(
+    pub(crate) async fn run(
         &self,
         prepared: PreparedTask<'_>,
         client: &Client,
@@ -364,14 +365,14 @@ impl Manager {
         };
         let mut finished = self.run_held(prepared, client, flags, env, sink, events).await;
         spinner.finish_and_clear();
-        finished._claim = claim;
+        finished.claim = claim;
         Ok(finished)
     }
 
     /// Everything that can fail before a request is sent: the keys of the primary and
     /// its fallbacks (a missing one is found now, not after the primary failed), and a
     /// state folder that results can be written to.
-    pub async fn ready(&self, prepared: &PreparedTask<'_>, client: &Client) -> anyhow::Result<()> {
+    pub(crate) async fn ready(&self, prepared: &PreparedTask<'_>, client: &Client) -> anyhow::Result<()> {
         // A fallback is checked too: it must not fail for this only after the primary did.
         let links = std::iter::once((prepared.provider, &prepared.request))
             .chain(prepared.fallbacks.iter().map(|(provider, request)| (*provider, request)));
@@ -395,7 +396,7 @@ impl Manager {
     /// Claim an agent for running tasks: wait while another process runs one, then
     /// check it was not stopped meanwhile (`stop` marks it before it waits for this
     /// claim, so checking after claiming is enough).
-    pub async fn claim(&self, agent: &AgentRecord) -> anyhow::Result<AgentClaim> {
+    pub(crate) async fn claim(&self, agent: &AgentRecord) -> anyhow::Result<AgentClaim> {
         let printer = self.printer;
         let name = agent.name.clone();
         let claim = self
@@ -414,7 +415,7 @@ impl Manager {
 
     /// Job a prepared task whose agent (if any) the caller holds: the call loop
     /// under the whole-task limit, raced against signals and a `stop`.
-    pub async fn run_held(
+    pub(crate) async fn run_held(
         &self,
         prepared: PreparedTask<'_>,
         client: &Client,
@@ -426,8 +427,7 @@ impl Manager {
         let mut signals = Signals::register();
         let agent = prepared.agent.as_ref();
         let limit = settings::task_limit(flags, env, prepared.provider, settings::DEFAULT_TIMEOUT).value;
-        let deadline =
-            Deadline { deadline: tokio::time::Instant::now() + limit, limit, backoff_scale: env.backoff_scale };
+        let deadline = Deadline { at: tokio::time::Instant::now() + limit, limit, backoff_scale: env.backoff_scale };
         let agent_cache = agent.is_some_and(|a| a.cache);
         let plan = |provider: &Provider, request: &ChatRequest| {
             let on = flags.refresh || flags.cache.unwrap_or(provider.cache || agent_cache);
@@ -498,12 +498,12 @@ impl Manager {
             persona: prepared.persona,
             project: prepared.project,
             body,
-            _claim: None,
+            claim: None,
         }
     }
 
     /// Record a finished task in the totals and the history, then free its agent.
-    pub async fn record(&self, finished: FinishedTask) -> anyhow::Result<Option<TaskError>> {
+    pub(crate) async fn record(&self, finished: FinishedTask) -> anyhow::Result<Option<TaskError>> {
         let record = finished.record();
         if let Some((body, prompt)) = finished.body {
             self.store.store_bodies(&[(record.task_id.clone(), body, prompt)]).await?;
@@ -516,7 +516,11 @@ impl Manager {
     /// notices within 250 ms and cancels it), wait for it to be free, remove it. An
     /// agent not free within `timeout` stays (exit 5). Returns the stopped agents and
     /// the names not found.
-    pub async fn stop(&self, refs: &[String], timeout: Duration) -> anyhow::Result<(Vec<AgentView>, Vec<String>)> {
+    pub(crate) async fn stop(
+        &self,
+        refs: &[String],
+        timeout: Duration,
+    ) -> anyhow::Result<(Vec<AgentView>, Vec<String>)> {
         let snapshot = self.store.snapshot().await?;
         let mut stopped: Vec<AgentView> = Vec::new();
         let mut missing = Vec::new();

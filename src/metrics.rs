@@ -52,7 +52,7 @@ impl From<&Totals> for TotalsView {
 }
 
 /// A label value with `\`, `"` and newlines escaped, as the text format wants.
-pub fn escape(value: &str) -> String {
+pub(crate) fn escape(value: &str) -> String {
     value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
 }
 
@@ -63,7 +63,7 @@ fn labels(pairs: &[(&str, &str)]) -> String {
 
 /// The Prometheus text exposition of the pool, ready for a node_exporter textfile
 /// collector. One-shot tasks carry `agent=""`.
-pub fn prometheus(snapshot: &Snapshot, working: usize, idle: usize, max_workers: u32) -> String {
+pub(crate) fn prometheus(snapshot: &Snapshot, working: usize, idle: usize, max_workers: u32) -> String {
     let mut out = String::new();
     let mut family = |name: &str, kind: &str, help: &str, samples: Vec<(String, String)>| {
         let _ = writeln!(out, "# HELP {name} {help}");

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::cli::{ColorChoice, GlobalArgs};
 
 #[derive(Debug, Clone, Copy)]
-pub struct Printer {
+pub(crate) struct Printer {
     pub json: bool,
     pub quiet: bool,
     pub verbose: bool,
@@ -31,7 +31,7 @@ const BOLD: anstyle::Style = anstyle::Style::new().bold();
 const DIM: anstyle::Style = anstyle::Style::new().dimmed();
 
 impl Printer {
-    pub fn new(global: &GlobalArgs, env: &crate::env_vars::Env) -> Self {
+    pub(crate) fn new(global: &GlobalArgs, env: &crate::env_vars::Env) -> Self {
         let no_color_env = env.get(crate::env_vars::EnvVars::NO_COLOR).is_some();
         let stderr_is_tty = std::io::stderr().is_terminal();
         // anstream's choice for a stream: a terminal, and NO_COLOR, CLICOLOR,
@@ -56,13 +56,14 @@ impl Printer {
         }
     }
 
-    fn paint(&self, style: anstyle::Style, text: &str) -> String {
+    fn paint(self, style: anstyle::Style, text: &str) -> String {
         if self.color_stderr { format!("{style}{text}{style:#}") } else { text.to_string() }
     }
 
     /// Write text to stdout exactly as given. A closed pipe surfaces as an
     /// `io::Error` of kind `BrokenPipe`, which `main` treats as success.
-    pub fn out(&self, text: &str) -> std::io::Result<()> {
+    #[expect(clippy::unused_self, reason = "every write to stdout goes through the printer, so each site names it")]
+    pub(crate) fn out(self, text: &str) -> std::io::Result<()> {
         let mut stdout = std::io::stdout().lock();
         stdout.write_all(text.as_bytes())?;
         stdout.flush()
@@ -70,7 +71,7 @@ impl Printer {
 
     /// One compact JSON document and a newline, in a single write so that
     /// parallel invocations sharing a pipe do not interleave inside a line.
-    pub fn json<T: Serialize + ?Sized>(&self, value: &T) -> anyhow::Result<()> {
+    pub(crate) fn json<T: Serialize + ?Sized>(self, value: &T) -> anyhow::Result<()> {
         let mut line = serde_json::to_string(value)?;
         line.push('\n');
         Ok(self.out(&line)?)
@@ -78,37 +79,38 @@ impl Printer {
 
     /// One diagnostic line: the message's control characters escaped (it may hold
     /// text from outside), then the prefix painted.
-    fn err_line(&self, prefix: &str, message: &str) {
+    #[expect(clippy::unused_self, reason = "every write to stderr goes through the printer, so each site names it")]
+    fn err_line(self, prefix: &str, message: &str) {
         let mut stderr = std::io::stderr().lock();
         let message = escape_controls(message);
         let _ = if prefix.is_empty() { writeln!(stderr, "{message}") } else { writeln!(stderr, "{prefix} {message}") };
     }
 
-    pub fn error(&self, message: &str, hints: &[String]) {
+    pub(crate) fn error(self, message: &str, hints: &[String]) {
         self.err_line(&self.paint(RED_BOLD, "error:"), message);
         for hint in hints {
             self.err_line(&self.paint(CYAN_BOLD, "hint:"), hint);
         }
     }
 
-    pub fn warn(&self, message: &str) {
+    pub(crate) fn warn(self, message: &str) {
         self.err_line(&self.paint(YELLOW_BOLD, "warning:"), message);
     }
 
-    pub fn note(&self, message: &str) {
+    pub(crate) fn note(self, message: &str) {
         if !self.quiet {
             self.err_line(&self.paint(BOLD, "note:"), message);
         }
     }
 
     /// A status line without a prefix (e.g. `waiting for agent …`), silenced by `--quiet`.
-    pub fn status(&self, message: &str) {
+    pub(crate) fn status(self, message: &str) {
         if !self.quiet {
             self.err_line("", message);
         }
     }
 
-    pub fn debug(&self, message: &str) {
+    pub(crate) fn debug(self, message: &str) {
         if self.verbose {
             let line = escape_controls(message);
             let _ = writeln!(std::io::stderr().lock(), "{}", self.paint(DIM, &line));
@@ -116,12 +118,12 @@ impl Printer {
     }
 
     /// Where the transport writes its `-v` lines (already redacted), if anywhere.
-    pub fn trace(self) -> Option<crate::provider::http::Trace> {
+    pub(crate) fn trace(self) -> Option<crate::provider::http::Trace> {
         self.verbose.then(|| std::sync::Arc::new(move |line: &str| self.debug(line)) as crate::provider::http::Trace)
     }
 
     /// How the state backend's waits are told: `waiting for the state lock (held by process 4242)`.
-    pub fn wait_reporter(self) -> crate::state::WaitReporter {
+    pub(crate) fn wait_reporter(self) -> crate::state::WaitReporter {
         std::sync::Arc::new(move |what: &str, pid: Option<u32>| {
             let held = pid.map(|p| format!(" (held by process {p})")).unwrap_or_default();
             self.status(&format!("waiting for {what}{held}"));
@@ -130,7 +132,7 @@ impl Printer {
 
     /// A spinner on stderr while waiting for a provider; hidden unless stderr is a
     /// terminal, and never with `--quiet`.
-    pub fn spinner(&self, message: String) -> indicatif::ProgressBar {
+    pub(crate) fn spinner(self, message: String) -> indicatif::ProgressBar {
         if self.quiet || !self.stderr_is_tty || self.verbose {
             return indicatif::ProgressBar::hidden();
         }
@@ -145,7 +147,7 @@ impl Printer {
 
     /// A batch's progress bar on stderr (done, failed and running in its message, rate,
     /// ETA): only when stderr is a terminal, and never with `--quiet`.
-    pub fn progress(&self, total: u64) -> indicatif::ProgressBar {
+    pub(crate) fn progress(self, total: u64) -> indicatif::ProgressBar {
         if self.quiet || !self.stderr_is_tty || total == 0 {
             return indicatif::ProgressBar::hidden();
         }
@@ -162,7 +164,7 @@ impl Printer {
     /// right-aligned, no trailing spaces. Linear in the size of the cells (a 20 MB
     /// value is one pass); control characters in cells are escaped, cells with line
     /// breaks take several lines.
-    pub fn table(&self, header: &[&str], rows: Vec<Vec<String>>, right_aligned: &[usize]) -> String {
+    pub(crate) fn table(self, header: &[&str], rows: Vec<Vec<String>>, right_aligned: &[usize]) -> String {
         use unicode_width::UnicodeWidthStr;
         let columns = header.len().max(rows.iter().map(Vec::len).max().unwrap_or(0));
         let split = |cell: &str| -> Vec<String> { cell.split('\n').map(escape_controls).collect() };
@@ -210,7 +212,7 @@ impl Printer {
 /// Text from outside (a server's message, a project name, an imported name) fit for
 /// a terminal: control characters other than tab and newline are shown escaped
 /// (`\u{1b}`), so a hostile value cannot move the cursor, ring the bell or recolour.
-pub fn escape_controls(text: &str) -> String {
+pub(crate) fn escape_controls(text: &str) -> String {
     if !text.chars().any(|c| c.is_control() && c != '\t' && c != '\n') {
         return text.to_string();
     }
@@ -222,7 +224,7 @@ pub fn escape_controls(text: &str) -> String {
 /// Streamed text on stdout as it arrives, flushed per delta. Trailing newlines of a
 /// delta are held back until more text comes and the end writes exactly one `\n`,
 /// so `--stream` and a plain run write the same bytes.
-pub struct TextStream {
+pub(crate) struct TextStream {
     printer: Printer,
     held: HeldNewlines,
     wrote: bool,
@@ -231,12 +233,12 @@ pub struct TextStream {
 }
 
 impl TextStream {
-    pub fn new(printer: Printer) -> Self {
+    pub(crate) fn new(printer: Printer) -> Self {
         Self { printer, held: HeldNewlines::default(), wrote: false, error: None }
     }
 
     /// End the output: one newline after whatever came (also after a cut stream).
-    pub fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         if self.wrote && self.error.is_none() {
             self.write("\n");
         }
@@ -253,13 +255,13 @@ impl TextStream {
 
 /// The one-newline rule: trailing newlines are held back until more text comes.
 #[derive(Debug, Default)]
-pub struct HeldNewlines {
+pub(crate) struct HeldNewlines {
     pending: String,
 }
 
 impl HeldNewlines {
     /// What to write now for `text` (nothing when it is only newlines).
-    pub fn push(&mut self, text: &str) -> Option<String> {
+    pub(crate) fn push(&mut self, text: &str) -> Option<String> {
         let body = text.trim_end_matches(['\n', '\r']);
         if body.is_empty() {
             self.pending.push_str(text);
@@ -287,7 +289,7 @@ impl crate::provider::Deltas for TextStream {
 /// NDJSON events on stdout (`--events`): one object a line, each with `type`, `time`,
 /// `task_id` and `agent_id`.
 #[derive(Clone)]
-pub struct EventWriter {
+pub(crate) struct EventWriter {
     printer: Printer,
     task_id: std::sync::Arc<str>,
     agent_id: Option<std::sync::Arc<str>>,
@@ -295,11 +297,16 @@ pub struct EventWriter {
 }
 
 impl EventWriter {
-    pub fn new(printer: Printer, task_id: &str, agent_id: Option<&str>) -> Self {
-        Self { printer, task_id: task_id.into(), agent_id: agent_id.map(Into::into), wrote_delta: Default::default() }
+    pub(crate) fn new(printer: Printer, task_id: &str, agent_id: Option<&str>) -> Self {
+        Self {
+            printer,
+            task_id: task_id.into(),
+            agent_id: agent_id.map(Into::into),
+            wrote_delta: std::sync::Arc::default(),
+        }
     }
 
-    pub fn emit(&self, kind: &str, fields: serde_json::Value) -> anyhow::Result<()> {
+    pub(crate) fn emit(&self, kind: &str, fields: serde_json::Value) -> anyhow::Result<()> {
         let mut event = serde_json::Map::new();
         event.insert("type".into(), kind.into());
         event.insert("time".into(), format!("{:.3}", jiff::Timestamp::now()).into());
@@ -312,7 +319,7 @@ impl EventWriter {
     }
 
     /// Whether any `delta` event went out.
-    pub fn wrote_delta(&self) -> bool {
+    pub(crate) fn wrote_delta(&self) -> bool {
         self.wrote_delta.load(std::sync::atomic::Ordering::Relaxed)
     }
 }

@@ -47,7 +47,7 @@ pub struct Located {
 }
 
 #[derive(Debug, Clone)]
-pub struct Paths {
+pub(crate) struct Paths {
     pub home: Option<Located>,
     /// The providers file in use, or where `provider add` would create one (`Source::Default`).
     pub providers_file: Located,
@@ -56,7 +56,7 @@ pub struct Paths {
     pub state_dir: Located,
 }
 
-fn flag_or_env(flag: &Option<PathBuf>, env: &Env, name: &str) -> Option<Located> {
+fn flag_or_env(flag: Option<&PathBuf>, env: &Env, name: &str) -> Option<Located> {
     if let Some(path) = flag {
         return Some(Located { path: path.clone(), source: Source::Flag });
     }
@@ -64,8 +64,8 @@ fn flag_or_env(flag: &Option<PathBuf>, env: &Env, name: &str) -> Option<Located>
 }
 
 impl Paths {
-    pub fn resolve(global: &GlobalArgs, env: &Env) -> Result<Self, ConfigError> {
-        let home = flag_or_env(&global.home, env, EnvVars::AGENTRY_HOME);
+    pub(crate) fn resolve(global: &GlobalArgs, env: &Env) -> Result<Self, ConfigError> {
+        let home = flag_or_env(global.home.as_ref(), env, EnvVars::AGENTRY_HOME);
         let config_dir = dirs::config_dir().map(|dir| dir.join("agentry"));
 
         // ./NAME, then HOME/NAME, then <config dir>/agentry/NAME: the first that exists.
@@ -80,18 +80,18 @@ impl Paths {
             candidates.into_iter().find(|(path, _)| exists(path)).map(|(path, source)| Located { path, source })
         };
 
-        let providers_file = match flag_or_env(&global.providers, env, EnvVars::AGENTRY_PROVIDERS) {
+        let providers_file = match flag_or_env(global.providers.as_ref(), env, EnvVars::AGENTRY_PROVIDERS) {
             Some(found) => found,
             None => match lookup("providers.toml", Path::is_file) {
                 Some(found) => found,
                 None => Located {
-                    path: default_create_location(&home, &config_dir, "providers.toml"),
+                    path: default_create_location(home.as_ref(), config_dir.as_ref(), "providers.toml"),
                     source: Source::Default,
                 },
             },
         };
-        let personas_dir =
-            flag_or_env(&global.personas, env, EnvVars::AGENTRY_PERSONAS).or_else(|| lookup("personas", Path::is_dir));
+        let personas_dir = flag_or_env(global.personas.as_ref(), env, EnvVars::AGENTRY_PERSONAS)
+            .or_else(|| lookup("personas", Path::is_dir));
 
         let state_dir = if let Some(home) = &home {
             Located { path: home.path.clone(), source: home.source }
@@ -108,18 +108,18 @@ impl Paths {
         Ok(Self { home, providers_file, personas_dir, state_dir })
     }
 
-    pub fn state_file(&self) -> PathBuf {
+    pub(crate) fn state_file(&self) -> PathBuf {
         self.state_dir.path.join("state.json")
     }
-    pub fn history_file(&self) -> PathBuf {
+    pub(crate) fn history_file(&self) -> PathBuf {
         self.state_dir.path.join("history.jsonl")
     }
-    pub fn locks_dir(&self) -> PathBuf {
+    pub(crate) fn locks_dir(&self) -> PathBuf {
         self.state_dir.path.join("locks")
     }
     /// The rest of what the file backend keeps, for `agentry paths`; `state/file.rs`
     /// writes these names and a test checks the two agree.
-    pub fn state_entries(&self) -> [(&'static str, PathBuf); 6] {
+    pub(crate) fn state_entries(&self) -> [(&'static str, PathBuf); 6] {
         let dir = &self.state_dir.path;
         [
             ("bodies_dir", dir.join("bodies")),
@@ -134,7 +134,7 @@ impl Paths {
 }
 
 /// Where `provider add` creates the file when there is none: HOME, else the config dir.
-fn default_create_location(home: &Option<Located>, config_dir: &Option<PathBuf>, file: &str) -> PathBuf {
+fn default_create_location(home: Option<&Located>, config_dir: Option<&PathBuf>, file: &str) -> PathBuf {
     match (home, config_dir) {
         (Some(home), _) => home.path.join(file),
         (None, Some(dir)) => dir.join(file),

@@ -6,7 +6,7 @@
 use std::sync::LazyLock;
 
 use crate::provider::{Price, Provider, ProviderKind};
-pub use crate::request::PriceSource;
+pub(crate) use crate::request::PriceSource;
 use crate::request::Usage;
 
 const TABLE_TEXT: &str = include_str!("prices.tsv");
@@ -41,11 +41,6 @@ fn parse_line(line: &str) -> Option<Price> {
 fn table(key: &str) -> Option<Price> {
     let index = LINES.binary_search_by(|line| key_of(line).cmp(key)).ok()?;
     parse_line(LINES[index])
-}
-
-/// The litellm version the built-in table was taken from: the prices' date.
-pub fn table_version() -> &'static str {
-    TABLE_TEXT.lines().next().and_then(|l| l.rsplit("litellm ").next()).unwrap_or("unknown")
 }
 
 /// litellm keys most vendors with a prefix while their APIs report the bare id: the
@@ -92,7 +87,7 @@ fn longest_prefix(name: &str) -> Option<Price> {
 
 /// The price of a call: the provider's own pricing, else the model the response
 /// reports, then the configured model, exactly, then by the longest prefix.
-pub fn lookup(provider: &Provider, reported: Option<&str>, configured: &str) -> (Option<Price>, PriceSource) {
+pub(crate) fn lookup(provider: &Provider, reported: Option<&str>, configured: &str) -> (Option<Price>, PriceSource) {
     if provider.kind == ProviderKind::Mock {
         return (
             Some(Price { input: 0.0, output: 0.0, cached_input: None, context_window: None }),
@@ -119,19 +114,24 @@ pub fn lookup(provider: &Provider, reported: Option<&str>, configured: &str) -> 
 
 /// The context window the table knows for a provider's model, for context-length
 /// failover when `context_window` is not set.
-pub fn context_window(provider: &Provider, model: &str) -> Option<u64> {
+pub(crate) fn context_window(provider: &Provider, model: &str) -> Option<u64> {
     provider.context_window.or_else(|| lookup(provider, None, model).0.and_then(|p| p.context_window))
 }
 
 /// What `usage` of a provider's model cost, priced once: the model the server
 /// reported, else the one asked for.
-pub fn price(provider: &Provider, reported: Option<&str>, configured: &str, usage: &Usage) -> crate::request::Cost {
+pub(crate) fn price(
+    provider: &Provider,
+    reported: Option<&str>,
+    configured: &str,
+    usage: &Usage,
+) -> crate::request::Cost {
     let (price, source) = lookup(provider, reported, configured);
     crate::request::Cost { usd: price.map(|p| cost(&p, usage)), source }
 }
 
 /// USD for some usage at a price; cached prompt tokens at the cached-input price.
-pub fn cost(price: &Price, usage: &Usage) -> f64 {
+pub(crate) fn cost(price: &Price, usage: &Usage) -> f64 {
     let cached = usage.cached_tokens.min(usage.prompt_tokens);
     let fresh = usage.prompt_tokens - cached;
     let cached_price = price.cached_input.unwrap_or(price.input);
@@ -186,7 +186,6 @@ mod tests {
             estimated: false,
         };
         assert!((cost(&price, &usage) - (0.6 * 2.0 + 0.4 * 0.5 + 0.5 * 8.0)).abs() < 1e-9);
-        assert!(table_version().starts_with("1."), "{}", table_version());
         assert!(LINES.len() > 100);
         let raw: Vec<&str> = TABLE_TEXT.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).collect();
         assert!(raw.is_sorted_by_key(|line| key_of(line)), "scripts/prices.py writes prices.tsv sorted by key");

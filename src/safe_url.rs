@@ -127,7 +127,7 @@ impl fmt::Debug for SafeUrl {
     }
 }
 
-pub mod url_error {
+pub(crate) mod url_error {
     /// The text is not a URL; the value itself is never echoed (it may hold a secret).
     #[derive(Debug)]
     pub struct Invalid;

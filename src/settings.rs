@@ -14,17 +14,17 @@ use crate::env_vars::EnvVars;
 use crate::request::TaskOptions;
 use crate::units::{parse_duration, parse_size};
 
-pub const DEFAULT_MAX_AGENTS: u32 = 10;
-pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
-pub const DEFAULT_MAX_BODY: u64 = 32 * 1024 * 1024;
-pub const DEFAULT_TEMPERATURE: f64 = 0.7;
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(120);
-pub const DEFAULT_RETRIES: u32 = 2;
-pub const DEFAULT_COOLDOWN: Duration = Duration::from_secs(5);
+pub(crate) const DEFAULT_MAX_AGENTS: u32 = 10;
+pub(crate) const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const DEFAULT_MAX_BODY: u64 = 32 * 1024 * 1024;
+pub(crate) const DEFAULT_TEMPERATURE: f64 = 0.7;
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+pub(crate) const DEFAULT_RETRIES: u32 = 2;
+pub(crate) const DEFAULT_COOLDOWN: Duration = Duration::from_secs(5);
 /// `provider models` keeps its own, shorter whole limit.
-pub const MODELS_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const MODELS_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Where a setting's value came from, for `agentry paths` and for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -74,13 +74,13 @@ fn env_value<T>(
 
 /// Settings every command shares that are not paths (paths are `paths.rs`'s).
 #[derive(Debug, Clone, Copy)]
-pub struct GlobalSettings {
+pub(crate) struct GlobalSettings {
     pub lock_timeout: Setting<Duration>,
     pub max_body: Setting<u64>,
 }
 
 impl GlobalSettings {
-    pub fn resolve(env: &Env) -> Result<Self, ConfigError> {
+    pub(crate) fn resolve(env: &Env) -> Result<Self, ConfigError> {
         let lock_timeout =
             env_value(env, EnvVars::AGENTRY_LOCK_TIMEOUT, "a duration such as `60s` or `500ms`", |raw| {
                 parse_duration(raw).filter(|d| !d.is_zero())
@@ -97,7 +97,7 @@ impl GlobalSettings {
 
 /// Where the state lives: the local files, or a Redis server.
 #[derive(Debug, Clone)]
-pub enum StateChoice {
+pub(crate) enum StateChoice {
     File,
     Redis(crate::state::RedisTarget),
 }
@@ -105,7 +105,7 @@ pub enum StateChoice {
 /// `--state`, then `AGENTRY_STATE`, then `[state] url`, then `file`. The password may
 /// come from `AGENTRY_REDIS_PASSWORD`; the namespace from `AGENTRY_STATE_NAMESPACE`,
 /// then `[state] namespace`, then `agentry`.
-pub fn state_choice(
+pub(crate) fn state_choice(
     flag: Option<&str>,
     env: &Env,
     file: &crate::state::options::StateOptions,
@@ -150,7 +150,7 @@ pub fn state_choice(
 }
 
 /// The pool maximum: `AGENTRY_MAX_AGENTS`, then `max_agents`, then 10.
-pub fn max_agents(env: &Env, file: &FileSettings) -> Result<Setting<u32>, ConfigError> {
+pub(crate) fn max_agents(env: &Env, file: &FileSettings) -> Result<Setting<u32>, ConfigError> {
     let from_env = env_value(env, EnvVars::AGENTRY_MAX_AGENTS, "a whole number of at least 1", |raw| {
         raw.parse::<u32>().ok().filter(|n| *n >= 1)
     })?;
@@ -160,14 +160,14 @@ pub fn max_agents(env: &Env, file: &FileSettings) -> Result<Setting<u32>, Config
 /// The request settings for one provider: flag, then the provider's table, then the
 /// default (there is no environment level for these).
 #[derive(Debug, Clone, PartialEq)]
-pub struct RequestSettings {
+pub(crate) struct RequestSettings {
     pub model: Setting<String>,
     pub temperature: Setting<Option<f64>>,
     pub max_tokens: Setting<Option<u32>>,
 }
 
 impl RequestSettings {
-    pub fn resolve(options: &TaskOptions, provider: &crate::provider::Provider) -> Self {
+    pub(crate) fn resolve(options: &TaskOptions, provider: &crate::provider::Provider) -> Self {
         Self {
             model: pick(
                 options.model.as_ref().map(|m| (m.as_str().to_string(), "--model")),
@@ -239,7 +239,7 @@ impl CallEnv {
 
 /// The whole-task limit: `--timeout`, `AGENTRY_TIMEOUT`, the primary provider's
 /// `timeout`, then `default` (600 s; 30 s for `provider models`).
-pub fn task_limit(
+pub(crate) fn task_limit(
     flags: &CallFlags,
     env: &CallEnv,
     primary: &crate::provider::Provider,
@@ -250,7 +250,7 @@ pub fn task_limit(
 
 /// The whole limit of `provider models`: `AGENTRY_TIMEOUT`, else 30 s (a provider's
 /// `timeout` is for tasks).
-pub fn models_limit(env: &CallEnv) -> Setting<Duration> {
+pub(crate) fn models_limit(env: &CallEnv) -> Setting<Duration> {
     pick(None, env.timeout, None, MODELS_TIMEOUT)
 }
 
@@ -314,7 +314,8 @@ mod tests {
         assert_eq!(target(state_choice(None, &env, &file).expect("env")).0, "rediss://env-host:6380/1");
         let from_file = target(state_choice(None, &Env::default(), &file).expect("file"));
         assert_eq!((from_file.0.as_str(), from_file.3), ("redis://file-host/0", Origin::File));
-        let default = state_choice(None, &Env::default(), &Default::default()).expect("default");
+        let default =
+            state_choice(None, &Env::default(), &crate::state::options::StateOptions::default()).expect("default");
         assert!(matches!(default.value, StateChoice::File) && default.origin == Origin::Default);
         assert!(matches!(state_choice(Some("file"), &env, &file).expect("file flag").value, StateChoice::File));
         let namespaced = Env::from_pairs(&[(EnvVars::AGENTRY_STATE_NAMESPACE, "ci-7")]);
@@ -396,7 +397,7 @@ mod tests {
         let mut provider = builtin_mock();
         let none = CallFlags::default();
         let env = CallEnv::resolve(&Env::default()).expect("empty env");
-        assert_eq!(env.backoff_scale, 1.0);
+        assert!((env.backoff_scale - 1.0).abs() < f64::EPSILON);
         let limit = task_limit(&none, &env, &provider, DEFAULT_TIMEOUT);
         assert_eq!(limit, Setting { value: DEFAULT_TIMEOUT, origin: Origin::Default });
         let link = LinkSettings::resolve(&none, &env, &provider, limit.value);
@@ -421,7 +422,7 @@ mod tests {
             (EnvVars::AGENTRY_BACKOFF_SCALE, "0.01"),
         ]))
         .expect("env");
-        assert_eq!(env.backoff_scale, 0.01);
+        assert!((env.backoff_scale - 0.01).abs() < f64::EPSILON);
         let limit = task_limit(&none, &env, &provider, DEFAULT_TIMEOUT);
         assert_eq!(limit, Setting { value: Duration::from_secs(45), origin: Origin::Env("AGENTRY_TIMEOUT") });
         let link = LinkSettings::resolve(&none, &env, &provider, limit.value);

@@ -6,12 +6,12 @@
 use std::time::Duration;
 
 /// The longest DURATION anywhere: 100 years (`36500d`).
-pub const MAX_DURATION: Duration = Duration::from_secs(36_500 * 86_400);
+pub(crate) const MAX_DURATION: Duration = Duration::from_secs(36_500 * 86_400);
 
 /// A DURATION, the one grammar of flags, variables and providers.toml alike: a
 /// number (`90`, `1.5`, `1e3`) with `ms`, `s`, `m`, `h` or `d`, or a bare number of
 /// seconds; zero, or from 1 ms to [`MAX_DURATION`]. Anything else is `None`.
-pub fn parse_duration(text: &str) -> Option<Duration> {
+pub(crate) fn parse_duration(text: &str) -> Option<Duration> {
     let text = text.trim();
     let (number, scale) = [("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3600.0), ("d", 86_400.0)]
         .iter()
@@ -25,7 +25,7 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
 }
 
 /// Seconds as a DURATION under the same rule (a number in providers.toml).
-pub fn duration_from_secs(secs: f64) -> Option<Duration> {
+pub(crate) fn duration_from_secs(secs: f64) -> Option<Duration> {
     if !secs.is_finite() || secs < 0.0 || (secs > 0.0 && secs < 0.001) {
         return None;
     }
@@ -33,14 +33,14 @@ pub fn duration_from_secs(secs: f64) -> Option<Duration> {
 }
 
 /// A duration as messages say it: `10 s`, `500 ms`.
-pub fn duration_words(d: Duration) -> String {
+pub(crate) fn duration_words(d: Duration) -> String {
     if d.subsec_millis() == 0 { format!("{} s", d.as_secs()) } else { format!("{} ms", d.as_millis()) }
 }
 
 /// A SIZE, the one grammar everywhere: bytes, or a number (`1.5` allowed) with `B`,
 /// `KB`, `MB`, `GB`, `TB`, `PB` (powers of 1000) or `KiB`, `MiB`, `GiB`, `TiB`, `PiB`
 /// (powers of 1024), case-insensitive; at most 2^64 - 1 bytes.
-pub fn parse_size(text: &str) -> Option<u64> {
+pub(crate) fn parse_size(text: &str) -> Option<u64> {
     let text = text.trim();
     let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
@@ -69,7 +69,7 @@ pub fn parse_size(text: &str) -> Option<u64> {
 }
 
 /// Sizes in messages: `16 MiB`, `512 KiB`, `100 bytes`.
-pub fn size_words(bytes: u64) -> String {
+pub(crate) fn size_words(bytes: u64) -> String {
     match bytes {
         b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
         b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
@@ -78,7 +78,7 @@ pub fn size_words(bytes: u64) -> String {
 }
 
 /// Collapse whitespace runs that contain line breaks so every error stays one line.
-pub fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     if !text.contains(['\n', '\r']) {
         return text.trim().to_string();
     }

@@ -270,7 +270,7 @@ async fn sigint_mid_task_exits_130() {
 #[cfg(unix)]
 #[tokio::test]
 async fn sigint_while_waiting_for_a_busy_agent_exits_130() {
-    let (_server, env, running) = busy_agent(Duration::from_millis(3000), &["task", "run", "rev", "first"]).await;
+    let (_server, env, running) = busy_agent(Duration::from_secs(3), &["task", "run", "rev", "first"]).await;
     let mut queued = env.background(&["task", "run", "rev", "second"]);
     queued.wait_for_stderr("waiting for agent rev", Duration::from_secs(10));
     send_signal(queued.pid(), "INT");

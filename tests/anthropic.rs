@@ -177,7 +177,7 @@ async fn sse(pieces: Vec<Vec<&'static str>>) -> String {
         while let Ok((mut socket, _)) = listener.accept().await {
             let script = pieces[n.min(pieces.len() - 1)].clone();
             n += 1;
-            let mut buffer = [0u8; 65536];
+            let mut buffer = vec![0u8; 65536];
             let _ = socket.read(&mut buffer).await;
             let _ = socket
                 .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n")

@@ -15,9 +15,9 @@ use tempfile::TempDir;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_agentry");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_agentry");
 
-pub struct Env {
+pub(crate) struct Env {
     pub dir: TempDir,
     /// Set on every command (a Redis URL and namespace, for instance).
     pub vars: Vec<(String, String)>,
@@ -26,7 +26,7 @@ pub struct Env {
 /// The Redis server the suite runs against when `AGENTRY_TEST_BACKEND=redis`: the
 /// whole suite then runs on Redis, each test in its own namespace.
 /// Keys starting with `prefix` and their values, whatever their type, as text.
-pub fn redis_dump(url: &str, prefix: &str) -> String {
+pub(crate) fn redis_dump(url: &str, prefix: &str) -> String {
     let client = redis::Client::open(url).expect("redis url");
     let mut con = client.get_connection().expect("connect to Redis");
     let keys: Vec<String> = redis::cmd("KEYS").arg(format!("{prefix}*")).query(&mut con).expect("KEYS");
@@ -60,7 +60,7 @@ fn value_text(value: &redis::Value) -> String {
     }
 }
 
-pub fn suite_redis() -> Option<String> {
+pub(crate) fn suite_redis() -> Option<String> {
     if std::env::var("AGENTRY_TEST_BACKEND").as_deref() != Ok("redis") {
         return None;
     }
@@ -71,13 +71,13 @@ pub fn suite_redis() -> Option<String> {
 }
 
 /// The suite runs on Redis: a test of the file backend's own files has nothing to check.
-pub fn on_redis_suite() -> bool {
+pub(crate) fn on_redis_suite() -> bool {
     suite_redis().is_some()
 }
 
 /// A throwaway CA (`ca.pem`) and a server certificate for 127.0.0.1 signed by it
 /// (`srv.pem`, `srv.key`) in `dir`, made with the openssl command.
-pub fn make_test_ca(dir: &Path) {
+pub(crate) fn make_test_ca(dir: &Path) {
     let sh = |script: &str| {
         let status = std::process::Command::new("sh").arg("-c").arg(script).current_dir(dir).status().expect("sh");
         assert!(status.success(), "{script}");
@@ -93,13 +93,13 @@ pub fn make_test_ca(dir: &Path) {
 
 /// A skipped test says why, on the runner's stderr.
 #[expect(clippy::print_stderr, reason = "a skipped test says why on the runner's stderr")]
-pub fn skip_note(why: &str) {
+pub(crate) fn skip_note(why: &str) {
     eprintln!("{why}");
 }
 
 /// A Redis URL for the tests that need one: `AGENTRY_TEST_REDIS`. Unset, such a test
 /// is skipped with a note, except under `CI=true`, where it fails.
-pub fn test_redis() -> Option<String> {
+pub(crate) fn test_redis() -> Option<String> {
     match std::env::var("AGENTRY_TEST_REDIS") {
         Ok(url) if !url.is_empty() => Some(url),
         _ if std::env::var("CI").as_deref() == Ok("true") => {
@@ -113,7 +113,7 @@ pub fn test_redis() -> Option<String> {
 }
 
 impl Env {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir_all(dir.path().join("work")).expect("mkdir work");
         let mut env = Self { dir, vars: Vec::new() };
@@ -125,7 +125,7 @@ impl Env {
 
     /// Every command of this context on the Redis server at `url`, in a namespace
     /// of its own.
-    pub fn on_redis(mut self, url: &str) -> Self {
+    pub(crate) fn on_redis(mut self, url: &str) -> Self {
         let namespace = self.namespace();
         self.vars.retain(|(name, _)| name != "AGENTRY_STATE" && name != "AGENTRY_STATE_NAMESPACE");
         self.vars.push(("AGENTRY_STATE".into(), url.into()));
@@ -134,14 +134,14 @@ impl Env {
     }
 
     /// This context's namespace on a shared Redis server.
-    pub fn namespace(&self) -> String {
+    pub(crate) fn namespace(&self) -> String {
         let name = self.dir.path().file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         format!("test-{}", name.trim_start_matches('.'))
     }
 
     /// The history as JSON lines, oldest first: `history.jsonl` on files, the history
     /// records of `agentry state export` on Redis (the same objects).
-    pub fn history_text(&self) -> String {
+    pub(crate) fn history_text(&self) -> String {
         if !self.vars.iter().any(|(name, _)| name == "AGENTRY_STATE") {
             // No file yet is an empty history (a process killed before its first record).
             return match std::fs::read_to_string(self.home().join("history.jsonl")) {
@@ -166,13 +166,13 @@ impl Env {
 
     /// Every key (and its value) under this context's namespace on Redis whose name
     /// starts with `prefix`, as text: what another team's admin could read.
-    pub fn redis_text(&self, prefix: &str) -> String {
+    pub(crate) fn redis_text(&self, prefix: &str) -> String {
         let url = self.redis_url().expect("a Redis context");
         redis_dump(&url, &format!("{}:{prefix}", self.namespace()))
     }
 
     /// What the response cache holds, as text.
-    pub fn cache_text(&self) -> String {
+    pub(crate) fn cache_text(&self) -> String {
         if self.redis_url().is_some() {
             return self.redis_text("cache:e:");
         }
@@ -184,26 +184,26 @@ impl Env {
     }
 
     /// Put this context's variables on a command built by hand.
-    pub fn apply_vars(&self, cmd: &mut std::process::Command) {
+    pub(crate) fn apply_vars(&self, cmd: &mut std::process::Command) {
         for (name, value) in &self.vars {
             cmd.env(name, value);
         }
     }
 
-    pub fn with_var(mut self, name: &str, value: &str) -> Self {
+    pub(crate) fn with_var(mut self, name: &str, value: &str) -> Self {
         self.vars.push((name.into(), value.into()));
         self
     }
 
-    pub fn home(&self) -> PathBuf {
+    pub(crate) fn home(&self) -> PathBuf {
         self.dir.path().join("home")
     }
 
-    pub fn work(&self) -> PathBuf {
+    pub(crate) fn work(&self) -> PathBuf {
         self.dir.path().join("work")
     }
 
-    pub fn providers_file(&self) -> PathBuf {
+    pub(crate) fn providers_file(&self) -> PathBuf {
         self.home().join("providers.toml")
     }
 
@@ -227,7 +227,7 @@ impl Env {
     }
 
     /// The same, as a plain `std::process::Command` (to run from another thread).
-    pub fn std_cmd(&self, args: &[&str]) -> std::process::Command {
+    pub(crate) fn std_cmd(&self, args: &[&str]) -> std::process::Command {
         let mut cmd = std::process::Command::new(BIN);
         self.configure(&mut cmd);
         cmd.args(args).stdin(Stdio::null());
@@ -235,7 +235,7 @@ impl Env {
     }
 
     /// The binary with the isolated environment and stdin closed (empty).
-    pub fn cmd(&self, args: &[&str]) -> Command {
+    pub(crate) fn cmd(&self, args: &[&str]) -> Command {
         let mut std_cmd = std::process::Command::new(BIN);
         self.configure(&mut std_cmd);
         std_cmd.args(args).stdin(Stdio::null());
@@ -243,7 +243,7 @@ impl Env {
     }
 
     /// Run, expect success, parse stdout as one JSON document.
-    pub fn json(&self, args: &[&str]) -> Value {
+    pub(crate) fn json(&self, args: &[&str]) -> Value {
         let output = self.cmd(args).output().expect("run agentry");
         assert!(
             output.status.success(),
@@ -256,30 +256,30 @@ impl Env {
         })
     }
 
-    pub fn write_providers(&self, text: &str) {
+    pub(crate) fn write_providers(&self, text: &str) {
         std::fs::create_dir_all(self.home()).expect("mkdir home");
         std::fs::write(self.providers_file(), text).expect("write providers.toml");
     }
 
     /// One provider `srv` (type openai) at `uri`, plus whatever `extra` adds to its table.
-    pub fn provider(&self, uri: &str, extra: &str) {
+    pub(crate) fn provider(&self, uri: &str, extra: &str) {
         self.write_providers(&format!(
             "max_agents = 64\n[providers.srv]\ntype = \"openai\"\nendpoint = \"{uri}/v1\"\nmodel = \"test-model\"\n{extra}\n"
         ));
     }
 
-    pub fn spawn(&self, name: &str, provider: &str) {
+    pub(crate) fn spawn(&self, name: &str, provider: &str) {
         self.cmd(&["agent", "spawn", name, "--provider", provider, "--persona", "examples/code-reviewer"])
             .assert()
             .success();
     }
 
-    pub fn agent(&self, name: &str) -> Value {
+    pub(crate) fn agent(&self, name: &str) -> Value {
         self.json(&["agent", "show", name, "--json"])
     }
 
     /// Start the binary in the background with stderr lines streamed to a channel.
-    pub fn background(&self, args: &[&str]) -> Background {
+    pub(crate) fn background(&self, args: &[&str]) -> Background {
         let mut cmd = std::process::Command::new(BIN);
         self.configure(&mut cmd);
         cmd.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -297,7 +297,7 @@ impl Env {
     }
 
     /// Poll until the agent reports `status`, or panic after `limit`.
-    pub fn wait_for_status(&self, name: &str, status: &str, limit: Duration) -> Value {
+    pub(crate) fn wait_for_status(&self, name: &str, status: &str, limit: Duration) -> Value {
         let deadline = Instant::now() + limit;
         loop {
             let agent = self.agent(name);
@@ -309,19 +309,19 @@ impl Env {
         }
     }
 
-    pub fn state_dir(&self) -> &Path {
+    pub(crate) fn state_dir(&self) -> &Path {
         self.dir.path()
     }
 }
 
-pub struct Background {
+pub(crate) struct Background {
     pub child: Child,
     lines: mpsc::Receiver<String>,
     pub seen: Vec<String>,
 }
 
 impl Background {
-    pub fn wait_for_stderr(&mut self, needle: &str, limit: Duration) -> String {
+    pub(crate) fn wait_for_stderr(&mut self, needle: &str, limit: Duration) -> String {
         let deadline = Instant::now() + limit;
         loop {
             if let Some(line) = self.seen.iter().find(|l| l.contains(needle)) {
@@ -330,17 +330,19 @@ impl Background {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.lines.recv_timeout(left) {
                 Ok(line) => self.seen.push(line),
-                Err(_) => panic!("never saw `{needle}` on stderr; saw {:?}", self.seen),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout | std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    panic!("never saw `{needle}` on stderr; saw {:?}", self.seen)
+                }
             }
         }
     }
 
-    pub fn pid(&self) -> u32 {
+    pub(crate) fn pid(&self) -> u32 {
         self.child.id()
     }
 
     /// Wait for exit; returns (code, stdout, all stderr lines).
-    pub fn finish(mut self) -> (Option<i32>, String, Vec<String>) {
+    pub(crate) fn finish(mut self) -> (Option<i32>, String, Vec<String>) {
         let output = self.child.wait_with_output().expect("wait");
         while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(2)) {
             self.seen.push(line);
@@ -350,14 +352,14 @@ impl Background {
 }
 
 #[cfg(unix)]
-pub fn send_signal(pid: u32, signal: &str) {
+pub(crate) fn send_signal(pid: u32, signal: &str) {
     let status =
         std::process::Command::new("kill").args([format!("-{signal}"), pid.to_string()]).status().expect("kill");
     assert!(status.success());
 }
 
 /// A chat completion as an OpenAI-compatible server sends it.
-pub fn completion(content: &str, prompt: u64, completion_tokens: u64) -> Value {
+pub(crate) fn completion(content: &str, prompt: u64, completion_tokens: u64) -> Value {
     json!({
         "id": "chatcmpl-1",
         "object": "chat.completion",
@@ -368,38 +370,38 @@ pub fn completion(content: &str, prompt: u64, completion_tokens: u64) -> Value {
     })
 }
 
-pub fn ok(content: &str) -> ResponseTemplate {
+pub(crate) fn ok(content: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(completion(content, 11, 7))
 }
 
-pub fn stdout_of(output: &std::process::Output) -> String {
+pub(crate) fn stdout_of(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-pub fn stderr_of(output: &std::process::Output) -> String {
+pub(crate) fn stderr_of(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// A TCP port with nothing listening on it.
-pub fn closed_port() -> u16 {
+pub(crate) fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.local_addr().expect("addr").port()
 }
 
 /// The set of keys of a JSON object, sorted, for exact shape checks.
-pub fn keys(value: &Value) -> Vec<String> {
+pub(crate) fn keys(value: &Value) -> Vec<String> {
     let mut keys: Vec<String> = value.as_object().expect("object").keys().cloned().collect();
     keys.sort();
     keys
 }
 
-pub fn sorted(list: &[&str]) -> Vec<String> {
-    let mut v: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+pub(crate) fn sorted(list: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = list.iter().map(std::string::ToString::to_string).collect();
     v.sort();
     v
 }
 
-pub const AGENT_KEYS: &[&str] = &[
+pub(crate) const AGENT_KEYS: &[&str] = &[
     "id",
     "name",
     "persona",
@@ -427,7 +429,7 @@ pub const AGENT_KEYS: &[&str] = &[
     "latency_p99_ms",
 ];
 
-pub const TASK_KEYS: &[&str] = &[
+pub(crate) const TASK_KEYS: &[&str] = &[
     "task_id",
     "worker_id",
     "agent_id",
@@ -451,7 +453,7 @@ pub const TASK_KEYS: &[&str] = &[
 ];
 
 /// RFC 3339 UTC with milliseconds, e.g. 2026-11-23T23:21:46.123Z.
-pub fn is_rfc3339_ms(value: &Value) -> bool {
+pub(crate) fn is_rfc3339_ms(value: &Value) -> bool {
     let Some(text) = value.as_str() else { return false };
     let bytes = text.as_bytes();
     text.len() == 24
@@ -464,7 +466,7 @@ pub fn is_rfc3339_ms(value: &Value) -> bool {
 
 /// Permission bits of a file or folder.
 #[cfg(unix)]
-pub fn mode_of(path: &Path) -> u32 {
+pub(crate) fn mode_of(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap_or_else(|err| panic!("{}: {err}", path.display())).permissions().mode() & 0o777
 }
@@ -472,7 +474,7 @@ pub fn mode_of(path: &Path) -> u32 {
 /// A server that answers from a script (the last answer repeats) and notes when
 /// each request arrived, on its own clock.
 #[derive(Clone)]
-pub struct Script {
+pub(crate) struct Script {
     times: Arc<Mutex<Vec<Instant>>>,
     answers: Arc<Vec<ResponseTemplate>>,
 }
@@ -487,17 +489,17 @@ impl Respond for Script {
 }
 
 impl Script {
-    pub fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.times.lock().expect("times").len()
     }
-    pub fn gaps(&self) -> Vec<Duration> {
+    pub(crate) fn gaps(&self) -> Vec<Duration> {
         let mut times = self.times.lock().expect("times").clone();
         times.sort();
         times.windows(2).map(|w| w[1] - w[0]).collect()
     }
 }
 
-pub async fn scripted_on(route: &str, answers: Vec<ResponseTemplate>) -> (MockServer, Script) {
+pub(crate) async fn scripted_on(route: &str, answers: Vec<ResponseTemplate>) -> (MockServer, Script) {
     let server = MockServer::start().await;
     let script = Script { times: Arc::default(), answers: Arc::new(answers) };
     Mock::given(method("POST")).and(path(route)).respond_with(script.clone()).mount(&server).await;
@@ -505,7 +507,7 @@ pub async fn scripted_on(route: &str, answers: Vec<ResponseTemplate>) -> (MockSe
 }
 
 /// Every file under `dir`, as text (lossy).
-pub fn all_files_text(dir: &std::path::Path) -> String {
+pub(crate) fn all_files_text(dir: &std::path::Path) -> String {
     let mut text = String::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {

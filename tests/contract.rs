@@ -87,7 +87,7 @@ fn prism_accepts_every_request_agentry_sends() {
     let write = |extra: &str| {
         env.write_providers(&format!(
             "[providers.prism]\ntype = \"openai\"\nendpoint = \"{base}/v1\"\nmodel = \"gpt-4o-mini\"\napi_key_env = \"PRISM_KEY\"\n{extra}\n"
-        ))
+        ));
     };
     write("max_tokens_field = \"max_completion_tokens\"\nparams = { seed = 3, top_p = 0.5 }");
     env.spawn("rev", "prism");

@@ -386,7 +386,7 @@ proptest! {
             let body = protocol.answer_body(&expected);
             let wire = agentry::provider::http::WireResponse {
                 status: 200,
-                headers: Default::default(),
+                headers: reqwest::header::HeaderMap::default(),
                 body: serde_json::to_vec(&body).map_err(|e| TestCaseError::fail(e.to_string()))?,
             };
             let read = protocol

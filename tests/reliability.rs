@@ -221,7 +221,7 @@ async fn a_401_fails_over_at_once_and_a_400_not_at_all() {
             "{}{}",
             provider_table("srv", &primary.uri(), "fallbacks = [\"backup\"]"),
             provider_table("backup", &backup.uri(), "")
-        ))
+        ));
     };
     write(&primary);
     let output = run(&env, &one_shot("srv"), &[FAST]).await;
@@ -421,7 +421,7 @@ fn tls_server(dir: &std::path::Path) -> (std::path::PathBuf, u16, std::process::
     make_test_ca(dir);
     let body = serde_json::to_string(&completion("over TLS", 3, 2)).expect("json");
     let script = format!(
-        r#"
+        r"
 import http.server, ssl
 class H(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
@@ -440,7 +440,7 @@ context.load_cert_chain('srv.pem', 'srv.key')
 server.socket = context.wrap_socket(server.socket, server_side=True)
 print(server.server_address[1], flush=True)
 server.serve_forever()
-"#
+"
     );
     let mut child = std::process::Command::new("python3")
         .arg("-c")

@@ -130,9 +130,9 @@ fn whole_stream(pieces: &[&str]) -> Vec<(u64, String)> {
 fn one_shot(extra: &[&str]) -> Vec<String> {
     let mut args: Vec<String> = ["task", "run", "--persona", "examples/qa-engineer", "--provider", "srv", "hello"]
         .iter()
-        .map(|s| s.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
-    args.extend(extra.iter().map(|s| s.to_string()));
+    args.extend(extra.iter().map(std::string::ToString::to_string));
     args
 }
 
@@ -268,9 +268,9 @@ async fn the_mock_streams_word_deltas_and_events_come_in_order() {
         let mut args: Vec<String> =
             ["task", "run", "--persona", "examples/qa-engineer", "--provider", "mock", "Plan it"]
                 .iter()
-                .map(|s| s.to_string())
+                .map(std::string::ToString::to_string)
                 .collect();
-        args.extend(extra.iter().map(|s| s.to_string()));
+        args.extend(extra.iter().map(std::string::ToString::to_string));
         args
     };
     let plain = run(&env, mock(&[])).await;

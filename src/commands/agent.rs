@@ -5,7 +5,7 @@ use crate::cli::AgentCommand;
 use crate::manager::SpawnRequest;
 use crate::worker::pool::AgentView;
 
-pub fn agent_rows(agents: &[AgentView]) -> Vec<Vec<String>> {
+pub(super) fn agent_rows(agents: &[AgentView]) -> Vec<Vec<String>> {
     agents
         .iter()
         .map(|a| {
@@ -30,12 +30,12 @@ pub fn agent_rows(agents: &[AgentView]) -> Vec<Vec<String>> {
         .collect()
 }
 
-pub const AGENT_HEADER: &[&str] =
+pub(super) const AGENT_HEADER: &[&str] =
     &["NAME", "PERSONA", "PROJECT", "PROVIDER", "STATUS", "LAST ACTIVE", "DONE", "FAILED", "TOKENS", "COST"];
-pub const AGENT_NUMERIC: &[usize] = &[6, 7, 8, 9];
+pub(super) const AGENT_NUMERIC: &[usize] = &[6, 7, 8, 9];
 
 /// USD as tables show it; a total with an unknown price is a lower bound (`+`).
-pub fn money(usd: f64, incomplete: bool) -> String {
+pub(super) fn money(usd: f64, incomplete: bool) -> String {
     format!("${:.4}{}", usd + 0.0, if incomplete { "+" } else { "" })
 }
 
@@ -61,7 +61,7 @@ fn print_agent(ctx: &Invocation, agent: &AgentView) -> anyhow::Result<()> {
     Ok(ctx.printer.out(&ctx.printer.table(&["FIELD", "VALUE"], rows, &[]))?)
 }
 
-pub async fn run(ctx: &Invocation, command: AgentCommand) -> anyhow::Result<()> {
+pub(super) async fn run(ctx: &Invocation, command: AgentCommand) -> anyhow::Result<()> {
     match command {
         AgentCommand::Spawn(args) => {
             if let Some(usd) = args.budget

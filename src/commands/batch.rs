@@ -419,7 +419,7 @@ impl Run<'_> {
             Target::Agent(agent) => self.manager.prepare_for((**agent).clone(), &task),
             Target::OneShot { persona, provider, project } => {
                 self.manager.prepare_one_shot(persona, provider, &task).map(|mut p| {
-                    p.project = project.clone();
+                    p.project.clone_from(project);
                     p
                 })
             }
@@ -592,7 +592,7 @@ async fn state_writer(
     }
 }
 
-pub async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) -> anyhow::Result<()> {
+pub(crate) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) -> anyhow::Result<()> {
     let refuse = |what: &str| -> anyhow::Result<()> {
         Err(Failure::usage(format!("{what} does not go with --file: every line says its own"))
             .hint("see `Batch files` in the README")
@@ -635,7 +635,7 @@ pub async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) -> anyhow
                 .map_err(|err| Failure::usage(format!("cannot open --output {}: {err}", path.display())))?;
             (lock, done, Some(file))
         }
-        None => (None, Default::default(), None),
+        None => (None, std::collections::HashSet::default(), None),
     };
     let agents = manager.snapshot().await?.agents;
     let lines = read_lines(&source, &manager, &agents, &args, &done)?;

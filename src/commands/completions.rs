@@ -5,7 +5,7 @@ use clap::CommandFactory;
 use crate::cli::Cli;
 use crate::output::Printer;
 
-pub fn run(shell: clap_complete::Shell, printer: Printer) -> anyhow::Result<()> {
+pub(super) fn run(shell: clap_complete::Shell, printer: Printer) -> anyhow::Result<()> {
     let mut buffer = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "agentry", &mut buffer);
     Ok(printer.out(&String::from_utf8_lossy(&buffer))?)

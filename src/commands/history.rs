@@ -30,7 +30,7 @@ fn since(raw: &str) -> anyhow::Result<String> {
     .into())
 }
 
-pub async fn list(ctx: &Invocation, args: TaskListArgs) -> anyhow::Result<()> {
+pub(super) async fn list(ctx: &Invocation, args: TaskListArgs) -> anyhow::Result<()> {
     let since = args.since.as_deref().map(since).transpose()?;
     let manager = ctx.manager().await?;
     let query = crate::state::HistoryQuery {
@@ -68,7 +68,7 @@ pub async fn list(ctx: &Invocation, args: TaskListArgs) -> anyhow::Result<()> {
     Ok(ctx.printer.out(&ctx.printer.table(&header, rows, &[6, 7, 8]))?)
 }
 
-pub async fn show(ctx: &Invocation, id: &str) -> anyhow::Result<()> {
+pub(super) async fn show(ctx: &Invocation, id: &str) -> anyhow::Result<()> {
     let manager = ctx.manager().await?;
     let query = crate::state::HistoryQuery { task_id: Some(id.to_string()), ..Default::default() };
     let found = manager.store.find_history(&query).await?;
@@ -101,7 +101,7 @@ pub async fn show(ctx: &Invocation, id: &str) -> anyhow::Result<()> {
     let mut text = ctx.printer.table(&["FIELD", "VALUE"], rows, &[]);
     match body {
         None => {
-            text.push_str("\n(no request or response kept: bodies are off, pruned, or from before they were kept)\n")
+            text.push_str("\n(no request or response kept: bodies are off, pruned, or from before they were kept)\n");
         }
         Some(body) => {
             let request = &body.request;

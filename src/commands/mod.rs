@@ -29,7 +29,7 @@ use crate::settings::{GlobalSettings, StateChoice, state_choice};
 use crate::state::{FileState, RedisState, Store};
 
 /// What every handler gets: the printer, the paths in use and the global settings.
-pub struct Invocation {
+pub(crate) struct Invocation {
     pub printer: Printer,
     pub paths: Paths,
     pub env: Env,
@@ -39,7 +39,7 @@ pub struct Invocation {
 }
 
 impl Invocation {
-    pub fn config(&self) -> anyhow::Result<Config> {
+    pub(crate) fn config(&self) -> anyhow::Result<Config> {
         let config = Config::load(&self.paths.providers_file)?;
         for warning in &config.warnings {
             self.printer.warn(warning);
@@ -47,13 +47,13 @@ impl Invocation {
         Ok(config)
     }
 
-    pub fn personas(&self) -> PersonaLibrary {
+    pub(crate) fn personas(&self) -> PersonaLibrary {
         PersonaLibrary::new(self.paths.personas_dir.clone())
     }
 
     /// The state backend in use, connected (a Redis server that cannot be reached is
     /// an error here, before anything is sent).
-    pub async fn store(&self) -> anyhow::Result<Store> {
+    pub(crate) async fn store(&self) -> anyhow::Result<Store> {
         let settings = if self.state_flag.is_some() || self.env.get(EnvVars::AGENTRY_STATE).is_some() {
             // The file's other settings still matter when it loads; a broken one does
             // not hide a backend named on the command line.
@@ -64,7 +64,7 @@ impl Invocation {
         self.store_for(&settings).await
     }
 
-    pub async fn store_for(&self, file: &FileSettings) -> anyhow::Result<Store> {
+    pub(crate) async fn store_for(&self, file: &FileSettings) -> anyhow::Result<Store> {
         Ok(match state_choice(self.state_flag.as_deref(), &self.env, &file.state)?.value {
             StateChoice::File => Store::File(
                 FileState::new(
@@ -83,15 +83,15 @@ impl Invocation {
         })
     }
 
-    pub fn lock_timeout(&self) -> Duration {
+    pub(crate) fn lock_timeout(&self) -> Duration {
         self.settings.lock_timeout.value
     }
 
-    pub fn client(&self) -> Client {
+    pub(crate) fn client(&self) -> Client {
         Client::new(self.settings.max_body.value, self.printer.trace())
     }
 
-    pub async fn manager(&self) -> anyhow::Result<Manager> {
+    pub(crate) async fn manager(&self) -> anyhow::Result<Manager> {
         let config = self.config()?;
         let store = self.store_for(&config.settings).await?;
         Ok(Manager {
@@ -127,7 +127,7 @@ pub(crate) fn next_line<R: std::io::BufRead>(
     }
 }
 
-pub async fn run(cli: Cli, printer: Printer, env: Env) -> anyhow::Result<()> {
+pub(crate) async fn run(cli: Cli, printer: Printer, env: Env) -> anyhow::Result<()> {
     if let Command::Completions { shell } = cli.command {
         return completions::run(shell, printer);
     }

@@ -50,7 +50,7 @@ fn settings_entries(ctx: &Invocation) -> anyhow::Result<Vec<(&'static str, Setti
         Ok(config) => config.settings,
         Err(err) => {
             ctx.printer.warn(&format!("{err}; max_agents below ignores the file"));
-            Default::default()
+            crate::config::FileSettings::default()
         }
     };
     let max_agents = settings::max_agents(&ctx.env, &file)?;
@@ -80,7 +80,7 @@ fn settings_entries(ctx: &Invocation) -> anyhow::Result<Vec<(&'static str, Setti
     Ok(entries)
 }
 
-pub fn run(ctx: &Invocation) -> anyhow::Result<()> {
+pub(super) fn run(ctx: &Invocation) -> anyhow::Result<()> {
     let paths = &ctx.paths;
     let settings = settings_entries(ctx)?;
     let state = |path: &Path| Some(entry(path, paths.state_dir.source, "home", "AGENTRY_HOME"));
@@ -112,12 +112,11 @@ pub fn run(ctx: &Invocation) -> anyhow::Result<()> {
     }
     let mut table_rows: Vec<Vec<String>> = rows
         .into_iter()
-        .map(|(key, entry)| match entry {
-            Some(entry) => {
+        .map(|(key, entry)| {
+            if let Some(entry) = entry {
                 let missing = if entry.exists { "" } else { " (not created yet)" };
                 vec![key.to_string(), entry.path, format!("{}{missing}", entry.source_description)]
-            }
-            None => {
+            } else {
                 let note = if key == "personas_dir" { "none found: built-ins only" } else { "not set" };
                 vec![key.to_string(), "-".into(), note.into()]
             }

@@ -3,7 +3,7 @@
 use super::Invocation;
 use crate::cli::PersonaCommand;
 
-pub fn run(ctx: &Invocation, command: PersonaCommand) -> anyhow::Result<()> {
+pub(super) fn run(ctx: &Invocation, command: PersonaCommand) -> anyhow::Result<()> {
     let library = ctx.personas();
     match command {
         PersonaCommand::List => {

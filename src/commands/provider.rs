@@ -11,7 +11,7 @@ use crate::provider::registry::{self, MOCK_ID, NewProvider};
 use crate::provider::{Answer, Client, NoDeltas, ProviderKind, ProviderView, is_valid_id};
 use crate::settings::{self, CallEnv, CallFlags, LinkSettings};
 
-pub async fn run(ctx: &Invocation, command: ProviderCommand) -> anyhow::Result<()> {
+pub(super) async fn run(ctx: &Invocation, command: ProviderCommand) -> anyhow::Result<()> {
     match command {
         ProviderCommand::Add(args) => add(ctx, args).await,
         ProviderCommand::List => {
@@ -116,15 +116,23 @@ pub async fn run(ctx: &Invocation, command: ProviderCommand) -> anyhow::Result<(
                 request: None,
                 settings: LinkSettings::resolve(&flags, &env, provider, limit),
                 cache: None,
-                budget: Default::default(),
+                budget: call::BudgetPlan::default(),
             }];
-            let budget =
-                Deadline { deadline: tokio::time::Instant::now() + limit, limit, backoff_scale: env.backoff_scale };
+            let budget = Deadline { at: tokio::time::Instant::now() + limit, limit, backoff_scale: env.backoff_scale };
             let client = ctx.client();
             client.prepare(provider).await?;
             let store = ctx.store().await?;
             let events = ctx.manager().await?.call_events(None);
-            let report = call::call(&client, &store, &chain, budget, &events, &mut NoDeltas, &Default::default()).await;
+            let report = call::call(
+                &client,
+                &store,
+                &chain,
+                budget,
+                &events,
+                &mut NoDeltas,
+                &std::sync::atomic::AtomicU32::default(),
+            )
+            .await;
             let models = match report.result {
                 Ok(Answer::Models(models)) => models,
                 Ok(Answer::Chat(_)) => Vec::new(),

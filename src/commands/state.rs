@@ -145,7 +145,7 @@ fn dump_of(reader: impl std::io::BufRead, source: &str) -> anyhow::Result<StateE
                 dump.series.entry(series_key(&provider, &agent)).or_default().sum(&totals);
             }
             Line::FallbackPair { from, to, count } => {
-                *dump.fallback_pairs.entry(series_key(&from, &to)).or_default() += count
+                *dump.fallback_pairs.entry(series_key(&from, &to)).or_default() += count;
             }
             Line::BudgetSpend { day: d, key, usd } => {
                 // Only today's spend limits anything; older days are history.
@@ -161,7 +161,7 @@ fn dump_of(reader: impl std::io::BufRead, source: &str) -> anyhow::Result<StateE
     Ok(dump)
 }
 
-pub async fn run(ctx: &Invocation, command: StateCommand) -> anyhow::Result<()> {
+pub(super) async fn run(ctx: &Invocation, command: StateCommand) -> anyhow::Result<()> {
     match command {
         StateCommand::Export => {
             let store = ctx.store().await?;

@@ -6,7 +6,7 @@ use crate::cli::{CacheCommand, StatsArgs, StatsFormat, StopArgs};
 use crate::manager::ManagerError;
 use crate::worker::pool::PoolStats;
 
-pub async fn stats(ctx: &Invocation, args: StatsArgs) -> anyhow::Result<()> {
+pub(super) async fn stats(ctx: &Invocation, args: StatsArgs) -> anyhow::Result<()> {
     let format = match (ctx.printer.json, args.format) {
         (true, Some(StatsFormat::Prometheus)) => {
             return Err(crate::error::Failure::usage("--json and --format prometheus exclude each other").into());
@@ -80,7 +80,7 @@ pub async fn stats(ctx: &Invocation, args: StatsArgs) -> anyhow::Result<()> {
     Ok(printer.out(&text)?)
 }
 
-pub async fn cache(ctx: &Invocation, command: CacheCommand) -> anyhow::Result<()> {
+pub(super) async fn cache(ctx: &Invocation, command: CacheCommand) -> anyhow::Result<()> {
     let manager = ctx.manager().await?;
     match command {
         CacheCommand::Stats => {
@@ -118,7 +118,7 @@ pub async fn cache(ctx: &Invocation, command: CacheCommand) -> anyhow::Result<()
     }
 }
 
-pub async fn stop(ctx: &Invocation, args: StopArgs) -> anyhow::Result<()> {
+pub(super) async fn stop(ctx: &Invocation, args: StopArgs) -> anyhow::Result<()> {
     let manager = ctx.manager().await?;
     let refs =
         if args.all { manager.snapshot().await?.agents.into_iter().map(|a| a.id).collect() } else { args.agents };

@@ -73,7 +73,7 @@ fn build_task(args: &TaskRunArgs, description_arg: &str) -> anyhow::Result<Task>
     Ok(Task { description, context, options: args.options.clone(), stream: args.stream })
 }
 
-pub async fn run(ctx: &Invocation, args: TaskRunArgs) -> anyhow::Result<()> {
+pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs) -> anyhow::Result<()> {
     if args.events && ctx.printer.json {
         return Err(Failure::usage("--json and --events exclude each other; pick one").into());
     }

@@ -153,9 +153,8 @@ pub struct BodyReader {
 
 impl BodyReader {
     pub async fn chunk(&mut self) -> Result<Option<Vec<u8>>, ProviderError> {
-        let next = match tokio::time::timeout(self.idle, self.response.chunk()).await {
-            Ok(next) => next,
-            Err(_) => return Err(ProviderError::Idle { provider: self.provider.clone(), after: self.idle }),
+        let Ok(next) = tokio::time::timeout(self.idle, self.response.chunk()).await else {
+            return Err(ProviderError::Idle { provider: self.provider.clone(), after: self.idle });
         };
         match next {
             Ok(Some(chunk)) => {

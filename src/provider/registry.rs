@@ -341,9 +341,8 @@ pub fn providers_from(
         {
             return Err(fail(format!("[providers.{id}] params may not set `{reserved}`; use {instead}")));
         }
-        let params = match serde_json::to_value(&entry.params) {
-            Ok(serde_json::Value::Object(map)) => map,
-            _ => return Err(fail(format!("[providers.{id}] params cannot be sent as JSON"))),
+        let Ok(serde_json::Value::Object(params)) = serde_json::to_value(&entry.params) else {
+            return Err(fail(format!("[providers.{id}] params cannot be sent as JSON")));
         };
         providers.push(Provider {
             name: entry.name.unwrap_or_else(|| id.clone()),

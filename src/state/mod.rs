@@ -395,6 +395,7 @@ pub fn split_series(key: &str) -> (&str, &str) {
     key.split_once('\u{1f}').unwrap_or((key, ""))
 }
 
+#[expect(clippy::unnecessary_wraps, reason = "a serde default for an Option field")]
 fn zero_cost() -> Option<f64> {
     Some(0.0)
 }

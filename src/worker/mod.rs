@@ -321,7 +321,7 @@ impl Job<'_> {
         match &outcome.result {
             Ok(response) => {
                 result.response = Some(response.content().into_owned());
-                result.finish_reason = response.finish.clone();
+                result.finish_reason.clone_from(&response.finish);
                 result.tokens_used = response.usage.total_tokens;
                 result.prompt_tokens = response.usage.prompt_tokens;
                 result.completion_tokens = response.usage.completion_tokens;

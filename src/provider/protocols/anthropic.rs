@@ -20,7 +20,7 @@ const VERSION: &str = "2023-06-01";
 const DEFAULT_MAX_TOKENS: u32 = 4096;
 const SNIPPET_CHARS: usize = 200;
 
-pub struct Anthropic;
+pub(super) struct Anthropic;
 
 impl Protocol for Anthropic {
     fn key(&self) -> &'static str {
@@ -229,8 +229,7 @@ fn error_from(
     let message = error
         .and_then(|e| e.get("message"))
         .and_then(|m| m.as_str())
-        .map(|m| redactor.excerpt(m, super::openai::MESSAGE_CHARS))
-        .unwrap_or_else(|| redactor.excerpt(body, SNIPPET_CHARS));
+        .map_or_else(|| redactor.excerpt(body, SNIPPET_CHARS), |m| redactor.excerpt(m, super::openai::MESSAGE_CHARS));
     let code = error.and_then(|e| e.get("type")).and_then(|t| t.as_str()).map(str::to_string);
     ProviderError::Status {
         provider: provider.id.clone(),
@@ -323,7 +322,7 @@ fn parse_chat(
     );
     for block in blocks.iter().filter(|b| b.get("type").and_then(|t| t.as_str()) == Some("tool_use")) {
         let text = |key: &str| block.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-        let arguments = block.get("input").map(serde_json::Value::to_string).unwrap_or_else(|| "{}".into());
+        let arguments = block.get("input").map_or_else(|| "{}".into(), serde_json::Value::to_string);
         answer.parts.push(Part::ToolCall { id: text("id"), name: text("name"), arguments });
     }
     Ok(answer)
@@ -451,7 +450,7 @@ fn rate_hints(headers: &reqwest::header::HeaderMap) -> RateHints {
         let reset = header(&format!("anthropic-ratelimit-{kind}-reset"))
             .and_then(|v| v.parse::<jiff::Timestamp>().ok())
             .map(|at| at.duration_since(jiff::Timestamp::now()))
-            .filter(|d| d.is_positive())
+            .filter(jiff::SignedDuration::is_positive)
             .and_then(|d| Duration::try_from(d).ok());
         if exhausted && let Some(reset) = reset {
             pause = Some(pause.map_or(reset, |p| p.max(reset)));

@@ -10,7 +10,7 @@ use crate::provider::redact::{Redactor, SafeUrl};
 use crate::provider::{ModelInfo, Provider, RateHints};
 use crate::request::{ChatRequest, ChatResponse, FinishReason, Part, Role, estimate_usage};
 
-pub struct Mock;
+pub(super) struct Mock;
 
 impl Protocol for Mock {
     fn key(&self) -> &'static str {

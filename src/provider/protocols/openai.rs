@@ -14,7 +14,7 @@ use crate::request::{
     ChatRequest, ChatResponse, FinishReason, Message, Part, Role, StreamEvent, Usage, estimate_usage,
 };
 
-pub struct OpenAi;
+pub(super) struct OpenAi;
 
 impl Protocol for OpenAi {
     fn key(&self) -> &'static str {
@@ -531,7 +531,7 @@ mod tests {
     use crate::request::RequestOptions;
 
     fn response(status: u16, body: &str) -> WireResponse {
-        WireResponse { status, headers: Default::default(), body: body.as_bytes().to_vec() }
+        WireResponse { status, headers: reqwest::header::HeaderMap::default(), body: body.as_bytes().to_vec() }
     }
 
     fn request() -> ChatRequest {

@@ -66,19 +66,19 @@ impl FileState {
         Ok(Some(body))
     }
 
-    pub(super) fn read_cached(&self, key: &str, ttl: Duration) -> Result<Option<CachedAnswer>, StateError> {
+    pub(super) fn read_cached(&self, key: &str, ttl: Duration) -> Option<CachedAnswer> {
         let path = self.cache_file(key);
-        let Ok(bytes) = std::fs::read(&path) else { return Ok(None) };
+        let Ok(bytes) = std::fs::read(&path) else { return None };
         let Ok(answer) = serde_json::from_slice::<CachedAnswer>(&bytes) else {
             let _ = std::fs::remove_file(&path);
-            return Ok(None);
+            return None;
         };
         let age = now_ms().saturating_sub(answer.stored_at);
         if u128::try_from(age).unwrap_or(u128::MAX) > ttl.as_millis() {
             let _ = std::fs::remove_file(&path);
-            return Ok(None);
+            return None;
         }
-        Ok(Some(answer))
+        Some(answer)
     }
 
     pub(super) fn write_cached(&self, key: &str, answer: &CachedAnswer, limits: CacheLimits) -> Result<(), StateError> {
@@ -116,7 +116,7 @@ impl FileState {
         Ok(())
     }
 
-    pub(super) fn count_cached(&self) -> Result<CacheStats, StateError> {
+    pub(super) fn count_cached(&self) -> CacheStats {
         let mut stats = CacheStats::default();
         if let Ok(dir) = std::fs::read_dir(self.dir.join("cache")) {
             for entry in dir.flatten() {
@@ -124,14 +124,14 @@ impl FileState {
                 let name = name.to_string_lossy();
                 if name.ends_with(".json") && !name.starts_with('.') {
                     stats.entries += 1;
-                    stats.bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
+                    stats.bytes += entry.metadata().map_or(0, |m| m.len());
                 }
             }
         }
-        Ok(stats)
+        stats
     }
 
-    pub(super) fn remove_cached(&self) -> Result<u64, StateError> {
+    pub(super) fn remove_cached(&self) -> u64 {
         let mut removed = 0;
         if let Ok(dir) = std::fs::read_dir(self.dir.join("cache")) {
             for entry in dir.flatten() {
@@ -141,6 +141,6 @@ impl FileState {
                 }
             }
         }
-        Ok(removed)
+        removed
     }
 }

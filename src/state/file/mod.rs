@@ -200,7 +200,7 @@ impl StateBackend for FileState {
         let on_wait = self.on_wait.clone();
         let wait = Wait { quiet: Duration::from_secs(1), timeout: None };
         let held = LockedFile::acquire(&self.stop_lock(id), LockMode::Exclusive, wait, |pid| {
-            on_wait("another stop of this agent", pid)
+            on_wait("another stop of this agent", pid);
         })
         .await
         .map_err(|e| self.lock_error("the agent's stop lock", e))?;
@@ -270,7 +270,7 @@ impl StateBackend for FileState {
     }
 
     async fn cache_get(&self, key: &str, ttl: Duration) -> Result<Option<CachedAnswer>, StateError> {
-        self.read_cached(key, ttl)
+        Ok(self.read_cached(key, ttl))
     }
 
     async fn cache_put(&self, key: &str, answer: &CachedAnswer, limits: CacheLimits) -> Result<(), StateError> {
@@ -278,11 +278,11 @@ impl StateBackend for FileState {
     }
 
     async fn cache_stats(&self, _limits: CacheLimits) -> Result<CacheStats, StateError> {
-        self.count_cached()
+        Ok(self.count_cached())
     }
 
     async fn cache_clear(&self) -> Result<u64, StateError> {
-        self.remove_cached()
+        Ok(self.remove_cached())
     }
 
     async fn reserve(&self, lines: &[BudgetLine], usd: f64) -> Result<Result<Reservation, Refusal>, StateError> {

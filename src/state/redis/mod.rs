@@ -77,7 +77,11 @@ pub struct RedisTarget {
 
 impl std::fmt::Debug for RedisTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RedisTarget").field("url", &self.shown()).field("namespace", &self.namespace).finish()
+        // The password is left out; the URL is shown without it.
+        f.debug_struct("RedisTarget")
+            .field("url", &self.shown())
+            .field("namespace", &self.namespace)
+            .finish_non_exhaustive()
     }
 }
 
@@ -149,7 +153,7 @@ pub struct Lease {
 
 impl std::fmt::Debug for Lease {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Lease").field("key", &self.release.as_ref().map(|r| &r.1)).finish()
+        f.debug_struct("Lease").field("key", &self.release.as_ref().map(|r| &r.1)).finish_non_exhaustive()
     }
 }
 
