@@ -1,6 +1,6 @@
 //! The command edge: the one place that turns causes into exit codes, messages and
-//! hints. Below it, errors stay typed ([`ProviderError`], [`StateError`],
-//! [`ConfigError`], [`TaskError`]); a [`Failure`] is a message already worded for
+//! hints. Below it, errors stay typed ([`ProviderError`], [`StateError`], `ManagerError`, `PersonaError`,
+//! `ConfigError`, [`TaskError`]); a [`Failure`] is a message already worded for
 //! the user. Anything else is an internal error (exit 1).
 
 use std::fmt;

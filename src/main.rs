@@ -1,9 +1,15 @@
 //! The `agentry` binary: parse the command line and hand it to the library.
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> std::process::ExitCode {
-    match agentry::cli::Cli::try_parse() {
+    // The command tree clap builds to parse is large, and freeing it costs as much
+    // as a task's own bookkeeping: it lives until the process ends instead.
+    let command = Box::leak(Box::new(agentry::cli::Cli::command()));
+    let parsed = command
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|matches| agentry::cli::Cli::from_arg_matches(&matches));
+    match parsed {
         Ok(cli) => agentry::run(cli),
         Err(err) => agentry::refused_arguments(&err),
     }

@@ -3,25 +3,23 @@
 //! find a model's price offline. An unknown price is `None`, never 0; the mock costs
 //! exactly 0.
 
-use std::sync::LazyLock;
-
 use crate::provider::{Price, Provider, ProviderKind};
 pub(crate) use crate::request::PriceSource;
 use crate::request::Usage;
 
 const TABLE_TEXT: &str = include_str!("prices.tsv");
 
-/// The table's lines, sorted by key (`scripts/prices.py` writes them so): a lookup is a
-/// binary search, and only the line found is parsed. Building a map of every model on
-/// each run cost more than the rest of a task's bookkeeping.
-static LINES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-    let mut lines: Vec<&'static str> =
-        TABLE_TEXT.lines().filter(|line| !line.starts_with('#') && !line.trim().is_empty()).collect();
-    if !lines.is_sorted_by_key(|line| key_of(line)) {
-        lines.sort_by_key(|line| key_of(line));
+/// The table's lines after its `#` header, sorted by key (`scripts/prices.py` writes
+/// them so, and a test holds it to that): a lookup is a binary search over the text
+/// itself, and only the line found is parsed. Building a map of every model, or even a
+/// list of the lines, on each run cost more than the rest of a task's bookkeeping.
+fn data() -> &'static [u8] {
+    let mut rest = TABLE_TEXT.as_bytes();
+    while rest.first() == Some(&b'#') {
+        rest = memchr::memchr(b'\n', rest).map_or(&[][..], |at| &rest[at + 1..]);
     }
-    lines
-});
+    rest
+}
 
 fn key_of(line: &str) -> &str {
     line.split_once('\t').map_or(line, |(key, _)| key)
@@ -37,10 +35,24 @@ fn parse_line(line: &str) -> Option<Price> {
     Some(Price { input, output, cached_input, context_window })
 }
 
-/// The built-in price of exactly `key`.
+/// The built-in price of exactly `key`: a binary search over the bytes of the sorted
+/// lines, each probe widened to the line it falls in.
 fn table(key: &str) -> Option<Price> {
-    let index = LINES.binary_search_by(|line| key_of(line).cmp(key)).ok()?;
-    parse_line(LINES[index])
+    let text = data();
+    // Invariant: every line that may hold `key` starts in lo..hi.
+    let (mut lo, mut hi) = (0, text.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = memchr::memrchr(b'\n', &text[lo..mid]).map_or(lo, |at| lo + at + 1);
+        let end = memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |at| start + at);
+        let line = std::str::from_utf8(&text[start..end]).ok()?;
+        match key_of(line).cmp(key) {
+            std::cmp::Ordering::Equal => return parse_line(line),
+            std::cmp::Ordering::Less => lo = end + 1,
+            std::cmp::Ordering::Greater => hi = start,
+        }
+    }
+    None
 }
 
 /// litellm keys most vendors with a prefix while their APIs report the bare id: the
@@ -186,7 +198,13 @@ mod tests {
             estimated: false,
         };
         assert!((cost(&price, &usage) - (0.6 * 2.0 + 0.4 * 0.5 + 0.5 * 8.0)).abs() < 1e-9);
-        assert!(LINES.len() > 100);
+        let lines: Vec<&str> = std::str::from_utf8(data()).expect("utf-8").lines().collect();
+        assert!(lines.len() > 100);
+        for line in &lines {
+            assert_eq!(table(key_of(line)), parse_line(line), "every key is found: {line}");
+        }
+        assert_eq!(table("zzz-not-a-model"), None);
+        assert_eq!(table(""), None);
         let raw: Vec<&str> = TABLE_TEXT.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).collect();
         assert!(raw.is_sorted_by_key(|line| key_of(line)), "scripts/prices.py writes prices.tsv sorted by key");
     }
