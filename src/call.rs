@@ -13,11 +13,12 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::clock::now_ms;
 use crate::limits::{self, MAX_SERVER_WAIT};
 use crate::provider::{Answer, Call, Client, Deltas, Provider, ProviderError, Timeouts};
 use crate::request::{ChatRequest, ChatResponse, Cost, FinishReason, PriceSource, Usage, estimate_usage};
 use crate::settings::LinkSettings;
-use crate::state::{Admission, Rates, StateError, Store, WaitWhy, now_ms};
+use crate::state::{Admission, Rates, StateError, Store, WaitWhy};
 
 /// One provider of a failover chain, with the request it gets and its settings.
 pub struct Link<'a> {

@@ -10,9 +10,10 @@ use crate::files::LockError;
 use crate::manager::ManagerError;
 use crate::persona::PersonaError;
 use crate::provider::ProviderError;
+use crate::shutdown::Signal;
 use crate::state::StateError;
 use crate::units::one_line;
-use crate::worker::{Signal, TaskError};
+use crate::worker::TaskError;
 
 /// The documented exit codes. Later features reuse these numbers; do not renumber.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,6 +14,7 @@
 
 pub(crate) mod call;
 pub mod cli;
+pub(crate) mod clock;
 pub(crate) mod commands;
 pub mod config;
 pub(crate) mod config_error;
@@ -21,6 +22,7 @@ pub mod env_vars;
 pub mod error;
 pub(crate) mod files;
 pub(crate) mod histogram;
+pub(crate) mod ids;
 pub mod limits;
 pub(crate) mod manager;
 pub(crate) mod metrics;
@@ -32,6 +34,7 @@ pub mod provider;
 pub mod request;
 pub(crate) mod safe_url;
 pub(crate) mod settings;
+pub mod shutdown;
 pub mod state;
 pub(crate) mod units;
 pub mod worker;

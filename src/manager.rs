@@ -7,17 +7,20 @@
 use std::time::Duration;
 
 use crate::call::{Deadline, Link};
+use crate::clock::now;
 use crate::config::{self, Config};
 use crate::env_vars::Env;
 use crate::files::LockMode;
+use crate::ids::new_id;
 use crate::output::Printer;
 use crate::persona::{self, PersonaError, PersonaLibrary};
 use crate::provider::{Client, Deltas, Provider, is_valid_id};
 use crate::request::ChatRequest;
 use crate::settings::{self, CallEnv, CallFlags, LinkSettings};
+use crate::shutdown::Shutdown;
 use crate::state::{AgentClaim, AgentRecord, NewAgent, Snapshot, Spawned, Store};
 use crate::worker::pool::AgentView;
-use crate::worker::{Job, Signals, Task, TaskError, TaskResult, new_id, now};
+use crate::worker::{Job, Task, TaskError, TaskResult};
 
 pub(crate) struct Manager {
     /// `--max-cost` of this run, shared by all its tasks.
@@ -344,12 +347,12 @@ impl Manager {
         events: &crate::call::Events,
     ) -> anyhow::Result<FinishedTask> {
         self.ready(&prepared, client).await?;
-        let mut signals = Signals::register();
+        let shutdown = Shutdown::listen();
         let claim = match prepared.agent.as_ref() {
             Some(agent) => {
                 let claim = tokio::select! {
                     claim = self.claim(agent) => claim?,
-                    signal = signals.recv() => {
+                    signal = shutdown.recv() => {
                         return Err(ManagerError::Interrupted { signal, agent: agent.name.clone() }.into());
                     }
                 };
@@ -357,7 +360,7 @@ impl Manager {
             }
             None => None,
         };
-        drop(signals);
+        drop(shutdown);
         let spinner = if Client::is_offline(prepared.provider) || prepared.request.options.stream {
             indicatif::ProgressBar::hidden()
         } else {
@@ -424,7 +427,7 @@ impl Manager {
         sink: &mut dyn Deltas,
         events: &crate::call::Events,
     ) -> FinishedTask {
-        let mut signals = Signals::register();
+        let shutdown = Shutdown::listen();
         let agent = prepared.agent.as_ref();
         let limit = settings::task_limit(flags, env, prepared.provider, settings::DEFAULT_TIMEOUT).value;
         let deadline = Deadline { at: tokio::time::Instant::now() + limit, limit, backoff_scale: env.backoff_scale };
@@ -477,7 +480,7 @@ impl Manager {
             deadline,
         };
         sink.start();
-        let outcome = job.run(client, &self.store, &mut signals, events, sink).await;
+        let outcome = job.run(client, &self.store, &shutdown, events, sink).await;
         let result = job.result(&outcome);
         let link = &job.chain[outcome.last.min(job.chain.len() - 1)];
         // The answer is printed as it came; every stored copy has the keys removed.
@@ -581,7 +584,7 @@ pub enum ManagerError {
     #[error("agent `{agent}` uses persona `{persona}`, which no longer exists")]
     PersonaGone { agent: String, persona: String },
     #[error("interrupted while waiting for agent {agent}")]
-    Interrupted { signal: crate::worker::Signal, agent: String },
+    Interrupted { signal: crate::shutdown::Signal, agent: String },
     #[error("provider `{provider}` speaks {api}, which takes a temperature from 0 to {max}")]
     Temperature { provider: String, api: &'static str, max: f64 },
     #[error("agent `{agent}` did not stop within {}; it is still there", crate::units::duration_words(*after))]

@@ -20,13 +20,15 @@ use serde_json::{Value, json};
 use super::Invocation;
 use crate::cli::TaskRunArgs;
 use crate::error::{ExitCode, Failure};
+use crate::ids::new_id;
 use crate::manager::{FinishedTask, Manager, PreparedTask};
 use crate::output::EventWriter;
 use crate::provider::{Client, Deltas, NoDeltas};
 use crate::request::{ErrorClass, TaskOptions};
 use crate::settings::{CallEnv, CallFlags};
+use crate::shutdown::{Shutdown, Signal};
 use crate::state::{AgentRecord, TaskBody, TaskRecord};
-use crate::worker::{Signal, Signals, Task, TaskResult, new_id};
+use crate::worker::{Task, TaskResult};
 
 /// A finished task on its way to the state: its history line, its bodies, and its
 /// result line (index and text), written only once the task is recorded, so that no
@@ -705,16 +707,16 @@ pub(crate) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
         // On this thread (the lanes borrow the batch's state); only woken lanes are polled.
         let work = futures_util::future::join_all(lanes);
         let (done, done_rx) = tokio::sync::oneshot::channel();
-        let mut signals = Signals::register();
+        let shutdown = Shutdown::listen();
         let drive = async {
             tokio::pin!(work);
-            loop {
-                tokio::select! {
-                    _ = &mut work => break,
-                    signal = signals.recv() => {
-                        // Stop starting lines; in-flight tasks see the signal themselves.
-                        let _ = interrupt.send(Some(signal));
-                    }
+            tokio::select! {
+                _ = &mut work => {}
+                signal = shutdown.recv() => {
+                    // Stop starting lines; in-flight tasks see the signal themselves
+                    // and end; what they were doing is recorded before the batch ends.
+                    let _ = interrupt.send(Some(signal));
+                    work.await;
                 }
             }
             let _ = done.send(());

@@ -48,8 +48,8 @@ fn lines(dump: StateExport) -> Vec<Line> {
 /// Why an imported line is refused: a field that is not of the form agentry makes.
 /// Ids and names become paths and keys, so nothing else may get in.
 fn check_line(line: &Line) -> Result<(), String> {
+    use crate::ids::is_generated_id;
     use crate::provider::is_valid_id;
-    use crate::state::is_generated_id;
     let id = |field: &str, value: &str, prefix: &str| -> Result<(), String> {
         if is_generated_id(value, prefix) {
             Ok(())
@@ -149,7 +149,7 @@ fn dump_of(reader: impl std::io::BufRead, source: &str) -> anyhow::Result<StateE
             }
             Line::BudgetSpend { day: d, key, usd } => {
                 // Only today's spend limits anything; older days are history.
-                if d == crate::state::utc_day() {
+                if d == crate::clock::utc_day() {
                     day = Some(d);
                     *spend.entry(key).or_default() += usd;
                 }

@@ -97,7 +97,7 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs) -> anyhow::Result<(
         // An error before any attempt is a lone `error` event.
         let (exit, message, _) = crate::error::classify(err);
         let event = json!({
-            "type": "error", "time": crate::worker::now(), "task_id": null, "agent_id": null,
+            "type": "error", "time": crate::clock::now(), "task_id": null, "agent_id": null,
             "error": message, "exit_code": exit.code(),
         });
         ctx.printer.json(&event)?;

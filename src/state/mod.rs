@@ -378,15 +378,6 @@ pub enum Target {
 }
 
 /// The key of a two-part series: provider and agent, or fallback from and to.
-/// Whether `id` has the form agentry gives its ids: `PREFIX_` and 16 lower-case hex
-/// digits (`tk_…` tasks, `ag_…` agents, `wk_…` workers). Every path under the state
-/// folder is built from such ids only, so an imported `../../x` reaches no file.
-pub fn is_generated_id(id: &str, prefix: &str) -> bool {
-    id.strip_prefix(prefix)
-        .and_then(|rest| rest.strip_prefix('_'))
-        .is_some_and(|hex| hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
-}
-
 pub fn series_key(a: &str, b: &str) -> String {
     format!("{a}\u{1f}{b}")
 }
@@ -588,11 +579,6 @@ pub struct Imported {
     pub skipped: usize,
 }
 
-/// The UTC day budgets are kept by.
-pub fn utc_day() -> String {
-    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date().to_string()
-}
-
 /// What a request asks of the shared limits of its provider.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Rates {
@@ -616,11 +602,6 @@ pub enum WaitWhy {
 pub enum Admission {
     Now,
     Wait { until: i64, why: WaitWhy },
-}
-
-/// Milliseconds since the epoch: the clock limits are kept in.
-pub fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
 }
 
 /// Which history records `task list` and `task show` want: newest first, those that

@@ -13,6 +13,7 @@ use crate::call::{self, CallError, Deadline, Events, Link};
 use crate::provider::{Answer, Client, Deltas, Provider, ProviderError};
 use crate::request::{ChatRequest, ChatResponse, ErrorClass, FinishReason, Message, RequestOptions, Role, TaskOptions};
 use crate::settings::RequestSettings;
+use crate::shutdown::{Shutdown, Signal};
 use crate::state::{StateError, Store, TaskRecord};
 
 /// What the user asked for, independent of which agent or provider runs it.
@@ -50,22 +51,6 @@ impl Task {
                 max_tokens: settings.max_tokens.value,
                 stream: self.stream,
             },
-        }
-    }
-}
-
-/// The signals that end a task early.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Signal {
-    Interrupt,
-    Terminate,
-}
-
-impl Signal {
-    pub fn name(self) -> &'static str {
-        match self {
-            Signal::Interrupt => "SIGINT",
-            Signal::Terminate => "SIGTERM",
         }
     }
 }
@@ -179,7 +164,7 @@ impl TaskResult {
             requested_provider_id,
             model,
             latency_ms: 0,
-            completed_at: now(),
+            completed_at: crate::clock::now(),
             success: false,
             error: None,
             attempts: 0,
@@ -222,14 +207,6 @@ impl TaskResult {
     }
 }
 
-pub fn new_id(prefix: &str) -> String {
-    format!("{prefix}_{:016x}", fastrand::u64(..))
-}
-
-pub fn now() -> String {
-    format!("{:.3}", jiff::Timestamp::now())
-}
-
 /// One task on its way to an answer: the failover chain it may use and the
 /// deadline it must meet. Each request it sends is an attempt (`Client::attempt`).
 pub struct Job<'a> {
@@ -259,7 +236,7 @@ impl Job<'_> {
         &self,
         client: &Client,
         store: &Store,
-        signals: &mut Signals,
+        shutdown: &Shutdown,
         events: &Events,
         sink: &mut dyn Deltas,
     ) -> Outcome {
@@ -296,7 +273,7 @@ impl Job<'_> {
                 };
                 (result, report.attempts, report.last)
             }
-            signal = signals.recv() => {
+            signal = shutdown.recv() => {
                 (Err(TaskError::Interrupted { signal, on_agent: self.agent_id.is_some() }), so_far(), 0)
             }
             () = watch_stop(store, self.agent_id.as_deref()) => (Err(TaskError::Cancelled), so_far(), 0),
@@ -392,52 +369,6 @@ async fn watch_stop(store: &Store, agent_id: Option<&str>) {
     }
 }
 
-/// SIGINT and SIGTERM, caught from the moment a task may touch an agent, so that
-/// the agent can be put back to idle and the outcome recorded.
-pub struct Signals {
-    #[cfg(unix)]
-    streams: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
-}
-
-impl Signals {
-    /// Must be called inside the runtime.
-    pub fn register() -> Self {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            let streams = match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
-                (Ok(interrupt), Ok(terminate)) => Some((interrupt, terminate)),
-                _ => None,
-            };
-            Self { streams }
-        }
-        #[cfg(not(unix))]
-        {
-            Self {}
-        }
-    }
-
-    pub async fn recv(&mut self) -> Signal {
-        #[cfg(unix)]
-        {
-            let Some((interrupt, terminate)) = self.streams.as_mut() else {
-                return std::future::pending().await;
-            };
-            tokio::select! {
-                _ = interrupt.recv() => Signal::Interrupt,
-                _ = terminate.recv() => Signal::Terminate,
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            match tokio::signal::ctrl_c().await {
-                Ok(()) => Signal::Interrupt,
-                Err(_) => std::future::pending().await,
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -455,7 +386,7 @@ mod tests {
 
     #[test]
     fn timestamps_are_rfc3339_utc_with_milliseconds() {
-        let ts = now();
+        let ts = crate::clock::now();
         assert_eq!(ts.len(), "2026-11-23T23:21:46.123Z".len(), "{ts}");
         assert!(ts.ends_with('Z') && ts.as_bytes()[19] == b'.', "{ts}");
     }

@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::FileState;
+use crate::clock::now_ms;
 use crate::files::{self, FsError};
-use crate::state::{CacheLimits, CacheStats, CachedAnswer, StateError, TaskBody, now_ms};
+use crate::state::{CacheLimits, CacheStats, CachedAnswer, StateError, TaskBody};
 
 /// How old a body with no history line must be before the prune removes it: older
 /// than any flush of a running batch.
@@ -22,7 +23,7 @@ impl FileState {
     /// The body of a task, for ids of agentry's own form only (`None` for any other:
     /// an id from outside never names a path).
     pub(super) fn body_file(&self, task_id: &str) -> Option<PathBuf> {
-        crate::state::is_generated_id(task_id, "tk").then(|| self.dir.join("bodies").join(format!("{task_id}.json")))
+        crate::ids::is_generated_id(task_id, "tk").then(|| self.dir.join("bodies").join(format!("{task_id}.json")))
     }
 
     pub(super) fn write_bodies(&self, bodies: &[(String, TaskBody, Option<String>)]) -> Result<(), StateError> {

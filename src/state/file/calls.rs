@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::FileState;
+use crate::clock::{now_ms, utc_day};
 use crate::files::{self, FsError, LockMode, LockedFile, Wait};
 use crate::limits::{self, Gate};
-use crate::state::{Admission, BudgetLine, Guard, Rates, Refusal, Reservation, StateError, WaitWhy, now_ms, utc_day};
+use crate::state::{Admission, BudgetLine, Guard, Rates, Refusal, Reservation, StateError, WaitWhy};
 
 const LIMITS_LOCK: &str = "the limits lock";
 

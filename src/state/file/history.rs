@@ -79,7 +79,7 @@ impl FileState {
             let name = entry.file_name();
             let Some(id) = name.to_str().and_then(|n| n.strip_suffix(".json")) else { continue };
             let old = entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < day_ago);
-            if old && crate::state::is_generated_id(id, "tk") && !known.contains(id) {
+            if old && crate::ids::is_generated_id(id, "tk") && !known.contains(id) {
                 let _ = std::fs::remove_file(entry.path());
             }
         }

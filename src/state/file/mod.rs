@@ -21,8 +21,9 @@ use super::schema::{State, parse_state};
 use super::{
     Activity, Admission, AgentClaim, AgentRecord, BudgetLine, CacheLimits, CacheStats, CachedAnswer, Guard, Imported,
     NewAgent, Rates, Refusal, Reservation, Retention, Snapshot, Spawned, StateBackend, StateError, StateExport,
-    StopRequest, TaskBody, TaskRecord, WaitReporter, utc_day,
+    StopRequest, TaskBody, TaskRecord, WaitReporter,
 };
+use crate::clock::utc_day;
 use crate::files::{self, FsError, LockError, LockMode, LockedFile, Wait};
 
 pub struct FileState {
@@ -404,7 +405,8 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::state::{WaitWhy, now_ms};
+    use crate::clock::now_ms;
+    use crate::state::WaitWhy;
 
     fn record(n: u64) -> TaskRecord {
         TaskRecord {

@@ -31,8 +31,9 @@ use ::redis::{AsyncCommands, IntoConnectionInfo, Script};
 use super::{
     Activity, Admission, AgentClaim, AgentRecord, BudgetLine, CacheLimits, CacheStats, CachedAnswer, Guard, Imported,
     NewAgent, Rates, Refusal, Reservation, Retention, Snapshot, Spawned, StateBackend, StateError, StateExport,
-    StopRequest, Target, TaskBody, TaskRecord, Totals, WaitWhy, now_ms, utc_day,
+    StopRequest, Target, TaskBody, TaskRecord, Totals, WaitWhy,
 };
+use crate::clock::{now_ms, utc_day};
 use crate::files::{self, LockMode, LockedFile, Wait};
 use crate::safe_url::SafeUrl;
 use scripts::{
