@@ -78,16 +78,7 @@ impl Protocol for OpenAi {
 
     fn answer_body(&self, response: &ChatResponse) -> serde_json::Value {
         let mut message = serde_json::json!({ "role": "assistant", "content": response.content() });
-        let calls: Vec<serde_json::Value> = response
-            .parts
-            .iter()
-            .filter_map(|part| match part {
-                Part::ToolCall { id, name, arguments } => Some(serde_json::json!({
-                    "id": id, "type": "function", "function": { "name": name, "arguments": arguments }
-                })),
-                Part::Text(_) | Part::ToolResult { .. } => None,
-            })
-            .collect();
+        let calls = tool_calls(&response.parts);
         if !calls.is_empty() {
             message["tool_calls"] = calls.into();
         }
@@ -123,12 +114,9 @@ fn auth(provider: &Provider) -> Auth {
     if provider.has_key() { Auth::Bearer } else { Auth::None }
 }
 
-/// One message in the chat-completions shape: text as a string; tool calls as the
-/// assistant's `tool_calls`; each tool result as a `tool` message of its own.
-fn push_message(message: &Message, out: &mut Vec<serde_json::Value>) {
-    let text = message.content();
-    let calls: Vec<serde_json::Value> = message
-        .parts
+/// The tool calls among `parts`, as an assistant message's `tool_calls`.
+fn tool_calls(parts: &[Part]) -> Vec<serde_json::Value> {
+    parts
         .iter()
         .filter_map(|part| match part {
             Part::ToolCall { id, name, arguments } => Some(serde_json::json!({
@@ -136,7 +124,14 @@ fn push_message(message: &Message, out: &mut Vec<serde_json::Value>) {
             })),
             Part::Text(_) | Part::ToolResult { .. } => None,
         })
-        .collect();
+        .collect()
+}
+
+/// One message in the chat-completions shape: text as a string; tool calls as the
+/// assistant's `tool_calls`; each tool result as a `tool` message of its own.
+fn push_message(message: &Message, out: &mut Vec<serde_json::Value>) {
+    let text = message.content();
+    let calls = tool_calls(&message.parts);
     let mut results = message.parts.iter().filter_map(|part| match part {
         Part::ToolResult { call_id, content, .. } => {
             Some(serde_json::json!({ "role": "tool", "tool_call_id": call_id, "content": content }))
