@@ -28,7 +28,7 @@ complete -c agentry -n "__fish_agentry_needs_command" -l home -d 'Folder for age
 complete -c agentry -n "__fish_agentry_needs_command" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_needs_command" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_needs_command" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_needs_command" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_needs_command" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_needs_command" -l json -d 'Print machine-readable JSON on stdout'
@@ -51,7 +51,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l json -d 'Print machine-readable JSON on stdout'
@@ -80,7 +80,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_see
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON on stdout'
@@ -92,7 +92,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_see
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON on stdout'
@@ -104,7 +104,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_see
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON on stdout'
@@ -116,7 +116,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_see
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON on stdout'
@@ -128,7 +128,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_see
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from models" -l json -d 'Print machine-readable JSON on stdout'
@@ -146,7 +146,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and not __fish_seen_subcommand_from list show help" -l json -d 'Print machine-readable JSON on stdout'
@@ -161,7 +161,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON on stdout'
@@ -173,7 +173,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON on stdout'
@@ -188,7 +188,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_se
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l json -d 'Print machine-readable JSON on stdout'
@@ -208,7 +208,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l exist-ok -d 'Succeed when an agent of that name with the same persona, provider, project, budget and cache exists'
@@ -223,7 +223,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON on stdout'
@@ -235,7 +235,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON on stdout'
@@ -251,7 +251,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_see
 complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l json -d 'Print machine-readable JSON on stdout'
@@ -282,7 +282,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l no-stdin -d 'Never read stdin as context'
@@ -306,7 +306,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON on stdout'
@@ -318,7 +318,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON on stdout'
@@ -337,7 +337,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand stats" -l home -d 'Folde
 complete -c agentry -n "__fish_agentry_using_subcommand stats" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand stats" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand stats" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand stats" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand stats" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand stats" -l json -d 'Print machine-readable JSON on stdout'
@@ -350,7 +350,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand stop" -l home -d 'Folder
 complete -c agentry -n "__fish_agentry_using_subcommand stop" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand stop" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand stop" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand stop" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand stop" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand stop" -l all -d 'Stop every agent'
@@ -363,7 +363,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand cache; and not __fish_se
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and not __fish_seen_subcommand_from stats clear help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and not __fish_seen_subcommand_from stats clear help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and not __fish_seen_subcommand_from stats clear help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand cache; and not __fish_seen_subcommand_from stats clear help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand cache; and not __fish_seen_subcommand_from stats clear help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and not __fish_seen_subcommand_from stats clear help" -l json -d 'Print machine-readable JSON on stdout'
@@ -378,7 +378,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from stats" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from stats" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from stats" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from stats" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from stats" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from stats" -l json -d 'Print machine-readable JSON on stdout'
@@ -390,7 +390,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from clear" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from clear" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from clear" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from clear" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from clear" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand cache; and __fish_seen_subcommand_from clear" -l json -d 'Print machine-readable JSON on stdout'
@@ -405,7 +405,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_se
 complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand state; and not __fish_seen_subcommand_from export import help" -l json -d 'Print machine-readable JSON on stdout'
@@ -420,7 +420,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from export" -l json -d 'Print machine-readable JSON on stdout'
@@ -432,7 +432,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand state; and __fish_seen_subcommand_from import" -l replace -d 'Overwrite agents that exist already (otherwise nothing is loaded)'
@@ -448,7 +448,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand paths" -l home -d 'Folde
 complete -c agentry -n "__fish_agentry_using_subcommand paths" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand paths" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand paths" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand paths" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand paths" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand paths" -l json -d 'Print machine-readable JSON on stdout'
@@ -460,7 +460,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand completions" -l home -d 
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand completions" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand completions" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l json -d 'Print machine-readable JSON on stdout'

@@ -70,9 +70,11 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, help_heading = "Global options")]
     pub verbose: bool,
 
-    /// When to use colour on stderr and in tables [env: NO_COLOR turns it off]
-    #[arg(long, global = true, help_heading = "Global options", value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
+    /// When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]
+    // No `default_value`: clap would fill the default in at every level of every run;
+    // `None` is `auto` (see `output::Printer::new`).
+    #[arg(long, global = true, help_heading = "Global options", value_enum, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -83,37 +85,35 @@ pub enum ColorChoice {
     Never,
 }
 
-#[derive(Debug, Subcommand)]
+/// The top-level commands. `Subcommand` and `FromArgMatches` are written out below
+/// (not derived) so that each command's own arguments are built only when it is the
+/// one run (`Command::defer`): building every command's arguments for every run cost a
+/// tenth of a task's instructions. The words here are the help's; keep them with the
+/// variants.
+#[derive(Debug)]
 pub enum Command {
     /// Register, inspect and remove providers
-    #[command(subcommand)]
     Provider(ProviderCommand),
 
     /// List personas and show the system prompt they build
-    #[command(subcommand)]
     Persona(PersonaCommand),
 
     /// Spawn, list and inspect agents
-    #[command(subcommand)]
     Agent(AgentCommand),
 
     /// Run tasks on agents or one-shot on a persona and provider
-    #[command(subcommand)]
     Task(TaskCommand),
 
     /// Show the worker pool, every agent and the per-provider totals and metrics
     Stats(StatsArgs),
 
     /// Stop agents: they leave the pool; their history and totals stay
-    #[command(after_long_help = EXIT_CODES_HELP)]
     Stop(StopArgs),
 
     /// Inspect or empty the response cache
-    #[command(subcommand)]
     Cache(CacheCommand),
 
     /// Move agents, totals, budgets and history between state backends
-    #[command(subcommand)]
     State(StateCommand),
 
     /// Print the files and folders in use and where each choice came from
@@ -122,9 +122,163 @@ pub enum Command {
     /// Print a shell completion script to stdout
     Completions {
         /// The shell to generate for
-        #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// How the top-level commands' own arguments are built: when one is run (`Later`), or
+/// at once (`Now`: [`whole_command`]).
+#[derive(Clone, Copy)]
+enum Build {
+    Now,
+    Later,
+}
+
+/// One top-level command: its name, its one-line help, and how its arguments are built.
+fn top(
+    build: Build,
+    name: &'static str,
+    about: &'static str,
+    args: fn(clap::Command) -> clap::Command,
+) -> clap::Command {
+    let cmd = clap::Command::new(name).about(about).long_about(None);
+    match build {
+        Build::Now => args(cmd),
+        Build::Later => cmd.defer(args),
+    }
+}
+
+/// A top-level command whose own subcommands are required.
+fn group(
+    build: Build,
+    name: &'static str,
+    about: &'static str,
+    args: fn(clap::Command) -> clap::Command,
+) -> clap::Command {
+    top(build, name, about, args).subcommand_required(true).arg_required_else_help(true)
+}
+
+fn completions_args(cmd: clap::Command) -> clap::Command {
+    cmd.arg(
+        clap::Arg::new("shell")
+            .value_name("SHELL")
+            .required(true)
+            .value_parser(clap::builder::EnumValueParser::<clap_complete::Shell>::new())
+            .action(clap::ArgAction::Set)
+            .help("The shell to generate for")
+            .long_help(None),
+    )
+}
+
+fn commands(cmd: clap::Command, build: Build) -> clap::Command {
+    cmd.subcommand(group(
+        build,
+        "provider",
+        "Register, inspect and remove providers",
+        ProviderCommand::augment_subcommands,
+    ))
+    .subcommand(group(
+        build,
+        "persona",
+        "List personas and show the system prompt they build",
+        PersonaCommand::augment_subcommands,
+    ))
+    .subcommand(group(build, "agent", "Spawn, list and inspect agents", AgentCommand::augment_subcommands))
+    .subcommand(group(
+        build,
+        "task",
+        "Run tasks on agents or one-shot on a persona and provider",
+        TaskCommand::augment_subcommands,
+    ))
+    .subcommand(top(
+        build,
+        "stats",
+        "Show the worker pool, every agent and the per-provider totals and metrics",
+        StatsArgs::augment_args,
+    ))
+    .subcommand(
+        top(build, "stop", "Stop agents: they leave the pool; their history and totals stay", StopArgs::augment_args)
+            .after_long_help(EXIT_CODES_HELP),
+    )
+    .subcommand(group(build, "cache", "Inspect or empty the response cache", CacheCommand::augment_subcommands))
+    .subcommand(group(
+        build,
+        "state",
+        "Move agents, totals, budgets and history between state backends",
+        StateCommand::augment_subcommands,
+    ))
+    .subcommand(top(build, "paths", "Print the files and folders in use and where each choice came from", |c| c))
+    .subcommand(top(build, "completions", "Print a shell completion script to stdout", completions_args))
+}
+
+/// Set while [`whole_command`] builds the tree.
+static WHOLE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The whole command tree, every command's arguments built at once and in the order
+/// the derive gives them: what the completion scripts (and their `help` entries) are
+/// generated from. A run builds only the command it runs.
+pub(crate) fn whole_command() -> clap::Command {
+    use clap::CommandFactory;
+    WHOLE.store(true, std::sync::atomic::Ordering::Relaxed);
+    let cmd = Cli::command();
+    WHOLE.store(false, std::sync::atomic::Ordering::Relaxed);
+    cmd
+}
+
+impl Subcommand for Command {
+    fn augment_subcommands(cmd: clap::Command) -> clap::Command {
+        let build = if WHOLE.load(std::sync::atomic::Ordering::Relaxed) { Build::Now } else { Build::Later };
+        commands(cmd, build)
+    }
+
+    fn augment_subcommands_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_subcommands(cmd)
+    }
+
+    fn has_subcommand(name: &str) -> bool {
+        matches!(
+            name,
+            "provider" | "persona" | "agent" | "task" | "stats" | "stop" | "cache" | "state" | "paths" | "completions"
+        )
+    }
+}
+
+impl clap::FromArgMatches for Command {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        Self::from_arg_matches_mut(&mut matches.clone())
+    }
+
+    fn from_arg_matches_mut(matches: &mut clap::ArgMatches) -> Result<Self, clap::Error> {
+        use clap::error::ErrorKind;
+        let Some((name, mut sub)) = matches.remove_subcommand() else {
+            return Err(clap::Error::raw(ErrorKind::MissingSubcommand, "a command is required"));
+        };
+        let sub = &mut sub;
+        Ok(match name.as_str() {
+            "provider" => Command::Provider(ProviderCommand::from_arg_matches_mut(sub)?),
+            "persona" => Command::Persona(PersonaCommand::from_arg_matches_mut(sub)?),
+            "agent" => Command::Agent(AgentCommand::from_arg_matches_mut(sub)?),
+            "task" => Command::Task(TaskCommand::from_arg_matches_mut(sub)?),
+            "stats" => Command::Stats(StatsArgs::from_arg_matches_mut(sub)?),
+            "stop" => Command::Stop(StopArgs::from_arg_matches_mut(sub)?),
+            "cache" => Command::Cache(CacheCommand::from_arg_matches_mut(sub)?),
+            "state" => Command::State(StateCommand::from_arg_matches_mut(sub)?),
+            "paths" => Command::Paths,
+            "completions" => Command::Completions {
+                shell: sub
+                    .remove_one::<clap_complete::Shell>("shell")
+                    .ok_or_else(|| clap::Error::raw(ErrorKind::MissingRequiredArgument, "the shell is required"))?,
+            },
+            other => {
+                return Err(clap::Error::raw(ErrorKind::InvalidSubcommand, format!("unknown command `{other}`")));
+            }
+        })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -37,7 +37,7 @@ impl Printer {
         // anstream's choice for a stream: a terminal, and NO_COLOR, CLICOLOR,
         // CLICOLOR_FORCE and TERM=dumb as the conventions say.
         let auto = |choice: anstream::ColorChoice| choice != anstream::ColorChoice::Never;
-        let (color_stderr, color_stdout) = match global.color {
+        let (color_stderr, color_stdout) = match global.color.unwrap_or_default() {
             ColorChoice::Always => (true, true),
             ColorChoice::Never => (false, false),
             ColorChoice::Auto if no_color_env => (false, false),

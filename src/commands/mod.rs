@@ -66,14 +66,14 @@ impl Invocation {
 
     pub(crate) async fn store_for(&self, file: &FileSettings) -> anyhow::Result<Store> {
         Ok(match state_choice(self.state_flag.as_deref(), &self.env, &file.state)?.value {
-            StateChoice::File => Store::File(
+            StateChoice::File => Store::File(Box::new(
                 FileState::new(
                     self.paths.state_dir.path.clone(),
                     self.settings.lock_timeout.value,
                     self.printer.wait_reporter(),
                 )
                 .with_retention(file.history),
-            ),
+            )),
             StateChoice::Redis(target) => {
                 let printer = self.printer;
                 let warn: crate::state::redis::Warn = std::sync::Arc::new(move |message: &str| printer.warn(message));

@@ -717,7 +717,7 @@ pub trait StateBackend {
 
 /// The backend in use.
 pub enum Store {
-    File(FileState),
+    File(Box<FileState>),
     Redis(Box<RedisState>),
 }
 

@@ -36,6 +36,31 @@ pub struct FileState {
     /// The folders exist (checked once per process, not before every operation).
     dirs_ready: AtomicBool,
     retention: Retention,
+    /// The state as last read or written by this process, and the file it came from: a
+    /// task reads `state.json` three times (find the agent, re-check it after the claim,
+    /// record), and parsing it again when no one has replaced it since cost a twentieth of
+    /// a task. Every write replaces the file (a new inode), so an unchanged stamp is an
+    /// unchanged file.
+    last: std::sync::Mutex<Option<(Stamp, Box<State>)>>,
+}
+
+/// What tells one `state.json` from another: device, inode, length and modification
+/// time (ns). `None` where the platform does not say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp(u64, u64, u64, i64, i64);
+
+#[cfg_attr(unix, expect(clippy::unnecessary_wraps, reason = "None where the platform gives no inode"))]
+fn stamp(meta: &std::fs::Metadata) -> Option<Stamp> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(Stamp(meta.dev(), meta.ino(), meta.len(), meta.mtime(), meta.mtime_nsec()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
 }
 
 const STATE_LOCK: &str = "the state lock";
@@ -51,6 +76,7 @@ impl FileState {
             on_wait,
             dirs_ready: AtomicBool::new(false),
             retention: Retention::default(),
+            last: std::sync::Mutex::new(None),
         }
     }
 
@@ -87,8 +113,26 @@ impl FileState {
     }
 
     fn read(&self) -> Result<State, StateError> {
+        let now = std::fs::metadata(&self.file).ok().as_ref().and_then(stamp);
+        if let Some(now) = now {
+            let last = self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some((seen, state)) = last.as_ref()
+                && *seen == now
+            {
+                return Ok(State::clone(state));
+            }
+        }
         match std::fs::read(&self.file) {
-            Ok(bytes) => parse_state(&String::from_utf8_lossy(&bytes), &self.file),
+            Ok(bytes) => {
+                let state = parse_state(&String::from_utf8_lossy(&bytes), &self.file)?;
+                // Kept only when the file read is the one stamped (not replaced between).
+                let after = std::fs::metadata(&self.file).ok().as_ref().and_then(stamp);
+                if let Some(after) = after.filter(|after| Some(*after) == now) {
+                    *self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+                        Some((after, Box::new(state.clone())));
+                }
+                Ok(state)
+            }
             // No state yet: nothing of the history is counted, so the mark starts at
             // 0 (a writer killed before the first state write left lines to count).
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
@@ -101,7 +145,12 @@ impl FileState {
     fn write(&self, state: &State) -> Result<(), StateError> {
         let text = serde_json::to_vec_pretty(state)
             .map_err(|err| StateError::Encode { what: "the state", detail: err.to_string() })?;
-        files::write_atomic(&self.file, &text, 0o600, true).map_err(|e| self.io(e))
+        files::write_atomic(&self.file, &text, 0o600, true).map_err(|e| self.io(e))?;
+        // Every write is made under the state lock, so the file stamped now is this one.
+        let written = std::fs::metadata(&self.file).ok().as_ref().and_then(stamp);
+        *self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+            written.map(|s| (s, Box::new(state.clone())));
+        Ok(())
     }
 
     async fn state_lock(&self) -> Result<LockedFile, StateError> {
