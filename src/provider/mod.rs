@@ -290,7 +290,7 @@ impl Client {
     /// Whether a call would go over the network (and so needs a key and a writable
     /// state folder before it is sent).
     pub fn is_offline(provider: &Provider) -> bool {
-        protocol(provider).offline_models().is_some()
+        protocol(provider).is_offline()
     }
 
     /// Everything that can fail before a request goes out: the key variable, the key

@@ -308,17 +308,19 @@ pub fn providers_from(
             }
         }
         if let Some(t) = entry.temperature
-            && !(0.0..=2.0).contains(&t)
+            && !(0.0..=crate::request::Temperature::MAX).contains(&t)
         {
             return Err(fail(format!("[providers.{id}] temperature {t} is outside 0 to 2")));
         }
         if entry.api.is_some() && entry.kind != ProviderKind::Anthropic {
             return Err(fail(format!("[providers.{id}] `api` is only for type = \"anthropic\"")));
         }
-        let max = super::protocols::of(entry.kind, entry.api.unwrap_or_default()).capabilities().max_temperature;
+        let protocol = super::protocols::of(entry.kind, entry.api.unwrap_or_default());
+        let max = protocol.capabilities().max_temperature;
         if entry.temperature.is_some_and(|t| t > max) {
             return Err(fail(format!(
-                "[providers.{id}] temperature above {max} is refused by Anthropic's native API (0 to {max})"
+                "[providers.{id}] temperature above {max} is refused by {} (0 to {max})",
+                protocol.api_words()
             )));
         }
         if entry.max_tokens == Some(0) {

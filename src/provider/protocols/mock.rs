@@ -72,6 +72,10 @@ impl Protocol for Mock {
         OpenAi.answer_body(response)
     }
 
+    fn is_offline(&self) -> bool {
+        true
+    }
+
     fn offline(&self, request: &ChatRequest) -> Option<ChatResponse> {
         Some(complete(request))
     }

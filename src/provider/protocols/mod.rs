@@ -84,6 +84,13 @@ pub trait Protocol: Sync {
     /// of [`Protocol::parse_chat`], for recorded answers and test servers.
     fn answer_body(&self, response: &ChatResponse) -> serde_json::Value;
 
+    /// Whether a call goes over the network (and so needs a key, a transport and a
+    /// writable state folder before it is sent). The protocols that do not answer with
+    /// [`Protocol::offline`] and [`Protocol::offline_models`].
+    fn is_offline(&self) -> bool {
+        false
+    }
+
     /// The answer given without the network, for a protocol that needs none.
     fn offline(&self, _request: &ChatRequest) -> Option<ChatResponse> {
         None
