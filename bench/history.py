@@ -6,7 +6,9 @@ Usage: python3 bench/history.py [LINES] [RUNS]   (defaults 100000 and 15)
 Seeds a home with LINES history lines (one real task's line, repeated with fresh task
 ids), then times, alternating with the same command in a home with one task:
 `task list --limit 1`, `task show` of the newest task and `task show` of the oldest
-(the whole file is walked for that one). Peak RSS from GNU time where it is installed.
+(the whole file is walked for that one), and a one-shot task on the mock provider (each
+history line has its body file, as after that many real tasks, so a task that listed the
+bodies folder would show it). Peak RSS from GNU time where it is installed.
 """
 import json
 import os
@@ -37,10 +39,13 @@ def home(work, name, binary, lines):
     record = json.loads(line)
     ids = [record["task_id"]]
     if lines > 1:
+        body = open(os.path.join(path, "bodies", f"{record['task_id']}.json")).read()
         with open(history, "w") as f:
             for n in range(lines):
                 record["task_id"] = f"tk_{n:016x}"
                 f.write(json.dumps(record, separators=(",", ":")) + "\n")
+                with open(os.path.join(path, "bodies", f"tk_{n:016x}.json"), "w") as b:
+                    b.write(body)
         ids = [f"tk_{0:016x}", f"tk_{lines - 1:016x}"]
     return env, ids
 
@@ -81,6 +86,8 @@ def run_for(binary, work, tag):
             [binary, "task", "show", only], short_env)
     compare(f"[{tag}] task show (oldest), {LINES} lines", [binary, "task", "show", oldest], long_env,
             [binary, "task", "show", only], short_env)
+    task = [binary, "task", "run", "--persona", "examples/code-reviewer", "--provider", "mock", "x", "--no-stdin", "-q"]
+    compare(f"[{tag}] one-shot task, {LINES} lines and bodies", task, long_env, task, short_env)
 
 
 def main():

@@ -228,12 +228,26 @@ const STALE_TEMP: Duration = Duration::from_secs(60);
 /// rename, so readers see the old file or the new one and a killed writer leaves no
 /// torn file. The target keeps its mode; a new file gets `mode`. A symbolic link is
 /// written through. Temp files that killed writers left behind, older than a minute,
-/// are removed.
+/// are removed (once per folder per process).
 pub(crate) fn write_atomic(path: &Path, contents: &[u8], mode: u32, keep_mode: bool) -> Result<(), FsError> {
+    write_replacing(path, contents, mode, keep_mode, true)
+}
+
+/// [`write_atomic`] for a file in a folder that grows with the history (task bodies,
+/// system prompts): no sweep here, since listing a folder of 200,000 bodies would cost
+/// every task tens of milliseconds; the daily history prune sweeps those folders with
+/// [`sweep_stale_temps`].
+pub(crate) fn write_atomic_unswept(path: &Path, contents: &[u8], mode: u32) -> Result<(), FsError> {
+    write_replacing(path, contents, mode, false, false)
+}
+
+fn write_replacing(path: &Path, contents: &[u8], mode: u32, keep_mode: bool, sweep: bool) -> Result<(), FsError> {
     let target = write_target(path);
     let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    sweep_stale_temps(dir);
+    if sweep {
+        sweep_stale_temps_once(dir);
+    }
     let mode = if keep_mode { mode_of(&target).unwrap_or(mode) } else { mode };
     // tempfile names the file (O_EXCL, a random suffix) and removes it if anything
     // below fails; the prefix lets the sweep above find what a killed writer left.
@@ -260,8 +274,8 @@ pub(crate) fn write_atomic(path: &Path, contents: &[u8], mode: u32, keep_mode: b
     })
 }
 
-/// Once per folder per process: remove `.NAME.tmp-*` files older than a minute.
-fn sweep_stale_temps(dir: &Path) {
+/// Once per folder per process: [`sweep_stale_temps`].
+fn sweep_stale_temps_once(dir: &Path) {
     static SWEPT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
     {
         let Ok(mut swept) = SWEPT.lock() else { return };
@@ -270,6 +284,12 @@ fn sweep_stale_temps(dir: &Path) {
         }
         swept.push(dir.to_path_buf());
     }
+    sweep_stale_temps(dir);
+}
+
+/// Remove the `.NAME.tmp-*` files in `dir` older than a minute: what writers killed
+/// between creating a temp file and renaming it left behind.
+pub(crate) fn sweep_stale_temps(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     let now = SystemTime::now();
     for entry in entries.flatten() {

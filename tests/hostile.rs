@@ -537,9 +537,25 @@ fn bodies_left_by_a_kill_are_pruned_after_a_day() {
     std::fs::write(&young, "{}").expect("write");
     let two_days = std::time::SystemTime::now() - Duration::from_secs(2 * 86_400);
     std::fs::File::options().write(true).open(&old).expect("open").set_modified(two_days).expect("mtime");
+    // Temp files a writer killed before its rename left; bodies and prompts are not
+    // swept on every write (their folders grow with the history), the daily prune does it.
+    let prompts = env.home().join("prompts");
+    std::fs::create_dir_all(&prompts).expect("mkdir");
+    let stale_body = bodies.join(".tk_00000000000000cc.json.tmp-dead01");
+    let stale_prompt = prompts.join(".0000.txt.tmp-dead02");
+    let fresh_temp = bodies.join(".tk_00000000000000dd.json.tmp-live03");
+    for file in [&stale_body, &stale_prompt, &fresh_temp] {
+        std::fs::write(file, "{").expect("write");
+    }
+    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    for file in [&stale_body, &stale_prompt] {
+        std::fs::File::options().write(true).open(file).expect("open").set_modified(hour_ago).expect("mtime");
+    }
     env.cmd(&["task", "run", "--persona", "examples/qa-engineer", "--provider", "mock", "x"]).assert().success();
     assert!(!old.exists(), "an orphaned body older than a day is kept");
     assert!(young.exists(), "a fresh body was removed");
+    assert!(!stale_body.exists() && !stale_prompt.exists(), "a killed writer's temp file is kept");
+    assert!(fresh_temp.exists(), "a temp file a live writer may still rename was removed");
 }
 
 // 10. Unclear errors get one line naming what is wrong.

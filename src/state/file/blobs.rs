@@ -39,12 +39,12 @@ impl FileState {
             if let (Some(hash), Some(text)) = (&body.prompt, prompt) {
                 let file = prompts.join(format!("{hash}.txt"));
                 if !file.exists() {
-                    files::write_atomic(&file, text.as_bytes(), 0o600, false).map_err(|e| self.io(e))?;
+                    files::write_atomic_unswept(&file, text.as_bytes(), 0o600).map_err(|e| self.io(e))?;
                 }
             }
             let Some(path) = self.body_file(task_id) else { continue };
             let json = crate::state::encode("a task body", body)?;
-            files::write_atomic(&path, &json, 0o600, false).map_err(|e| self.io(e))?;
+            files::write_atomic_unswept(&path, &json, 0o600).map_err(|e| self.io(e))?;
         }
         Ok(())
     }

@@ -48,6 +48,10 @@ impl FileState {
         let known: std::collections::HashSet<String> =
             lines.iter().filter_map(|l| completed(l)).map(|(_, id)| id).collect();
         self.sweep_orphan_bodies(&known);
+        // Bodies and prompts are written without a sweep per write (their folders grow
+        // with the history): what killed writers left there goes here, once a day.
+        files::sweep_stale_temps(&self.dir.join("bodies"));
+        files::sweep_stale_temps(&self.dir.join("prompts"));
         if kept.len() == lines.len() {
             return Ok(());
         }
