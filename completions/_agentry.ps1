@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Inspect or empty the response cache')
             [CompletionResult]::new('state', 'state', [CompletionResultType]::ParameterValue, 'Move agents, totals, budgets and history between state backends')
             [CompletionResult]::new('paths', 'paths', [CompletionResultType]::ParameterValue, 'Print the files and folders in use and where each choice came from')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema a --schema SPEC makes')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -390,6 +391,9 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Give up connecting after this long, e.g. 500ms, 5s [default: 10s, at most --timeout]')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'An attempt fails when no byte arrives for this long (retried) [default: 120s]')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per provider after a retryable failure [default: 2]')
+            [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Answer with JSON matching SPEC: inline JSON, a .json/.yaml file, or fields such as ''name, age int, tags [string]''; `none` turns a persona''s schema.json off')
+            [CompletionResult]::new('--schema-multi', '--schema-multi', [CompletionResultType]::ParameterName, 'Answer with a JSON array of objects matching SPEC (printed as that array)')
+            [CompletionResult]::new('--schema-retries', '--schema-retries', [CompletionResultType]::ParameterName, 'Repair rounds for an answer that does not match the schema [default: 1]')
             [CompletionResult]::new('--max-cost', '--max-cost', [CompletionResultType]::ParameterName, 'Refuse tasks once this run''s spend would pass USD (a batch is one run; exit 7)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Run the tasks of a JSON-lines file (`-` is stdin); see `Batch files` in the README')
             [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'With --file: at most this many tasks at once [default: the pool maximum]')
@@ -400,7 +404,8 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]')
             [CompletionResult]::new('--no-stdin', '--no-stdin', [CompletionResultType]::ParameterName, 'Never read stdin as context')
-            [CompletionResult]::new('--stream', '--stream', [CompletionResultType]::ParameterName, 'Write the answer to stdout as it is generated')
+            [CompletionResult]::new('--stream', '--stream', [CompletionResultType]::ParameterName, 'Write the answer to stdout as it is generated (under a schema: the wire streams, stdout waits for the checked value)')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Under a schema: print the value indented instead of on one line')
             [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Answer identical requests from the response cache')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Never use the response cache for this run')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Skip the cache lookup and store the new answer')
@@ -668,6 +673,54 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'agentry;schema' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Folder for agentry''s state and default config [env: AGENTRY_HOME]')
+            [CompletionResult]::new('--providers', '--providers', [CompletionResultType]::ParameterName, 'The providers file to use [env: AGENTRY_PROVIDERS]')
+            [CompletionResult]::new('--personas', '--personas', [CompletionResultType]::ParameterName, 'The folder to look up personas in [env: AGENTRY_PERSONAS]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Silence notes and progress (errors and warnings still show)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Silence notes and progress (errors and warnings still show)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response metadata on stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response metadata on stderr (secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the JSON Schema a SPEC makes: what --schema (or, with --multi, --schema-multi) sends')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'agentry;schema;show' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Folder for agentry''s state and default config [env: AGENTRY_HOME]')
+            [CompletionResult]::new('--providers', '--providers', [CompletionResultType]::ParameterName, 'The providers file to use [env: AGENTRY_PROVIDERS]')
+            [CompletionResult]::new('--personas', '--personas', [CompletionResultType]::ParameterName, 'The folder to look up personas in [env: AGENTRY_PERSONAS]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]')
+            [CompletionResult]::new('--multi', '--multi', [CompletionResultType]::ParameterName, 'The schema --schema-multi sends: an object with one `items` array of SPEC''s objects')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Silence notes and progress (errors and warnings still show)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Silence notes and progress (errors and warnings still show)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response metadata on stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response metadata on stderr (secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'agentry;schema;help' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the JSON Schema a SPEC makes: what --schema (or, with --multi, --schema-multi) sends')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'agentry;schema;help;show' {
+            break
+        }
+        'agentry;schema;help;help' {
+            break
+        }
         'agentry;completions' {
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Folder for agentry''s state and default config [env: AGENTRY_HOME]')
             [CompletionResult]::new('--providers', '--providers', [CompletionResultType]::ParameterName, 'The providers file to use [env: AGENTRY_PROVIDERS]')
@@ -695,6 +748,7 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
             [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Inspect or empty the response cache')
             [CompletionResult]::new('state', 'state', [CompletionResultType]::ParameterValue, 'Move agents, totals, budgets and history between state backends')
             [CompletionResult]::new('paths', 'paths', [CompletionResultType]::ParameterValue, 'Print the files and folders in use and where each choice came from')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema a --schema SPEC makes')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -792,6 +846,13 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
             break
         }
         'agentry;help;paths' {
+            break
+        }
+        'agentry;help;schema' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the JSON Schema a SPEC makes: what --schema (or, with --multi, --schema-multi) sends')
+            break
+        }
+        'agentry;help;schema;show' {
             break
         }
         'agentry;help;completions' {

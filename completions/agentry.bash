@@ -37,6 +37,9 @@ _agentry() {
             agentry,provider)
                 cmd="agentry__subcmd__provider"
                 ;;
+            agentry,schema)
+                cmd="agentry__subcmd__schema"
+                ;;
             agentry,state)
                 cmd="agentry__subcmd__state"
                 ;;
@@ -112,6 +115,9 @@ _agentry() {
             agentry__subcmd__help,provider)
                 cmd="agentry__subcmd__help__subcmd__provider"
                 ;;
+            agentry__subcmd__help,schema)
+                cmd="agentry__subcmd__help__subcmd__schema"
+                ;;
             agentry__subcmd__help,state)
                 cmd="agentry__subcmd__help__subcmd__state"
                 ;;
@@ -159,6 +165,9 @@ _agentry() {
                 ;;
             agentry__subcmd__help__subcmd__provider,show)
                 cmd="agentry__subcmd__help__subcmd__provider__subcmd__show"
+                ;;
+            agentry__subcmd__help__subcmd__schema,show)
+                cmd="agentry__subcmd__help__subcmd__schema__subcmd__show"
                 ;;
             agentry__subcmd__help__subcmd__state,export)
                 cmd="agentry__subcmd__help__subcmd__state__subcmd__export"
@@ -229,6 +238,18 @@ _agentry() {
             agentry__subcmd__provider__subcmd__help,show)
                 cmd="agentry__subcmd__provider__subcmd__help__subcmd__show"
                 ;;
+            agentry__subcmd__schema,help)
+                cmd="agentry__subcmd__schema__subcmd__help"
+                ;;
+            agentry__subcmd__schema,show)
+                cmd="agentry__subcmd__schema__subcmd__show"
+                ;;
+            agentry__subcmd__schema__subcmd__help,help)
+                cmd="agentry__subcmd__schema__subcmd__help__subcmd__help"
+                ;;
+            agentry__subcmd__schema__subcmd__help,show)
+                cmd="agentry__subcmd__schema__subcmd__help__subcmd__show"
+                ;;
             agentry__subcmd__state,export)
                 cmd="agentry__subcmd__state__subcmd__export"
                 ;;
@@ -278,7 +299,7 @@ _agentry() {
 
     case "${cmd}" in
         agentry)
-            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version provider persona agent task stats stop cache state paths completions help"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version provider persona agent task stats stop cache state paths schema completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -730,7 +751,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__help)
-            opts="provider persona agent task stats stop cache state paths completions help"
+            opts="provider persona agent task stats stop cache state paths schema completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -996,6 +1017,34 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__help__subcmd__provider__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__help__subcmd__schema)
+            opts="show"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__help__subcmd__schema__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1657,6 +1706,116 @@ _agentry() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        agentry__subcmd__schema)
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__schema__subcmd__help)
+            opts="show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__schema__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__schema__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__schema__subcmd__show)
+            opts="-q -v -h -V --multi --home --providers --personas --state --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         agentry__subcmd__state)
             opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2046,7 +2205,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__task__subcmd__run)
-            opts="-q -v -h -V --persona --provider --context --context-file --no-stdin --model --temperature --max-tokens --timeout --connect-timeout --idle-timeout --retries --stream --cache --no-cache --refresh --max-cost --events --file --parallel --ordered --output --dry-run --home --providers --personas --state --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --persona --provider --context --context-file --no-stdin --model --temperature --max-tokens --timeout --connect-timeout --idle-timeout --retries --schema --schema-multi --schema-retries --stream --pretty --cache --no-cache --refresh --max-cost --events --file --parallel --ordered --output --dry-run --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2093,6 +2252,18 @@ _agentry() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --schema)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --schema-multi)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --schema-retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -41,6 +41,7 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand cache 'Inspect or empty the response cache'
             cand state 'Move agents, totals, budgets and history between state backends'
             cand paths 'Print the files and folders in use and where each choice came from'
+            cand schema 'Print the JSON Schema a --schema SPEC makes'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -356,6 +357,9 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand --connect-timeout 'Give up connecting after this long, e.g. 500ms, 5s [default: 10s, at most --timeout]'
             cand --idle-timeout 'An attempt fails when no byte arrives for this long (retried) [default: 120s]'
             cand --retries 'Retries per provider after a retryable failure [default: 2]'
+            cand --schema 'Answer with JSON matching SPEC: inline JSON, a .json/.yaml file, or fields such as ''name, age int, tags [string]''; `none` turns a persona''s schema.json off'
+            cand --schema-multi 'Answer with a JSON array of objects matching SPEC (printed as that array)'
+            cand --schema-retries 'Repair rounds for an answer that does not match the schema [default: 1]'
             cand --max-cost 'Refuse tasks once this run''s spend would pass USD (a batch is one run; exit 7)'
             cand --file 'Run the tasks of a JSON-lines file (`-` is stdin); see `Batch files` in the README'
             cand --parallel 'With --file: at most this many tasks at once [default: the pool maximum]'
@@ -366,7 +370,8 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand --state 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]'
             cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]'
             cand --no-stdin 'Never read stdin as context'
-            cand --stream 'Write the answer to stdout as it is generated'
+            cand --stream 'Write the answer to stdout as it is generated (under a schema: the wire streams, stdout waits for the checked value)'
+            cand --pretty 'Under a schema: print the value indented instead of on one line'
             cand --cache 'Answer identical requests from the response cache'
             cand --no-cache 'Never use the response cache for this run'
             cand --refresh 'Skip the cache lookup and store the new answer'
@@ -609,6 +614,49 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'agentry;schema'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --state 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand show 'Print the JSON Schema a SPEC makes: what --schema (or, with --multi, --schema-multi) sends'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentry;schema;show'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --state 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]'
+            cand --multi 'The schema --schema-multi sends: an object with one `items` array of SPEC''s objects'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;schema;help'= {
+            cand show 'Print the JSON Schema a SPEC makes: what --schema (or, with --multi, --schema-multi) sends'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentry;schema;help;show'= {
+        }
+        &'agentry;schema;help;help'= {
+        }
         &'agentry;completions'= {
             cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
             cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
@@ -635,6 +683,7 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand cache 'Inspect or empty the response cache'
             cand state 'Move agents, totals, budgets and history between state backends'
             cand paths 'Print the files and folders in use and where each choice came from'
+            cand schema 'Print the JSON Schema a --schema SPEC makes'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -706,6 +755,11 @@ set edit:completion:arg-completer[agentry] = {|@words|
         &'agentry;help;state;import'= {
         }
         &'agentry;help;paths'= {
+        }
+        &'agentry;help;schema'= {
+            cand show 'Print the JSON Schema a SPEC makes: what --schema (or, with --multi, --schema-multi) sends'
+        }
+        &'agentry;help;schema;show'= {
         }
         &'agentry;help;completions'= {
         }

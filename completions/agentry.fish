@@ -45,6 +45,7 @@ complete -c agentry -n "__fish_agentry_needs_command" -f -a "stop" -d 'Stop agen
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "cache" -d 'Inspect or empty the response cache'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "state" -d 'Move agents, totals, budgets and history between state backends'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "paths" -d 'Print the files and folders in use and where each choice came from'
+complete -c agentry -n "__fish_agentry_needs_command" -f -a "schema" -d 'Print the JSON Schema a --schema SPEC makes'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
@@ -274,6 +275,9 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l connect-timeout -d 'Give up connecting after this long, e.g. 500ms, 5s [default: 10s, at most --timeout]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l idle-timeout -d 'An attempt fails when no byte arrives for this long (retried) [default: 120s]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l retries -d 'Retries per provider after a retryable failure [default: 2]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l schema -d 'Answer with JSON matching SPEC: inline JSON, a .json/.yaml file, or fields such as \'name, age int, tags [string]\'; `none` turns a persona\'s schema.json off' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l schema-multi -d 'Answer with a JSON array of objects matching SPEC (printed as that array)' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l schema-retries -d 'Repair rounds for an answer that does not match the schema [default: 1]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l max-cost -d 'Refuse tasks once this run\'s spend would pass USD (a batch is one run; exit 7)' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l file -d 'Run the tasks of a JSON-lines file (`-` is stdin); see `Batch files` in the README' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l parallel -d 'With --file: at most this many tasks at once [default: the pool maximum]' -r
@@ -286,7 +290,8 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_su
 always\t''
 never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l no-stdin -d 'Never read stdin as context'
-complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l stream -d 'Write the answer to stdout as it is generated'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l stream -d 'Write the answer to stdout as it is generated (under a schema: the wire streams, stdout waits for the checked value)'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l pretty -d 'Under a schema: print the value indented instead of on one line'
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l cache -d 'Answer identical requests from the response cache'
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l no-cache -d 'Never use the response cache for this run'
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l refresh -d 'Skip the cache lookup and store the new answer'
@@ -456,6 +461,35 @@ complete -c agentry -n "__fish_agentry_using_subcommand paths" -s q -l quiet -d 
 complete -c agentry -n "__fish_agentry_using_subcommand paths" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
 complete -c agentry -n "__fish_agentry_using_subcommand paths" -s h -l help -d 'Print help'
 complete -c agentry -n "__fish_agentry_using_subcommand paths" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and not __fish_seen_subcommand_from show help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and not __fish_seen_subcommand_from show help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and not __fish_seen_subcommand_from show help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and not __fish_seen_subcommand_from show help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and not __fish_seen_subcommand_from show help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and not __fish_seen_subcommand_from show help" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and not __fish_seen_subcommand_from show help" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and not __fish_seen_subcommand_from show help" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and not __fish_seen_subcommand_from show help" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Print the JSON Schema a SPEC makes: what --schema (or, with --multi, --schema-multi) sends'
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and __fish_seen_subcommand_from show" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and __fish_seen_subcommand_from show" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and __fish_seen_subcommand_from show" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and __fish_seen_subcommand_from show" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and __fish_seen_subcommand_from show" -l multi -d 'The schema --schema-multi sends: an object with one `items` array of SPEC\'s objects'
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the JSON Schema a SPEC makes: what --schema (or, with --multi, --schema-multi) sends'
+complete -c agentry -n "__fish_agentry_using_subcommand schema; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
@@ -468,17 +502,18 @@ complete -c agentry -n "__fish_agentry_using_subcommand completions" -s q -l qui
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "provider" -d 'Register, inspect and remove providers'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "persona" -d 'List personas and show the system prompt they build'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "agent" -d 'Spawn, list and inspect agents'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "task" -d 'Run tasks on agents or one-shot on a persona and provider'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "stats" -d 'Show the worker pool, every agent and the per-provider totals and metrics'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "stop" -d 'Stop agents: they leave the pool; their history and totals stay'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "cache" -d 'Inspect or empty the response cache'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "state" -d 'Move agents, totals, budgets and history between state backends'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "paths" -d 'Print the files and folders in use and where each choice came from'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "provider" -d 'Register, inspect and remove providers'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "persona" -d 'List personas and show the system prompt they build'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "agent" -d 'Spawn, list and inspect agents'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "task" -d 'Run tasks on agents or one-shot on a persona and provider'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "stats" -d 'Show the worker pool, every agent and the per-provider totals and metrics'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "stop" -d 'Stop agents: they leave the pool; their history and totals stay'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "cache" -d 'Inspect or empty the response cache'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "state" -d 'Move agents, totals, budgets and history between state backends'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "paths" -d 'Print the files and folders in use and where each choice came from'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "schema" -d 'Print the JSON Schema a --schema SPEC makes'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "add" -d 'Add a provider to the providers file in use (comments and order are kept)'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "list" -d 'List the providers (the key is never shown)'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "show" -d 'Show one provider'
@@ -496,3 +531,4 @@ complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "clear" -d 'Remove every cached answer'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "export" -d 'Write every agent, total, budget spend and history record as JSON lines to stdout'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "import" -d 'Load an export into the backend in use (`-` reads stdin)'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from schema" -f -a "show" -d 'Print the JSON Schema a SPEC makes: what --schema (or, with --multi, --schema-multi) sends'

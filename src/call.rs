@@ -21,6 +21,7 @@ use crate::settings::LinkSettings;
 use crate::state::{Admission, Rates, StateError, Store, WaitWhy};
 
 /// One provider of a failover chain, with the request it gets and its settings.
+#[derive(Clone)]
 pub struct Link<'a> {
     pub provider: &'a Provider,
     /// `None` for a model listing.
@@ -206,8 +207,6 @@ impl From<CallError> for LinkEnd {
 
 pub(crate) struct CallReport {
     pub result: Result<Answer, CallError>,
-    /// Every request sent, across providers.
-    pub attempts: u32,
     /// The index in the chain of the provider that answered, or of the last one tried.
     pub last: usize,
 }
@@ -281,15 +280,11 @@ pub(crate) async fn call(
         }
         last = index;
         match call_link(client, store, link, deadline, events, attempts, sink).await {
-            Ok(answer) => return CallReport { result: Ok(answer), attempts: attempts.load(Ordering::Relaxed), last },
+            Ok(answer) => return CallReport { result: Ok(answer), last },
             Err(LinkEnd::Failed { error, text }) => {
                 if sink.committed() && !text.is_empty() {
                     // Text is on stdout: never re-run, never fail over.
-                    return CallReport {
-                        result: Err(CallError::Partial { text, error }),
-                        attempts: attempts.load(Ordering::Relaxed),
-                        last,
-                    };
+                    return CallReport { result: Err(CallError::Partial { text, error }), last };
                 }
                 let ends_here = !error.fails_over() && !error.is_context_length();
                 last_error = Some(error);
@@ -299,17 +294,13 @@ pub(crate) async fn call(
                 }
             }
             Err(LinkEnd::Refused(why)) if index == 0 => {
-                return CallReport {
-                    result: Err(CallError::Budget(why)),
-                    attempts: attempts.load(Ordering::Relaxed),
-                    last,
-                };
+                return CallReport { result: Err(CallError::Budget(why)), last };
             }
             Err(LinkEnd::Refused(why)) => {
                 events(&CallEvent::Skip { provider: link.provider.id.as_str(), why });
             }
             Err(LinkEnd::Stop(other)) => {
-                return CallReport { result: Err(other), attempts: attempts.load(Ordering::Relaxed), last };
+                return CallReport { result: Err(other), last };
             }
         }
     }
@@ -318,7 +309,7 @@ pub(crate) async fn call(
         Some(err) => Err(CallError::Provider(err)),
         None => Err(CallError::Deadline { skipped: Some("no provider of the chain could be tried".into()) }),
     };
-    CallReport { result, attempts: attempts.load(Ordering::Relaxed), last }
+    CallReport { result, last }
 }
 
 async fn sleep_within(deadline: Deadline, wait: Duration, what: impl FnOnce() -> String) -> Result<(), CallError> {
@@ -572,8 +563,14 @@ async fn call_attempts(
                 }
                 // Only complete answers are kept: never one cut at the token limit or
                 // filtered. A cache that cannot be written costs the task nothing.
+                // Under a schema, only an answer that matches it.
                 if let (Some(plan), Answer::Chat(response)) = (&link.cache, &answer)
                     && matches!(response.finish, None | Some(FinishReason::Stop))
+                    && link
+                        .request
+                        .as_ref()
+                        .and_then(|r| r.options.structured.as_ref())
+                        .is_none_or(|s| s.check(&response.content()).is_ok())
                 {
                     // Stored without keys: a hit prints the redacted text.
                     let cached = crate::state::CachedAnswer {

@@ -26,6 +26,8 @@ Exit codes:
   7    refused by a budget (--max-cost, an agent's --budget, budget_daily)
   8    a batch (--file) finished with failed tasks
   9    task cancelled by `stop`
+  10   the answer did not match its --schema after the repair rounds, or was cut
+       at the token limit under a schema
   130  interrupted (SIGINT), or a batch whose results stream was closed
   143  terminated (SIGTERM)";
 
@@ -119,6 +121,9 @@ pub enum Command {
     /// Print the files and folders in use and where each choice came from
     Paths,
 
+    /// Print the JSON Schema a --schema SPEC makes
+    Schema(SchemaCommand),
+
     /// Print a shell completion script to stdout
     Completions {
         /// The shell to generate for
@@ -208,6 +213,12 @@ fn commands(cmd: clap::Command, build: Build) -> clap::Command {
         StateCommand::augment_subcommands,
     ))
     .subcommand(top(build, "paths", "Print the files and folders in use and where each choice came from", |c| c))
+    .subcommand(group(
+        build,
+        "schema",
+        "Print the JSON Schema a --schema SPEC makes",
+        SchemaCommand::augment_subcommands,
+    ))
     .subcommand(top(build, "completions", "Print a shell completion script to stdout", completions_args))
 }
 
@@ -238,7 +249,17 @@ impl Subcommand for Command {
     fn has_subcommand(name: &str) -> bool {
         matches!(
             name,
-            "provider" | "persona" | "agent" | "task" | "stats" | "stop" | "cache" | "state" | "paths" | "completions"
+            "provider"
+                | "persona"
+                | "agent"
+                | "task"
+                | "stats"
+                | "stop"
+                | "cache"
+                | "state"
+                | "paths"
+                | "schema"
+                | "completions"
         )
     }
 }
@@ -264,6 +285,7 @@ impl clap::FromArgMatches for Command {
             "cache" => Command::Cache(CacheCommand::from_arg_matches_mut(sub)?),
             "state" => Command::State(StateCommand::from_arg_matches_mut(sub)?),
             "paths" => Command::Paths,
+            "schema" => Command::Schema(SchemaCommand::from_arg_matches_mut(sub)?),
             "completions" => Command::Completions {
                 shell: sub
                     .remove_one::<clap_complete::Shell>("shell")
@@ -279,6 +301,18 @@ impl clap::FromArgMatches for Command {
         *self = Self::from_arg_matches(matches)?;
         Ok(())
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SchemaCommand {
+    /// Print the JSON Schema a SPEC makes: what --schema (or, with --multi, --schema-multi) sends
+    Show {
+        /// Inline JSON (`{…}`), a .json/.yaml/.yml file, or fields such as 'name, age int, tags [string], summary: one sentence'
+        spec: String,
+        /// The schema --schema-multi sends: an object with one `items` array of SPEC's objects
+        #[arg(long)]
+        multi: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -470,9 +504,13 @@ pub struct TaskRunArgs {
     #[command(flatten)]
     pub options: crate::request::TaskOptions,
 
-    /// Write the answer to stdout as it is generated
+    /// Write the answer to stdout as it is generated (under a schema: the wire streams, stdout waits for the checked value)
     #[arg(long)]
     pub stream: bool,
+
+    /// Under a schema: print the value indented instead of on one line
+    #[arg(long)]
+    pub pretty: bool,
 
     /// Answer identical requests from the response cache
     #[arg(long, conflicts_with = "no_cache")]

@@ -28,6 +28,7 @@ pub enum ExitCode {
     Budget = 7,
     BatchFailed = 8,
     Cancelled = 9,
+    Schema = 10,
     Interrupted = 130,
     Terminated = 143,
 }
@@ -37,10 +38,10 @@ impl ExitCode {
         self as u8
     }
 
-    pub fn all() -> [ExitCode; 12] {
+    pub fn all() -> [ExitCode; 13] {
         use ExitCode::{
-            BatchFailed, Budget, Cancelled, Deadline, Internal, Interrupted, NotFound, Partial, Provider, Success,
-            Terminated, Usage,
+            BatchFailed, Budget, Cancelled, Deadline, Internal, Interrupted, NotFound, Partial, Provider, Schema,
+            Success, Terminated, Usage,
         };
         [
             Success,
@@ -53,6 +54,7 @@ impl ExitCode {
             Budget,
             BatchFailed,
             Cancelled,
+            Schema,
             Interrupted,
             Terminated,
         ]
@@ -225,6 +227,11 @@ impl From<&TaskError> for Failure {
             TaskError::State(err) => err.into(),
             TaskError::Partial { .. } => Failure::new(ExitCode::Partial, err.to_string()),
             TaskError::Cancelled => Failure::new(ExitCode::Cancelled, err.to_string()),
+            TaskError::Schema { cut: true, .. } => Failure::new(ExitCode::Schema, err.to_string())
+                .hint("raise --max-tokens so that the whole JSON value fits"),
+            TaskError::Schema { .. } => Failure::new(ExitCode::Schema, err.to_string()).hint(
+                "the raw answer is in `agentry task show ID` and the --json object's `response`; simplify the schema or raise --schema-retries",
+            ),
             TaskError::Budget(_) => Failure::new(ExitCode::Budget, err.to_string())
                 .hint("raise the budget, wait for the next UTC day, or run with a cheaper model"),
         }
@@ -309,7 +316,7 @@ mod tests {
     #[test]
     fn exit_codes_are_the_documented_numbers() {
         let codes: Vec<u8> = ExitCode::all().iter().map(|e| e.code()).collect();
-        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 130, 143]);
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 130, 143]);
     }
 
     #[test]

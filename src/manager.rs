@@ -15,7 +15,7 @@ use crate::ids::new_id;
 use crate::output::Printer;
 use crate::persona::{self, PersonaError, PersonaLibrary};
 use crate::provider::{Client, Deltas, Provider, is_valid_id};
-use crate::request::ChatRequest;
+use crate::request::{ChatRequest, Schema};
 use crate::settings::{self, CallEnv, CallFlags, LinkSettings};
 use crate::shutdown::Shutdown;
 use crate::state::{AgentClaim, AgentRecord, NewAgent, Snapshot, Spawned, Store};
@@ -67,6 +67,8 @@ pub(crate) struct FinishedTask {
     project: Option<String>,
     /// The request and response for `task show`, with the system prompt apart.
     pub body: Option<(crate::state::TaskBody, Option<String>)>,
+    /// The answer's schema value as stored: secrets redacted.
+    pub stored_data: Option<serde_json::Value>,
     /// The agent's claim, held until the task is recorded (released on drop).
     claim: Option<AgentClaim>,
 }
@@ -109,11 +111,13 @@ pub(crate) fn task_body(
 impl FinishedTask {
     /// The history line of this task.
     pub(crate) fn record(&self) -> crate::state::TaskRecord {
-        self.result.record(
+        let mut record = self.result.record(
             self.agent.as_ref().map(|a| a.name.as_str()),
             self.persona.as_deref(),
             self.agent.as_ref().map(|a| a.project.as_str()).or(self.project.as_deref()),
-        )
+        );
+        record.data.clone_from(&self.stored_data);
+        record
     }
 }
 
@@ -235,18 +239,18 @@ impl Manager {
             provider: agent.provider.clone(),
             place: self.config.registry.place().to_string(),
         })?;
-        let prompt = match &agent.persona {
+        let (prompt, schema) = match &agent.persona {
             Some(name) => match self.personas.load(name) {
-                Ok((persona, _)) => persona.system_prompt(),
+                Ok((persona, _)) => (persona.system_prompt(), persona.schema),
                 Err(PersonaError::NotFound { .. }) => {
                     return Err(ManagerError::PersonaGone { agent: agent.name.clone(), persona: name.clone() }.into());
                 }
                 Err(err) => return Err(err.into()),
             },
-            None => persona::default_prompt(&agent.name),
+            None => (persona::default_prompt(&agent.name), None),
         };
         let persona = agent.persona.clone();
-        Ok(self.prepared(provider, task, &prompt, Some(agent), persona))
+        Ok(self.prepared(provider, task, &prompt, schema.as_ref(), Some(agent), persona))
     }
 
     pub(crate) fn prepare_one_shot(
@@ -256,8 +260,9 @@ impl Manager {
         task: &Task,
     ) -> anyhow::Result<PreparedTask<'_>> {
         let provider = self.config.registry.require(provider_id)?;
-        let prompt = self.personas.load(persona_name)?.0.system_prompt();
-        Ok(self.prepared(provider, task, &prompt, None, Some(persona_name.to_string())))
+        let persona = self.personas.load(persona_name)?.0;
+        let prompt = persona.system_prompt();
+        Ok(self.prepared(provider, task, &prompt, persona.schema.as_ref(), None, Some(persona_name.to_string())))
     }
 
     /// The request for the primary and each fallback, under a fresh task id.
@@ -266,14 +271,15 @@ impl Manager {
         provider: &'a Provider,
         task: &Task,
         prompt: &str,
+        schema: Option<&Schema>,
         agent: Option<AgentRecord>,
         persona: Option<String>,
     ) -> PreparedTask<'a> {
         PreparedTask {
             task_id: new_id("tk"),
             provider,
-            request: task.request(prompt.to_string(), provider),
-            fallbacks: self.fallbacks(provider, task, prompt),
+            request: task.request_with(prompt.to_string(), provider, true, schema),
+            fallbacks: self.fallbacks(provider, task, prompt, schema),
             agent,
             persona,
             project: None,
@@ -282,12 +288,18 @@ impl Manager {
 
     /// The primary's fallbacks (checked when providers.toml was loaded); a
     /// fallback's own fallbacks are not followed.
-    fn fallbacks<'a>(&'a self, primary: &Provider, task: &Task, prompt: &str) -> Vec<(&'a Provider, ChatRequest)> {
+    fn fallbacks<'a>(
+        &'a self,
+        primary: &Provider,
+        task: &Task,
+        prompt: &str,
+        schema: Option<&Schema>,
+    ) -> Vec<(&'a Provider, ChatRequest)> {
         primary
             .fallbacks
             .iter()
             .filter_map(|id| self.config.registry.get(id))
-            .map(|provider| (provider, task.request_for(prompt.to_string(), provider, false)))
+            .map(|provider| (provider, task.request_with(prompt.to_string(), provider, false, schema)))
             .collect()
     }
 
@@ -478,6 +490,7 @@ impl Manager {
             agent_id: agent.map(|a| a.id.clone()),
             chain,
             deadline,
+            schema_retries: flags.schema_retries.unwrap_or(crate::settings::DEFAULT_SCHEMA_RETRIES),
         };
         sink.start();
         let outcome = job.run(client, &self.store, &shutdown, events, sink).await;
@@ -486,6 +499,7 @@ impl Manager {
         // The answer is printed as it came; every stored copy has the keys removed.
         let redactor = client.redactor(link.provider).await;
         let stored = result.response.as_deref().map(|text| redactor.redact(text));
+        let stored_data = result.data.as_ref().map(|value| redactor.redact_value(value));
         let body = link.request.as_ref().and_then(|request| {
             task_body(link.provider, request, stored.as_deref())
                 .inspect_err(|err| {
@@ -501,6 +515,7 @@ impl Manager {
             persona: prepared.persona,
             project: prepared.project,
             body,
+            stored_data,
             claim: None,
         }
     }

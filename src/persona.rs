@@ -54,6 +54,8 @@ pub struct Persona {
     pub capabilities: Vec<String>,
     pub autonomy: String,
     pub decision_making: String,
+    /// `schema.json` in the persona's folder: the default `--schema` of its tasks.
+    pub schema: Option<crate::request::Schema>,
 }
 
 impl Persona {
@@ -164,6 +166,7 @@ pub fn parse_two_file(persona_md: &str, start_here_md: &str) -> Persona {
             (&start, &["Decision Points", "Decision Making"]),
             (&persona, &["Decision Making"]),
         ]),
+        schema: None,
     }
 }
 
@@ -394,7 +397,32 @@ fn collect_persona_folders(
     }
 }
 
+/// The persona of a folder, with its `schema.json` when there is one.
 fn load_folder(folder: &Path) -> Result<Persona, PersonaError> {
+    let mut persona = load_text(folder)?;
+    let schema_file = folder.join("schema.json");
+    match probe(&schema_file, "persona file")? {
+        Found::Missing => {}
+        Found::Folder => return Err(PersonaError::NotAFile(schema_file)),
+        Found::File => {
+            let text = read(&schema_file)?;
+            let value: serde_json::Value = serde_json::from_str(&text).map_err(|err| PersonaError::Syntax {
+                path: schema_file.clone(),
+                line: err.line(),
+                message: format!("not valid JSON: {err}"),
+            })?;
+            let schema = crate::request::Schema::from_value(value).map_err(|err| PersonaError::Syntax {
+                path: schema_file.clone(),
+                line: 1,
+                message: err.rule,
+            })?;
+            persona.schema = Some(schema);
+        }
+    }
+    Ok(persona)
+}
+
+fn load_text(folder: &Path) -> Result<Persona, PersonaError> {
     let persona_md = folder.join("PERSONA.md");
     let start_md = folder.join("AI_START_HERE.md");
     let skill_md = folder.join("SKILL.md");

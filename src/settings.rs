@@ -202,7 +202,12 @@ pub struct CallFlags {
     pub cache: Option<bool>,
     /// `--refresh`: skip the cache lookup, store the new answer.
     pub refresh: bool,
+    /// `--schema-retries`: repair rounds for an answer that does not match its schema.
+    pub schema_retries: Option<u32>,
 }
+
+/// Repair rounds for an answer that does not match its schema, unless `--schema-retries`.
+pub(crate) const DEFAULT_SCHEMA_RETRIES: u32 = 1;
 
 /// The environment's call settings, parsed once; a bad value is an error naming it.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

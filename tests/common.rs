@@ -450,6 +450,7 @@ pub(crate) const TASK_KEYS: &[&str] = &[
     "error_class",
     "cost_usd",
     "cached",
+    "data",
 ];
 
 /// RFC 3339 UTC with milliseconds, e.g. 2026-11-23T23:21:46.123Z.

@@ -39,8 +39,14 @@ async fn request_bodies_validate_against_the_openai_schema() {
         .assert()
         .success();
     env.cmd(&["task", "run", "rev", "no temperature", "--temperature", "none"]).assert().success();
+    // A schema (response_format json_schema), and its repair round: a multi-turn
+    // conversation. "ok" is not JSON, so the task ends in exit 10 after two requests.
+    env.cmd(&["task", "run", "rev", "structured", "--schema", "risk int, tags [string]"]).assert().code(10);
     let requests = server.received_requests().await.expect("recording");
-    assert_eq!(requests.len(), 3);
+    assert_eq!(requests.len(), 5);
+    let repair: Value = serde_json::from_slice(&requests[4].body).expect("json");
+    assert_eq!(repair["messages"].as_array().map(Vec::len), Some(4));
+    assert_eq!(repair["response_format"]["type"], "json_schema");
     for request in requests {
         let body: Value = serde_json::from_slice(&request.body).expect("json");
         let errors: Vec<String> = validator.iter_errors(&body).map(|e| e.to_string()).collect();
@@ -109,6 +115,16 @@ fn prism_accepts_every_request_agentry_sends() {
         assert_eq!(result["response"], "Hello! How can I assist you today?", "Prism's example response");
         assert_eq!(result["tokens_used"], tokens);
     }
+    // A schema and its repair round: Prism accepts both requests (response_format,
+    // then four messages), and its example answer, not being JSON, ends in exit 10.
+    let output = env
+        .cmd(&["task", "run", "rev", "structured", "--schema", "risk int, tags [string]", "--json"])
+        .env("PRISM_KEY", "sk-prism")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(10), "Prism refused a structured request: {}", stderr_of(&output));
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!((result["attempts"].as_u64(), result["error_class"].as_str()), (Some(2), Some("schema")));
     env.cmd(&["provider", "models", "prism"])
         .env("PRISM_KEY", "sk-prism")
         .assert()

@@ -24,4 +24,5 @@ mod redis;
 mod reliability;
 mod secrets;
 mod streaming;
+mod structured;
 mod tasks;

@@ -478,10 +478,14 @@ impl Run<'_> {
         let mut result = finished.result;
         if self.to_file {
             // `--output` is a stored copy: the answer without keys.
-            if let (Some(response), Some(provider)) =
-                (result.response.as_mut(), self.manager.config.registry.get(&result.provider_id))
-            {
-                *response = self.client.redactor(provider).await.redact(response);
+            if let Some(provider) = self.manager.config.registry.get(&result.provider_id) {
+                let redactor = self.client.redactor(provider).await;
+                if let Some(response) = result.response.as_mut() {
+                    *response = redactor.redact(response);
+                }
+                if let Some(data) = result.data.as_mut() {
+                    *data = redactor.redact_value(data);
+                }
             }
         }
         self.finish(line, &result, Some((record, finished.body)));

@@ -24,6 +24,7 @@ pub(super) fn call_flags(options: &TaskOptions, args: &TaskRunArgs) -> CallFlags
             None
         },
         refresh: args.refresh,
+        schema_retries: options.schema_retries,
     }
 }
 

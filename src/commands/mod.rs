@@ -144,6 +144,20 @@ pub(crate) async fn run(cli: Cli, printer: Printer, env: Env) -> anyhow::Result<
     outcome
 }
 
+/// `agentry schema show SPEC [--multi]`: the schema as it is sent, indented.
+fn schema_show(ctx: &Invocation, spec: &str, multi: bool) -> anyhow::Result<()> {
+    let schema = crate::request::Schema::parse(spec).map_err(|err| {
+        let failure = crate::error::Failure::usage(format!("schema `{}` {}", crate::units::one_line(spec), err.rule));
+        match err.hint {
+            Some(hint) => failure.hint(hint),
+            None => failure,
+        }
+    })?;
+    let mut text = serde_json::to_string_pretty(&schema.wire(multi))?;
+    text.push('\n');
+    Ok(ctx.printer.out(&text)?)
+}
+
 async fn dispatch(ctx: &Invocation, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Provider(command) => provider::run(ctx, command).await,
@@ -157,6 +171,7 @@ async fn dispatch(ctx: &Invocation, command: Command) -> anyhow::Result<()> {
         Command::Cache(command) => stats::cache(ctx, command).await,
         Command::State(command) => state::run(ctx, command).await,
         Command::Paths => paths::run(ctx),
+        Command::Schema(crate::cli::SchemaCommand::Show { spec, multi }) => schema_show(ctx, &spec, multi),
         Command::Completions { .. } => Ok(()),
     }
 }

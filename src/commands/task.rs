@@ -149,7 +149,9 @@ async fn run_one(ctx: &Invocation, args: TaskRunArgs, attempted: &std::sync::ato
     let mut text = TextStream::new(ctx.printer);
     let mut none = NoDeltas;
     let mut event_sink = events.clone();
-    let sink: &mut dyn Deltas = match (mode, args.stream, event_sink.as_mut()) {
+    // Under a schema stdout gets the value once it is checked, never the raw text.
+    let schema = prepared.request.options.structured.is_some();
+    let sink: &mut dyn Deltas = match (mode, args.stream && !schema, event_sink.as_mut()) {
         (Mode::Text, true, _) => &mut text,
         (Mode::Events, _, Some(writer)) => writer,
         _ => &mut none,
@@ -161,6 +163,13 @@ async fn run_one(ctx: &Invocation, args: TaskRunArgs, attempted: &std::sync::ato
     let result = finished.result.clone();
     match mode {
         Mode::Json => ctx.printer.json(&result)?,
+        Mode::Text if schema => {
+            if let Some(data) = &result.data {
+                let mut out = if args.pretty { serde_json::to_string_pretty(data)? } else { data.to_string() };
+                out.push('\n');
+                ctx.printer.out(&out)?;
+            }
+        }
         Mode::Text if args.stream => {
             if result.response.is_some() && !text.committed() {
                 // Nothing streamed (an empty answer): still one newline, as a plain run.
@@ -199,6 +208,8 @@ async fn run_one(ctx: &Invocation, args: TaskRunArgs, attempted: &std::sync::ato
         }
     }
     match result.finish_reason.as_ref().map(crate::request::FinishReason::as_str) {
+        // Under a schema a cut answer is the task's error (exit 10), not a warning.
+        Some("length") if schema => {}
         Some("length") => ctx
             .printer
             .warn("the response was cut short at the token limit (finish_reason: length); raise --max-tokens"),

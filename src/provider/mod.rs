@@ -119,6 +119,8 @@ pub struct Provider {
     pub api: Api,
     /// USD this provider may spend a UTC day.
     pub budget_daily: Option<f64>,
+    /// How a `--schema` is asked of this provider (`structured_output`).
+    pub structured_output: crate::request::StructuredMode,
     pub model: String,
     pub key: KeySource,
     pub temperature: Option<f64>,
@@ -385,7 +387,7 @@ impl Client {
                 let streamed =
                     request.options.stream && (200..300).contains(&opened.status) && opened.is_event_stream();
                 let result = if streamed {
-                    read_stream(provider, request, opened, &redactor, deltas, protocol.stream()).await
+                    read_stream(provider, request, opened, &redactor, deltas, protocol.stream(request)).await
                 } else {
                     match opened.read_all().await {
                         Ok(response) => {
@@ -568,6 +570,7 @@ mod tests {
                 temperature: None,
                 max_tokens: None,
                 stream: false,
+                structured: None,
             },
         };
         let wire = Client::chat_request(&provider, &request);

@@ -153,6 +153,17 @@ impl Redactor {
         out
     }
 
+    /// A JSON value with every secret in its text redacted (a structured answer's
+    /// stored copy). Should a redaction break the JSON, the value is stored as null.
+    pub fn redact_value(&self, value: &serde_json::Value) -> serde_json::Value {
+        let text = value.to_string();
+        let redacted = self.redact(&text);
+        if redacted == text {
+            return value.clone();
+        }
+        serde_json::from_str(&redacted).unwrap_or(serde_json::Value::Null)
+    }
+
     /// One line of at most `max_chars` characters: whitespace folded, secrets
     /// removed first, then cut with `…`.
     pub fn excerpt(&self, text: &str, max_chars: usize) -> String {

@@ -50,6 +50,7 @@ pub struct Entry {
     cache: bool,
     budget_daily: Option<f64>,
     api: Option<super::Api>,
+    structured_output: Option<crate::request::StructuredMode>,
 }
 
 /// `[providers.ID.pricing]`: USD per million tokens.
@@ -111,6 +112,7 @@ pub fn builtin_mock() -> Provider {
         pricing: None,
         cache: false,
         budget_daily: None,
+        structured_output: crate::request::StructuredMode::JsonSchema,
         api: super::Api::Native,
         model: "mock".into(),
         key: KeySource::None,
@@ -373,6 +375,7 @@ pub fn providers_from(
             pricing,
             cache: entry.cache,
             budget_daily,
+            structured_output: entry.structured_output.unwrap_or_default(),
             api: entry.api.unwrap_or_default(),
         });
         spans.push(span.clone());

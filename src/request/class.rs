@@ -23,6 +23,8 @@ pub enum ErrorClass {
     Partial,
     Cancelled,
     Budget,
+    /// The answer did not match its `--schema`.
+    Schema,
 }
 
 impl ErrorClass {
@@ -44,6 +46,7 @@ impl ErrorClass {
             ErrorClass::Partial => "partial",
             ErrorClass::Cancelled => "cancelled",
             ErrorClass::Budget => "budget",
+            ErrorClass::Schema => "schema",
         }
     }
 }

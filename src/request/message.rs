@@ -93,6 +93,8 @@ pub struct RequestOptions {
     pub max_tokens: Option<u32>,
     /// Ask for the answer as a stream of deltas.
     pub stream: bool,
+    /// The JSON Schema the answer must match (`--schema`), and how to ask for it.
+    pub structured: Option<super::Structured>,
 }
 
 /// What a task asks of a provider, before a protocol shapes it into a request.

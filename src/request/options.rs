@@ -12,6 +12,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer, de};
 
+use super::schema::{Schema, SchemaChoice};
+
 /// Why a value was refused: the rule it broke, worded to follow the flag or key
 /// (`takes a number from 0 to 2 or `none`, not `3``), and what to try instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -250,6 +252,18 @@ pub struct TaskOptions {
     /// Retries per provider after a retryable failure [default: 2]
     #[arg(long, value_name = "N")]
     pub retries: Option<u32>,
+
+    /// Answer with JSON matching SPEC: inline JSON, a .json/.yaml file, or fields such as 'name, age int, tags [string]'; `none` turns a persona's schema.json off
+    #[arg(long, value_name = "SPEC")]
+    pub schema: Option<SchemaChoice>,
+
+    /// Answer with a JSON array of objects matching SPEC (printed as that array)
+    #[arg(long, value_name = "SPEC", conflicts_with = "schema")]
+    pub schema_multi: Option<Schema>,
+
+    /// Repair rounds for an answer that does not match the schema [default: 1]
+    #[arg(long, value_name = "N")]
+    pub schema_retries: Option<u32>,
 }
 
 impl TaskOptions {
@@ -264,6 +278,27 @@ impl TaskOptions {
             connect_timeout: self.connect_timeout.or(base.connect_timeout),
             idle_timeout: self.idle_timeout.or(base.idle_timeout),
             retries: self.retries.or(base.retries),
+            // A line's schema (either kind) replaces the run's whole choice.
+            schema: if self.names_schema() { self.schema.clone() } else { base.schema.clone() },
+            schema_multi: if self.names_schema() { self.schema_multi.clone() } else { base.schema_multi.clone() },
+            schema_retries: self.schema_retries.or(base.schema_retries),
+        }
+    }
+
+    fn names_schema(&self) -> bool {
+        self.schema.is_some() || self.schema_multi.is_some()
+    }
+
+    /// The answer's schema and whether it is `--schema-multi`'s: the options' own,
+    /// else `default` (a persona's `schema.json`) unless `--schema none`.
+    pub fn answer_schema(&self, default: Option<&Schema>) -> Option<(Schema, bool)> {
+        if let Some(schema) = &self.schema_multi {
+            return Some((schema.clone(), true));
+        }
+        match &self.schema {
+            Some(SchemaChoice::Off) => None,
+            Some(SchemaChoice::On(schema)) => Some((schema.clone(), false)),
+            None => default.map(|schema| (schema.clone(), false)),
         }
     }
 

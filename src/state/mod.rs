@@ -319,13 +319,21 @@ pub struct TaskRecord {
     pub agent_name: Option<String>,
     pub persona: Option<String>,
     pub project: Option<String>,
+    /// Whether the answer matched its `--schema`: null without one.
+    #[serde(default)]
+    pub schema_valid: Option<bool>,
+    /// The answer's value under a schema, with secrets redacted; null otherwise.
+    #[serde(default)]
+    pub data: Option<serde_json::Value>,
 }
 
 impl TaskRecord {
     /// The usage this record adds to the totals (none for a task that failed
     /// before an answer).
     pub fn usage(&self) -> Option<Tokens> {
-        self.success.then_some(Tokens {
+        // An answer that failed its schema was still answered, and billed.
+        let answered = self.success || self.schema_valid == Some(false);
+        answered.then_some(Tokens {
             prompt_tokens: self.prompt_tokens,
             completion_tokens: self.completion_tokens,
             total_tokens: self.tokens_used,

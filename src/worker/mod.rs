@@ -11,7 +11,10 @@ use serde::Serialize;
 
 use crate::call::{self, CallError, Deadline, Events, Link};
 use crate::provider::{Answer, Client, Deltas, Provider, ProviderError};
-use crate::request::{ChatRequest, ChatResponse, ErrorClass, FinishReason, Message, RequestOptions, Role, TaskOptions};
+use crate::request::{
+    ChatRequest, ChatResponse, Cost, ErrorClass, FinishReason, Message, RequestOptions, Role, Schema, Structured,
+    TaskOptions, Usage, Violation,
+};
 use crate::settings::RequestSettings;
 use crate::shutdown::{Shutdown, Signal};
 use crate::state::{StateError, Store, TaskRecord};
@@ -41,8 +44,28 @@ impl Task {
     }
 
     pub fn request_for(&self, system_prompt: String, provider: &Provider, primary: bool) -> ChatRequest {
+        self.request_with(system_prompt, provider, primary, None)
+    }
+
+    /// The request, with `default_schema` (a persona's `schema.json`) when the
+    /// options name none. A schema the provider's wire cannot carry
+    /// (`structured_output` other than `json_schema`) goes into the system prompt.
+    pub fn request_with(
+        &self,
+        mut system_prompt: String,
+        provider: &Provider,
+        primary: bool,
+        default_schema: Option<&Schema>,
+    ) -> ChatRequest {
         let options = if primary { self.options.clone() } else { self.options.for_fallback() };
         let settings = RequestSettings::resolve(&options, provider);
+        let structured = options
+            .answer_schema(default_schema)
+            .map(|(schema, multi)| Structured::new(&schema, multi, provider.structured_output));
+        if let Some(structured) = structured.as_ref().filter(|s| s.mode.in_prompt()) {
+            system_prompt.push_str("\n\n");
+            system_prompt.push_str(&structured.prompt_words());
+        }
         ChatRequest {
             messages: vec![Message::text(Role::System, system_prompt), Message::text(Role::User, self.user_message())],
             options: RequestOptions {
@@ -50,6 +73,7 @@ impl Task {
                 temperature: settings.temperature.value,
                 max_tokens: settings.max_tokens.value,
                 stream: self.stream,
+                structured,
             },
         }
     }
@@ -75,6 +99,25 @@ pub enum TaskError {
     Interrupted { signal: Signal, on_agent: bool },
     #[error(transparent)]
     State(#[from] StateError),
+    /// The answer did not match its `--schema` after every repair round, or was cut
+    /// at the token limit. `text` is the last answer, as it came.
+    #[error("{}", schema_words(violations, *rounds, *cut))]
+    Schema { text: String, violations: Vec<Violation>, rounds: u32, cut: bool, usage: Usage, cost: Cost },
+}
+
+fn schema_words(violations: &[Violation], rounds: u32, cut: bool) -> String {
+    if cut {
+        return "the answer was cut at the token limit (finish_reason: length), so it is not a whole JSON value".into();
+    }
+    let after = match rounds {
+        0 => String::new(),
+        1 => " after 1 repair round".into(),
+        n => format!(" after {n} repair rounds"),
+    };
+    let first: Vec<String> = violations.iter().take(3).map(ToString::to_string).collect();
+    let more = violations.len().saturating_sub(first.len());
+    let more = if more > 0 { format!(" (and {more} more)") } else { String::new() };
+    format!("the answer does not match the schema{after}: {}{more}", first.join("; "))
 }
 
 fn deadline_words(provider: &str, limit: Duration, skipped: Option<&str>) -> String {
@@ -102,6 +145,7 @@ impl TaskError {
             TaskError::Partial { .. } => ErrorClass::Partial,
             TaskError::Cancelled => ErrorClass::Cancelled,
             TaskError::Budget(_) => ErrorClass::Budget,
+            TaskError::Schema { .. } => ErrorClass::Schema,
         }
     }
 }
@@ -133,6 +177,12 @@ pub struct TaskResult {
     pub cost_usd: Option<f64>,
     /// Answered from the response cache.
     pub cached: bool,
+    /// The answer's JSON value under `--schema` (the `items` array under
+    /// `--schema-multi`), once it matched; null otherwise.
+    pub data: Option<serde_json::Value>,
+    /// Whether the answer matched its schema: `None` without one.
+    #[serde(skip)]
+    pub schema_valid: Option<bool>,
     #[serde(skip)]
     pub price_source: crate::pricing::PriceSource,
     /// Failovers taken (the history and the metrics keep it).
@@ -171,6 +221,8 @@ impl TaskResult {
             error_class: None,
             cost_usd: Some(0.0),
             cached: false,
+            data: None,
+            schema_valid: None,
             price_source: crate::pricing::PriceSource::None,
             fallbacks: 0,
         }
@@ -203,6 +255,8 @@ impl TaskResult {
             agent_name: agent_name.map(str::to_string),
             persona: persona.map(str::to_string),
             project: project.map(str::to_string),
+            schema_valid: self.schema_valid,
+            data: self.data.clone(),
         }
     }
 }
@@ -216,11 +270,42 @@ pub struct Job<'a> {
     /// The primary provider, then its fallbacks.
     pub chain: Vec<Link<'a>>,
     pub deadline: Deadline,
+    /// Repair rounds for an answer that does not match its schema.
+    pub schema_retries: u32,
+}
+
+/// What the rounds of a task add up to: every round's tokens and cost count.
+#[derive(Debug, Clone, Copy)]
+struct Totals {
+    usage: Usage,
+    cost: Cost,
+}
+
+impl Totals {
+    fn add(&mut self, response: &ChatResponse) {
+        let (a, b) = (self.usage, response.usage);
+        self.usage = Usage {
+            prompt_tokens: a.prompt_tokens.saturating_add(b.prompt_tokens),
+            completion_tokens: a.completion_tokens.saturating_add(b.completion_tokens),
+            total_tokens: a.total_tokens.saturating_add(b.total_tokens),
+            cached_tokens: a.cached_tokens.saturating_add(b.cached_tokens),
+            estimated: a.estimated || b.estimated,
+        };
+        let usd = match (self.cost.usd, response.cost.usd) {
+            (Some(x), Some(y)) => Some(x + y),
+            _ => None,
+        };
+        let source =
+            if self.cost.source == crate::request::PriceSource::None { response.cost.source } else { self.cost.source };
+        self.cost = Cost { usd, source };
+    }
 }
 
 /// How an attempted task ended.
 pub struct Outcome {
     pub result: Result<ChatResponse, TaskError>,
+    /// The answer's value under a schema, once it matched (as printed).
+    pub data: Option<serde_json::Value>,
     pub attempts: u32,
     /// The provider that answered, or the last one tried.
     pub last: usize,
@@ -241,45 +326,126 @@ impl Job<'_> {
         sink: &mut dyn Deltas,
     ) -> Outcome {
         let started = Instant::now();
-        let primary = self.chain[0].provider.id.clone();
         let committed = std::sync::atomic::AtomicBool::new(false);
         let sent = std::sync::atomic::AtomicU32::new(0);
         let mut watched = Watched { inner: sink, committed: &committed };
         let so_far = || sent.load(std::sync::atomic::Ordering::Relaxed);
-        let (result, attempts, last) = tokio::select! {
-            report = call::call(client, store, &self.chain, self.deadline, events, &mut watched, &sent) => {
-                let result = match report.result {
-                    Ok(Answer::Chat(response)) => Ok(response),
-                    Ok(Answer::Models(_)) => Err(TaskError::Provider(ProviderError::Garbage {
-                        provider: primary,
-                        what: "a model list",
-                        snippet: String::new(),
-                        api: crate::provider::protocol(self.chain[0].provider).api_words(),
-                    })),
-                    Err(CallError::Provider(err)) => Err(TaskError::Provider(err)),
-                    Err(CallError::State(err)) => Err(TaskError::State(err)),
-                    Err(CallError::Deadline { skipped }) => Err(TaskError::Deadline {
-                        provider: self.chain[report.last].provider.id.clone(),
-                        limit: self.deadline.limit,
-                        skipped,
-                        cut_output: committed.load(std::sync::atomic::Ordering::Relaxed),
-                    }),
-                    Err(CallError::Budget(why)) => Err(TaskError::Budget(why)),
-                    Err(CallError::Partial { text, error }) => Err(TaskError::Partial {
-                        text,
-                        error,
-                        on_stdout: committed.load(std::sync::atomic::Ordering::Relaxed),
-                    }),
-                };
-                (result, report.attempts, report.last)
+        let (result, data, attempts, last) = tokio::select! {
+            (result, data, last) = self.rounds(client, store, events, &mut watched, &sent, &committed) => {
+                (result, data, so_far(), last)
             }
             signal = shutdown.recv() => {
-                (Err(TaskError::Interrupted { signal, on_agent: self.agent_id.is_some() }), so_far(), 0)
+                (Err(TaskError::Interrupted { signal, on_agent: self.agent_id.is_some() }), None, so_far(), 0)
             }
-            () = watch_stop(store, self.agent_id.as_deref()) => (Err(TaskError::Cancelled), so_far(), 0),
+            () = watch_stop(store, self.agent_id.as_deref()) => (Err(TaskError::Cancelled), None, so_far(), 0),
         };
         let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        Outcome { result, attempts, last, latency_ms }
+        Outcome { result, data, attempts, last, latency_ms }
+    }
+
+    /// The call loop, and under a schema its repair rounds: an answer that does not
+    /// parse or match goes back as the assistant's turn with a user turn listing what
+    /// is wrong, to the provider that answered (then its fallbacks), until it matches
+    /// or `schema_retries` rounds are spent.
+    async fn rounds(
+        &self,
+        client: &Client,
+        store: &Store,
+        events: &Events,
+        watched: &mut Watched<'_>,
+        sent: &std::sync::atomic::AtomicU32,
+        committed: &std::sync::atomic::AtomicBool,
+    ) -> (Result<ChatResponse, TaskError>, Option<serde_json::Value>, usize) {
+        let mut chain: std::borrow::Cow<'_, [Link<'_>]> = std::borrow::Cow::Borrowed(&self.chain);
+        // Where `chain` starts in `self.chain`.
+        let mut offset = 0;
+        let mut totals = Totals {
+            usage: Usage::default(),
+            cost: Cost { usd: Some(0.0), source: crate::request::PriceSource::None },
+        };
+        let mut round = 0;
+        loop {
+            let report = call::call(client, store, &chain, self.deadline, events, watched, sent).await;
+            let last = offset + report.last;
+            let mut response = match self.answer(&chain, report, committed) {
+                Ok(response) => response,
+                Err(err) => return (Err(err), None, last),
+            };
+            let link = &chain[last - offset];
+            let Some(structured) = link.request.as_ref().and_then(|r| r.options.structured.clone()) else {
+                return (Ok(response), None, last);
+            };
+            totals.add(&response);
+            let text = response.content().into_owned();
+            let cut = response.finish == Some(FinishReason::Length);
+            let checked = if cut { Err(Vec::new()) } else { structured.check(&text) };
+            match checked {
+                Ok(value) => {
+                    response.usage = totals.usage;
+                    response.cost = totals.cost;
+                    return (Ok(response), Some(structured.printed(value)), last);
+                }
+                Err(violations) if !cut && round < self.schema_retries => {
+                    round += 1;
+                    let repair = Structured::repair_words(&violations);
+                    let links: Vec<Link<'_>> = chain[last - offset..]
+                        .iter()
+                        .map(|link| {
+                            let mut link = link.clone();
+                            if let Some(request) = link.request.as_mut() {
+                                request.messages.push(Message::text(Role::Assistant, text.clone()));
+                                request.messages.push(Message::text(Role::User, repair.clone()));
+                            }
+                            // A repair round is never looked up in, nor stored to, the cache.
+                            link.cache = None;
+                            link
+                        })
+                        .collect();
+                    chain = std::borrow::Cow::Owned(links);
+                    offset = last;
+                }
+                Err(violations) => {
+                    let err = TaskError::Schema {
+                        text,
+                        violations,
+                        rounds: round,
+                        cut,
+                        usage: totals.usage,
+                        cost: totals.cost,
+                    };
+                    return (Err(err), None, last);
+                }
+            }
+        }
+    }
+
+    /// A call's report over `chain` as the task's answer or error.
+    fn answer(
+        &self,
+        chain: &[Link<'_>],
+        report: call::CallReport,
+        committed: &std::sync::atomic::AtomicBool,
+    ) -> Result<ChatResponse, TaskError> {
+        let on_stdout = || committed.load(std::sync::atomic::Ordering::Relaxed);
+        match report.result {
+            Ok(Answer::Chat(response)) => Ok(response),
+            Ok(Answer::Models(_)) => Err(TaskError::Provider(ProviderError::Garbage {
+                provider: chain[0].provider.id.clone(),
+                what: "a model list",
+                snippet: String::new(),
+                api: crate::provider::protocol(chain[0].provider).api_words(),
+            })),
+            Err(CallError::Provider(err)) => Err(TaskError::Provider(err)),
+            Err(CallError::State(err)) => Err(TaskError::State(err)),
+            Err(CallError::Deadline { skipped }) => Err(TaskError::Deadline {
+                provider: chain[report.last].provider.id.clone(),
+                limit: self.deadline.limit,
+                skipped,
+                cut_output: on_stdout(),
+            }),
+            Err(CallError::Budget(why)) => Err(TaskError::Budget(why)),
+            Err(CallError::Partial { text, error }) => Err(TaskError::Partial { text, error, on_stdout: on_stdout() }),
+        }
     }
 
     pub fn result(&self, outcome: &Outcome) -> TaskResult {
@@ -310,6 +476,24 @@ impl Job<'_> {
                 result.cached = response.cached;
                 result.cost_usd = response.cost.usd;
                 result.price_source = response.cost.source;
+                result.data.clone_from(&outcome.data);
+                if link.request.as_ref().is_some_and(|r| r.options.structured.is_some()) {
+                    result.schema_valid = Some(true);
+                }
+            }
+            Err(err @ TaskError::Schema { text, usage, cost, .. }) => {
+                // Every round was answered, and billed: the raw answer stays for `--json`
+                // and the body.
+                result.response = Some(text.clone());
+                result.tokens_used = usage.total_tokens;
+                result.prompt_tokens = usage.prompt_tokens;
+                result.completion_tokens = usage.completion_tokens;
+                result.usage_estimated = usage.estimated;
+                result.cost_usd = cost.usd;
+                result.price_source = cost.source;
+                result.schema_valid = Some(false);
+                result.error_class = Some(ErrorClass::Schema);
+                result.error = Some(crate::units::one_line(&err.to_string()));
             }
             Err(TaskError::Partial { text, error, .. }) => {
                 // The text that came was generated, and likely billed: its estimate.

@@ -12,7 +12,7 @@ use crate::provider::http::{Auth, USER_AGENT, WireRequest, WireResponse};
 use crate::provider::redact::{Redactor, SafeUrl};
 use crate::provider::{ModelInfo, Provider, RateHints};
 use crate::request::{
-    ChatRequest, ChatResponse, FinishReason, Message, Part, Role, StreamEvent, Usage, estimate_usage,
+    ChatRequest, ChatResponse, FinishReason, Message, Part, Role, StreamEvent, StructuredMode, Usage, estimate_usage,
 };
 
 const VERSION: &str = "2023-06-01";
@@ -49,8 +49,8 @@ impl Protocol for Anthropic {
         parse_chat(provider, request, response, redactor)
     }
 
-    fn stream(&self) -> Box<dyn StreamDecoder> {
-        Box::new(Stream::default())
+    fn stream(&self, request: &ChatRequest) -> Box<dyn StreamDecoder> {
+        Box::new(Stream { forced: forced_tool(request).map(str::to_string), ..Stream::default() })
     }
 
     fn models(&self, provider: &Provider, endpoint: &SafeUrl, after: Option<&str>) -> WireRequest {
@@ -172,6 +172,19 @@ fn chat(provider: &Provider, endpoint: &SafeUrl, request: &ChatRequest) -> WireR
     }
     if options.stream {
         body.insert("stream".into(), true.into());
+    }
+    if let Some(structured) = options.structured.as_ref().filter(|s| s.mode == StructuredMode::JsonSchema) {
+        // The Messages API has no response format: a tool whose input is the
+        // schema, and the model made to call it, gives the same.
+        body.insert(
+            "tools".into(),
+            serde_json::json!([{
+                "name": structured.name,
+                "description": "Give your answer as this tool's input.",
+                "input_schema": structured.schema,
+            }]),
+        );
+        body.insert("tool_choice".into(), serde_json::json!({ "type": "tool", "name": structured.name }));
     }
     for (key, value) in &provider.params {
         body.entry(key.clone()).or_insert_with(|| value.clone());
@@ -302,11 +315,23 @@ fn parse_chat(
     let Some(blocks) = value.get("content").and_then(|c| c.as_array()) else {
         return Err(garbage(provider, "JSON that is not a message", &body, redactor));
     };
-    let content: String = blocks
-        .iter()
-        .filter(|b| b.get("type").and_then(|t| t.as_str()) == Some("text"))
-        .filter_map(|b| b["text"].as_str())
-        .collect();
+    let forced = forced_tool(request);
+    let is_forced = |b: &serde_json::Value| {
+        forced.is_some()
+            && b.get("type").and_then(|t| t.as_str()) == Some("tool_use")
+            && b.get("name").and_then(|n| n.as_str()) == forced
+    };
+    let content: String = match blocks.iter().find(|b| is_forced(b)) {
+        // The forced schema tool's input is the answer.
+        Some(block) => block.get("input").map(serde_json::Value::to_string).unwrap_or_default(),
+        None => blocks
+            .iter()
+            .filter(|b| b.get("type").and_then(|t| t.as_str()) == Some("text"))
+            .filter_map(|b| b["text"].as_str())
+            .collect(),
+    };
+    let stop_reason = value.get("stop_reason").and_then(|s| s.as_str());
+    let stop_reason = if forced.is_some() && stop_reason == Some("tool_use") { Some("end_turn") } else { stop_reason };
     let has_usage = value.pointer("/usage/input_tokens").and_then(serde_json::Value::as_u64).is_some()
         && value.pointer("/usage/output_tokens").and_then(serde_json::Value::as_u64).is_some();
     let usage = if has_usage {
@@ -316,11 +341,11 @@ fn parse_chat(
     };
     let mut answer = ChatResponse::text(
         content,
-        finish(value.get("stop_reason").and_then(|s| s.as_str())),
+        finish(stop_reason),
         value.get("model").and_then(|m| m.as_str()).map(str::to_string),
         usage,
     );
-    for block in blocks.iter().filter(|b| b.get("type").and_then(|t| t.as_str()) == Some("tool_use")) {
+    for block in blocks.iter().filter(|b| b.get("type").and_then(|t| t.as_str()) == Some("tool_use") && !is_forced(b)) {
         let text = |key: &str| block.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string();
         let arguments = block.get("input").map_or_else(|| "{}".into(), serde_json::Value::to_string);
         answer.parts.push(Part::ToolCall { id: text("id"), name: text("name"), arguments });
@@ -335,6 +360,15 @@ struct Stream {
     usage: Usage,
     /// Content block index to tool-call index.
     calls: Vec<usize>,
+    /// The name of the schema tool the request forced, whose input is the answer.
+    forced: Option<String>,
+    /// The content block of that tool's call.
+    forced_block: Option<usize>,
+}
+
+/// The tool a `--schema` request forces (`structured_output = "json_schema"`).
+fn forced_tool(request: &ChatRequest) -> Option<&str> {
+    request.options.structured.as_ref().filter(|s| s.mode == StructuredMode::JsonSchema).map(|s| s.name.as_str())
 }
 
 impl StreamDecoder for Stream {
@@ -366,9 +400,11 @@ impl StreamDecoder for Stream {
                 }
             }
             "content_block_start" => {
-                if value.pointer("/content_block/type").and_then(|t| t.as_str()) == Some("tool_use")
-                    && let Some(block) = block()
-                {
+                let is_tool = value.pointer("/content_block/type").and_then(|t| t.as_str()) == Some("tool_use");
+                let name = value.pointer("/content_block/name").and_then(|n| n.as_str());
+                if is_tool && self.forced.is_some() && name == self.forced.as_deref() {
+                    self.forced_block = block();
+                } else if is_tool && let Some(block) = block() {
                     let text = |key: &str| value.pointer(key).and_then(|v| v.as_str()).map(str::to_string);
                     let index = self.calls.len();
                     self.calls.push(block);
@@ -385,13 +421,23 @@ impl StreamDecoder for Stream {
                     events.push(StreamEvent::Text(text.to_string()));
                 }
                 if let Some(json) = value.pointer("/delta/partial_json").and_then(|t| t.as_str())
+                    && self.forced_block.is_some()
+                    && block() == self.forced_block
+                {
+                    if !json.is_empty() {
+                        events.push(StreamEvent::Text(json.to_string()));
+                    }
+                } else if let Some(json) = value.pointer("/delta/partial_json").and_then(|t| t.as_str())
                     && let Some(index) = block().and_then(|b| self.calls.iter().position(|c| *c == b))
                 {
                     events.push(StreamEvent::ToolCall { index, id: None, name: None, arguments: json.to_string() });
                 }
             }
             "message_delta" => {
-                if let Some(reason) = finish(value.pointer("/delta/stop_reason").and_then(|s| s.as_str())) {
+                let reason = value.pointer("/delta/stop_reason").and_then(|s| s.as_str());
+                let reason =
+                    if self.forced.is_some() && reason == Some("tool_use") { Some("end_turn") } else { reason };
+                if let Some(reason) = finish(reason) {
                     events.push(StreamEvent::Finish(reason));
                 }
                 if value.pointer("/usage/output_tokens").is_some() {
@@ -479,6 +525,7 @@ mod tests {
                 temperature: Some(0.7),
                 max_tokens: None,
                 stream: false,
+                structured: None,
             },
         }
     }

@@ -39,8 +39,8 @@ impl Protocol for Mock {
         OpenAi.parse_chat(provider, request, response, redactor)
     }
 
-    fn stream(&self) -> Box<dyn StreamDecoder> {
-        OpenAi.stream()
+    fn stream(&self, request: &ChatRequest) -> Box<dyn StreamDecoder> {
+        OpenAi.stream(request)
     }
 
     fn models(&self, provider: &Provider, endpoint: &SafeUrl, after: Option<&str>) -> WireRequest {
@@ -118,6 +118,12 @@ fn digest(request: &ChatRequest) -> u64 {
 }
 
 fn complete(request: &ChatRequest) -> ChatResponse {
+    // Under a schema, a value built from it: a pipeline can be dry-run offline.
+    if let Some(structured) = &request.options.structured {
+        let content = crate::request::sample(&structured.schema).to_string();
+        let usage = estimate_usage(&request.messages, &content);
+        return ChatResponse::text(content, Some(FinishReason::Stop), Some("mock".into()), usage);
+    }
     let task = request.messages.iter().rev().find(|m| m.role == Role::User).map(|m| m.content()).unwrap_or_default();
     let first_line = task.lines().next().unwrap_or("").trim();
     let mut shown: String = first_line.chars().take(120).collect();
@@ -140,7 +146,13 @@ mod tests {
     fn request(task: &str) -> ChatRequest {
         ChatRequest {
             messages: vec![Message::text(Role::System, "You are x, an AI agent."), Message::text(Role::User, task)],
-            options: RequestOptions { model: "mock".into(), temperature: Some(0.7), max_tokens: None, stream: false },
+            options: RequestOptions {
+                model: "mock".into(),
+                temperature: Some(0.7),
+                max_tokens: None,
+                stream: false,
+                structured: None,
+            },
         }
     }
 

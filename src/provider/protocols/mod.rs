@@ -57,8 +57,8 @@ pub trait Protocol: Sync {
         redactor: &Redactor,
     ) -> Result<ChatResponse, ProviderError>;
 
-    /// A decoder for one streamed answer.
-    fn stream(&self) -> Box<dyn StreamDecoder>;
+    /// A decoder for the streamed answer to `request`.
+    fn stream(&self, request: &ChatRequest) -> Box<dyn StreamDecoder>;
 
     /// The model list request for a page (`after`: where the page begins).
     fn models(&self, provider: &Provider, endpoint: &SafeUrl, after: Option<&str>) -> WireRequest;

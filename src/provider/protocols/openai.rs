@@ -11,7 +11,7 @@ use crate::provider::http::{Auth, USER_AGENT, WireRequest, WireResponse};
 use crate::provider::redact::{Redactor, SafeUrl};
 use crate::provider::{MaxTokensField, ModelInfo, Provider, RateHints};
 use crate::request::{
-    ChatRequest, ChatResponse, FinishReason, Message, Part, Role, StreamEvent, Usage, estimate_usage,
+    ChatRequest, ChatResponse, FinishReason, Message, Part, Role, StreamEvent, StructuredMode, Usage, estimate_usage,
 };
 
 pub(super) struct OpenAi;
@@ -43,7 +43,7 @@ impl Protocol for OpenAi {
         parse_chat(provider, request, response, redactor)
     }
 
-    fn stream(&self) -> Box<dyn StreamDecoder> {
+    fn stream(&self, _request: &ChatRequest) -> Box<dyn StreamDecoder> {
         Box::new(Stream)
     }
 
@@ -178,6 +178,19 @@ fn chat_at(provider: &Provider, endpoint: &SafeUrl, request: &ChatRequest) -> Wi
     if options.stream {
         body.insert("stream".into(), true.into());
         body.insert("stream_options".into(), serde_json::json!({ "include_usage": true }));
+    }
+    if let Some(structured) = &options.structured {
+        let format = match structured.mode {
+            StructuredMode::JsonSchema => serde_json::json!({
+                "type": "json_schema",
+                "json_schema": { "name": structured.name, "schema": structured.schema, "strict": structured.strict },
+            }),
+            StructuredMode::JsonObject => serde_json::json!({ "type": "json_object" }),
+            StructuredMode::Prompt => serde_json::Value::Null,
+        };
+        if !format.is_null() {
+            body.insert("response_format".into(), format);
+        }
     }
     for (key, value) in &provider.params {
         body.entry(key.clone()).or_insert_with(|| value.clone());
@@ -532,7 +545,13 @@ mod tests {
     fn request() -> ChatRequest {
         ChatRequest {
             messages: vec![Message::text(Role::User, "abcd")],
-            options: RequestOptions { model: "m".into(), temperature: None, max_tokens: None, stream: false },
+            options: RequestOptions {
+                model: "m".into(),
+                temperature: None,
+                max_tokens: None,
+                stream: false,
+                structured: None,
+            },
         }
     }
 

@@ -483,6 +483,8 @@ mod tests {
             agent_name: None,
             persona: None,
             project: None,
+            schema_valid: None,
+            data: None,
         }
     }
 
