@@ -278,6 +278,7 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
             [CompletionResult]::new('spawn', 'spawn', [CompletionResultType]::ParameterValue, 'Spawn an agent: one worker bound to a persona, a provider and a project')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List agents')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one agent (by name or id)')
+            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Empty an agent''s memory (waits for its running task)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -286,12 +287,14 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
             [CompletionResult]::new('--persona', '--persona', [CompletionResultType]::ParameterName, 'Persona that builds the system prompt (default: "You are NAME, an AI agent.")')
             [CompletionResult]::new('--project', '--project', [CompletionResultType]::ParameterName, 'Project the agent works for')
             [CompletionResult]::new('--budget', '--budget', [CompletionResultType]::ParameterName, 'USD the agent may spend a UTC day (tasks past it are refused, exit 7)')
+            [CompletionResult]::new('--memory', '--memory', [CompletionResultType]::ParameterName, 'Remember the last N exchanges (task and answer) and send them before each new task [default: 0, none]')
+            [CompletionResult]::new('--memory-tokens', '--memory-tokens', [CompletionResultType]::ParameterName, 'Keep at most T tokens (estimated) of exchanges in memory, instead of or as well as --memory')
             [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Folder for agentry''s state and default config [env: AGENTRY_HOME]')
             [CompletionResult]::new('--providers', '--providers', [CompletionResultType]::ParameterName, 'The providers file to use [env: AGENTRY_PROVIDERS]')
             [CompletionResult]::new('--personas', '--personas', [CompletionResultType]::ParameterName, 'The folder to look up personas in [env: AGENTRY_PERSONAS]')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]')
-            [CompletionResult]::new('--exist-ok', '--exist-ok', [CompletionResultType]::ParameterName, 'Succeed when an agent of that name with the same persona, provider, project, budget and cache exists')
+            [CompletionResult]::new('--exist-ok', '--exist-ok', [CompletionResultType]::ParameterName, 'Succeed when an agent of that name with the same persona, provider, project, budget, cache and memory exists')
             [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Answer the agent''s identical requests from the response cache')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Silence notes and progress (errors and warnings still show)')
@@ -339,10 +342,28 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'agentry;agent;forget' {
+            [CompletionResult]::new('--home', '--home', [CompletionResultType]::ParameterName, 'Folder for agentry''s state and default config [env: AGENTRY_HOME]')
+            [CompletionResult]::new('--providers', '--providers', [CompletionResultType]::ParameterName, 'The providers file to use [env: AGENTRY_PROVIDERS]')
+            [CompletionResult]::new('--personas', '--personas', [CompletionResultType]::ParameterName, 'The folder to look up personas in [env: AGENTRY_PERSONAS]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Silence notes and progress (errors and warnings still show)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Silence notes and progress (errors and warnings still show)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response metadata on stderr (secrets redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response metadata on stderr (secrets redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'agentry;agent;help' {
             [CompletionResult]::new('spawn', 'spawn', [CompletionResultType]::ParameterValue, 'Spawn an agent: one worker bound to a persona, a provider and a project')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List agents')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one agent (by name or id)')
+            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Empty an agent''s memory (waits for its running task)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -353,6 +374,9 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
             break
         }
         'agentry;agent;help;show' {
+            break
+        }
+        'agentry;agent;help;forget' {
             break
         }
         'agentry;agent;help;help' {
@@ -791,6 +815,7 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
             [CompletionResult]::new('spawn', 'spawn', [CompletionResultType]::ParameterValue, 'Spawn an agent: one worker bound to a persona, a provider and a project')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List agents')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one agent (by name or id)')
+            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Empty an agent''s memory (waits for its running task)')
             break
         }
         'agentry;help;agent;spawn' {
@@ -800,6 +825,9 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
             break
         }
         'agentry;help;agent;show' {
+            break
+        }
+        'agentry;help;agent;forget' {
             break
         }
         'agentry;help;task' {

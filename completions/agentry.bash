@@ -52,6 +52,9 @@ _agentry() {
             agentry,task)
                 cmd="agentry__subcmd__task"
                 ;;
+            agentry__subcmd__agent,forget)
+                cmd="agentry__subcmd__agent__subcmd__forget"
+                ;;
             agentry__subcmd__agent,help)
                 cmd="agentry__subcmd__agent__subcmd__help"
                 ;;
@@ -63,6 +66,9 @@ _agentry() {
                 ;;
             agentry__subcmd__agent,spawn)
                 cmd="agentry__subcmd__agent__subcmd__spawn"
+                ;;
+            agentry__subcmd__agent__subcmd__help,forget)
+                cmd="agentry__subcmd__agent__subcmd__help__subcmd__forget"
                 ;;
             agentry__subcmd__agent__subcmd__help,help)
                 cmd="agentry__subcmd__agent__subcmd__help__subcmd__help"
@@ -129,6 +135,9 @@ _agentry() {
                 ;;
             agentry__subcmd__help,task)
                 cmd="agentry__subcmd__help__subcmd__task"
+                ;;
+            agentry__subcmd__help__subcmd__agent,forget)
+                cmd="agentry__subcmd__help__subcmd__agent__subcmd__forget"
                 ;;
             agentry__subcmd__help__subcmd__agent,list)
                 cmd="agentry__subcmd__help__subcmd__agent__subcmd__list"
@@ -333,7 +342,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__agent)
-            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version spawn list show help"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version spawn list show forget help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -366,9 +375,57 @@ _agentry() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        agentry__subcmd__agent__subcmd__help)
-            opts="spawn list show help"
+        agentry__subcmd__agent__subcmd__forget)
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__agent__subcmd__help)
+            opts="spawn list show forget help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__agent__subcmd__help__subcmd__forget)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -509,7 +566,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__agent__subcmd__spawn)
-            opts="-q -v -h -V --provider --persona --project --exist-ok --budget --cache --home --providers --personas --state --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --provider --persona --project --exist-ok --budget --cache --memory --memory-tokens --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -528,6 +585,14 @@ _agentry() {
                     return 0
                     ;;
                 --budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-tokens)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -765,8 +830,22 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__help__subcmd__agent)
-            opts="spawn list show"
+            opts="spawn list show forget"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__help__subcmd__agent__subcmd__forget)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -254,6 +254,7 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand spawn 'Spawn an agent: one worker bound to a persona, a provider and a project'
             cand list 'List agents'
             cand show 'Show one agent (by name or id)'
+            cand forget 'Empty an agent''s memory (waits for its running task)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'agentry;agent;spawn'= {
@@ -261,12 +262,14 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand --persona 'Persona that builds the system prompt (default: "You are NAME, an AI agent.")'
             cand --project 'Project the agent works for'
             cand --budget 'USD the agent may spend a UTC day (tasks past it are refused, exit 7)'
+            cand --memory 'Remember the last N exchanges (task and answer) and send them before each new task [default: 0, none]'
+            cand --memory-tokens 'Keep at most T tokens (estimated) of exchanges in memory, instead of or as well as --memory'
             cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
             cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
             cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
             cand --state 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]'
             cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]'
-            cand --exist-ok 'Succeed when an agent of that name with the same persona, provider, project, budget and cache exists'
+            cand --exist-ok 'Succeed when an agent of that name with the same persona, provider, project, budget, cache and memory exists'
             cand --cache 'Answer the agent''s identical requests from the response cache'
             cand --json 'Print machine-readable JSON on stdout'
             cand -q 'Silence notes and progress (errors and warnings still show)'
@@ -311,10 +314,27 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'agentry;agent;forget'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --state 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'agentry;agent;help'= {
             cand spawn 'Spawn an agent: one worker bound to a persona, a provider and a project'
             cand list 'List agents'
             cand show 'Show one agent (by name or id)'
+            cand forget 'Empty an agent''s memory (waits for its running task)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'agentry;agent;help;spawn'= {
@@ -322,6 +342,8 @@ set edit:completion:arg-completer[agentry] = {|@words|
         &'agentry;agent;help;list'= {
         }
         &'agentry;agent;help;show'= {
+        }
+        &'agentry;agent;help;forget'= {
         }
         &'agentry;agent;help;help'= {
         }
@@ -716,12 +738,15 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand spawn 'Spawn an agent: one worker bound to a persona, a provider and a project'
             cand list 'List agents'
             cand show 'Show one agent (by name or id)'
+            cand forget 'Empty an agent''s memory (waits for its running task)'
         }
         &'agentry;help;agent;spawn'= {
         }
         &'agentry;help;agent;list'= {
         }
         &'agentry;help;agent;show'= {
+        }
+        &'agentry;help;agent;forget'= {
         }
         &'agentry;help;task'= {
             cand run 'Run one task and print the response on stdout'

@@ -185,26 +185,29 @@ complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from help" -f -a "list" -d 'List personas with where each comes from'
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the exact system prompt a persona builds'
 complete -c agentry -n "__fish_agentry_using_subcommand persona; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show forget help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show forget help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show forget help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show forget help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show forget help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -l json -d 'Print machine-readable JSON on stdout'
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -s h -l help -d 'Print help'
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -s V -l version -d 'Print version'
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -f -a "spawn" -d 'Spawn an agent: one worker bound to a persona, a provider and a project'
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -f -a "list" -d 'List agents'
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -f -a "show" -d 'Show one agent (by name or id)'
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show forget help" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show forget help" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show forget help" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show forget help" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show forget help" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show forget help" -f -a "spawn" -d 'Spawn an agent: one worker bound to a persona, a provider and a project'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show forget help" -f -a "list" -d 'List agents'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show forget help" -f -a "show" -d 'Show one agent (by name or id)'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show forget help" -f -a "forget" -d 'Empty an agent\'s memory (waits for its running task)'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and not __fish_seen_subcommand_from spawn list show forget help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l provider -d 'Provider id the agent sends its tasks to' -r
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l persona -d 'Persona that builds the system prompt (default: "You are NAME, an AI agent.")' -r
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l project -d 'Project the agent works for' -r
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l budget -d 'USD the agent may spend a UTC day (tasks past it are refused, exit 7)' -r
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l memory -d 'Remember the last N exchanges (task and answer) and send them before each new task [default: 0, none]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l memory-tokens -d 'Keep at most T tokens (estimated) of exchanges in memory, instead of or as well as --memory' -r
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
@@ -212,7 +215,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l exist-ok -d 'Succeed when an agent of that name with the same persona, provider, project, budget and cache exists'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l exist-ok -d 'Succeed when an agent of that name with the same persona, provider, project, budget, cache and memory exists'
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l cache -d 'Answer the agent\'s identical requests from the response cache'
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l json -d 'Print machine-readable JSON on stdout'
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
@@ -244,9 +247,22 @@ complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from forget" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from forget" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from forget" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from forget" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from forget" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from forget" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from forget" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from forget" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from forget" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from forget" -s V -l version -d 'Print version'
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "spawn" -d 'Spawn an agent: one worker bound to a persona, a provider and a project'
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "list" -d 'List agents'
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one agent (by name or id)'
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "forget" -d 'Empty an agent\'s memory (waits for its running task)'
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and not __fish_seen_subcommand_from run list show help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
@@ -524,6 +540,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "spawn" -d 'Spawn an agent: one worker bound to a persona, a provider and a project'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "list" -d 'List agents'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "show" -d 'Show one agent (by name or id)'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "forget" -d 'Empty an agent\'s memory (waits for its running task)'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "run" -d 'Run one task and print the response on stdout'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "list" -d 'List finished tasks from the history, newest first'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "show" -d 'Show one finished task: its history line, request and response'

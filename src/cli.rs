@@ -399,6 +399,11 @@ pub enum AgentCommand {
         /// Agent name or id
         agent: String,
     },
+    /// Empty an agent's memory (waits for its running task)
+    Forget {
+        /// Agent name or id
+        agent: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -418,7 +423,7 @@ pub struct AgentSpawnArgs {
     #[arg(long, value_name = "PROJECT", default_value = "default")]
     pub project: String,
 
-    /// Succeed when an agent of that name with the same persona, provider, project, budget and cache exists
+    /// Succeed when an agent of that name with the same persona, provider, project, budget, cache and memory exists
     #[arg(long)]
     pub exist_ok: bool,
 
@@ -429,6 +434,14 @@ pub struct AgentSpawnArgs {
     /// Answer the agent's identical requests from the response cache
     #[arg(long)]
     pub cache: bool,
+
+    /// Remember the last N exchanges (task and answer) and send them before each new task [default: 0, none]
+    #[arg(long, value_name = "N")]
+    pub memory: Option<u32>,
+
+    /// Keep at most T tokens (estimated) of exchanges in memory, instead of or as well as --memory
+    #[arg(long, value_name = "T")]
+    pub memory_tokens: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -41,6 +41,7 @@ pub(crate) struct SpawnRequest {
     pub exist_ok: bool,
     pub budget: Option<f64>,
     pub cache: bool,
+    pub memory: crate::state::MemoryLimit,
 }
 
 /// What `task run` prepared: enough to print a dry run or to attempt the task.
@@ -71,6 +72,41 @@ pub(crate) struct FinishedTask {
     pub stored_data: Option<serde_json::Value>,
     /// The agent's claim, held until the task is recorded (released on drop).
     claim: Option<AgentClaim>,
+}
+
+/// `request` with the remembered `memory` after its system prompt, oldest first,
+/// less the oldest exchanges that would not let the estimated prompt plus the answer's
+/// `max_tokens` fit the model's context window (when it is known). Returns how many
+/// were dropped.
+fn with_memory(
+    provider: &Provider,
+    mut request: ChatRequest,
+    memory: &[crate::state::Exchange],
+) -> (ChatRequest, usize) {
+    if memory.is_empty() {
+        return (request, 0);
+    }
+    let mut start = 0;
+    if let Some(window) = crate::pricing::context_window(provider, &request.options.model) {
+        let answer = request.options.max_tokens.map_or(0, u64::from);
+        let mut total = crate::request::estimate_usage(&request.messages, "")
+            .prompt_tokens
+            .saturating_add(memory.iter().map(crate::state::Exchange::tokens).sum::<u64>())
+            .saturating_add(answer);
+        while start < memory.len() && total > window {
+            total = total.saturating_sub(memory[start].tokens());
+            start += 1;
+        }
+    }
+    let at = usize::from(request.messages.first().is_some_and(|m| m.role == crate::request::Role::System));
+    let turns = memory[start..].iter().flat_map(|exchange| {
+        [
+            crate::request::Message::text(crate::request::Role::User, exchange.user.clone()),
+            crate::request::Message::text(crate::request::Role::Assistant, exchange.answer.clone()),
+        ]
+    });
+    request.messages.splice(at..at, turns);
+    (request, start)
 }
 
 /// Bodies are kept up to this size each; longer text is stored cut and marked.
@@ -127,7 +163,33 @@ impl Manager {
     }
 
     pub(crate) async fn view(&self, record: &AgentRecord) -> anyhow::Result<AgentView> {
-        Ok(AgentView::new(record, self.store.activity(&record.id).await?))
+        let mut view = AgentView::new(record, self.store.activity(&record.id).await?);
+        if !record.memory.is_off() {
+            let exchanges = self.store.memory(&record.id).await?;
+            view.memory_turns = exchanges.len() as u64;
+            view.memory_tokens = exchanges.iter().map(crate::state::Exchange::tokens).sum();
+        }
+        Ok(view)
+    }
+
+    /// The request a run would send now, the agent's memory in it (`--dry-run`: read
+    /// without the claim, so a task running meanwhile may still add to it).
+    pub(crate) async fn request_now(&self, prepared: &PreparedTask<'_>) -> anyhow::Result<ChatRequest> {
+        let Some(agent) = prepared.agent.as_ref().filter(|a| !a.memory.is_off()) else {
+            return Ok(prepared.request.clone());
+        };
+        let memory = self.store.memory(&agent.id).await?;
+        Ok(with_memory(prepared.provider, prepared.request.clone(), &memory).0)
+    }
+
+    /// `agent forget`: empty an agent's memory once its running task (if any) is done.
+    /// Returns the agent and how many exchanges it forgot.
+    pub(crate) async fn forget(&self, name_or_id: &str) -> anyhow::Result<(AgentRecord, usize)> {
+        let agent = self.find_agent(name_or_id).await?;
+        let _claim = self.claim(&agent).await?;
+        let forgotten = self.store.memory(&agent.id).await?.len();
+        self.store.set_memory(&agent.id, &[]).await?;
+        Ok((agent, forgotten))
     }
 
     pub(crate) async fn views(&self, records: &[AgentRecord]) -> anyhow::Result<Vec<AgentView>> {
@@ -182,6 +244,7 @@ impl Manager {
             created_at: now(),
             budget: request.budget,
             cache: request.cache,
+            memory: request.memory,
         };
         let record = match self.store.spawn_agent(new, max, request.exist_ok).await? {
             Spawned::Created(record) | Spawned::Existing(record) => record,
@@ -197,9 +260,14 @@ impl Manager {
                     && existing.project == request.project;
                 let hint = if request.exist_ok && same_call {
                     format!(
-                        "--exist-ok needs the same budget and cache settings too; it has budget {} and cache {}",
+                        "--exist-ok needs the same budget, cache and memory settings too; it has budget {}, cache {} and memory {}",
                         existing.budget.map_or_else(|| "none".into(), |b| format!("${b}")),
-                        if existing.cache { "on" } else { "off" }
+                        if existing.cache { "on" } else { "off" },
+                        if existing.memory.is_off() {
+                            "off".to_string()
+                        } else {
+                            format!("--memory {} --memory-tokens {}", existing.memory.turns, existing.memory.tokens)
+                        }
                     )
                 } else if request.exist_ok {
                     format!(
@@ -468,19 +536,38 @@ impl Manager {
             spend_keys.push(format!("provider:{}", provider.id));
             crate::call::BudgetPlan { lines, run: self.run_budget.clone(), spend_keys }
         };
+        // The agent's memory, read under its claim (the caller holds it), goes after
+        // the system prompt of every provider's request.
+        let remembering = agent.filter(|a| !a.memory.is_off());
+        let (memory, memory_error) = match remembering {
+            Some(agent) => match self.store.memory(&agent.id).await {
+                Ok(memory) => (memory, None),
+                Err(err) => (Vec::new(), Some(err)),
+            },
+            None => (Vec::new(), None),
+        };
+        let (request, dropped) = with_memory(prepared.provider, prepared.request.clone(), &memory);
+        if dropped > 0 {
+            self.printer.debug(&format!(
+                "memory: dropped the {dropped} oldest of {} exchange(s) to fit the context window of {}",
+                memory.len(),
+                prepared.provider.id
+            ));
+        }
         let mut chain = vec![Link {
             provider: prepared.provider,
-            request: Some(prepared.request.clone()),
+            cache: plan(prepared.provider, &request),
+            request: Some(request),
             settings: LinkSettings::resolve(flags, env, prepared.provider, limit),
-            cache: plan(prepared.provider, &prepared.request),
             budget: budgets(prepared.provider),
         }];
         for (provider, request) in &prepared.fallbacks {
+            let (request, _) = with_memory(provider, request.clone(), &memory);
             chain.push(Link {
                 provider,
-                request: Some(request.clone()),
+                cache: plan(provider, &request),
+                request: Some(request),
                 settings: LinkSettings::resolve(flags, env, provider, limit),
-                cache: plan(provider, request),
                 budget: budgets(provider),
             });
         }
@@ -493,13 +580,36 @@ impl Manager {
             schema_retries: flags.schema_retries.unwrap_or(crate::settings::DEFAULT_SCHEMA_RETRIES),
         };
         sink.start();
-        let outcome = job.run(client, &self.store, &shutdown, events, sink).await;
+        let outcome = match memory_error {
+            // A memory that cannot be read stops the task before anything is sent: an
+            // answer without it would not be the one asked for.
+            Some(err) => crate::worker::Outcome {
+                result: Err(TaskError::State(err)),
+                data: None,
+                attempts: 0,
+                last: 0,
+                latency_ms: 0,
+            },
+            None => job.run(client, &self.store, &shutdown, events, sink).await,
+        };
         let result = job.result(&outcome);
         let link = &job.chain[outcome.last.min(job.chain.len() - 1)];
         // The answer is printed as it came; every stored copy has the keys removed.
         let redactor = client.redactor(link.provider).await;
         let stored = result.response.as_deref().map(|text| redactor.redact(text));
         let stored_data = result.data.as_ref().map(|value| redactor.redact_value(value));
+        // Only a task that succeeded enters memory: its user turn and the answer as it
+        // would be sent back (a schema's value as compact JSON), without keys.
+        if let (Some(agent), Ok(_), Some(answer)) = (remembering, &outcome.result, &stored) {
+            let exchange = crate::state::Exchange {
+                task_id: result.task_id.clone(),
+                user: redactor.redact(&prepared.request.messages.last().map(|m| m.content()).unwrap_or_default()),
+                answer: stored_data.as_ref().map_or_else(|| answer.clone(), ToString::to_string),
+            };
+            if let Err(err) = self.store.remember(&agent.id, &exchange, agent.memory).await {
+                self.printer.warn(&format!("agent {} did not remember this task: {err}", agent.name));
+            }
+        }
         let body = link.request.as_ref().and_then(|request| {
             task_body(link.provider, request, stored.as_deref())
                 .inspect_err(|err| {

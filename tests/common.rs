@@ -427,6 +427,9 @@ pub(crate) const AGENT_KEYS: &[&str] = &[
     "latency_p50_ms",
     "latency_p95_ms",
     "latency_p99_ms",
+    "memory",
+    "memory_turns",
+    "memory_tokens",
 ];
 
 pub(crate) const TASK_KEYS: &[&str] = &[

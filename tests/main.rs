@@ -17,6 +17,7 @@ mod hardening;
 mod history;
 mod hostile;
 mod litellm;
+mod memory;
 mod metrics;
 mod properties;
 mod providers;

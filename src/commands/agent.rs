@@ -57,6 +57,27 @@ fn print_agent(ctx: &Invocation, agent: &AgentView) -> anyhow::Result<()> {
         vec!["tasks failed".into(), agent.tasks_failed.to_string()],
         vec!["tokens".into(), agent.tokens_used.to_string()],
         vec!["cost".into(), money(agent.cost_usd, agent.cost_incomplete)],
+        vec![
+            "memory".into(),
+            match &agent.memory {
+                None => "off".into(),
+                Some(limit) => {
+                    let limits: Vec<String> = [
+                        (limit.turns > 0).then(|| format!("last {} exchange(s)", limit.turns)),
+                        (limit.tokens > 0).then(|| format!("at most {} tokens", limit.tokens)),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                    format!(
+                        "{} exchange(s), ~{} tokens kept ({})",
+                        agent.memory_turns,
+                        agent.memory_tokens,
+                        limits.join(", ")
+                    )
+                }
+            },
+        ],
     ];
     Ok(ctx.printer.out(&ctx.printer.table(&["FIELD", "VALUE"], rows, &[]))?)
 }
@@ -81,6 +102,10 @@ pub(super) async fn run(ctx: &Invocation, command: AgentCommand) -> anyhow::Resu
                     exist_ok: args.exist_ok,
                     budget: args.budget,
                     cache: args.cache,
+                    memory: crate::state::MemoryLimit {
+                        turns: args.memory.unwrap_or(0),
+                        tokens: args.memory_tokens.unwrap_or(0),
+                    },
                 })
                 .await?;
             if agent.provider == crate::provider::registry::MOCK_ID {
@@ -114,6 +139,15 @@ pub(super) async fn run(ctx: &Invocation, command: AgentCommand) -> anyhow::Resu
                 crate::error::Failure::not_found(format!("agent `{agent}` not found")).hint("see `agentry agent list`")
             })?;
             print_agent(ctx, &manager.view(record).await?)
+        }
+        AgentCommand::Forget { agent } => {
+            let manager = ctx.manager().await?;
+            let (record, forgotten) = manager.forget(&agent).await?;
+            if ctx.printer.json {
+                return ctx.printer.json(&serde_json::json!({ "agent": record.name, "forgotten": forgotten }));
+            }
+            ctx.printer.note(&format!("agent {} forgot {forgotten} exchange(s)", record.name));
+            Ok(())
         }
     }
 }

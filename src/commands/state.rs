@@ -10,17 +10,41 @@ use serde::{Deserialize, Serialize};
 use super::Invocation;
 use crate::cli::StateCommand;
 use crate::error::Failure;
-use crate::state::{AgentRecord, StateExport, TaskRecord, Totals, series_key, split_series};
+use crate::state::{AgentRecord, Exchange, StateExport, TaskRecord, Totals, series_key, split_series};
 
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 enum Line {
-    Agent { agent: Box<AgentRecord> },
-    ProviderTotals { provider: String, totals: Box<Totals> },
-    SeriesTotals { provider: String, agent: String, totals: Box<Totals> },
-    FallbackPair { from: String, to: String, count: u64 },
-    BudgetSpend { day: String, key: String, usd: f64 },
-    History { record: Box<TaskRecord> },
+    Agent {
+        agent: Box<AgentRecord>,
+    },
+    ProviderTotals {
+        provider: String,
+        totals: Box<Totals>,
+    },
+    SeriesTotals {
+        provider: String,
+        agent: String,
+        totals: Box<Totals>,
+    },
+    FallbackPair {
+        from: String,
+        to: String,
+        count: u64,
+    },
+    BudgetSpend {
+        day: String,
+        key: String,
+        usd: f64,
+    },
+    History {
+        record: Box<TaskRecord>,
+    },
+    /// One exchange an agent remembers, oldest first.
+    Memory {
+        agent_id: String,
+        exchange: Box<Exchange>,
+    },
 }
 
 fn lines(dump: StateExport) -> Vec<Line> {
@@ -42,6 +66,13 @@ fn lines(dump: StateExport) -> Vec<Line> {
         out.extend(spend.into_iter().map(|(key, usd)| Line::BudgetSpend { day: day.clone(), key, usd }));
     }
     out.extend(dump.history.into_iter().map(|record| Line::History { record: Box::new(record) }));
+    for (agent_id, exchanges) in dump.memory {
+        out.extend(
+            exchanges
+                .into_iter()
+                .map(|exchange| Line::Memory { agent_id: agent_id.clone(), exchange: Box::new(exchange) }),
+        );
+    }
     out
 }
 
@@ -104,6 +135,10 @@ fn check_line(line: &Line) -> Result<(), String> {
             }
             persona(record.persona.as_deref())
         }
+        Line::Memory { agent_id, exchange } => {
+            id("agent_id", agent_id, "ag")?;
+            id("task_id", &exchange.task_id, "tk")
+        }
     }
 }
 
@@ -155,6 +190,7 @@ fn dump_of(reader: impl std::io::BufRead, source: &str) -> anyhow::Result<StateE
                 }
             }
             Line::History { record } => dump.history.push(*record),
+            Line::Memory { agent_id, exchange } => dump.memory.entry(agent_id).or_default().push(*exchange),
         }
     }
     dump.spend = day.map(|d| (d, spend));
@@ -165,7 +201,7 @@ pub(super) async fn run(ctx: &Invocation, command: StateCommand) -> anyhow::Resu
     match command {
         StateCommand::Export => {
             let store = ctx.store().await?;
-            let dump = store.export().await?;
+            let dump = store.export_all().await?;
             let mut text = String::new();
             for line in lines(dump) {
                 text.push_str(&serde_json::to_string(&line)?);
@@ -184,7 +220,7 @@ pub(super) async fn run(ctx: &Invocation, command: StateCommand) -> anyhow::Resu
                 dump_of(std::io::BufReader::new(opened), &file.display().to_string())?
             };
             let store = ctx.store().await?;
-            let imported = match store.import(dump, replace).await? {
+            let imported = match store.import_all(dump, replace).await? {
                 Ok(imported) => imported,
                 Err(name) => {
                     return Err(Failure::usage(format!(

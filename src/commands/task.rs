@@ -129,7 +129,8 @@ async fn run_one(ctx: &Invocation, args: TaskRunArgs, attempted: &std::sync::ato
         Form::OneShot { persona, provider } => manager.prepare_one_shot(persona, provider, &task)?,
     };
     if args.dry_run {
-        return dry_run(ctx, &prepared);
+        let request = manager.request_now(&prepared).await?;
+        return dry_run(ctx, &prepared, &request);
     }
     if Client::is_offline(prepared.provider) {
         let which = if prepared.provider.id == MOCK_ID { "the built-in" } else { "an" };
@@ -250,8 +251,12 @@ enum Mode {
     Events,
 }
 
-fn dry_run(ctx: &Invocation, prepared: &crate::manager::PreparedTask) -> anyhow::Result<()> {
-    let wire = Client::chat_request(prepared.provider, &prepared.request);
+fn dry_run(
+    ctx: &Invocation,
+    prepared: &crate::manager::PreparedTask,
+    request: &crate::request::ChatRequest,
+) -> anyhow::Result<()> {
+    let wire = Client::chat_request(prepared.provider, request);
     if Client::is_offline(prepared.provider) {
         ctx.printer.note(&format!(
             "provider `{}` is an offline mock: this request would be answered locally",

@@ -209,6 +209,61 @@ pub struct AgentRecord {
     /// Answer its identical requests from the response cache.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub cache: bool,
+    /// What it remembers of its past tasks (`--memory`, `--memory-tokens`).
+    #[serde(default, skip_serializing_if = "MemoryLimit::is_off")]
+    pub memory: MemoryLimit,
+}
+
+/// How much of its past an agent keeps: its last `turns` exchanges, at most `tokens`
+/// of them by estimate; a 0 sets no limit of that kind, and both 0 is no memory (a
+/// stateless agent, the default).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemoryLimit {
+    #[serde(default)]
+    pub turns: u32,
+    #[serde(default)]
+    pub tokens: u64,
+}
+
+impl MemoryLimit {
+    pub fn is_off(&self) -> bool {
+        self.turns == 0 && self.tokens == 0
+    }
+
+    /// Drop the oldest exchanges beyond the limit.
+    pub fn trim(&self, exchanges: &mut Vec<Exchange>) {
+        if self.turns > 0 {
+            let turns = usize::try_from(self.turns).unwrap_or(usize::MAX);
+            if exchanges.len() > turns {
+                exchanges.drain(..exchanges.len() - turns);
+            }
+        }
+        if self.tokens > 0 {
+            let mut total: u64 = exchanges.iter().map(Exchange::tokens).sum();
+            let mut drop = 0;
+            while total > self.tokens && drop < exchanges.len() {
+                total -= exchanges[drop].tokens();
+                drop += 1;
+            }
+            exchanges.drain(..drop);
+        }
+    }
+}
+
+/// One exchange an agent remembers: the user turn of a task and its final answer
+/// (under a schema, the JSON value as text), stored redacted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exchange {
+    pub task_id: String,
+    pub user: String,
+    pub answer: String,
+}
+
+impl Exchange {
+    /// Its estimated tokens (the request model's estimate).
+    pub fn tokens(&self) -> u64 {
+        crate::request::estimate_tokens(&self.user).saturating_add(crate::request::estimate_tokens(&self.answer))
+    }
 }
 
 /// What `agent spawn` asks for.
@@ -223,6 +278,7 @@ pub struct NewAgent {
     pub created_at: String,
     pub budget: Option<f64>,
     pub cache: bool,
+    pub memory: MemoryLimit,
 }
 
 impl NewAgent {
@@ -241,6 +297,7 @@ impl NewAgent {
             totals: Totals::default(),
             budget: self.budget,
             cache: self.cache,
+            memory: self.memory,
         }
     }
 
@@ -251,7 +308,8 @@ impl NewAgent {
             && existing.provider == self.provider
             && existing.project == self.project
             && existing.budget == self.budget
-            && existing.cache == self.cache;
+            && existing.cache == self.cache
+            && existing.memory == self.memory;
         if exist_ok && same { Spawned::Existing(existing) } else { Spawned::Taken(existing) }
     }
 }
@@ -559,6 +617,8 @@ pub struct StateExport {
     /// The UTC day (`YYYY-MM-DD`) and its spend by budget key.
     pub spend: Option<(String, BTreeMap<String, f64>)>,
     pub history: Vec<TaskRecord>,
+    /// Each agent's memory, by agent id, oldest exchange first.
+    pub memory: BTreeMap<String, Vec<Exchange>>,
 }
 
 impl StateExport {
@@ -574,6 +634,7 @@ impl StateExport {
             fallback_pairs: snapshot.fallback_pairs,
             spend: spend.filter(|(_, spend)| !spend.is_empty()),
             history,
+            memory: BTreeMap::new(),
         }
     }
 }
@@ -721,6 +782,13 @@ pub trait StateBackend {
     /// written then) unless `replace`; totals and spend are added; history records
     /// already present are skipped.
     async fn import(&self, dump: StateExport, replace: bool) -> Result<Result<Imported, String>, StateError>;
+    /// The exchanges an agent remembers, oldest first. Read under the agent's claim.
+    async fn memory(&self, agent_id: &str) -> Result<Vec<Exchange>, StateError>;
+    /// Add an exchange and drop the oldest beyond `limit`, in one step. Under the
+    /// agent's claim, so the tasks of one agent append in the order they ran.
+    async fn remember(&self, agent_id: &str, exchange: &Exchange, limit: MemoryLimit) -> Result<(), StateError>;
+    /// Replace an agent's memory: empty it (`agent forget`), or load it (import).
+    async fn set_memory(&self, agent_id: &str, exchanges: &[Exchange]) -> Result<(), StateError>;
 }
 
 /// The backend in use.
@@ -821,6 +889,37 @@ impl Store {
     }
     pub async fn cooldowns(&self, instances: &[String]) -> Result<Vec<Option<i64>>, StateError> {
         dispatch!(self, b => b.cooldowns(instances).await)
+    }
+    pub async fn memory(&self, agent_id: &str) -> Result<Vec<Exchange>, StateError> {
+        dispatch!(self, b => b.memory(agent_id).await)
+    }
+    pub async fn remember(&self, agent_id: &str, exchange: &Exchange, limit: MemoryLimit) -> Result<(), StateError> {
+        dispatch!(self, b => b.remember(agent_id, exchange, limit).await)
+    }
+    pub async fn set_memory(&self, agent_id: &str, exchanges: &[Exchange]) -> Result<(), StateError> {
+        dispatch!(self, b => b.set_memory(agent_id, exchanges).await)
+    }
+    /// Everything to move to another backend, the agents' memory with it.
+    pub async fn export_all(&self) -> Result<StateExport, StateError> {
+        let mut dump = self.export().await?;
+        for agent in &dump.agents {
+            let exchanges = self.memory(&agent.id).await?;
+            if !exchanges.is_empty() {
+                dump.memory.insert(agent.id.clone(), exchanges);
+            }
+        }
+        Ok(dump)
+    }
+    /// Load an export, the agents' memory with it (after the agents, which it names).
+    pub async fn import_all(&self, dump: StateExport, replace: bool) -> Result<Result<Imported, String>, StateError> {
+        let memory = dump.memory.clone();
+        let imported = self.import(dump, replace).await?;
+        if imported.is_ok() {
+            for (agent_id, exchanges) in &memory {
+                self.set_memory(agent_id, exchanges).await?;
+            }
+        }
+        Ok(imported)
     }
     pub async fn export(&self) -> Result<StateExport, StateError> {
         dispatch!(self, b => b.export().await)

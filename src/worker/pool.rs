@@ -53,6 +53,11 @@ pub struct AgentView {
     pub latency_p50_ms: Option<f64>,
     pub latency_p95_ms: Option<f64>,
     pub latency_p99_ms: Option<f64>,
+    /// What it keeps of its past (`--memory`, `--memory-tokens`); null for none.
+    pub memory: Option<crate::state::MemoryLimit>,
+    /// Exchanges in its memory now, and their estimated tokens.
+    pub memory_turns: u64,
+    pub memory_tokens: u64,
 }
 
 impl AgentView {
@@ -84,6 +89,9 @@ impl AgentView {
             latency_p50_ms: crate::histogram::quantile(&record.totals.latency, 0.5),
             latency_p95_ms: crate::histogram::quantile(&record.totals.latency, 0.95),
             latency_p99_ms: crate::histogram::quantile(&record.totals.latency, 0.99),
+            memory: (!record.memory.is_off()).then_some(record.memory),
+            memory_turns: 0,
+            memory_tokens: 0,
         }
     }
 }

@@ -12,6 +12,7 @@
 mod blobs;
 mod calls;
 mod history;
+mod memory;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,9 +20,9 @@ use std::time::Duration;
 
 use super::schema::{State, parse_state};
 use super::{
-    Activity, Admission, AgentClaim, AgentRecord, BudgetLine, CacheLimits, CacheStats, CachedAnswer, Guard, Imported,
-    NewAgent, Rates, Refusal, Reservation, Retention, Snapshot, Spawned, StateBackend, StateError, StateExport,
-    StopRequest, TaskBody, TaskRecord, WaitReporter,
+    Activity, Admission, AgentClaim, AgentRecord, BudgetLine, CacheLimits, CacheStats, CachedAnswer, Exchange, Guard,
+    Imported, MemoryLimit, NewAgent, Rates, Refusal, Reservation, Retention, Snapshot, Spawned, StateBackend,
+    StateError, StateExport, StopRequest, TaskBody, TaskRecord, WaitReporter,
 };
 use crate::clock::utc_day;
 use crate::files::{self, FsError, LockError, LockMode, LockedFile, Wait};
@@ -211,6 +212,8 @@ impl StateBackend for FileState {
         self.write(&state)?;
         let _ = std::fs::remove_file(self.agent_lock(id));
         let _ = std::fs::remove_file(self.stop_lock(id));
+        // What it remembered goes with it.
+        let _ = self.write_memory(id, &[]);
         Ok(Some(removed))
     }
 
@@ -441,6 +444,18 @@ impl StateBackend for FileState {
             .open(&path)
             .map(drop)
             .map_err(|source| self.io(FsError { action: "write to", path: path.clone(), source }))
+    }
+
+    async fn memory(&self, agent_id: &str) -> Result<Vec<Exchange>, StateError> {
+        self.read_memory(agent_id)
+    }
+
+    async fn remember(&self, agent_id: &str, exchange: &Exchange, limit: MemoryLimit) -> Result<(), StateError> {
+        self.append_memory(agent_id, exchange, limit)
+    }
+
+    async fn set_memory(&self, agent_id: &str, exchanges: &[Exchange]) -> Result<(), StateError> {
+        self.write_memory(agent_id, exchanges)
     }
 }
 

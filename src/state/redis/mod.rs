@@ -29,16 +29,16 @@ use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use ::redis::{AsyncCommands, IntoConnectionInfo, Script};
 
 use super::{
-    Activity, Admission, AgentClaim, AgentRecord, BudgetLine, CacheLimits, CacheStats, CachedAnswer, Guard, Imported,
-    NewAgent, Rates, Refusal, Reservation, Retention, Snapshot, Spawned, StateBackend, StateError, StateExport,
-    StopRequest, Target, TaskBody, TaskRecord, Totals, WaitWhy,
+    Activity, Admission, AgentClaim, AgentRecord, BudgetLine, CacheLimits, CacheStats, CachedAnswer, Exchange, Guard,
+    Imported, MemoryLimit, NewAgent, Rates, Refusal, Reservation, Retention, Snapshot, Spawned, StateBackend,
+    StateError, StateExport, StopRequest, Target, TaskBody, TaskRecord, Totals, WaitWhy,
 };
 use crate::clock::{now_ms, utc_day};
 use crate::files::{self, LockMode, LockedFile, Wait};
 use crate::safe_url::SafeUrl;
 use scripts::{
     ADMIT, CACHE_CLEAR, CACHE_PUT, CACHE_STATS, COOL, COOLDOWNS, CORRECT_TOKENS, IMPORT, PAUSE, RECORD, RELEASE_SCRIPT,
-    REMOVE, RENEW_SCRIPT, RESERVE, SNAPSHOT, SPAWN, SPEND,
+    REMEMBER, REMOVE, RENEW_SCRIPT, RESERVE, SNAPSHOT, SPAWN, SPEND,
 };
 
 /// How this backend names itself in messages.
@@ -636,6 +636,14 @@ fn hostname() -> String {
     if name.is_empty() { "unknown-host".into() } else { name }
 }
 
+/// An exchange as its list keeps it: with its token estimate, which the trim reads.
+fn memory_entry(exchange: &Exchange) -> Result<String, StateError> {
+    let mut entry = serde_json::to_value(exchange)
+        .map_err(|e| StateError::Encode { what: "an agent's memory", detail: e.to_string() })?;
+    entry["tokens"] = exchange.tokens().into();
+    Ok(entry.to_string())
+}
+
 fn agent_json(record: &AgentRecord) -> Result<String, StateError> {
     let mut bare = record.clone();
     bare.totals = Totals::default();
@@ -1068,6 +1076,40 @@ impl StateBackend for RedisState {
             return Ok(Err(taken));
         }
         Ok(Ok(Imported { agents, history, skipped }))
+    }
+
+    async fn memory(&self, agent_id: &str) -> Result<Vec<Exchange>, StateError> {
+        let mut conn = self.conn()?;
+        let items: Vec<String> =
+            conn.lrange(self.key(&format!("memory:{agent_id}")), 0, -1).await.map_err(|e| self.fail(e))?;
+        Ok(items.iter().filter_map(|item| serde_json::from_str::<Exchange>(item).ok()).collect())
+    }
+
+    async fn remember(&self, agent_id: &str, exchange: &Exchange, limit: MemoryLimit) -> Result<(), StateError> {
+        let entry = memory_entry(exchange)?;
+        let mut conn = self.conn()?;
+        let _: u64 = REMEMBER
+            .arg(self.ns())
+            .arg(agent_id)
+            .arg(entry)
+            .arg(limit.turns)
+            .arg(limit.tokens)
+            .invoke_async(&mut conn)
+            .await
+            .map_err(|e| self.fail(e))?;
+        Ok(())
+    }
+
+    async fn set_memory(&self, agent_id: &str, exchanges: &[Exchange]) -> Result<(), StateError> {
+        let key = self.key(&format!("memory:{agent_id}"));
+        let mut pipe = ::redis::pipe();
+        pipe.atomic().del(&key).ignore();
+        for exchange in exchanges {
+            pipe.rpush(&key, memory_entry(exchange)?).ignore();
+        }
+        let mut conn = self.conn()?;
+        let () = pipe.query_async(&mut conn).await.map_err(|e| self.fail(e))?;
+        Ok(())
     }
 }
 

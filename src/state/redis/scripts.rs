@@ -29,6 +29,8 @@ pub(super) static RENEW_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(
 pub(super) static RELEASE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/release.lua")));
 pub(super) static SNAPSHOT: LazyLock<Script> = LazyLock::new(|| script(include_str!("lua/snapshot.lua")));
 pub(super) static SPAWN: LazyLock<Script> = LazyLock::new(|| script(include_str!("lua/spawn.lua")));
+/// ARGV: ns, agent id, exchange JSON, turns, max tokens. Returns the exchanges kept.
+pub(super) static REMEMBER: LazyLock<Script> = LazyLock::new(|| script(include_str!("lua/remember.lua")));
 pub(super) static REMOVE: LazyLock<Script> = LazyLock::new(|| script(include_str!("lua/remove.lua")));
 /// ARGV: ns, payload JSON `{records: [{id, line, targets: [{key, agent?, set?, member?, fields: [[f, kind, v]]}]}],
 /// max_entries, max_age_ms, done_ttl}`. A record whose id was counted before is skipped whole.

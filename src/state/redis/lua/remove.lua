@@ -4,4 +4,5 @@ if not json then return false end
 redis.call('HDEL', ns .. ':agents', id)
 if redis.call('HGET', ns .. ':names', name) == id then redis.call('HDEL', ns .. ':names', name) end
 redis.call('DEL', ns .. ':t:a:' .. id)
+redis.call('DEL', ns .. ':memory:' .. id)
 return json
