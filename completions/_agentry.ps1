@@ -418,6 +418,7 @@ Register-ArgumentCompleter -Native -CommandName 'agentry' -ScriptBlock {
             [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Answer with JSON matching SPEC: inline JSON, a .json/.yaml file, or fields such as ''name, age int, tags [string]''; `none` turns a persona''s schema.json off')
             [CompletionResult]::new('--schema-multi', '--schema-multi', [CompletionResultType]::ParameterName, 'Answer with a JSON array of objects matching SPEC (printed as that array)')
             [CompletionResult]::new('--schema-retries', '--schema-retries', [CompletionResultType]::ParameterName, 'Repair rounds for an answer that does not match the schema [default: 1]')
+            [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Go on from task TASK_ID (`last`: the newest task): its whole conversation and answer are sent before this description, to its agent (or persona and provider) unless others are named')
             [CompletionResult]::new('--max-cost', '--max-cost', [CompletionResultType]::ParameterName, 'Refuse tasks once this run''s spend would pass USD (a batch is one run; exit 7)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Run the tasks of a JSON-lines file (`-` is stdin); see `Batch files` in the README')
             [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'With --file: at most this many tasks at once [default: the pool maximum]')

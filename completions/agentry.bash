@@ -2284,7 +2284,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__task__subcmd__run)
-            opts="-q -v -h -V --persona --provider --context --context-file --no-stdin --model --temperature --max-tokens --timeout --connect-timeout --idle-timeout --retries --schema --schema-multi --schema-retries --stream --pretty --cache --no-cache --refresh --max-cost --events --file --parallel --ordered --output --dry-run --home --providers --personas --state --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --persona --provider --context --context-file --no-stdin --model --temperature --max-tokens --timeout --connect-timeout --idle-timeout --retries --schema --schema-multi --schema-retries --stream --pretty --continue --cache --no-cache --refresh --max-cost --events --file --parallel --ordered --output --dry-run --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2343,6 +2343,10 @@ _agentry() {
                     return 0
                     ;;
                 --schema-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --continue)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

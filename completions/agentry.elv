@@ -382,6 +382,7 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand --schema 'Answer with JSON matching SPEC: inline JSON, a .json/.yaml file, or fields such as ''name, age int, tags [string]''; `none` turns a persona''s schema.json off'
             cand --schema-multi 'Answer with a JSON array of objects matching SPEC (printed as that array)'
             cand --schema-retries 'Repair rounds for an answer that does not match the schema [default: 1]'
+            cand --continue 'Go on from task TASK_ID (`last`: the newest task): its whole conversation and answer are sent before this description, to its agent (or persona and provider) unless others are named'
             cand --max-cost 'Refuse tasks once this run''s spend would pass USD (a batch is one run; exit 7)'
             cand --file 'Run the tasks of a JSON-lines file (`-` is stdin); see `Batch files` in the README'
             cand --parallel 'With --file: at most this many tasks at once [default: the pool maximum]'

@@ -525,6 +525,10 @@ pub struct TaskRunArgs {
     #[arg(long)]
     pub pretty: bool,
 
+    /// Go on from task TASK_ID (`last`: the newest task): its whole conversation and answer are sent before this description, to its agent (or persona and provider) unless others are named
+    #[arg(long = "continue", value_name = "TASK_ID")]
+    pub continue_from: Option<String>,
+
     /// Answer identical requests from the response cache
     #[arg(long, conflicts_with = "no_cache")]
     pub cache: bool,

@@ -56,6 +56,8 @@ pub(crate) struct PreparedTask<'a> {
     pub persona: Option<String>,
     /// The project a one-shot task is recorded under (an agent's is its own).
     pub project: Option<String>,
+    /// The task this one continues.
+    pub parent: Option<String>,
 }
 
 /// A finished attempt: the result to print and record, and, if it failed, why.
@@ -70,6 +72,7 @@ pub(crate) struct FinishedTask {
     pub body: Option<(crate::state::TaskBody, Option<String>)>,
     /// The answer's schema value as stored: secrets redacted.
     pub stored_data: Option<serde_json::Value>,
+    parent: Option<String>,
     /// The agent's claim, held until the task is recorded (released on drop).
     claim: Option<AgentClaim>,
 }
@@ -153,6 +156,7 @@ impl FinishedTask {
             self.agent.as_ref().map(|a| a.project.as_str()).or(self.project.as_deref()),
         );
         record.data.clone_from(&self.stored_data);
+        record.parent_task_id.clone_from(&self.parent);
         record
     }
 }
@@ -351,6 +355,7 @@ impl Manager {
             agent,
             persona,
             project: None,
+            parent: task.continuation.as_ref().map(|c| c.task_id.clone()),
         }
     }
 
@@ -626,6 +631,7 @@ impl Manager {
             project: prepared.project,
             body,
             stored_data,
+            parent: prepared.parent,
             claim: None,
         }
     }

@@ -218,3 +218,129 @@ async fn a_schema_answer_is_remembered_as_its_json_value() {
     let all = conversations(&server).await;
     assert_eq!(all[1][2], ("assistant".to_string(), "{\"n\":1}".to_string()));
 }
+
+// `task run --continue`: the earlier conversation, rebuilt from its stored body.
+
+async fn bodies(server: &MockServer) -> Vec<Value> {
+    let requests = server.received_requests().await.expect("recording");
+    requests.iter().map(|r| serde_json::from_slice(&r.body).expect("json body")).collect()
+}
+
+#[tokio::test]
+async fn continue_sends_the_whole_earlier_conversation_then_the_new_task() {
+    let server = echo_server().await;
+    let env = Env::new();
+    env.provider(&server.uri(), "");
+    env.spawn("rev", "srv");
+    let first = env.json(&["task", "run", "rev", "Review this", "--context", "fn main() {}", "--json"]);
+    let id = first["task_id"].as_str().expect("id").to_string();
+    env.cmd(&["task", "run", "--continue", &id, "And the tests?"]).assert().success();
+    let all = bodies(&server).await;
+    let mut expected = all[0]["messages"].as_array().expect("messages").clone();
+    expected.push(json!({"role": "assistant", "content": "answer to Review this\n\nContext:\nfn main() {}"}));
+    expected.push(json!({"role": "user", "content": "And the tests?"}));
+    assert_eq!(all[1]["messages"], Value::Array(expected.clone()));
+    assert_eq!(env.agent("rev")["tasks_completed"], 2, "the same agent went on");
+    let line: Value = serde_json::from_str(env.history_text().lines().last().expect("line")).expect("history");
+    assert_eq!(line["parent_task_id"], id.as_str());
+
+    // `last` is the newest task; a chain goes on growing.
+    env.cmd(&["task", "run", "--continue", "last", "Anything else?"]).assert().success();
+    let all = bodies(&server).await;
+    assert_eq!(all[2]["messages"].as_array().map(Vec::len), Some(expected.len() + 2));
+    // task show gives the whole conversation, the answer last.
+    let second = line["task_id"].as_str().expect("id");
+    let shown = env.json(&["task", "show", second, "--json"]);
+    let roles: Vec<&str> =
+        shown["conversation"].as_array().expect("conversation").iter().filter_map(|m| m["role"].as_str()).collect();
+    assert_eq!(roles, ["system", "user", "assistant", "user", "assistant"]);
+
+    // Another persona named: its prompt, the same turns.
+    env.cmd(&["task", "run", "--continue", &id, "--persona", "examples/qa-engineer", "--provider", "srv", "Once more"])
+        .assert()
+        .success();
+    let all = bodies(&server).await;
+    let last = all.last().expect("request");
+    assert_ne!(last["messages"][0], all[0]["messages"][0]);
+    assert_eq!(last["messages"].as_array().expect("messages")[1..3], expected[1..3]);
+}
+
+#[tokio::test]
+async fn continue_on_native_anthropic_rebuilds_its_conversation_and_fails_over_with_it() {
+    let answer = json!({
+        "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-haiku-4-5",
+        "content": [{"type": "text", "text": "Claude's answer"}], "stop_reason": "end_turn",
+        "usage": {"input_tokens": 3, "output_tokens": 2}
+    });
+    let (anthropic, _) = scripted_on("/v1/messages", vec![ResponseTemplate::new(200).set_body_json(answer)]).await;
+    let (openai, _) = scripted_on("/v1/chat/completions", vec![ok("OpenAI's answer")]).await;
+    let env = Env::new();
+    env.write_providers(&format!(
+        "[providers.claude]\ntype = \"anthropic\"\nendpoint = \"{}/v1\"\nmodel = \"claude-haiku-4-5\"\napi_key_env = \"ANT_KEY\"\nretries = 0\nfallbacks = [\"gpt\"]\n\
+         [providers.gpt]\ntype = \"openai\"\nendpoint = \"{}/v1\"\nmodel = \"m\"\n",
+        anthropic.uri(),
+        openai.uri()
+    ));
+    let run = |args: &[&str]| env.cmd(args).env("ANT_KEY", "sk-ant-1").output().expect("run");
+    let output =
+        run(&["task", "run", "--persona", "examples/code-reviewer", "--provider", "claude", "First", "--json"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let id =
+        serde_json::from_slice::<Value>(&output.stdout).expect("json")["task_id"].as_str().expect("id").to_string();
+    let output = run(&["task", "run", "--continue", &id, "Second"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let sent = bodies(&anthropic).await;
+    assert_eq!(sent[1]["system"], sent[0]["system"]);
+    assert_eq!(
+        sent[1]["messages"],
+        json!([{"role": "user", "content": "First"}, {"role": "assistant", "content": "Claude's answer"}, {"role": "user", "content": "Second"}])
+    );
+    // The same conversation, in the other protocol's shape, when Claude fails.
+    anthropic.reset().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).mount(&anthropic).await;
+    let output = run(&["task", "run", "--continue", &id, "Third"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(stdout_of(&output), "OpenAI's answer\n");
+    let failover = &bodies(&openai).await[0];
+    assert_eq!(failover["messages"][0]["content"], sent[0]["system"]);
+    assert_eq!(
+        failover["messages"].as_array().expect("messages")[1..],
+        [
+            json!({"role": "user", "content": "First"}),
+            json!({"role": "assistant", "content": "Claude's answer"}),
+            json!({"role": "user", "content": "Third"})
+        ]
+    );
+}
+
+#[tokio::test]
+async fn continue_needs_the_stored_body_and_says_why_not() {
+    let server = echo_server().await;
+    let env = Env::new();
+    env.write_providers(&format!(
+        "[history]\nbodies = false\n[providers.srv]\ntype = \"openai\"\nendpoint = \"{}/v1\"\nmodel = \"m\"\n",
+        server.uri()
+    ));
+    env.cmd(&["task", "run", "--persona", "examples/code-reviewer", "--provider", "srv", "x"]).assert().success();
+    let output = env.cmd(&["task", "run", "--continue", "last", "y"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("its conversation was not kept ([history] bodies = false, or pruned)"),
+        "{}",
+        stderr_of(&output)
+    );
+
+    env.provider(&server.uri(), "");
+    let long = "z".repeat(70 * 1024);
+    env.cmd(&["task", "run", "--persona", "examples/code-reviewer", "--provider", "srv", &long]).assert().success();
+    let output = env.cmd(&["task", "run", "--continue", "last", "y"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("stored cut at 64 KiB"), "{}", stderr_of(&output));
+    let output = env.cmd(&["task", "run", "--continue", "tk_00000000000000ff", "y"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(
+        server.received_requests().await.expect("recording").len(),
+        2,
+        "nothing was sent for a refused --continue"
+    );
+}

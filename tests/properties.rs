@@ -323,6 +323,7 @@ fn request_for(options: &agentry::request::TaskOptions, primary: bool) -> agentr
         context: Some("ctx".into()),
         options: options.clone(),
         stream: false,
+        continuation: None,
     };
     let mut provider = agentry::provider::registry::builtin_mock();
     provider.temperature = Some(0.3);
@@ -393,6 +394,42 @@ proptest! {
                 .parse_chat(&provider, &request, &wire, &agentry::provider::redact::Redactor::default())
                 .map_err(|e| TestCaseError::fail(format!("{kind:?}: {e}")))?;
             prop_assert_eq!(&read, &expected, "{:?}", kind);
+        }
+    }
+
+    /// A conversation a protocol encodes reads back as the same conversation (what
+    /// `task run --continue` rebuilds from a stored body): system, user and assistant
+    /// turns, tool calls and their results, for each protocol.
+    #[test]
+    fn each_protocol_reads_back_the_conversation_it_sent(
+        system in "\\PC{1,40}",
+        turns in prop::collection::vec(("\\PC{1,40}", "\\PC{1,40}"), 0..4),
+        call in prop::option::of(("call_[a-z0-9]{1,8}", "[a-z_]{1,12}", "[a-z ]{0,20}")),
+        last in "\\PC{1,40}",
+    ) {
+        use agentry::provider::{Api, ProviderKind, protocols};
+        use agentry::request::{Message, Part, Role};
+        let mut messages = vec![Message::text(Role::System, system)];
+        for (user, answer) in turns {
+            messages.push(Message::text(Role::User, user));
+            messages.push(Message::text(Role::Assistant, answer));
+        }
+        if let Some((id, name, result)) = call {
+            messages.push(Message::text(Role::User, "use the tool"));
+            messages.push(Message { role: Role::Assistant, parts: vec![Part::ToolCall { id: id.clone(), name, arguments: "{\"q\":1}".into() }] });
+            messages.push(Message { role: Role::Tool, parts: vec![Part::ToolResult { call_id: id, content: result, is_error: false }] });
+        }
+        messages.push(Message::text(Role::User, last));
+        let mut request = request_for(&agentry::request::TaskOptions::default(), true);
+        request.messages = messages;
+        let provider = agentry::provider::registry::builtin_mock();
+        for (kind, api) in [(ProviderKind::Openai, Api::Native), (ProviderKind::Anthropic, Api::Native), (ProviderKind::Mock, Api::Native)] {
+            let protocol = protocols::of(kind, api);
+            let endpoint = provider.endpoint.clone();
+            let wire = protocol.chat(&provider, &endpoint, &request);
+            let body = wire.body.clone().unwrap_or_default();
+            let read = protocol.conversation(&body).ok_or_else(|| TestCaseError::fail(format!("{kind:?}: not read")))?;
+            prop_assert_eq!(&read, &request.messages, "{:?}", kind);
         }
     }
 }

@@ -414,6 +414,7 @@ impl Run<'_> {
             context: line.context.clone(),
             options: line.options.clone(),
             stream: self.stream,
+            continuation: None,
         };
         let prepared = match &line.target {
             Target::Done => return,

@@ -83,12 +83,30 @@ pub(super) async fn show(ctx: &Invocation, id: &str) -> anyhow::Result<()> {
     object.insert("request".into(), body.as_ref().map_or(Value::Null, |b| b.request.clone()));
     object.insert("response".into(), body.as_ref().and_then(|b| b.response.clone()).into());
     object.insert("body_cut".into(), body.as_ref().is_some_and(|b| b.cut).into());
+    // The whole conversation, read back from the request in its protocol's shape, the
+    // answer last.
+    let conversation: Option<Vec<(String, String)>> = body.as_ref().and_then(|b| {
+        let provider = manager.config.registry.get(&record.provider_id)?;
+        let messages = crate::provider::Client::conversation(provider, &b.request["body"])?;
+        let mut turns: Vec<(String, String)> =
+            messages.iter().map(|m| (m.role.as_str().to_string(), m.content().into_owned())).collect();
+        if let Some(answer) = &b.response {
+            turns.push(("assistant".into(), answer.clone()));
+        }
+        Some(turns)
+    });
+    object.insert(
+        "conversation".into(),
+        conversation.as_ref().map_or(Value::Null, |turns| {
+            turns.iter().map(|(role, content)| serde_json::json!({ "role": role, "content": content })).collect()
+        }),
+    );
     if ctx.printer.json {
         return ctx.printer.json(&object);
     }
     let mut rows: Vec<Vec<String>> = Vec::new();
     for (key, value) in &object {
-        if matches!(key.as_str(), "request" | "response") {
+        if matches!(key.as_str(), "request" | "response" | "conversation") {
             continue;
         }
         let text = match value {
@@ -117,6 +135,12 @@ pub(super) async fn show(ctx: &Invocation, id: &str) -> anyhow::Result<()> {
             }
             text.push_str(&format!("\n{}\n", serde_json::to_string_pretty(&request["body"])?));
             text.push_str(&format!("\nResponse:\n{}\n", body.response.unwrap_or_default().trim_end()));
+            if let Some(turns) = &conversation {
+                text.push_str("\nConversation:\n");
+                for (role, content) in turns {
+                    text.push_str(&format!("[{role}]\n{}\n\n", content.trim_end()));
+                }
+            }
             if body.cut {
                 text.push_str("(stored cut at 64 KiB)\n");
             }

@@ -70,7 +70,7 @@ fn build_task(args: &TaskRunArgs, description_arg: &str) -> anyhow::Result<Task>
     } else {
         None
     };
-    Ok(Task { description, context, options: args.options.clone(), stream: args.stream })
+    Ok(Task { description, context, options: args.options.clone(), stream: args.stream, continuation: None })
 }
 
 pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs) -> anyhow::Result<()> {
@@ -78,6 +78,9 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs) -> anyhow::Result<(
         return Err(Failure::usage("--json and --events exclude each other; pick one").into());
     }
     if let Some(source) = args.file.clone() {
+        if args.continue_from.is_some() {
+            return Err(Failure::usage("--continue goes with one task, not with --file").into());
+        }
         return super::batch::run(ctx, args, source).await;
     }
     for (flag, set) in
@@ -106,9 +109,14 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs) -> anyhow::Result<(
 }
 
 async fn run_one(ctx: &Invocation, args: TaskRunArgs, attempted: &std::sync::atomic::AtomicBool) -> anyhow::Result<()> {
+    let continuing = args.continue_from.is_some();
     let form = match (&args.persona, &args.provider, args.args.as_slice()) {
-        (None, None, [agent, _]) => Form::Agent(agent.clone()),
-        (Some(persona), Some(provider), [_]) => Form::OneShot { persona: persona.clone(), provider: provider.clone() },
+        (None, None, [agent, _]) => Some(Form::Agent(agent.clone())),
+        (Some(persona), Some(provider), [_]) => {
+            Some(Form::OneShot { persona: persona.clone(), provider: provider.clone() })
+        }
+        // The continued task's own agent, or persona and provider.
+        (None, None, [_]) if continuing => None,
         (None, None, [_]) => {
             return Err(usage("missing the DESCRIPTION (or --persona and --provider for a one-shot task)"));
         }
@@ -121,8 +129,16 @@ async fn run_one(ctx: &Invocation, args: TaskRunArgs, attempted: &std::sync::ato
     let flags = super::flags::call_flags(&args.options, &args);
     let call_env = CallEnv::resolve(&ctx.env)?;
     let description = args.args.last().cloned().unwrap_or_default();
-    let task = build_task(&args, &description)?;
+    let mut task = build_task(&args, &description)?;
     let mut manager = ctx.manager().await?;
+    let form = match &args.continue_from {
+        Some(id) => {
+            let (continuation, parent_form) = continuation(&manager, id, form.is_none()).await?;
+            task.continuation = Some(continuation);
+            form.unwrap_or(parent_form)
+        }
+        None => form.ok_or_else(|| usage("task run needs a task description"))?,
+    };
     manager.run_budget = super::flags::run_budget(args.max_cost)?;
     let prepared = match &form {
         Form::Agent(agent) => manager.prepare_on_agent(agent, &task).await?,
@@ -242,6 +258,60 @@ async fn run_one(ctx: &Invocation, args: TaskRunArgs, attempted: &std::sync::ato
         writer.emit("done", json!({ "result": result }))?;
     }
     outcome
+}
+
+/// `--continue ID|last`: the earlier task's conversation from its stored body, its
+/// answer last, and how it ran (its agent, or its persona and provider). `same` keeps
+/// its system prompt too (nothing else was named).
+async fn continuation(
+    manager: &crate::manager::Manager,
+    id: &str,
+    same: bool,
+) -> anyhow::Result<(crate::worker::Continuation, Form)> {
+    use crate::request::{Message, Role};
+    let query = if id == "last" {
+        crate::state::HistoryQuery { limit: Some(1), ..Default::default() }
+    } else {
+        crate::state::HistoryQuery { task_id: Some(id.to_string()), limit: Some(1), ..Default::default() }
+    };
+    let record = manager.store.find_history(&query).await?.into_iter().next().ok_or_else(|| {
+        let what = if id == "last" {
+            "no task in the history to continue".to_string()
+        } else {
+            format!("task `{id}` not found in the history")
+        };
+        Failure::not_found(what).hint("see `agentry task list`")
+    })?;
+    let task_id = record.task_id.clone();
+    let refuse = |why: &str| -> anyhow::Error {
+        Failure::usage(format!("--continue {task_id}: {why}")).hint("see `agentry task show {task_id}`").into()
+    };
+    if !record.success {
+        return Err(refuse("that task failed; only a task that was answered can be continued"));
+    }
+    let Some(body) = manager.store.read_body(&task_id).await? else {
+        return Err(refuse("its conversation was not kept ([history] bodies = false, or pruned)"));
+    };
+    if body.cut {
+        return Err(refuse("its conversation was stored cut at 64 KiB and cannot be sent again"));
+    }
+    let provider =
+        manager.config.registry.get(&record.provider_id).ok_or_else(|| {
+            refuse(&format!("provider `{}`, which answered it, no longer exists", record.provider_id))
+        })?;
+    let mut messages = Client::conversation(provider, &body.request["body"])
+        .filter(|m| m.first().is_some_and(|m| m.role == Role::System && !m.content().is_empty()))
+        .ok_or_else(|| refuse("its stored request cannot be read back (or its system prompt file is gone)"))?;
+    let system = messages.remove(0).content().into_owned();
+    messages.push(Message::text(Role::Assistant, body.response.unwrap_or_default()));
+    let form = match (&record.agent_name, &record.persona) {
+        (Some(agent), _) => Form::Agent(agent.clone()),
+        (None, Some(persona)) => {
+            Form::OneShot { persona: persona.clone(), provider: record.requested_provider_id.clone() }
+        }
+        (None, None) => return Err(refuse("it names neither an agent nor a persona; name them")),
+    };
+    Ok((crate::worker::Continuation { task_id, system: same.then_some(system), turns: messages }, form))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -289,6 +289,11 @@ impl Client {
         protocol(provider).chat(provider, &provider.endpoint, request)
     }
 
+    /// The conversation a stored request body of `provider`'s protocol carries.
+    pub fn conversation(provider: &Provider, body: &serde_json::Value) -> Option<Vec<crate::request::Message>> {
+        protocol(provider).conversation(body)
+    }
+
     /// Whether a call would go over the network (and so needs a key and a writable
     /// state folder before it is sent).
     pub fn is_offline(provider: &Provider) -> bool {

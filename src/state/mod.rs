@@ -383,6 +383,9 @@ pub struct TaskRecord {
     /// The answer's value under a schema, with secrets redacted; null otherwise.
     #[serde(default)]
     pub data: Option<serde_json::Value>,
+    /// The task this one continued (`task run --continue`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_task_id: Option<String>,
 }
 
 impl TaskRecord {

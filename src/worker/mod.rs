@@ -27,6 +27,19 @@ pub struct Task {
     pub options: TaskOptions,
     /// Ask providers to stream the answer.
     pub stream: bool,
+    /// `--continue`: the conversation of an earlier task this one goes on from.
+    pub continuation: Option<Continuation>,
+}
+
+/// An earlier task's conversation, rebuilt from its stored body, and its answer.
+#[derive(Debug, Clone)]
+pub struct Continuation {
+    pub task_id: String,
+    /// Its system prompt, when the same agent or persona goes on (else the prompt of
+    /// the one named now is sent).
+    pub system: Option<String>,
+    /// Every turn after its system prompt, its answer last.
+    pub turns: Vec<Message>,
 }
 
 impl Task {
@@ -62,12 +75,20 @@ impl Task {
         let structured = options
             .answer_schema(default_schema)
             .map(|(schema, multi)| Structured::new(&schema, multi, provider.structured_output));
+        if let Some(system) = self.continuation.as_ref().and_then(|c| c.system.clone()) {
+            system_prompt = system;
+        }
         if let Some(structured) = structured.as_ref().filter(|s| s.mode.in_prompt()) {
             system_prompt.push_str("\n\n");
             system_prompt.push_str(&structured.prompt_words());
         }
+        let earlier = self.continuation.as_ref().map_or(&[][..], |c| c.turns.as_slice());
+        let mut messages = Vec::with_capacity(2 + earlier.len());
+        messages.push(Message::text(Role::System, system_prompt));
+        messages.extend_from_slice(earlier);
+        messages.push(Message::text(Role::User, self.user_message()));
         ChatRequest {
-            messages: vec![Message::text(Role::System, system_prompt), Message::text(Role::User, self.user_message())],
+            messages,
             options: RequestOptions {
                 model: settings.model.value,
                 temperature: settings.temperature.value,
@@ -257,6 +278,7 @@ impl TaskResult {
             project: project.map(str::to_string),
             schema_valid: self.schema_valid,
             data: self.data.clone(),
+            parent_task_id: None,
         }
     }
 }
@@ -564,6 +586,7 @@ mod tests {
             context: Some("diff".into()),
             options: TaskOptions::default(),
             stream: false,
+            continuation: None,
         };
         assert_eq!(task.user_message(), "Review\n\nContext:\ndiff");
     }

@@ -49,6 +49,10 @@ impl Protocol for Anthropic {
         parse_chat(provider, request, response, redactor)
     }
 
+    fn conversation(&self, body: &serde_json::Value) -> Option<Vec<Message>> {
+        conversation(body)
+    }
+
     fn stream(&self, request: &ChatRequest) -> Box<dyn StreamDecoder> {
         Box::new(Stream { forced: forced_tool(request).map(str::to_string), ..Stream::default() })
     }
@@ -152,6 +156,56 @@ fn shape(message: &Message) -> serde_json::Value {
         })
         .collect();
     serde_json::json!({ "role": role, "content": blocks })
+}
+
+/// The messages of a request body, as `chat` and `shape` wrote them: the top-level
+/// `system` first; a user message of tool results is a [`Role::Tool`] message.
+fn conversation(body: &serde_json::Value) -> Option<Vec<Message>> {
+    let mut out = Vec::new();
+    match body.get("system") {
+        Some(serde_json::Value::String(text)) => out.push(Message::text(Role::System, text.clone())),
+        Some(serde_json::Value::Array(blocks)) => {
+            let text: String = blocks.iter().filter_map(|b| b.get("text").and_then(|t| t.as_str())).collect();
+            out.push(Message::text(Role::System, text));
+        }
+        _ => {}
+    }
+    for message in body.get("messages")?.as_array()? {
+        let mut role = match message.get("role")?.as_str()? {
+            "user" => Role::User,
+            "assistant" => Role::Assistant,
+            _ => return None,
+        };
+        let parts = match message.get("content")? {
+            serde_json::Value::String(text) => vec![Part::Text(text.clone())],
+            serde_json::Value::Array(blocks) => blocks
+                .iter()
+                .filter_map(|block| {
+                    let text = |key: &str| block.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+                    match block.get("type")?.as_str()? {
+                        "text" => Some(Part::Text(text("text"))),
+                        "tool_use" => Some(Part::ToolCall {
+                            id: text("id"),
+                            name: text("name"),
+                            arguments: block.get("input").map_or_else(|| "{}".into(), serde_json::Value::to_string),
+                        }),
+                        "tool_result" => Some(Part::ToolResult {
+                            call_id: text("tool_use_id"),
+                            content: text("content"),
+                            is_error: block.get("is_error").and_then(serde_json::Value::as_bool).unwrap_or(false),
+                        }),
+                        _ => None,
+                    }
+                })
+                .collect(),
+            _ => return None,
+        };
+        if role == Role::User && !parts.is_empty() && parts.iter().all(|p| matches!(p, Part::ToolResult { .. })) {
+            role = Role::Tool;
+        }
+        out.push(Message { role, parts });
+    }
+    Some(out)
 }
 
 fn chat(provider: &Provider, endpoint: &SafeUrl, request: &ChatRequest) -> WireRequest {

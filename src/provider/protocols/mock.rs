@@ -39,6 +39,10 @@ impl Protocol for Mock {
         OpenAi.parse_chat(provider, request, response, redactor)
     }
 
+    fn conversation(&self, body: &serde_json::Value) -> Option<Vec<crate::request::Message>> {
+        OpenAi.conversation(body)
+    }
+
     fn stream(&self, request: &ChatRequest) -> Box<dyn StreamDecoder> {
         OpenAi.stream(request)
     }

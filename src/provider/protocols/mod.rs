@@ -12,7 +12,7 @@ use super::error::ProviderError;
 use super::http::{Auth, WireRequest, WireResponse};
 use super::redact::{Redactor, SafeUrl};
 use super::{Api, ModelInfo, Provider, ProviderKind, RateHints};
-use crate::request::{ChatRequest, ChatResponse, StreamEvent};
+use crate::request::{ChatRequest, ChatResponse, Message, StreamEvent};
 
 /// What a wire format can carry.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -79,6 +79,11 @@ pub trait Protocol: Sync {
 
     /// The API this format is, in the words of a hint: "is the endpoint {this}?".
     fn api_words(&self) -> &'static str;
+
+    /// The conversation a request body of this protocol carries: the inverse of
+    /// [`Protocol::chat`]'s messages, for `task run --continue` and `task show`.
+    /// `None` for a body that is not one of this protocol's requests.
+    fn conversation(&self, body: &serde_json::Value) -> Option<Vec<Message>>;
 
     /// The body a server of this protocol would answer `response` with: the inverse
     /// of [`Protocol::parse_chat`], for recorded answers and test servers.

@@ -43,6 +43,10 @@ impl Protocol for OpenAi {
         parse_chat(provider, request, response, redactor)
     }
 
+    fn conversation(&self, body: &serde_json::Value) -> Option<Vec<Message>> {
+        conversation(body)
+    }
+
     fn stream(&self, _request: &ChatRequest) -> Box<dyn StreamDecoder> {
         Box::new(Stream)
     }
@@ -153,6 +157,50 @@ fn push_message(message: &Message, out: &mut Vec<serde_json::Value>) {
     }
     out.push(serde_json::Value::Object(shaped));
     out.extend(&mut results);
+}
+
+/// The messages of a request body, as `push_message` wrote them: a tool message is
+/// a [`Role::Tool`] message of one result; text in parts is joined.
+fn conversation(body: &serde_json::Value) -> Option<Vec<Message>> {
+    let text_of = |content: &serde_json::Value| -> String {
+        match content {
+            serde_json::Value::String(text) => text.clone(),
+            serde_json::Value::Array(parts) => {
+                parts.iter().filter_map(|p| p.get("text").and_then(|t| t.as_str())).collect::<Vec<_>>().join("")
+            }
+            _ => String::new(),
+        }
+    };
+    let mut out = Vec::new();
+    for message in body.get("messages")?.as_array()? {
+        let role = match message.get("role")?.as_str()? {
+            "system" | "developer" => Role::System,
+            "user" => Role::User,
+            "assistant" => Role::Assistant,
+            "tool" => Role::Tool,
+            _ => return None,
+        };
+        if role == Role::Tool {
+            let call_id = message.get("tool_call_id").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            let content = text_of(message.get("content").unwrap_or(&serde_json::Value::Null));
+            out.push(Message { role, parts: vec![Part::ToolResult { call_id, content, is_error: false }] });
+            continue;
+        }
+        let mut parts = vec![Part::Text(text_of(message.get("content").unwrap_or(&serde_json::Value::Null)))];
+        for call in message.get("tool_calls").and_then(|c| c.as_array()).into_iter().flatten() {
+            let text = |pointer: &str| call.pointer(pointer).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            parts.push(Part::ToolCall {
+                id: text("/id"),
+                name: text("/function/name"),
+                arguments: text("/function/arguments"),
+            });
+        }
+        if parts.len() > 1 && matches!(&parts[0], Part::Text(t) if t.is_empty()) {
+            parts.remove(0);
+        }
+        out.push(Message { role, parts });
+    }
+    Some(out)
 }
 
 /// The chat request to one of the provider's endpoints.

@@ -500,6 +500,7 @@ mod tests {
             project: None,
             schema_valid: None,
             data: None,
+            parent_task_id: None,
         }
     }
 
