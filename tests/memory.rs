@@ -344,3 +344,22 @@ async fn continue_needs_the_stored_body_and_says_why_not() {
         "nothing was sent for a refused --continue"
     );
 }
+
+#[tokio::test]
+async fn a_batch_runs_an_agents_lines_in_file_order_each_remembering_the_last() {
+    let server = echo_server().await;
+    let env = Env::new();
+    env.provider(&server.uri(), "");
+    env.cmd(&["agent", "spawn", "rev", "--provider", "srv", "--memory", "5"]).assert().success();
+    let file = env.work().join("b.jsonl");
+    let lines: String = (1..=4).map(|n| format!("{}\n", json!({"id": n, "agent": "rev", "description": format!("line {n}")}))).collect();
+    std::fs::write(&file, lines).expect("write");
+    env.cmd(&["task", "run", "--file", file.to_str().expect("path"), "--parallel", "4"]).assert().success();
+    let all = conversations(&server).await;
+    let users: Vec<Vec<String>> =
+        all.iter().map(|c| c.iter().filter(|(r, _)| r == "user").map(|(_, t)| t.clone()).collect()).collect();
+    assert_eq!(
+        users,
+        [vec!["line 1"], vec!["line 1", "line 2"], vec!["line 1", "line 2", "line 3"], vec!["line 1", "line 2", "line 3", "line 4"]]
+    );
+}
