@@ -1,8 +1,9 @@
 //! Agents over time: spawning them into the bounded pool (under a shared lock on the
 //! providers file, so a provider cannot vanish under a spawn), running tasks on
 //! them (the agent claimed for the whole task, the state touched only before and
-//! after the call), and stopping them. One-shot tasks take the same path without an
-//! agent. Works only through the state interface, never on its files.
+//! after the call; an agent's memory read and appended under that claim), and stopping
+//! them. One-shot tasks take the same path without an agent. Works only through the
+//! state interface, never on its files.
 
 use std::time::Duration;
 

@@ -1,7 +1,9 @@
-//! A worker runs one task: it builds the `[system, user]` request from the persona
-//! and the task, makes the call through the provider dispatch under the whole-task
-//! deadline, races it against SIGINT/SIGTERM, and turns the outcome into a
-//! [`TaskResult`]. Agents, claims and counters are the manager's business.
+//! A worker runs one task: it builds the request from the persona and the task
+//! (`[system, user]`, with an earlier task's turns between under `--continue`), makes
+//! the call through the one call loop under the whole-task deadline, checks the answer
+//! against its schema with repair rounds when there is one, races it all against
+//! SIGINT/SIGTERM and a `stop`, and turns the outcome into a [`TaskResult`]. Agents,
+//! claims, memory and counters are the manager's business.
 
 pub mod pool;
 
