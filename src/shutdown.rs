@@ -37,7 +37,10 @@ impl Shutdown {
     pub fn listen() -> Self {
         let token = CancellationToken::new();
         let caught = Arc::new(OnceLock::new());
-        let listener = tokio::spawn(listen(token.clone(), caught.clone()));
+        // The handlers are registered here, not in the spawned task: a task runs only
+        // when the runtime next polls it, and a signal sent before that (a waiting line
+        // already on stderr) would have ended the process with the default action.
+        let listener = tokio::spawn(listen(handlers(), token.clone(), caught.clone()));
         Self { token, caught, listener }
     }
 
@@ -61,10 +64,26 @@ impl Drop for Shutdown {
 }
 
 #[cfg(unix)]
-async fn listen(token: CancellationToken, caught: Arc<OnceLock<Signal>>) {
+type Handlers = Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>;
+#[cfg(not(unix))]
+type Handlers = ();
+
+/// SIGINT's and SIGTERM's handlers, installed now (`None` if the OS refused them).
+#[cfg(unix)]
+fn handlers() -> Handlers {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut interrupt), Ok(mut terminate)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
-    else {
+    match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
+        (Ok(interrupt), Ok(terminate)) => Some((interrupt, terminate)),
+        _ => None,
+    }
+}
+
+#[cfg(not(unix))]
+fn handlers() -> Handlers {}
+
+#[cfg(unix)]
+async fn listen(handlers: Handlers, token: CancellationToken, caught: Arc<OnceLock<Signal>>) {
+    let Some((mut interrupt, mut terminate)) = handlers else {
         return;
     };
     let came = tokio::select! {
@@ -76,7 +95,7 @@ async fn listen(token: CancellationToken, caught: Arc<OnceLock<Signal>>) {
 }
 
 #[cfg(not(unix))]
-async fn listen(token: CancellationToken, caught: Arc<OnceLock<Signal>>) {
+async fn listen((): Handlers, token: CancellationToken, caught: Arc<OnceLock<Signal>>) {
     if tokio::signal::ctrl_c().await.is_ok() {
         let _ = caught.set(Signal::Interrupt);
         token.cancel();

@@ -510,6 +510,12 @@ pub(crate) async fn scripted_on(route: &str, answers: Vec<ResponseTemplate>) -> 
     (server, script)
 }
 
+/// The JSON bodies of every request `server` received, in order.
+pub(crate) async fn request_bodies(server: &MockServer) -> Vec<Value> {
+    let requests = server.received_requests().await.expect("recording");
+    requests.iter().map(|r| serde_json::from_slice(&r.body).expect("json body")).collect()
+}
+
 /// Every file under `dir`, as text (lossy).
 pub(crate) fn all_files_text(dir: &std::path::Path) -> String {
     let mut text = String::new();

@@ -221,11 +221,6 @@ async fn a_schema_answer_is_remembered_as_its_json_value() {
 
 // `task run --continue`: the earlier conversation, rebuilt from its stored body.
 
-async fn bodies(server: &MockServer) -> Vec<Value> {
-    let requests = server.received_requests().await.expect("recording");
-    requests.iter().map(|r| serde_json::from_slice(&r.body).expect("json body")).collect()
-}
-
 #[tokio::test]
 async fn continue_sends_the_whole_earlier_conversation_then_the_new_task() {
     let server = echo_server().await;
@@ -235,7 +230,7 @@ async fn continue_sends_the_whole_earlier_conversation_then_the_new_task() {
     let first = env.json(&["task", "run", "rev", "Review this", "--context", "fn main() {}", "--json"]);
     let id = first["task_id"].as_str().expect("id").to_string();
     env.cmd(&["task", "run", "--continue", &id, "And the tests?"]).assert().success();
-    let all = bodies(&server).await;
+    let all = request_bodies(&server).await;
     let mut expected = all[0]["messages"].as_array().expect("messages").clone();
     expected.push(json!({"role": "assistant", "content": "answer to Review this\n\nContext:\nfn main() {}"}));
     expected.push(json!({"role": "user", "content": "And the tests?"}));
@@ -246,7 +241,7 @@ async fn continue_sends_the_whole_earlier_conversation_then_the_new_task() {
 
     // `last` is the newest task; a chain goes on growing.
     env.cmd(&["task", "run", "--continue", "last", "Anything else?"]).assert().success();
-    let all = bodies(&server).await;
+    let all = request_bodies(&server).await;
     assert_eq!(all[2]["messages"].as_array().map(Vec::len), Some(expected.len() + 2));
     // task show gives the whole conversation, the answer last.
     let second = line["task_id"].as_str().expect("id");
@@ -259,7 +254,7 @@ async fn continue_sends_the_whole_earlier_conversation_then_the_new_task() {
     env.cmd(&["task", "run", "--continue", &id, "--persona", "examples/qa-engineer", "--provider", "srv", "Once more"])
         .assert()
         .success();
-    let all = bodies(&server).await;
+    let all = request_bodies(&server).await;
     let last = all.last().expect("request");
     assert_ne!(last["messages"][0], all[0]["messages"][0]);
     assert_eq!(last["messages"].as_array().expect("messages")[1..3], expected[1..3]);
@@ -289,7 +284,7 @@ async fn continue_on_native_anthropic_rebuilds_its_conversation_and_fails_over_w
         serde_json::from_slice::<Value>(&output.stdout).expect("json")["task_id"].as_str().expect("id").to_string();
     let output = run(&["task", "run", "--continue", &id, "Second"]);
     assert!(output.status.success(), "{}", stderr_of(&output));
-    let sent = bodies(&anthropic).await;
+    let sent = request_bodies(&anthropic).await;
     assert_eq!(sent[1]["system"], sent[0]["system"]);
     assert_eq!(
         sent[1]["messages"],
@@ -301,7 +296,7 @@ async fn continue_on_native_anthropic_rebuilds_its_conversation_and_fails_over_w
     let output = run(&["task", "run", "--continue", &id, "Third"]);
     assert!(output.status.success(), "{}", stderr_of(&output));
     assert_eq!(stdout_of(&output), "OpenAI's answer\n");
-    let failover = &bodies(&openai).await[0];
+    let failover = &request_bodies(&openai).await[0];
     assert_eq!(failover["messages"][0]["content"], sent[0]["system"]);
     assert_eq!(
         failover["messages"].as_array().expect("messages")[1..],
@@ -352,7 +347,9 @@ async fn a_batch_runs_an_agents_lines_in_file_order_each_remembering_the_last() 
     env.provider(&server.uri(), "");
     env.cmd(&["agent", "spawn", "rev", "--provider", "srv", "--memory", "5"]).assert().success();
     let file = env.work().join("b.jsonl");
-    let lines: String = (1..=4).map(|n| format!("{}\n", json!({"id": n, "agent": "rev", "description": format!("line {n}")}))).collect();
+    let lines: String = (1..=4)
+        .map(|n| format!("{}\n", json!({"id": n, "agent": "rev", "description": format!("line {n}")})))
+        .collect();
     std::fs::write(&file, lines).expect("write");
     env.cmd(&["task", "run", "--file", file.to_str().expect("path"), "--parallel", "4"]).assert().success();
     let all = conversations(&server).await;
@@ -360,6 +357,11 @@ async fn a_batch_runs_an_agents_lines_in_file_order_each_remembering_the_last() 
         all.iter().map(|c| c.iter().filter(|(r, _)| r == "user").map(|(_, t)| t.clone()).collect()).collect();
     assert_eq!(
         users,
-        [vec!["line 1"], vec!["line 1", "line 2"], vec!["line 1", "line 2", "line 3"], vec!["line 1", "line 2", "line 3", "line 4"]]
+        [
+            vec!["line 1"],
+            vec!["line 1", "line 2"],
+            vec!["line 1", "line 2", "line 3"],
+            vec!["line 1", "line 2", "line 3", "line 4"]
+        ]
     );
 }

@@ -11,11 +11,6 @@ use crate::common::*;
 
 const CONCISE: &str = "risk int, reasons [string], summary: one sentence";
 
-async fn bodies(server: &MockServer) -> Vec<Value> {
-    let requests = server.received_requests().await.expect("recording");
-    requests.iter().map(|r| serde_json::from_slice(&r.body).expect("json body")).collect()
-}
-
 fn with_finish(content: &str, finish: &str, prompt: u64, completion_tokens: u64) -> ResponseTemplate {
     let mut body = completion(content, prompt, completion_tokens);
     body["choices"][0]["finish_reason"] = finish.into();
@@ -40,7 +35,7 @@ async fn the_schema_goes_out_as_response_format_and_the_value_comes_back_as_one_
     let output = env.cmd(&one_shot(&["--schema", CONCISE])).output().expect("run");
     assert!(output.status.success(), "{}", stderr_of(&output));
     assert_eq!(stdout_of(&output), "{\"risk\":2,\"reasons\":[\"no tests\"],\"summary\":\"ok\"}\n");
-    let body = &bodies(&server).await[0];
+    let body = &request_bodies(&server).await[0];
     let shown = env.json(&["schema", "show", CONCISE]);
     assert_eq!(
         body["response_format"],
@@ -55,7 +50,7 @@ async fn the_schema_goes_out_as_response_format_and_the_value_comes_back_as_one_
     let output = env.cmd(&one_shot(&["--schema", loose, "--pretty"])).output().expect("run");
     assert!(output.status.success(), "{}", stderr_of(&output));
     assert_eq!(stdout_of(&output), "{\n  \"a\": \"x\",\n  \"extra\": true\n}\n");
-    let body = &bodies(&server).await[1];
+    let body = &request_bodies(&server).await[1];
     assert_eq!(body["response_format"]["json_schema"]["strict"], false);
     assert_eq!(body["response_format"]["json_schema"]["schema"], serde_json::from_str::<Value>(loose).expect("json"));
 }
@@ -69,7 +64,7 @@ async fn json_object_and_prompt_modes_put_the_schema_in_the_system_prompt() {
         env.provider(&server.uri(), &format!("structured_output = \"{mode}\""));
         let output = env.cmd(&one_shot(&["--schema", CONCISE])).output().expect("run");
         assert!(output.status.success(), "{mode}: {}", stderr_of(&output));
-        let all = bodies(&server).await;
+        let all = request_bodies(&server).await;
         let body = all.last().expect("a request");
         assert_eq!(body.get("response_format").cloned().unwrap_or(Value::Null), format, "{mode}");
         let system = body["messages"][0]["content"].as_str().expect("system");
@@ -108,7 +103,7 @@ async fn an_invalid_answer_gets_one_repair_round_that_lists_the_violations_and_c
     assert_eq!((result["prompt_tokens"].as_u64(), result["completion_tokens"].as_u64()), (Some(250), Some(30)));
     assert_eq!(result["attempts"], 2);
     assert_eq!(script.count(), 2);
-    let all = bodies(&server).await;
+    let all = request_bodies(&server).await;
     let messages = all[1]["messages"].as_array().expect("messages");
     assert_eq!(messages.len(), 4, "system, user, the invalid answer, the repair turn");
     assert_eq!(messages[2], json!({"role": "assistant", "content": "{\"risk\": \"high\"}"}));
@@ -183,7 +178,7 @@ async fn schema_multi_asks_for_items_and_prints_the_array() {
     let output = env.cmd(&one_shot(&["--schema-multi", "name"])).output().expect("run");
     assert!(output.status.success(), "{}", stderr_of(&output));
     assert_eq!(stdout_of(&output), "[{\"name\":\"a\"},{\"name\":\"b\"}]\n");
-    let body = &bodies(&server).await[0];
+    let body = &request_bodies(&server).await[0];
     assert_eq!(body["response_format"]["json_schema"]["schema"], env.json(&["schema", "show", "name", "--multi"]));
     assert_eq!(body["response_format"]["json_schema"]["strict"], true);
     let output = env.cmd(&one_shot(&["--schema-multi", "name", "--schema", "x"])).output().expect("run");
@@ -275,7 +270,7 @@ async fn a_persona_schema_applies_and_schema_none_turns_it_off() {
     assert_eq!(stdout_of(&output), "{\"verdict\": \"ship\"}\n", "the answer as text, unchecked");
     let output = run(&["--schema", "other"]);
     assert!(output.status.code() == Some(10), "a flag overrides the persona's schema: {}", stderr_of(&output));
-    let all = bodies(&server).await;
+    let all = request_bodies(&server).await;
     assert!(all[0]["response_format"]["json_schema"]["schema"]["properties"]["verdict"].is_object());
     assert!(all[1].get("response_format").is_none());
     // A broken schema.json names the file.
@@ -404,7 +399,7 @@ async fn native_anthropic_forces_a_tool_and_reads_the_value_from_tool_use() {
     let result: Value = serde_json::from_slice(&output.stdout).expect("json");
     assert_eq!(result["data"], json!({"risk": 2, "reasons": ["r"], "summary": "s"}));
     assert_eq!(result["finish_reason"], "stop");
-    let body = &bodies(&server).await[0];
+    let body = &request_bodies(&server).await[0];
     let schema = env.json(&["schema", "show", CONCISE]);
     assert_eq!(
         body["tools"],
@@ -455,6 +450,6 @@ async fn failover_to_the_other_protocol_carries_the_schema_in_its_shape() {
     let output = env.cmd(&one_shot(&["--schema", "name"])).env("ANT_KEY", ANT_KEY).output().expect("run");
     assert!(output.status.success(), "{}", stderr_of(&output));
     assert_eq!(stdout_of(&output), "{\"name\":\"x\"}\n");
-    assert!(bodies(&openai).await[0]["response_format"].is_object());
-    assert_eq!(bodies(&anthropic).await[0]["tool_choice"]["name"], "answer");
+    assert!(request_bodies(&openai).await[0]["response_format"].is_object());
+    assert_eq!(request_bodies(&anthropic).await[0]["tool_choice"]["name"], "answer");
 }
