@@ -307,7 +307,10 @@ impl clap::FromArgMatches for Command {
 pub enum SchemaCommand {
     /// Print the JSON Schema a SPEC makes: what --schema (or, with --multi, --schema-multi) sends
     Show {
-        /// Inline JSON (`{…}`), a .json/.yaml/.yml file, or fields such as 'name, age int, tags [string], summary: one sentence'
+        // The help is an attribute: rustdoc would read `[string]` in a doc comment as a link.
+        #[arg(
+            help = "Inline JSON (`{…}`), a .json/.yaml/.yml file, or fields such as 'name, age int, tags [string], summary: one sentence'"
+        )]
         spec: String,
         /// The schema --schema-multi sends: an object with one `items` array of SPEC's objects
         #[arg(long)]

@@ -129,15 +129,20 @@ fn cut(text: &str) -> (String, bool) {
 
 /// The body `task show` prints: the request as `--dry-run` shows it (headers redacted),
 /// its system prompt taken out (wherever the provider's protocol puts it) and named
-/// by its SHA-256, every other text and the response cut at 64 KiB.
+/// by its SHA-256, every other text and the response cut at 64 KiB. A secret in any
+/// of its text (a key pasted into a task, remembered, or continued) is redacted, as
+/// in every stored copy; `response` comes redacted already.
 pub(crate) fn task_body(
     provider: &Provider,
     request: &ChatRequest,
     response: Option<&str>,
+    redactor: &crate::provider::redact::Redactor,
 ) -> Result<(crate::state::TaskBody, Option<String>), serde_json::Error> {
     use sha2::Digest;
     let wire = Client::chat_request(provider, request);
-    let view = crate::provider::protocols::stored_view(crate::provider::protocol(provider), &wire, cut)?;
+    let mut view = crate::provider::protocols::stored_view(crate::provider::protocol(provider), &wire, cut)?;
+    view.request = redactor.redact_value(&view.request);
+    view.system = view.system.map(|text| redactor.redact(&text));
     let hash = view.system.as_ref().map(|text| format!("{:x}", sha2::Sha256::digest(text.as_bytes())));
     let mut was_cut = view.cut;
     let response = response.map(|text| {
@@ -617,7 +622,7 @@ impl Manager {
             }
         }
         let body = link.request.as_ref().and_then(|request| {
-            task_body(link.provider, request, stored.as_deref())
+            task_body(link.provider, request, stored.as_deref(), &redactor)
                 .inspect_err(|err| {
                     let id = &result.task_id;
                     self.printer.warn(&format!("the body of task {id} is not stored: it cannot be encoded ({err})"));

@@ -365,3 +365,27 @@ async fn a_batch_runs_an_agents_lines_in_file_order_each_remembering_the_last() 
         ]
     );
 }
+
+#[tokio::test]
+async fn a_key_in_a_remembered_exchange_is_printed_as_it_came_and_kept_redacted() {
+    const KEY: &str = "sk-memory-0123456789abcdef";
+    let (server, _) = scripted_on("/v1/chat/completions", vec![ok(&format!("the key is {KEY}"))]).await;
+    let env = Env::new();
+    env.provider(&server.uri(), "api_key_env = \"MEM_KEY\"");
+    env.cmd(&["agent", "spawn", "rev", "--provider", "srv", "--memory", "3"]).assert().success();
+    let output =
+        env.cmd(&["task", "run", "rev", &format!("remember {KEY}")]).env("MEM_KEY", KEY).output().expect("run");
+    assert_eq!(stdout_of(&output), format!("the key is {KEY}\n"), "the answer is printed as it came");
+    env.cmd(&["task", "run", "rev", "and now?"]).env("MEM_KEY", KEY).assert().success();
+    let mut stored = all_files_text(&env.home());
+    if on_redis_suite() {
+        stored.push_str(&env.redis_text(""));
+    }
+    assert!(stored.contains("remember ") && !stored.contains(KEY), "a stored copy holds the key: {stored}");
+    let sent = request_bodies(&server).await;
+    let remembered = &sent[1]["messages"].as_array().expect("messages")[1..3];
+    assert!(
+        !serde_json::to_string(remembered).expect("json").contains(KEY),
+        "memory sends what it kept: {remembered:?}"
+    );
+}

@@ -253,8 +253,12 @@ pub struct TaskOptions {
     #[arg(long, value_name = "N")]
     pub retries: Option<u32>,
 
-    /// Answer with JSON matching SPEC: inline JSON, a .json/.yaml file, or fields such as 'name, age int, tags [string]'; `none` turns a persona's schema.json off
-    #[arg(long, value_name = "SPEC")]
+    // The help is an attribute: rustdoc would read `[string]` in a doc comment as a link.
+    #[arg(
+        long,
+        value_name = "SPEC",
+        help = "Answer with JSON matching SPEC: inline JSON, a .json/.yaml file, or fields such as 'name, age int, tags [string]'; `none` turns a persona's schema.json off"
+    )]
     pub schema: Option<SchemaChoice>,
 
     /// Answer with a JSON array of objects matching SPEC (printed as that array)

@@ -1,5 +1,5 @@
 //! Structured output, in no protocol's words: the JSON Schema a task's answer must
-//! match ([`AnswerSchema`]), read from a SPEC (inline JSON, a `.json`/`.yaml` file, or
+//! match ([`Schema`]), read from a SPEC (inline JSON, a `.json`/`.yaml` file, or
 //! the concise form `'name, age int, tags [string], summary: one sentence'`); what
 //! goes on the wire ([`Structured`]: the schema, its name, whether it meets the strict
 //! rules, and how the provider is asked); the local check every answer gets
@@ -310,7 +310,7 @@ impl Structured {
     }
 
     /// The answer's value if it parses (a fenced code block unwrapped first) and
-    /// matches the schema; else what is wrong, at most [`MAX_VIOLATIONS`].
+    /// matches the schema; else what is wrong, at most 20 (`MAX_VIOLATIONS`).
     pub fn check(&self, answer: &str) -> Result<Value, Vec<Violation>> {
         let text = unfence(answer);
         let value: Value = serde_json::from_str(text).map_err(|err| {
