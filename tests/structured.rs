@@ -453,3 +453,30 @@ async fn failover_to_the_other_protocol_carries_the_schema_in_its_shape() {
     assert!(request_bodies(&openai).await[0]["response_format"].is_object());
     assert_eq!(request_bodies(&anthropic).await[0]["tool_choice"]["name"], "answer");
 }
+
+#[tokio::test]
+async fn native_anthropic_repairs_with_the_answer_as_text_and_counts_both_rounds() {
+    let message = |input: Value, output_tokens: u64| {
+        ResponseTemplate::new(200).set_body_json(json!({
+            "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-haiku-4-5",
+            "content": [{"type": "tool_use", "id": "toolu_1", "name": "answer", "input": input}],
+            "stop_reason": "tool_use", "usage": {"input_tokens": 20, "output_tokens": output_tokens}
+        }))
+    };
+    let (server, script) =
+        scripted_on("/v1/messages", vec![message(json!({"n": "one"}), 5), message(json!({"n": 1}), 4)]).await;
+    let env = Env::new();
+    claude(&env, &server.uri());
+    let output = on_claude(&env, &["--schema", "n int", "--json"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let result: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(result["data"], json!({"n": 1}));
+    assert_eq!((result["prompt_tokens"].as_u64(), result["completion_tokens"].as_u64()), (Some(40), Some(9)));
+    assert_eq!(script.count(), 2);
+    let second = &request_bodies(&server).await[1];
+    let messages = second["messages"].as_array().expect("messages");
+    assert_eq!(messages[1], json!({"role": "assistant", "content": "{\"n\":\"one\"}"}));
+    let repair = messages[2]["content"].as_str().expect("repair");
+    assert!(repair.starts_with("Your answer does not match the JSON Schema:\n- /n: "), "{repair}");
+    assert_eq!(second["tool_choice"], json!({"type": "tool", "name": "answer"}), "the tool is forced again");
+}

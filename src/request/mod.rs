@@ -6,14 +6,16 @@
 //! their local check and the mock's sample value are [`Schema`] and [`Structured`].
 
 mod class;
+mod invalid;
 mod message;
 mod options;
 mod schema;
 
 pub use class::ErrorClass;
+pub use invalid::Invalid;
 pub use message::{
     Accumulator, ChatRequest, ChatResponse, Cost, FinishReason, Message, Part, PriceSource, RequestOptions, Role,
     StreamEvent, Usage, estimate_tokens, estimate_usage, text_of,
 };
-pub use options::{Invalid, Limit, MaxTokens, Model, TaskOptions, Temperature};
+pub use options::{Limit, MaxTokens, Model, TaskOptions, Temperature};
 pub use schema::{Schema, SchemaChoice, Structured, StructuredMode, Violation, sample, unfence};

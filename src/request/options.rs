@@ -12,23 +12,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer, de};
 
+use super::invalid::Invalid;
 use super::schema::{Schema, SchemaChoice};
-
-/// Why a value was refused: the rule it broke, worded to follow the flag or key
-/// (`takes a number from 0 to 2 or `none`, not `3``), and what to try instead.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invalid {
-    pub rule: String,
-    pub hint: Option<&'static str>,
-}
-
-impl fmt::Display for Invalid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.rule)
-    }
-}
-
-impl std::error::Error for Invalid {}
 
 /// The sampling temperature: a number from 0 to 2, or `none` (send no temperature
 /// and let the server choose). Whether a protocol takes all of 0 to 2 is the

@@ -13,7 +13,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, de};
 use serde_json::{Map, Value, json};
 
-use super::options::Invalid;
+use super::invalid::Invalid;
 
 /// A schema file larger than this is not a schema anyone meant to send.
 const MAX_SCHEMA_FILE: u64 = 1024 * 1024;
