@@ -266,6 +266,9 @@ async fn a_persona_schema_applies_and_schema_none_turns_it_off() {
     let output = run(&[]);
     assert!(output.status.success(), "{}", stderr_of(&output));
     assert_eq!(stdout_of(&output), "{\"verdict\":\"ship\"}\n");
+    let shown = env.cmd(&["persona", "show", "team/judge", "--json"]).current_dir(env.work()).output().expect("show");
+    let shown: Value = serde_json::from_slice(&shown.stdout).expect("json");
+    assert_eq!(shown["schema"]["required"], json!(["verdict"]), "persona show names its schema");
     let output = run(&["--schema", "none"]);
     assert_eq!(stdout_of(&output), "{\"verdict\": \"ship\"}\n", "the answer as text, unchecked");
     let output = run(&["--schema", "other"]);

@@ -33,6 +33,8 @@ pub(super) fn run(ctx: &Invocation, command: PersonaCommand) -> anyhow::Result<(
                     "source": source.describe(),
                     "builtin": matches!(source, crate::persona::PersonaSource::Builtin),
                     "system_prompt": prompt,
+                    // Its schema.json: the default --schema of its tasks.
+                    "schema": persona.schema.as_ref().map(|s| &s.0),
                 }));
             }
             Ok(ctx.printer.out(&format!("{prompt}\n"))?)
