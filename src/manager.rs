@@ -185,7 +185,7 @@ impl Manager {
     /// The request a run would send now, the agent's memory in it (`--dry-run`: read
     /// without the claim, so a task running meanwhile may still add to it).
     pub(crate) async fn request_now(&self, prepared: &PreparedTask<'_>) -> anyhow::Result<ChatRequest> {
-        let Some(agent) = prepared.agent.as_ref().filter(|a| !a.memory.is_off()) else {
+        let Some(agent) = prepared.agent.as_ref().filter(|a| !a.memory.is_off() && prepared.parent.is_none()) else {
             return Ok(prepared.request.clone());
         };
         let memory = self.store.memory(&agent.id).await?;
@@ -550,7 +550,9 @@ impl Manager {
         // The agent's memory, read under its claim (the caller holds it), goes after
         // the system prompt of every provider's request.
         let remembering = agent.filter(|a| !a.memory.is_off());
-        let (memory, memory_error) = match remembering {
+        // A continued task sends the earlier conversation instead: that conversation
+        // already carries the memory it was sent with, and the earlier exchange itself.
+        let (memory, memory_error) = match remembering.filter(|_| prepared.parent.is_none()) {
             Some(agent) => match self.store.memory(&agent.id).await {
                 Ok(memory) => (memory, None),
                 Err(err) => (Vec::new(), Some(err)),

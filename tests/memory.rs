@@ -389,3 +389,38 @@ async fn a_key_in_a_remembered_exchange_is_printed_as_it_came_and_kept_redacted(
         "memory sends what it kept: {remembered:?}"
     );
 }
+
+#[tokio::test]
+async fn memory_tokens_keeps_only_what_fits_the_cap_newest_first() {
+    let server = echo_server().await;
+    let env = Env::new();
+    env.provider(&server.uri(), "");
+    // Each exchange here is about 25 + 28 tokens by estimate; a cap of 120 keeps two.
+    env.cmd(&["agent", "spawn", "rev", "--provider", "srv", "--memory-tokens", "120"]).assert().success();
+    for n in 0..4 {
+        env.cmd(&["task", "run", "rev", &format!("t{n} {}", "y".repeat(96))]).assert().success();
+    }
+    let agent = env.agent("rev");
+    assert_eq!(agent["memory_turns"], 2, "{agent}");
+    assert!(agent["memory_tokens"].as_u64().is_some_and(|t| t <= 120), "{agent}");
+    env.cmd(&["task", "run", "rev", "last"]).assert().success();
+    let all = conversations(&server).await;
+    let users: Vec<String> =
+        all[4].iter().filter(|(r, _)| r == "user").map(|(_, c)| c.chars().take(2).collect()).collect();
+    assert_eq!(users, ["t2", "t3", "la"]);
+}
+
+#[tokio::test]
+async fn a_continued_task_sends_the_conversation_instead_of_the_memory() {
+    let server = echo_server().await;
+    let env = Env::new();
+    env.provider(&server.uri(), "");
+    env.cmd(&["agent", "spawn", "rev", "--provider", "srv", "--memory", "5"]).assert().success();
+    env.cmd(&["task", "run", "rev", "one"]).assert().success();
+    env.cmd(&["task", "run", "rev", "two"]).assert().success();
+    env.cmd(&["task", "run", "--continue", "last", "three"]).assert().success();
+    let all = conversations(&server).await;
+    let users: Vec<&str> = all[2].iter().filter(|(r, _)| r == "user").map(|(_, c)| c.as_str()).collect();
+    assert_eq!(users, ["one", "two", "three"], "each earlier turn once");
+    assert_eq!(env.agent("rev")["memory_turns"], 3, "the continued task is remembered too");
+}

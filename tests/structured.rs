@@ -319,6 +319,24 @@ async fn batch_lines_carry_their_own_schema_and_results_carry_data() {
     let data: Vec<Value> = results.iter().map(|r| r["data"].clone()).collect();
     assert_eq!(data, [json!({"score": 0.5}), json!({"name": "n"}), json!({"name": "n"}), Value::Null]);
     assert_eq!(results[3]["response"], "free text");
+    // --output is a stored copy: a key in a value is redacted there (and printed as it
+    // came on stdout above).
+    let (keyed_server, _) =
+        scripted_on("/v1/chat/completions", vec![ok(r#"{"name": "sk-out-0123456789abcdef"}"#)]).await;
+    let secret_env = Env::new();
+    secret_env.provider(&keyed_server.uri(), "api_key_env = \"OUT_KEY\"");
+    secret_env.spawn("rev", "srv");
+    let keyed = secret_env.work().join("k.jsonl");
+    std::fs::write(&keyed, format!("{}\n", json!({"id": 1, "agent": "rev", "description": "k", "schema": "name"})))
+        .expect("write");
+    let out = secret_env.work().join("out.jsonl");
+    secret_env
+        .cmd(&["task", "run", "--file", keyed.to_str().expect("path"), "--output", out.to_str().expect("path")])
+        .env("OUT_KEY", "sk-out-0123456789abcdef")
+        .assert()
+        .success();
+    let written: Value = serde_json::from_str(std::fs::read_to_string(&out).expect("output").trim()).expect("json");
+    assert_eq!(written["data"], json!({"name": "(redacted)"}), "{written}");
     let bad = env.work().join("bad.jsonl");
     std::fs::write(&bad, "{\"id\": 1, \"agent\": \"rev\", \"description\": \"a\", \"schema\": \"x int int\"}\n")
         .expect("write");
