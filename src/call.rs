@@ -16,7 +16,7 @@ use tokio::time::Instant;
 use crate::clock::now_ms;
 use crate::limits::{self, MAX_SERVER_WAIT};
 use crate::provider::{Answer, Call, Client, Deltas, Provider, ProviderError, Timeouts};
-use crate::request::{ChatRequest, ChatResponse, Cost, FinishReason, PriceSource, Usage, estimate_usage};
+use crate::request::{ChatRequest, ChatResponse, Cost, FinishReason, Usage, estimate_usage};
 use crate::settings::LinkSettings;
 use crate::state::{Admission, Rates, StateError, Store, WaitWhy};
 
@@ -348,7 +348,7 @@ async fn call_link(
             Usage::default(),
         );
         // Nothing was sent: no tokens, no cost.
-        answer.cost = Cost { usd: Some(0.0), source: PriceSource::None };
+        answer.cost = Cost::NOTHING;
         answer.cached = true;
         return Ok(Answer::Chat(answer));
     }

@@ -160,6 +160,20 @@ pub struct Usage {
     pub estimated: bool,
 }
 
+impl Usage {
+    /// Two calls' usage together (the rounds of one task): estimated if either was.
+    #[must_use]
+    pub fn plus(self, other: Usage) -> Usage {
+        Usage {
+            prompt_tokens: self.prompt_tokens.saturating_add(other.prompt_tokens),
+            completion_tokens: self.completion_tokens.saturating_add(other.completion_tokens),
+            total_tokens: self.total_tokens.saturating_add(other.total_tokens),
+            cached_tokens: self.cached_tokens.saturating_add(other.cached_tokens),
+            estimated: self.estimated || other.estimated,
+        }
+    }
+}
+
 /// The token estimate used when a server sends no usable usage: ceil(UTF-8 bytes / 4).
 pub fn estimate_tokens(text: &str) -> u64 {
     (text.len() as u64).div_ceil(4)
@@ -219,6 +233,18 @@ pub struct Cost {
 
 impl Cost {
     pub const UNKNOWN: Cost = Cost { usd: None, source: PriceSource::None };
+    /// Nothing spent yet: what a sum of costs starts from.
+    pub const NOTHING: Cost = Cost { usd: Some(0.0), source: PriceSource::None };
+
+    /// Two calls' cost together: unknown if either price was; the first known source.
+    #[must_use]
+    pub fn plus(self, other: Cost) -> Cost {
+        let usd = match (self.usd, other.usd) {
+            (Some(a), Some(b)) => Some(a + b),
+            _ => None,
+        };
+        Cost { usd, source: if self.source == PriceSource::None { other.source } else { self.source } }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -298,33 +298,6 @@ pub struct Job<'a> {
     pub schema_retries: u32,
 }
 
-/// What the rounds of a task add up to: every round's tokens and cost count.
-#[derive(Debug, Clone, Copy)]
-struct Totals {
-    usage: Usage,
-    cost: Cost,
-}
-
-impl Totals {
-    fn add(&mut self, response: &ChatResponse) {
-        let (a, b) = (self.usage, response.usage);
-        self.usage = Usage {
-            prompt_tokens: a.prompt_tokens.saturating_add(b.prompt_tokens),
-            completion_tokens: a.completion_tokens.saturating_add(b.completion_tokens),
-            total_tokens: a.total_tokens.saturating_add(b.total_tokens),
-            cached_tokens: a.cached_tokens.saturating_add(b.cached_tokens),
-            estimated: a.estimated || b.estimated,
-        };
-        let usd = match (self.cost.usd, response.cost.usd) {
-            (Some(x), Some(y)) => Some(x + y),
-            _ => None,
-        };
-        let source =
-            if self.cost.source == crate::request::PriceSource::None { response.cost.source } else { self.cost.source };
-        self.cost = Cost { usd, source };
-    }
-}
-
 /// How an attempted task ended.
 pub struct Outcome {
     pub result: Result<ChatResponse, TaskError>,
@@ -383,10 +356,8 @@ impl Job<'_> {
         let mut chain: std::borrow::Cow<'_, [Link<'_>]> = std::borrow::Cow::Borrowed(&self.chain);
         // Where `chain` starts in `self.chain`.
         let mut offset = 0;
-        let mut totals = Totals {
-            usage: Usage::default(),
-            cost: Cost { usd: Some(0.0), source: crate::request::PriceSource::None },
-        };
+        // Every round's tokens and cost count.
+        let (mut usage, mut cost) = (Usage::default(), Cost::NOTHING);
         let mut round = 0;
         loop {
             let report = call::call(client, store, &chain, self.deadline, events, watched, sent).await;
@@ -399,14 +370,15 @@ impl Job<'_> {
             let Some(structured) = link.request.as_ref().and_then(|r| r.options.structured.clone()) else {
                 return (Ok(response), None, last);
             };
-            totals.add(&response);
+            usage = usage.plus(response.usage);
+            cost = cost.plus(response.cost);
             let text = response.content().into_owned();
             let cut = response.finish == Some(FinishReason::Length);
             let checked = if cut { Err(Vec::new()) } else { structured.check(&text) };
             match checked {
                 Ok(value) => {
-                    response.usage = totals.usage;
-                    response.cost = totals.cost;
+                    response.usage = usage;
+                    response.cost = cost;
                     return (Ok(response), Some(structured.printed(value)), last);
                 }
                 Err(violations) if !cut && round < self.schema_retries => {
@@ -429,14 +401,7 @@ impl Job<'_> {
                     offset = last;
                 }
                 Err(violations) => {
-                    let err = TaskError::Schema {
-                        text,
-                        violations,
-                        rounds: round,
-                        cut,
-                        usage: totals.usage,
-                        cost: totals.cost,
-                    };
+                    let err = TaskError::Schema { text, violations, rounds: round, cut, usage, cost };
                     return (Err(err), None, last);
                 }
             }
