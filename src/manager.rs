@@ -153,6 +153,15 @@ pub(crate) fn task_body(
     Ok((crate::state::TaskBody { request: view.request, response, cut: was_cut, prompt: hash }, view.system))
 }
 
+impl PreparedTask<'_> {
+    /// The agent whose memory this task sends: one that keeps memory, unless the task
+    /// continues another (that conversation already carries the memory it was sent
+    /// with, and the earlier exchange itself).
+    fn remembering(&self) -> Option<&AgentRecord> {
+        self.agent.as_ref().filter(|a| !a.memory.is_off() && self.parent.is_none())
+    }
+}
+
 impl FinishedTask {
     /// The history line of this task.
     pub(crate) fn record(&self) -> crate::state::TaskRecord {
@@ -185,7 +194,7 @@ impl Manager {
     /// The request a run would send now, the agent's memory in it (`--dry-run`: read
     /// without the claim, so a task running meanwhile may still add to it).
     pub(crate) async fn request_now(&self, prepared: &PreparedTask<'_>) -> anyhow::Result<ChatRequest> {
-        let Some(agent) = prepared.agent.as_ref().filter(|a| !a.memory.is_off() && prepared.parent.is_none()) else {
+        let Some(agent) = prepared.remembering() else {
             return Ok(prepared.request.clone());
         };
         let memory = self.store.memory(&agent.id).await?;
@@ -549,10 +558,8 @@ impl Manager {
         };
         // The agent's memory, read under its claim (the caller holds it), goes after
         // the system prompt of every provider's request.
-        let remembering = agent.filter(|a| !a.memory.is_off());
-        // A continued task sends the earlier conversation instead: that conversation
-        // already carries the memory it was sent with, and the earlier exchange itself.
-        let (memory, memory_error) = match remembering.filter(|_| prepared.parent.is_none()) {
+        let keeps_memory = agent.filter(|a| !a.memory.is_off());
+        let (memory, memory_error) = match prepared.remembering() {
             Some(agent) => match self.store.memory(&agent.id).await {
                 Ok(memory) => (memory, None),
                 Err(err) => (Vec::new(), Some(err)),
@@ -613,7 +620,7 @@ impl Manager {
         let stored_data = result.data.as_ref().map(|value| redactor.redact_value(value));
         // Only a task that succeeded enters memory: its user turn and the answer as it
         // would be sent back (a schema's value as compact JSON), without keys.
-        if let (Some(agent), Ok(_), Some(answer)) = (remembering, &outcome.result, &stored) {
+        if let (Some(agent), Ok(_), Some(answer)) = (keeps_memory, &outcome.result, &stored) {
             let exchange = crate::state::Exchange {
                 task_id: result.task_id.clone(),
                 user: redactor.redact(&prepared.request.messages.last().map(|m| m.content()).unwrap_or_default()),
