@@ -9,6 +9,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Deserializer, de};
 use serde_json::{Map, Value, json};
@@ -260,7 +261,7 @@ impl StructuredMode {
 
 /// The schema of one request: what a protocol encodes and what the answer is
 /// checked against.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Structured {
     /// The schema's name on the wire (`json_schema.name`, the forced tool's name).
     pub name: String,
@@ -272,6 +273,17 @@ pub struct Structured {
     /// `--schema-multi`: the value printed is the `items` array.
     pub multi: bool,
     pub mode: StructuredMode,
+    /// `schema` compiled on first use and shared by the clones: an answer is checked
+    /// by the call loop (before caching it) and by the worker (for its repair rounds).
+    compiled: Arc<OnceLock<Result<jsonschema::Validator, String>>>,
+}
+
+/// Two requests' schemas are the same when what is sent is; the compiled form follows.
+impl PartialEq for Structured {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.name, &self.schema, self.strict, self.multi, self.mode)
+            == (&other.name, &other.schema, other.strict, other.multi, other.mode)
+    }
 }
 
 /// One way an answer fails its schema: where (a JSON pointer) and what.
@@ -298,7 +310,7 @@ impl Structured {
             .map(|t| t.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').take(64).collect())
             .filter(|t: &String| !t.is_empty())
             .unwrap_or_else(|| "answer".to_string());
-        Self { name, strict: is_strict(&wire), schema: wire, multi, mode }
+        Self { name, strict: is_strict(&wire), schema: wire, multi, mode, compiled: Arc::default() }
     }
 
     /// The words added to the system prompt when the wire cannot carry the schema.
@@ -316,7 +328,9 @@ impl Structured {
         let value: Value = serde_json::from_str(text).map_err(|err| {
             vec![Violation { pointer: String::new(), message: format!("the answer is not JSON ({err})") }]
         })?;
-        let validator = jsonschema::draft202012::new(&self.schema).map_err(|err| {
+        let compiled =
+            self.compiled.get_or_init(|| jsonschema::draft202012::new(&self.schema).map_err(|e| e.to_string()));
+        let validator = compiled.as_ref().map_err(|err| {
             vec![Violation { pointer: String::new(), message: format!("the schema cannot be used: {err}") }]
         })?;
         let violations: Vec<Violation> = validator
