@@ -28,6 +28,9 @@ _agentry() {
             agentry,help)
                 cmd="agentry__subcmd__help"
                 ;;
+            agentry,mcp)
+                cmd="agentry__subcmd__mcp"
+                ;;
             agentry,paths)
                 cmd="agentry__subcmd__paths"
                 ;;
@@ -112,6 +115,9 @@ _agentry() {
             agentry__subcmd__help,help)
                 cmd="agentry__subcmd__help__subcmd__help"
                 ;;
+            agentry__subcmd__help,mcp)
+                cmd="agentry__subcmd__help__subcmd__mcp"
+                ;;
             agentry__subcmd__help,paths)
                 cmd="agentry__subcmd__help__subcmd__paths"
                 ;;
@@ -154,6 +160,21 @@ _agentry() {
             agentry__subcmd__help__subcmd__cache,stats)
                 cmd="agentry__subcmd__help__subcmd__cache__subcmd__stats"
                 ;;
+            agentry__subcmd__help__subcmd__mcp,add)
+                cmd="agentry__subcmd__help__subcmd__mcp__subcmd__add"
+                ;;
+            agentry__subcmd__help__subcmd__mcp,list)
+                cmd="agentry__subcmd__help__subcmd__mcp__subcmd__list"
+                ;;
+            agentry__subcmd__help__subcmd__mcp,remove)
+                cmd="agentry__subcmd__help__subcmd__mcp__subcmd__remove"
+                ;;
+            agentry__subcmd__help__subcmd__mcp,serve)
+                cmd="agentry__subcmd__help__subcmd__mcp__subcmd__serve"
+                ;;
+            agentry__subcmd__help__subcmd__mcp,tools)
+                cmd="agentry__subcmd__help__subcmd__mcp__subcmd__tools"
+                ;;
             agentry__subcmd__help__subcmd__persona,list)
                 cmd="agentry__subcmd__help__subcmd__persona__subcmd__list"
                 ;;
@@ -192,6 +213,42 @@ _agentry() {
                 ;;
             agentry__subcmd__help__subcmd__task,show)
                 cmd="agentry__subcmd__help__subcmd__task__subcmd__show"
+                ;;
+            agentry__subcmd__mcp,add)
+                cmd="agentry__subcmd__mcp__subcmd__add"
+                ;;
+            agentry__subcmd__mcp,help)
+                cmd="agentry__subcmd__mcp__subcmd__help"
+                ;;
+            agentry__subcmd__mcp,list)
+                cmd="agentry__subcmd__mcp__subcmd__list"
+                ;;
+            agentry__subcmd__mcp,remove)
+                cmd="agentry__subcmd__mcp__subcmd__remove"
+                ;;
+            agentry__subcmd__mcp,serve)
+                cmd="agentry__subcmd__mcp__subcmd__serve"
+                ;;
+            agentry__subcmd__mcp,tools)
+                cmd="agentry__subcmd__mcp__subcmd__tools"
+                ;;
+            agentry__subcmd__mcp__subcmd__help,add)
+                cmd="agentry__subcmd__mcp__subcmd__help__subcmd__add"
+                ;;
+            agentry__subcmd__mcp__subcmd__help,help)
+                cmd="agentry__subcmd__mcp__subcmd__help__subcmd__help"
+                ;;
+            agentry__subcmd__mcp__subcmd__help,list)
+                cmd="agentry__subcmd__mcp__subcmd__help__subcmd__list"
+                ;;
+            agentry__subcmd__mcp__subcmd__help,remove)
+                cmd="agentry__subcmd__mcp__subcmd__help__subcmd__remove"
+                ;;
+            agentry__subcmd__mcp__subcmd__help,serve)
+                cmd="agentry__subcmd__mcp__subcmd__help__subcmd__serve"
+                ;;
+            agentry__subcmd__mcp__subcmd__help,tools)
+                cmd="agentry__subcmd__mcp__subcmd__help__subcmd__tools"
                 ;;
             agentry__subcmd__persona,help)
                 cmd="agentry__subcmd__persona__subcmd__help"
@@ -308,7 +365,7 @@ _agentry() {
 
     case "${cmd}" in
         agentry)
-            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version provider persona agent task stats stop cache state paths schema completions help"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version provider persona agent task stats stop cache state paths schema mcp completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -566,7 +623,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__agent__subcmd__spawn)
-            opts="-q -v -h -V --provider --persona --project --exist-ok --budget --cache --memory --memory-tokens --home --providers --personas --state --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --provider --persona --project --exist-ok --budget --cache --memory --memory-tokens --tools --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -593,6 +650,10 @@ _agentry() {
                     return 0
                     ;;
                 --memory-tokens)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tools)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -816,7 +877,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__help)
-            opts="provider persona agent task stats stop cache state paths schema completions help"
+            opts="provider persona agent task stats stop cache state paths schema mcp completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -958,6 +1019,90 @@ _agentry() {
         agentry__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__help__subcmd__mcp)
+            opts="add list remove tools serve"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__help__subcmd__mcp__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__help__subcmd__mcp__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__help__subcmd__mcp__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__help__subcmd__mcp__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__help__subcmd__mcp__subcmd__tools)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1256,6 +1401,324 @@ _agentry() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__mcp)
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version add list remove tools serve help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__mcp__subcmd__add)
+            opts="-q -v -h -V --url --env --home --providers --personas --state --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__mcp__subcmd__help)
+            opts="add list remove tools serve help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__mcp__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__mcp__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__mcp__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__mcp__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__mcp__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__mcp__subcmd__help__subcmd__tools)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__mcp__subcmd__list)
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__mcp__subcmd__remove)
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__mcp__subcmd__serve)
+            opts="-q -v -h -V --http --agents --home --providers --personas --state --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --http)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agents)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__mcp__subcmd__tools)
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2284,7 +2747,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__task__subcmd__run)
-            opts="-q -v -h -V --persona --provider --context --context-file --no-stdin --model --temperature --max-tokens --timeout --connect-timeout --idle-timeout --retries --schema --schema-multi --schema-retries --stream --pretty --continue --cache --no-cache --refresh --max-cost --events --file --parallel --ordered --output --dry-run --home --providers --personas --state --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --persona --provider --context --context-file --no-stdin --model --temperature --max-tokens --timeout --connect-timeout --idle-timeout --retries --schema --schema-multi --schema-retries --tools --allow-tool --deny-tool --max-steps --tool-timeout --stream --pretty --continue --cache --no-cache --refresh --max-cost --events --file --parallel --ordered --output --dry-run --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2343,6 +2806,26 @@ _agentry() {
                     return 0
                     ;;
                 --schema-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tools)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-tool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deny-tool)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-steps)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tool-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

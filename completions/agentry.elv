@@ -42,6 +42,7 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand state 'Move agents, totals, budgets and history between state backends'
             cand paths 'Print the files and folders in use and where each choice came from'
             cand schema 'Print the JSON Schema a --schema SPEC makes'
+            cand mcp 'Tool servers (MCP) agents may call, and agentry as an MCP server'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -264,6 +265,7 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand --budget 'USD the agent may spend a UTC day (tasks past it are refused, exit 7)'
             cand --memory 'Remember the last N exchanges (task and answer) and send them before each new task [default: 0, none]'
             cand --memory-tokens 'Keep at most T tokens (estimated) of exchanges in memory, instead of or as well as --memory'
+            cand --tools 'Let its tasks call the tools of these [mcp.NAME] servers'
             cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
             cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
             cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
@@ -382,6 +384,11 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand --schema 'Answer with JSON matching SPEC: inline JSON, a .json/.yaml file, or fields such as ''name, age int, tags [string]''; `none` turns a persona''s schema.json off'
             cand --schema-multi 'Answer with a JSON array of objects matching SPEC (printed as that array)'
             cand --schema-retries 'Repair rounds for an answer that does not match the schema [default: 1]'
+            cand --tools 'Let the model call the tools of these [mcp.NAME] servers (besides the agent''s own)'
+            cand --allow-tool 'Offer only the tools matching GLOB on `server.tool` (repeatable)'
+            cand --deny-tool 'Never offer the tools matching GLOB on `server.tool` (repeatable; wins over --allow-tool)'
+            cand --max-steps 'Model calls a task with tools may make (exit 11 when the model still asks for tools) [default: 10]'
+            cand --tool-timeout 'Each tool call''s limit; a call that takes longer is an error result the model sees [default: 60s]'
             cand --continue 'Go on from task TASK_ID (`last`: the newest task): its whole conversation and answer are sent before this description, to its agent (or persona and provider) unless others are named'
             cand --max-cost 'Refuse tasks once this run''s spend would pass USD (a batch is one run; exit 7)'
             cand --file 'Run the tasks of a JSON-lines file (`-` is stdin); see `Batch files` in the README'
@@ -680,6 +687,132 @@ set edit:completion:arg-completer[agentry] = {|@words|
         }
         &'agentry;schema;help;help'= {
         }
+        &'agentry;mcp'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --state 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add a tool server to the providers file: `mcp add NAME -- COMMAND ARGS…` or `mcp add NAME --url URL`'
+            cand list 'List the tool servers (commands and URLs; never an env or header value)'
+            cand remove 'Remove a tool server from the providers file'
+            cand tools 'Start a tool server and list its tools with their descriptions and input schemas'
+            cand serve 'Offer agentry''s agents as MCP tools on stdio (or streamable HTTP with --http)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentry;mcp;add'= {
+            cand --url 'A streamable-HTTP server''s URL, instead of a command'
+            cand --env 'Pass the variable VAR of agentry''s environment to the server as KEY (KEY=VAR, repeatable)'
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --state 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;mcp;list'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --state 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;mcp;remove'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --state 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;mcp;tools'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --state 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;mcp;serve'= {
+            cand --http 'Serve streamable HTTP on this local address (e.g. 127.0.0.1:8765); needs AGENTRY_MCP_TOKEN'
+            cand --agents 'Offer only the agents whose names match GLOB (repeatable)'
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --state 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;mcp;help'= {
+            cand add 'Add a tool server to the providers file: `mcp add NAME -- COMMAND ARGS…` or `mcp add NAME --url URL`'
+            cand list 'List the tool servers (commands and URLs; never an env or header value)'
+            cand remove 'Remove a tool server from the providers file'
+            cand tools 'Start a tool server and list its tools with their descriptions and input schemas'
+            cand serve 'Offer agentry''s agents as MCP tools on stdio (or streamable HTTP with --http)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentry;mcp;help;add'= {
+        }
+        &'agentry;mcp;help;list'= {
+        }
+        &'agentry;mcp;help;remove'= {
+        }
+        &'agentry;mcp;help;tools'= {
+        }
+        &'agentry;mcp;help;serve'= {
+        }
+        &'agentry;mcp;help;help'= {
+        }
         &'agentry;completions'= {
             cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
             cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
@@ -707,6 +840,7 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand state 'Move agents, totals, budgets and history between state backends'
             cand paths 'Print the files and folders in use and where each choice came from'
             cand schema 'Print the JSON Schema a --schema SPEC makes'
+            cand mcp 'Tool servers (MCP) agents may call, and agentry as an MCP server'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -786,6 +920,23 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand show 'Print the JSON Schema a SPEC makes: what --schema (or, with --multi, --schema-multi) sends'
         }
         &'agentry;help;schema;show'= {
+        }
+        &'agentry;help;mcp'= {
+            cand add 'Add a tool server to the providers file: `mcp add NAME -- COMMAND ARGS…` or `mcp add NAME --url URL`'
+            cand list 'List the tool servers (commands and URLs; never an env or header value)'
+            cand remove 'Remove a tool server from the providers file'
+            cand tools 'Start a tool server and list its tools with their descriptions and input schemas'
+            cand serve 'Offer agentry''s agents as MCP tools on stdio (or streamable HTTP with --http)'
+        }
+        &'agentry;help;mcp;add'= {
+        }
+        &'agentry;help;mcp;list'= {
+        }
+        &'agentry;help;mcp;remove'= {
+        }
+        &'agentry;help;mcp;tools'= {
+        }
+        &'agentry;help;mcp;serve'= {
         }
         &'agentry;help;completions'= {
         }

@@ -46,6 +46,7 @@ complete -c agentry -n "__fish_agentry_needs_command" -f -a "cache" -d 'Inspect 
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "state" -d 'Move agents, totals, budgets and history between state backends'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "paths" -d 'Print the files and folders in use and where each choice came from'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "schema" -d 'Print the JSON Schema a --schema SPEC makes'
+complete -c agentry -n "__fish_agentry_needs_command" -f -a "mcp" -d 'Tool servers (MCP) agents may call, and agentry as an MCP server'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
@@ -208,6 +209,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_s
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l budget -d 'USD the agent may spend a UTC day (tasks past it are refused, exit 7)' -r
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l memory -d 'Remember the last N exchanges (task and answer) and send them before each new task [default: 0, none]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l memory-tokens -d 'Keep at most T tokens (estimated) of exchanges in memory, instead of or as well as --memory' -r
+complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l tools -d 'Let its tasks call the tools of these [mcp.NAME] servers' -r
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand agent; and __fish_seen_subcommand_from spawn" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
@@ -294,6 +296,11 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l schema -d 'Answer with JSON matching SPEC: inline JSON, a .json/.yaml file, or fields such as \'name, age int, tags [string]\'; `none` turns a persona\'s schema.json off' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l schema-multi -d 'Answer with a JSON array of objects matching SPEC (printed as that array)' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l schema-retries -d 'Repair rounds for an answer that does not match the schema [default: 1]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l tools -d 'Let the model call the tools of these [mcp.NAME] servers (besides the agent\'s own)' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l allow-tool -d 'Offer only the tools matching GLOB on `server.tool` (repeatable)' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l deny-tool -d 'Never offer the tools matching GLOB on `server.tool` (repeatable; wins over --allow-tool)' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l max-steps -d 'Model calls a task with tools may make (exit 11 when the model still asks for tools) [default: 10]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l tool-timeout -d 'Each tool call\'s limit; a call that takes longer is an error result the model sees [default: 60s]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l continue -d 'Go on from task TASK_ID (`last`: the newest task): its whole conversation and answer are sent before this description, to its agent (or persona and provider) unless others are named' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l max-cost -d 'Refuse tasks once this run\'s spend would pass USD (a batch is one run; exit 7)' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l file -d 'Run the tasks of a JSON-lines file (`-` is stdin); see `Batch files` in the README' -r -F
@@ -507,6 +514,94 @@ complete -c agentry -n "__fish_agentry_using_subcommand schema; and __fish_seen_
 complete -c agentry -n "__fish_agentry_using_subcommand schema; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c agentry -n "__fish_agentry_using_subcommand schema; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the JSON Schema a SPEC makes: what --schema (or, with --multi, --schema-multi) sends'
 complete -c agentry -n "__fish_agentry_using_subcommand schema; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and not __fish_seen_subcommand_from add list remove tools serve help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and not __fish_seen_subcommand_from add list remove tools serve help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and not __fish_seen_subcommand_from add list remove tools serve help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and not __fish_seen_subcommand_from add list remove tools serve help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and not __fish_seen_subcommand_from add list remove tools serve help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and not __fish_seen_subcommand_from add list remove tools serve help" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and not __fish_seen_subcommand_from add list remove tools serve help" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and not __fish_seen_subcommand_from add list remove tools serve help" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and not __fish_seen_subcommand_from add list remove tools serve help" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and not __fish_seen_subcommand_from add list remove tools serve help" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and not __fish_seen_subcommand_from add list remove tools serve help" -f -a "add" -d 'Add a tool server to the providers file: `mcp add NAME -- COMMAND ARGS…` or `mcp add NAME --url URL`'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and not __fish_seen_subcommand_from add list remove tools serve help" -f -a "list" -d 'List the tool servers (commands and URLs; never an env or header value)'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and not __fish_seen_subcommand_from add list remove tools serve help" -f -a "remove" -d 'Remove a tool server from the providers file'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and not __fish_seen_subcommand_from add list remove tools serve help" -f -a "tools" -d 'Start a tool server and list its tools with their descriptions and input schemas'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and not __fish_seen_subcommand_from add list remove tools serve help" -f -a "serve" -d 'Offer agentry\'s agents as MCP tools on stdio (or streamable HTTP with --http)'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and not __fish_seen_subcommand_from add list remove tools serve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from add" -l url -d 'A streamable-HTTP server\'s URL, instead of a command' -r
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from add" -l env -d 'Pass the variable VAR of agentry\'s environment to the server as KEY (KEY=VAR, repeatable)' -r
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from add" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from add" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from add" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from add" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from add" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from list" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from list" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from list" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from list" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from remove" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from tools" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from tools" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from tools" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from tools" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from tools" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from tools" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from tools" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from tools" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from tools" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from tools" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l http -d 'Serve streamable HTTP on this local address (e.g. 127.0.0.1:8765); needs AGENTRY_MCP_TOKEN' -r
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l agents -d 'Offer only the agents whose names match GLOB (repeatable)' -r
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from serve" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a tool server to the providers file: `mcp add NAME -- COMMAND ARGS…` or `mcp add NAME --url URL`'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the tool servers (commands and URLs; never an env or header value)'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a tool server from the providers file'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "tools" -d 'Start a tool server and list its tools with their descriptions and input schemas'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Offer agentry\'s agents as MCP tools on stdio (or streamable HTTP with --http)'
+complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
@@ -519,18 +614,19 @@ complete -c agentry -n "__fish_agentry_using_subcommand completions" -s q -l qui
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "provider" -d 'Register, inspect and remove providers'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "persona" -d 'List personas and show the system prompt they build'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "agent" -d 'Spawn, list and inspect agents'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "task" -d 'Run tasks on agents or one-shot on a persona and provider'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "stats" -d 'Show the worker pool, every agent and the per-provider totals and metrics'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "stop" -d 'Stop agents: they leave the pool; their history and totals stay'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "cache" -d 'Inspect or empty the response cache'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "state" -d 'Move agents, totals, budgets and history between state backends'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "paths" -d 'Print the files and folders in use and where each choice came from'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "schema" -d 'Print the JSON Schema a --schema SPEC makes'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "provider" -d 'Register, inspect and remove providers'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "persona" -d 'List personas and show the system prompt they build'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "agent" -d 'Spawn, list and inspect agents'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "task" -d 'Run tasks on agents or one-shot on a persona and provider'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "stats" -d 'Show the worker pool, every agent and the per-provider totals and metrics'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "stop" -d 'Stop agents: they leave the pool; their history and totals stay'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "cache" -d 'Inspect or empty the response cache'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "state" -d 'Move agents, totals, budgets and history between state backends'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "paths" -d 'Print the files and folders in use and where each choice came from'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "schema" -d 'Print the JSON Schema a --schema SPEC makes'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "mcp" -d 'Tool servers (MCP) agents may call, and agentry as an MCP server'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "add" -d 'Add a provider to the providers file in use (comments and order are kept)'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "list" -d 'List the providers (the key is never shown)'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "show" -d 'Show one provider'
@@ -550,3 +646,8 @@ complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "export" -d 'Write every agent, total, budget spend and history record as JSON lines to stdout'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "import" -d 'Load an export into the backend in use (`-` reads stdin)'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from schema" -f -a "show" -d 'Print the JSON Schema a SPEC makes: what --schema (or, with --multi, --schema-multi) sends'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "add" -d 'Add a tool server to the providers file: `mcp add NAME -- COMMAND ARGS…` or `mcp add NAME --url URL`'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "list" -d 'List the tool servers (commands and URLs; never an env or header value)'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "remove" -d 'Remove a tool server from the providers file'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "tools" -d 'Start a tool server and list its tools with their descriptions and input schemas'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "serve" -d 'Offer agentry\'s agents as MCP tools on stdio (or streamable HTTP with --http)'

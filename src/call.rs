@@ -124,10 +124,42 @@ pub(crate) fn cache_key(provider: &Provider, request: &ChatRequest) -> String {
 /// What the loop reports while it works.
 #[derive(Debug)]
 pub enum CallEvent<'a> {
-    Retry { provider: &'a str, delay: Duration, reason: String, attempt: u32, max_attempts: u32 },
-    Failover { from: &'a str, to: &'a str, reason: String },
-    Skip { provider: &'a str, why: String },
-    Wait { provider: &'a str, delay: Duration, why: &'static str },
+    Retry {
+        provider: &'a str,
+        delay: Duration,
+        reason: String,
+        attempt: u32,
+        max_attempts: u32,
+    },
+    Failover {
+        from: &'a str,
+        to: &'a str,
+        reason: String,
+    },
+    Skip {
+        provider: &'a str,
+        why: String,
+    },
+    Wait {
+        provider: &'a str,
+        delay: Duration,
+        why: &'static str,
+    },
+    /// The model asked for a tool (`server` is `None` for a name never offered).
+    ToolCall {
+        server: Option<&'a str>,
+        tool: &'a str,
+        arguments: &'a str,
+        call_id: &'a str,
+        step: u32,
+    },
+    /// A tool call's result came back (or failed, as an error result).
+    ToolResult {
+        call_id: &'a str,
+        is_error: bool,
+        bytes: usize,
+        duration: Duration,
+    },
 }
 
 pub(crate) type Events = Arc<dyn Fn(&CallEvent<'_>) + Send + Sync>;

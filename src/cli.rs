@@ -28,6 +28,7 @@ Exit codes:
   9    task cancelled by `stop`
   10   the answer did not match its --schema after the repair rounds, or was cut
        at the token limit under a schema
+  11   the model still asked for tools after --max-steps model calls
   130  interrupted (SIGINT), or a batch whose results stream was closed
   143  terminated (SIGTERM)";
 
@@ -124,6 +125,9 @@ pub enum Command {
     /// Print the JSON Schema a --schema SPEC makes
     Schema(SchemaCommand),
 
+    /// Tool servers (MCP) agents may call, and agentry as an MCP server
+    Mcp(McpCommand),
+
     /// Print a shell completion script to stdout
     Completions {
         /// The shell to generate for
@@ -219,6 +223,12 @@ fn commands(cmd: clap::Command, build: Build) -> clap::Command {
         "Print the JSON Schema a --schema SPEC makes",
         SchemaCommand::augment_subcommands,
     ))
+    .subcommand(group(
+        build,
+        "mcp",
+        "Tool servers (MCP) agents may call, and agentry as an MCP server",
+        McpCommand::augment_subcommands,
+    ))
     .subcommand(top(build, "completions", "Print a shell completion script to stdout", completions_args))
 }
 
@@ -259,6 +269,7 @@ impl Subcommand for Command {
                 | "state"
                 | "paths"
                 | "schema"
+                | "mcp"
                 | "completions"
         )
     }
@@ -286,6 +297,7 @@ impl clap::FromArgMatches for Command {
             "state" => Command::State(StateCommand::from_arg_matches_mut(sub)?),
             "paths" => Command::Paths,
             "schema" => Command::Schema(SchemaCommand::from_arg_matches_mut(sub)?),
+            "mcp" => Command::Mcp(McpCommand::from_arg_matches_mut(sub)?),
             "completions" => Command::Completions {
                 shell: sub
                     .remove_one::<clap_complete::Shell>("shell")
@@ -301,6 +313,51 @@ impl clap::FromArgMatches for Command {
         *self = Self::from_arg_matches(matches)?;
         Ok(())
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum McpCommand {
+    /// Add a tool server to the providers file: `mcp add NAME -- COMMAND ARGS…` or `mcp add NAME --url URL`
+    Add(McpAddArgs),
+    /// List the tool servers (commands and URLs; never an env or header value)
+    List,
+    /// Remove a tool server from the providers file
+    Remove {
+        /// The [mcp.NAME] to remove
+        name: String,
+    },
+    /// Start a tool server and list its tools with their descriptions and input schemas
+    Tools {
+        /// The [mcp.NAME] to ask
+        name: String,
+    },
+    /// Offer agentry's agents as MCP tools on stdio (or streamable HTTP with --http)
+    Serve(McpServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct McpAddArgs {
+    /// The name tasks use in --tools (letters, digits, `-`, `_`)
+    pub name: String,
+    /// A streamable-HTTP server's URL, instead of a command
+    #[arg(long, value_name = "URL", conflicts_with = "command")]
+    pub url: Option<String>,
+    /// Pass the variable VAR of agentry's environment to the server as KEY (KEY=VAR, repeatable)
+    #[arg(long = "env", value_name = "KEY=VAR")]
+    pub env: Vec<String>,
+    /// The command that starts a stdio server, and its arguments (after `--`)
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct McpServeArgs {
+    /// Serve streamable HTTP on this local address (e.g. 127.0.0.1:8765); needs AGENTRY_MCP_TOKEN
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<String>,
+    /// Offer only the agents whose names match GLOB (repeatable)
+    #[arg(long = "agents", value_name = "GLOB")]
+    pub agents: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -445,6 +502,10 @@ pub struct AgentSpawnArgs {
     /// Keep at most T tokens (estimated) of exchanges in memory, instead of or as well as --memory
     #[arg(long, value_name = "T")]
     pub memory_tokens: Option<u64>,
+
+    /// Let its tasks call the tools of these [mcp.NAME] servers
+    #[arg(long, value_name = "NAME[,NAME]", value_delimiter = ',')]
+    pub tools: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -27,6 +27,8 @@ pub struct FileSettings {
     pub cache: crate::state::CacheLimits,
     /// `[state]`, whose rules the state owns.
     pub state: StateOptions,
+    /// `[mcp.NAME]`: the tool servers tasks may name with `--tools`.
+    pub tool_servers: std::collections::BTreeMap<String, crate::mcp::ServerSpec>,
 }
 
 /// `[cache]`: how long answers stay and how much they may take.
@@ -55,6 +57,8 @@ struct FileDoc {
     history: Option<toml::Spanned<HistoryTable>>,
     cache: Option<toml::Spanned<CacheTable>>,
     state: Option<toml::Spanned<StateTable>>,
+    #[serde(default)]
+    mcp: std::collections::BTreeMap<String, toml::Spanned<crate::mcp::spec::Entry>>,
 }
 
 /// Parse providers.toml text: the file settings and the providers, errors naming
@@ -124,7 +128,16 @@ pub fn parse(text: &str, path: &Path) -> Result<(FileSettings, Vec<crate::provid
         }
         None => StateOptions::default(),
     };
-    Ok((FileSettings { max_agents: doc.max_agents, history, cache, state }, providers))
+    let mut tool_servers = std::collections::BTreeMap::new();
+    for (name, entry) in doc.mcp {
+        let span = Some(entry.span());
+        let spec = entry
+            .into_inner()
+            .into_spec(&name, path.parent().unwrap_or(Path::new(".")))
+            .map_err(|message| invalid(path, text, span, &format!("[mcp.{name}] {message}")))?;
+        tool_servers.insert(name, spec);
+    }
+    Ok((FileSettings { max_agents: doc.max_agents, history, cache, state, tool_servers }, providers))
 }
 
 /// Read a file that must be a regular file: a FIFO would block forever, a folder
@@ -308,6 +321,67 @@ pub fn remove(path: &Path, id: &str, place: &str) -> Result<(), ConfigError> {
     let table = providers_table(&mut doc, path)?;
     if table.remove(id).is_none() {
         return Err(ConfigError::UnknownProvider { id: id.to_string(), place: place.to_string() });
+    }
+    save_document(path, &doc, crlf)
+}
+
+/// A new `[mcp.NAME]` table, as `mcp add` writes it.
+#[derive(Debug, Clone)]
+pub enum NewToolServer {
+    Stdio { command: String, args: Vec<String>, env: Vec<(String, String)> },
+    Http { url: String },
+}
+
+fn mcp_table<'a>(doc: &'a mut DocumentMut, path: &Path) -> Result<&'a mut Table, ConfigError> {
+    let item = doc.entry("mcp").or_insert_with(|| {
+        let mut table = Table::new();
+        table.set_implicit(true);
+        Item::Table(table)
+    });
+    item.as_table_mut().ok_or_else(|| ConfigError::Invalid {
+        location: path.display().to_string(),
+        message: "`mcp` must be a table of [mcp.NAME] tables".into(),
+    })
+}
+
+/// Add `[mcp.NAME]`; the caller holds the lock. `env` pairs name variables whose
+/// values are read when the server starts (`{ env = "VAR" }`), never copied here.
+pub fn add_tool_server(path: &Path, name: &str, new: &NewToolServer) -> Result<(), ConfigError> {
+    crate::mcp::spec::check_name(name).map_err(ConfigError::Setting)?;
+    let (mut doc, crlf) = load_document(path)?;
+    let table = mcp_table(&mut doc, path)?;
+    if table.contains_key(name) {
+        return Err(ConfigError::ToolServerExists { name: name.to_string(), path: path.to_path_buf() });
+    }
+    let mut entry = Table::new();
+    match new {
+        NewToolServer::Stdio { command, args, env } => {
+            entry["command"] = value(command.clone());
+            if !args.is_empty() {
+                entry["args"] = value(args.iter().collect::<toml_edit::Array>());
+            }
+            if !env.is_empty() {
+                let mut vars = toml_edit::InlineTable::new();
+                for (var, from) in env {
+                    let mut reference = toml_edit::InlineTable::new();
+                    reference.insert("env", from.as_str().into());
+                    vars.insert(var, toml_edit::Value::InlineTable(reference));
+                }
+                entry["env"] = value(vars);
+            }
+        }
+        NewToolServer::Http { url } => entry["url"] = value(url.clone()),
+    }
+    table.insert(name, Item::Table(entry));
+    save_document(path, &doc, crlf)
+}
+
+/// Remove `[mcp.NAME]`; the caller holds the lock.
+pub fn remove_tool_server(path: &Path, name: &str) -> Result<(), ConfigError> {
+    let (mut doc, crlf) = load_document(path)?;
+    let table = mcp_table(&mut doc, path)?;
+    if table.remove(name).is_none() {
+        return Err(ConfigError::UnknownToolServer { name: name.to_string(), path: path.to_path_buf() });
     }
     save_document(path, &doc, crlf)
 }

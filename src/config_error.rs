@@ -24,6 +24,10 @@ pub enum ConfigError {
     UnknownProvider { id: String, place: String },
     #[error("provider `{id}` already exists in {}", path.display())]
     Exists { id: String, path: PathBuf },
+    #[error("tool server `{name}` already exists in {}", path.display())]
+    ToolServerExists { name: String, path: PathBuf },
+    #[error("tool server `{name}` not found in {}", path.display())]
+    UnknownToolServer { name: String, path: PathBuf },
     /// A value from a flag or an environment variable, named in the message.
     #[error("{0}")]
     Setting(String),

@@ -38,6 +38,8 @@ impl EnvVars {
     pub const AGENTRY_STATE_NAMESPACE: &'static str = "AGENTRY_STATE_NAMESPACE";
     /// The Redis password, kept out of the URL.
     pub const AGENTRY_REDIS_PASSWORD: &'static str = "AGENTRY_REDIS_PASSWORD";
+    /// The bearer token `mcp serve --http` requires of every request.
+    pub const AGENTRY_MCP_TOKEN: &'static str = "AGENTRY_MCP_TOKEN";
     /// Any non-empty value turns colour off under `--color auto`.
     pub const NO_COLOR: &'static str = "NO_COLOR";
 
@@ -56,6 +58,7 @@ impl EnvVars {
         Self::AGENTRY_STATE,
         Self::AGENTRY_STATE_NAMESPACE,
         Self::AGENTRY_REDIS_PASSWORD,
+        Self::AGENTRY_MCP_TOKEN,
         Self::NO_COLOR,
     ];
 }

@@ -8,6 +8,7 @@ use std::fmt;
 use crate::config_error::ConfigError;
 use crate::files::LockError;
 use crate::manager::ManagerError;
+use crate::mcp::McpError;
 use crate::persona::PersonaError;
 use crate::provider::ProviderError;
 use crate::shutdown::Signal;
@@ -29,6 +30,7 @@ pub enum ExitCode {
     BatchFailed = 8,
     Cancelled = 9,
     Schema = 10,
+    MaxSteps = 11,
     Interrupted = 130,
     Terminated = 143,
 }
@@ -38,10 +40,10 @@ impl ExitCode {
         self as u8
     }
 
-    pub fn all() -> [ExitCode; 13] {
+    pub fn all() -> [ExitCode; 14] {
         use ExitCode::{
-            BatchFailed, Budget, Cancelled, Deadline, Internal, Interrupted, NotFound, Partial, Provider, Schema,
-            Success, Terminated, Usage,
+            BatchFailed, Budget, Cancelled, Deadline, Internal, Interrupted, MaxSteps, NotFound, Partial, Provider,
+            Schema, Success, Terminated, Usage,
         };
         [
             Success,
@@ -55,6 +57,7 @@ impl ExitCode {
             BatchFailed,
             Cancelled,
             Schema,
+            MaxSteps,
             Interrupted,
             Terminated,
         ]
@@ -208,6 +211,12 @@ impl From<&ConfigError> for Failure {
             ConfigError::Exists { id, .. } => {
                 Failure::usage(message).hint(format!("remove it first with `agentry provider remove {id}`"))
             }
+            ConfigError::ToolServerExists { name, .. } => {
+                Failure::usage(message).hint(format!("remove it first with `agentry mcp remove {name}`"))
+            }
+            ConfigError::UnknownToolServer { .. } => {
+                Failure::not_found(message).hint("see `agentry mcp list`, or add it with `agentry mcp add`")
+            }
             ConfigError::Lock(source) => lock_failure("the providers-file lock", source, None),
             ConfigError::Io(io) => folder_failure(&io.to_string(), io.path.parent()),
             ConfigError::Invalid { .. } | ConfigError::Setting(_) => Failure::usage(message),
@@ -232,8 +241,26 @@ impl From<&TaskError> for Failure {
             TaskError::Schema { .. } => Failure::new(ExitCode::Schema, err.to_string()).hint(
                 "the raw answer is in `agentry task show ID` and the --json object's `response`; simplify the schema or raise --schema-retries",
             ),
+            TaskError::MaxSteps { steps, .. } => Failure::new(ExitCode::MaxSteps, err.to_string()).hint(format!(
+                "the model's last text is above; raise --max-steps (it was {steps}), or narrow the task or its tools"
+            )),
             TaskError::Budget(_) => Failure::new(ExitCode::Budget, err.to_string())
                 .hint("raise the budget, wait for the next UTC day, or run with a cheaper model"),
+        }
+    }
+}
+
+impl From<&McpError> for Failure {
+    fn from(err: &McpError) -> Self {
+        let message = err.to_string();
+        match err {
+            McpError::Unknown { .. } => {
+                Failure::not_found(message).hint("see `agentry mcp list`, or add it with `agentry mcp add`")
+            }
+            McpError::Start { server, .. } | McpError::Failed { server, .. } => Failure::usage(message).hint(format!(
+                "check [mcp.{server}] in providers.toml; its stderr is in the state folder's logs/mcp/{server}.log (or run with -v)"
+            )),
+            McpError::Tools(_) => Failure::usage(message),
         }
     }
 }
@@ -293,7 +320,8 @@ pub fn classify(err: &anyhow::Error) -> (ExitCode, String, Vec<String>) {
         .or_else(|| err.downcast_ref::<ConfigError>().map(Failure::from))
         .or_else(|| err.downcast_ref::<TaskError>().map(Failure::from))
         .or_else(|| err.downcast_ref::<ManagerError>().map(Failure::from))
-        .or_else(|| err.downcast_ref::<PersonaError>().map(Failure::from));
+        .or_else(|| err.downcast_ref::<PersonaError>().map(Failure::from))
+        .or_else(|| err.downcast_ref::<McpError>().map(Failure::from));
     if let Some(f) = failure {
         (f.exit, one_line(&f.message), f.hints)
     } else {
@@ -316,7 +344,7 @@ mod tests {
     #[test]
     fn exit_codes_are_the_documented_numbers() {
         let codes: Vec<u8> = ExitCode::all().iter().map(|e| e.code()).collect();
-        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 130, 143]);
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 130, 143]);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! task under its deadline) → `call` (retries, failover, cache, budgets) →
 //! [`provider`] (one `Client::attempt` for every [`provider::Protocol`] over one
 //! HTTP transport) → [`state`] (named operations over the file or Redis backend).
+//! [`mcp`] (tool servers the worker's loop calls) sits beside `provider`.
 //! [`request`] is what a task asks in no protocol's words, used by every layer.
 //! [`config`] reads and edits providers.toml; `files` holds the file primitives
 //! (atomic writes, lock files, capped reads); `output` is the only writer to stdout
@@ -25,6 +26,7 @@ pub(crate) mod histogram;
 pub(crate) mod ids;
 pub mod limits;
 pub(crate) mod manager;
+pub mod mcp;
 pub(crate) mod metrics;
 pub(crate) mod output;
 pub(crate) mod paths;

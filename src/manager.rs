@@ -43,6 +43,7 @@ pub(crate) struct SpawnRequest {
     pub budget: Option<f64>,
     pub cache: bool,
     pub memory: crate::state::MemoryLimit,
+    pub tools: Vec<String>,
 }
 
 /// What `task run` prepared: enough to print a dry run or to attempt the task.
@@ -59,6 +60,8 @@ pub(crate) struct PreparedTask<'a> {
     pub project: Option<String>,
     /// The task this one continues.
     pub parent: Option<String>,
+    /// The tool servers its model may call, started (`--tools`, the agent's own).
+    pub tools: Option<std::sync::Arc<crate::mcp::Toolbox>>,
 }
 
 /// A finished attempt: the result to print and record, and, if it failed, why.
@@ -154,6 +157,16 @@ pub(crate) fn task_body(
 }
 
 impl PreparedTask<'_> {
+    /// Offer `toolbox`'s tools in every provider's request.
+    pub(crate) fn offer(&mut self, toolbox: std::sync::Arc<crate::mcp::Toolbox>) {
+        let definitions = toolbox.definitions();
+        self.request.options.tools.clone_from(&definitions);
+        for (_, request) in &mut self.fallbacks {
+            request.options.tools.clone_from(&definitions);
+        }
+        self.tools = Some(toolbox);
+    }
+
     /// The agent whose memory this task sends: one that keeps memory, unless the task
     /// continues another (that conversation already carries the memory it was sent
     /// with, and the earlier exchange itself).
@@ -264,6 +277,7 @@ impl Manager {
             budget: request.budget,
             cache: request.cache,
             memory: request.memory,
+            tools: request.tools.clone(),
         };
         let record = match self.store.spawn_agent(new, max, request.exist_ok).await? {
             Spawned::Created(record) | Spawned::Existing(record) => record,
@@ -371,6 +385,7 @@ impl Manager {
             persona,
             project: None,
             parent: task.continuation.as_ref().map(|c| c.task_id.clone()),
+            tools: None,
         }
     }
 
@@ -409,6 +424,24 @@ impl Manager {
                     CallEvent::Failover { from, to, reason } => {
                         writer.emit("fallback", serde_json::json!({ "from": from, "to": to, "reason": reason }))
                     }
+                    CallEvent::ToolCall { server, tool, arguments, call_id, step } => {
+                        let arguments = serde_json::from_str::<serde_json::Value>(arguments)
+                            .unwrap_or_else(|_| serde_json::Value::String((*arguments).to_string()));
+                        writer.emit(
+                            "tool_call",
+                            serde_json::json!({
+                                "server": server, "tool": tool, "arguments": arguments,
+                                "call_id": call_id, "step": step,
+                            }),
+                        )
+                    }
+                    CallEvent::ToolResult { call_id, is_error, bytes, duration } => writer.emit(
+                        "tool_result",
+                        serde_json::json!({
+                            "call_id": call_id, "is_error": is_error, "bytes": bytes,
+                            "duration_ms": u64::try_from(duration.as_millis()).unwrap_or(u64::MAX),
+                        }),
+                    ),
                     CallEvent::Skip { .. } | CallEvent::Wait { .. } => Ok(()),
                 };
             }
@@ -428,6 +461,16 @@ impl Manager {
                 CallEvent::Wait { provider, delay, why } => {
                     format!("waiting {} for provider {provider}: {why}", seconds(*delay))
                 }
+                CallEvent::ToolCall { server: Some(server), tool, step, .. } => {
+                    format!("step {step}: calling tool {server}.{tool}")
+                }
+                CallEvent::ToolCall { server: None, tool, step, .. } => {
+                    format!("step {step}: the model asked for `{tool}`, which it was not offered")
+                }
+                CallEvent::ToolResult { call_id, is_error: true, .. } => {
+                    format!("tool call {call_id} gave an error result")
+                }
+                CallEvent::ToolResult { .. } => return,
             };
             printer.status(&line);
         })
@@ -532,7 +575,13 @@ impl Manager {
         let limit = settings::task_limit(flags, env, prepared.provider, settings::DEFAULT_TIMEOUT).value;
         let deadline = Deadline { at: tokio::time::Instant::now() + limit, limit, backoff_scale: env.backoff_scale };
         let agent_cache = agent.is_some_and(|a| a.cache);
+        // Tools have effects: a task that may call them is never answered from, nor
+        // stored to, the cache.
+        let tools = prepared.tools.as_deref();
         let plan = |provider: &Provider, request: &ChatRequest| {
+            if tools.is_some() {
+                return None;
+            }
             let on = flags.refresh || flags.cache.unwrap_or(provider.cache || agent_cache);
             (on && flags.cache != Some(false)).then(|| crate::call::CachePlan {
                 key: crate::call::cache_key(provider, request),
@@ -598,6 +647,11 @@ impl Manager {
             chain,
             deadline,
             schema_retries: flags.schema_retries.unwrap_or(crate::settings::DEFAULT_SCHEMA_RETRIES),
+            tools: tools.map(|toolbox| crate::worker::ToolUse {
+                toolbox,
+                max_steps: flags.max_steps.unwrap_or(crate::settings::DEFAULT_MAX_STEPS),
+                timeout: flags.tool_timeout.unwrap_or(crate::settings::DEFAULT_TOOL_TIMEOUT),
+            }),
         };
         sink.start();
         let outcome = match memory_error {
@@ -609,13 +663,17 @@ impl Manager {
                 attempts: 0,
                 last: 0,
                 latency_ms: 0,
+                steps: crate::worker::Steps::default(),
             },
             None => job.run(client, &self.store, &shutdown, events, sink).await,
         };
         let result = job.result(&outcome);
         let link = &job.chain[outcome.last.min(job.chain.len() - 1)];
         // The answer is printed as it came; every stored copy has the keys removed.
-        let redactor = client.redactor(link.provider).await;
+        let mut redactor = client.redactor(link.provider).await;
+        if let Some(toolbox) = tools {
+            redactor.extend(toolbox.secrets().iter().cloned());
+        }
         let stored = result.response.as_deref().map(|text| redactor.redact(text));
         let stored_data = result.data.as_ref().map(|value| redactor.redact_value(value));
         // Only a task that succeeded enters memory: its user turn and the answer as it
@@ -630,7 +688,9 @@ impl Manager {
                 self.printer.warn(&format!("agent {} did not remember this task: {err}", agent.name));
             }
         }
-        let body = link.request.as_ref().and_then(|request| {
+        // With tools, the last request sent holds every call and result.
+        let sent = outcome.steps.transcript.as_ref().or(link.request.as_ref());
+        let body = sent.and_then(|request| {
             task_body(link.provider, request, stored.as_deref(), &redactor)
                 .inspect_err(|err| {
                     let id = &result.task_id;

@@ -93,6 +93,13 @@ impl Printer {
         }
     }
 
+    /// Text that is not the result, as it is (a model's last words when the task
+    /// failed): stderr, under a heading line.
+    pub(crate) fn aside(self, heading: &str, text: &str) {
+        self.err_line(&self.paint(BOLD, "note:"), heading);
+        self.err_line("", text.trim_end_matches(['\n', '\r']));
+    }
+
     pub(crate) fn warn(self, message: &str) {
         self.err_line(&self.paint(YELLOW_BOLD, "warning:"), message);
     }

@@ -204,10 +204,18 @@ pub struct CallFlags {
     pub refresh: bool,
     /// `--schema-retries`: repair rounds for an answer that does not match its schema.
     pub schema_retries: Option<u32>,
+    /// `--max-steps`: model calls a task with tools may make.
+    pub max_steps: Option<u32>,
+    /// `--tool-timeout`: each tool call's limit.
+    pub tool_timeout: Option<Duration>,
 }
 
 /// Repair rounds for an answer that does not match its schema, unless `--schema-retries`.
 pub(crate) const DEFAULT_SCHEMA_RETRIES: u32 = 1;
+/// Model calls a task with tools may make, unless `--max-steps`.
+pub(crate) const DEFAULT_MAX_STEPS: u32 = 10;
+/// Each tool call's limit, unless `--tool-timeout`.
+pub(crate) const DEFAULT_TOOL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The environment's call settings, parsed once; a bad value is an error naming it.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

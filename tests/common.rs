@@ -430,6 +430,7 @@ pub(crate) const AGENT_KEYS: &[&str] = &[
     "memory",
     "memory_turns",
     "memory_tokens",
+    "tools",
 ];
 
 pub(crate) const TASK_KEYS: &[&str] = &[

@@ -27,3 +27,4 @@ mod secrets;
 mod streaming;
 mod structured;
 mod tasks;
+mod tools;

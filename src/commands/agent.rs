@@ -106,6 +106,7 @@ pub(super) async fn run(ctx: &Invocation, command: AgentCommand) -> anyhow::Resu
                         turns: args.memory.unwrap_or(0),
                         tokens: args.memory_tokens.unwrap_or(0),
                     },
+                    tools: args.tools,
                 })
                 .await?;
             if agent.provider == crate::provider::registry::MOCK_ID {

@@ -25,6 +25,8 @@ pub(super) fn call_flags(options: &TaskOptions, args: &TaskRunArgs) -> CallFlags
         },
         refresh: args.refresh,
         schema_retries: options.schema_retries,
+        max_steps: options.max_steps.map(std::num::NonZeroU32::get),
+        tool_timeout: options.tool_timeout.map(|l| l.0),
     }
 }
 

@@ -7,9 +7,11 @@ pub(crate) mod batch;
 mod completions;
 mod flags;
 mod history;
+mod mcp;
 mod paths;
 mod persona;
 mod provider;
+mod serve;
 mod state;
 mod stats;
 mod task;
@@ -29,6 +31,7 @@ use crate::settings::{GlobalSettings, StateChoice, state_choice};
 use crate::state::{FileState, RedisState, Store};
 
 /// What every handler gets: the printer, the paths in use and the global settings.
+#[derive(Clone)]
 pub(crate) struct Invocation {
     pub printer: Printer,
     pub paths: Paths,
@@ -172,6 +175,7 @@ async fn dispatch(ctx: &Invocation, command: Command) -> anyhow::Result<()> {
         Command::State(command) => state::run(ctx, command).await,
         Command::Paths => paths::run(ctx),
         Command::Schema(crate::cli::SchemaCommand::Show { spec, multi }) => schema_show(ctx, &spec, multi),
+        Command::Mcp(command) => mcp::run(ctx, command).await,
         Command::Completions { .. } => Ok(()),
     }
 }

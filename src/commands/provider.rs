@@ -161,7 +161,7 @@ pub(super) async fn run(ctx: &Invocation, command: ProviderCommand) -> anyhow::R
     }
 }
 
-fn waiting(ctx: &Invocation) -> impl FnOnce(Option<u32>) {
+pub(super) fn waiting(ctx: &Invocation) -> impl FnOnce(Option<u32>) {
     let printer = ctx.printer;
     move |pid| {
         let held = pid.map(|p| format!(" (held by process {p})")).unwrap_or_default();

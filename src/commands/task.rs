@@ -92,7 +92,10 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs) -> anyhow::Result<(
     }
     let attempted = std::sync::atomic::AtomicBool::new(false);
     let events = args.events;
-    let outcome = run_one(ctx, args, &attempted).await;
+    // The tool servers a task started end with it, however it ends.
+    let tools = std::sync::Mutex::new(None);
+    let outcome = run_one(ctx, args, &attempted, &tools).await;
+    super::mcp::close(tools.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)).await;
     if let Err(err) = &outcome
         && events
         && !attempted.load(std::sync::atomic::Ordering::Relaxed)
@@ -108,7 +111,12 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs) -> anyhow::Result<(
     outcome
 }
 
-async fn run_one(ctx: &Invocation, args: TaskRunArgs, attempted: &std::sync::atomic::AtomicBool) -> anyhow::Result<()> {
+async fn run_one(
+    ctx: &Invocation,
+    args: TaskRunArgs,
+    attempted: &std::sync::atomic::AtomicBool,
+    tools: &std::sync::Mutex<Option<std::sync::Arc<crate::mcp::Toolbox>>>,
+) -> anyhow::Result<()> {
     let continuing = args.continue_from.is_some();
     let form = match (&args.persona, &args.provider, args.args.as_slice()) {
         (None, None, [agent, _]) => Some(Form::Agent(agent.clone())),
@@ -140,10 +148,17 @@ async fn run_one(ctx: &Invocation, args: TaskRunArgs, attempted: &std::sync::ato
         None => form.ok_or_else(|| usage("task run needs a task description"))?,
     };
     manager.run_budget = super::flags::run_budget(args.max_cost)?;
-    let prepared = match &form {
+    let mut prepared = match &form {
         Form::Agent(agent) => manager.prepare_on_agent(agent, &task).await?,
         Form::OneShot { persona, provider } => manager.prepare_one_shot(persona, provider, &task)?,
     };
+    let agent_tools = prepared.agent.as_ref().map_or(&[][..], |a| a.tools.as_slice());
+    let (names, filter) = super::mcp::task_tools(&task.options, agent_tools);
+    if let Some(toolbox) = super::mcp::open(ctx, &manager.config, &names, filter).await? {
+        let toolbox = std::sync::Arc::new(toolbox);
+        *tools.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(toolbox.clone());
+        prepared.offer(toolbox);
+    }
     if args.dry_run {
         let request = manager.request_now(&prepared).await?;
         return dry_run(ctx, &prepared, &request);
@@ -178,8 +193,15 @@ async fn run_one(ctx: &Invocation, args: TaskRunArgs, attempted: &std::sync::ato
     // The answer is printed before anything is recorded: a paid answer reaches stdout
     // even when the state folder cannot be written afterwards.
     let result = finished.result.clone();
+    let max_steps = result.error_class == Some(crate::request::ErrorClass::MaxSteps);
     match mode {
         Mode::Json => ctx.printer.json(&result)?,
+        // Not an answer: the model's last words go to stderr, stdout stays empty.
+        Mode::Text if max_steps => {
+            if let Some(text) = result.response.as_deref().filter(|t| !t.trim().is_empty()) {
+                ctx.printer.aside("the model's last text:", text);
+            }
+        }
         Mode::Text if schema => {
             if let Some(data) = &result.data {
                 let mut out = if args.pretty { serde_json::to_string_pretty(data)? } else { data.to_string() };
@@ -233,7 +255,7 @@ async fn run_one(ctx: &Invocation, args: TaskRunArgs, attempted: &std::sync::ato
         Some("content_filter") => ctx
             .printer
             .warn("the provider's content filter withheld part of the response (finish_reason: content_filter)"),
-        Some("tool_calls" | "function_call") => ctx.printer.warn(
+        Some("tool_calls" | "function_call") if result.steps.is_none() => ctx.printer.warn(
             "the model asked to call a tool (finish_reason: tool_calls), which agentry does not do; the response may be empty",
         ),
         _ => {}

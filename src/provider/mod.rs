@@ -576,6 +576,7 @@ mod tests {
                 max_tokens: None,
                 stream: false,
                 structured: None,
+                tools: Vec::new(),
             },
         };
         let wire = Client::chat_request(&provider, &request);

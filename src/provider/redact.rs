@@ -125,6 +125,17 @@ fn lower_hex(encoded: &str) -> String {
 }
 
 impl Redactor {
+    /// Also remove `secrets` (a tool server's env and header values).
+    pub fn extend(&mut self, secrets: impl IntoIterator<Item = String>) {
+        let added = Redactor::new(secrets);
+        if added.secrets.is_empty() {
+            return;
+        }
+        self.secrets.extend(added.secrets);
+        self.secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        self.secrets.dedup();
+    }
+
     pub fn new(secrets: impl IntoIterator<Item = String>) -> Self {
         let mut secrets: Vec<String> = secrets
             .into_iter()

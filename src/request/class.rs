@@ -25,6 +25,8 @@ pub enum ErrorClass {
     Budget,
     /// The answer did not match its `--schema`.
     Schema,
+    /// The model still asked for tools after `--max-steps` calls.
+    MaxSteps,
 }
 
 impl ErrorClass {
@@ -47,6 +49,7 @@ impl ErrorClass {
             ErrorClass::Cancelled => "cancelled",
             ErrorClass::Budget => "budget",
             ErrorClass::Schema => "schema",
+            ErrorClass::MaxSteps => "max_steps",
         }
     }
 }

@@ -95,6 +95,17 @@ pub struct RequestOptions {
     pub stream: bool,
     /// The JSON Schema the answer must match (`--schema`), and how to ask for it.
     pub structured: Option<super::Structured>,
+    /// The tools the model is offered (`--tools`), by the names it calls them.
+    pub tools: Vec<ToolDef>,
+}
+
+/// A tool as a model is offered it: the name it calls it by (`server__tool`), what
+/// it does, and the JSON Schema of its arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolDef {
+    pub name: String,
+    pub description: String,
+    pub input_schema: serde_json::Value,
 }
 
 /// What a task asks of a provider, before a protocol shapes it into a request.

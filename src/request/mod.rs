@@ -15,7 +15,7 @@ pub use class::ErrorClass;
 pub use invalid::Invalid;
 pub use message::{
     Accumulator, ChatRequest, ChatResponse, Cost, FinishReason, Message, Part, PriceSource, RequestOptions, Role,
-    StreamEvent, Usage, estimate_tokens, estimate_usage, text_of,
+    StreamEvent, ToolDef, Usage, estimate_tokens, estimate_usage, text_of,
 };
 pub use options::{Limit, MaxTokens, Model, TaskOptions, Temperature};
 pub use schema::{Schema, SchemaChoice, Structured, StructuredMode, Violation, sample, unfence};

@@ -185,6 +185,10 @@ fn idle_timeout<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Limit>, D::Err
     limit_field(d, "idle_timeout")
 }
 
+fn tool_timeout<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Limit>, D::Error> {
+    limit_field(d, "tool_timeout")
+}
+
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum WholeOrText {
@@ -253,6 +257,29 @@ pub struct TaskOptions {
     /// Repair rounds for an answer that does not match the schema [default: 1]
     #[arg(long, value_name = "N")]
     pub schema_retries: Option<u32>,
+
+    /// Let the model call the tools of these [mcp.NAME] servers (besides the agent's own)
+    #[arg(long, value_name = "NAME[,NAME]", value_delimiter = ',')]
+    pub tools: Vec<String>,
+
+    /// Offer only the tools matching GLOB on `server.tool` (repeatable)
+    #[arg(long = "allow-tool", value_name = "GLOB")]
+    #[serde(rename = "allow_tool")]
+    pub allow_tools: Vec<String>,
+
+    /// Never offer the tools matching GLOB on `server.tool` (repeatable; wins over --allow-tool)
+    #[arg(long = "deny-tool", value_name = "GLOB")]
+    #[serde(rename = "deny_tool")]
+    pub deny_tools: Vec<String>,
+
+    /// Model calls a task with tools may make (exit 11 when the model still asks for tools) [default: 10]
+    #[arg(long, value_name = "N")]
+    pub max_steps: Option<NonZeroU32>,
+
+    /// Each tool call's limit; a call that takes longer is an error result the model sees [default: 60s]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+    #[serde(deserialize_with = "tool_timeout")]
+    pub tool_timeout: Option<Limit>,
 }
 
 impl TaskOptions {
@@ -271,6 +298,12 @@ impl TaskOptions {
             schema: if self.names_schema() { self.schema.clone() } else { base.schema.clone() },
             schema_multi: if self.names_schema() { self.schema_multi.clone() } else { base.schema_multi.clone() },
             schema_retries: self.schema_retries.or(base.schema_retries),
+            // A line's list of servers or patterns replaces the run's.
+            tools: if self.tools.is_empty() { base.tools.clone() } else { self.tools.clone() },
+            allow_tools: if self.allow_tools.is_empty() { base.allow_tools.clone() } else { self.allow_tools.clone() },
+            deny_tools: if self.deny_tools.is_empty() { base.deny_tools.clone() } else { self.deny_tools.clone() },
+            max_steps: self.max_steps.or(base.max_steps),
+            tool_timeout: self.tool_timeout.or(base.tool_timeout),
         }
     }
 

@@ -212,6 +212,9 @@ pub struct AgentRecord {
     /// What it remembers of its past tasks (`--memory`, `--memory-tokens`).
     #[serde(default, skip_serializing_if = "MemoryLimit::is_off")]
     pub memory: MemoryLimit,
+    /// The tool servers its tasks may use (`--tools`), by `[mcp.NAME]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<String>,
 }
 
 /// How much of its past an agent keeps: its last `turns` exchanges, at most `tokens`
@@ -279,6 +282,7 @@ pub struct NewAgent {
     pub budget: Option<f64>,
     pub cache: bool,
     pub memory: MemoryLimit,
+    pub tools: Vec<String>,
 }
 
 impl NewAgent {
@@ -298,6 +302,7 @@ impl NewAgent {
             budget: self.budget,
             cache: self.cache,
             memory: self.memory,
+            tools: self.tools.clone(),
         }
     }
 
@@ -309,7 +314,8 @@ impl NewAgent {
             && existing.project == self.project
             && existing.budget == self.budget
             && existing.cache == self.cache
-            && existing.memory == self.memory;
+            && existing.memory == self.memory
+            && existing.tools == self.tools;
         if exist_ok && same { Spawned::Existing(existing) } else { Spawned::Taken(existing) }
     }
 }
@@ -386,6 +392,12 @@ pub struct TaskRecord {
     /// The task this one continued (`task run --continue`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_task_id: Option<String>,
+    /// Model calls, for a task with tools.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<u32>,
+    /// Tool calls, for a task with tools.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_calls: Option<u32>,
 }
 
 impl TaskRecord {

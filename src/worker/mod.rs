@@ -12,9 +12,10 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::call::{self, CallError, Deadline, Events, Link};
+use crate::mcp::Toolbox;
 use crate::provider::{Answer, Client, Deltas, Provider, ProviderError};
 use crate::request::{
-    ChatRequest, ChatResponse, Cost, ErrorClass, FinishReason, Message, RequestOptions, Role, Schema, Structured,
+    ChatRequest, ChatResponse, Cost, ErrorClass, FinishReason, Message, Part, RequestOptions, Role, Schema, Structured,
     TaskOptions, Usage, Violation,
 };
 use crate::settings::RequestSettings;
@@ -97,6 +98,7 @@ impl Task {
                 max_tokens: settings.max_tokens.value,
                 stream: self.stream,
                 structured,
+                tools: Vec::new(),
             },
         }
     }
@@ -126,6 +128,10 @@ pub enum TaskError {
     /// at the token limit. `text` is the last answer, as it came.
     #[error("{}", schema_words(violations, *rounds, *cut))]
     Schema { text: String, violations: Vec<Violation>, rounds: u32, cut: bool, usage: Usage, cost: Cost },
+    /// The model still asked for tools after `steps` model calls (`--max-steps`).
+    /// `text` is what it said last.
+    #[error("the model still asked for tools after {steps} model calls (--max-steps {steps})")]
+    MaxSteps { text: String, steps: u32, tool_calls: u32, usage: Usage, cost: Cost },
 }
 
 fn schema_words(violations: &[Violation], rounds: u32, cut: bool) -> String {
@@ -144,6 +150,12 @@ fn schema_words(violations: &[Violation], rounds: u32, cut: bool) -> String {
 }
 
 fn deadline_words(provider: &str, limit: Duration, skipped: Option<&str>) -> String {
+    if provider.is_empty() {
+        return format!(
+            "the tool calls did not finish within the task's {} (--timeout)",
+            crate::units::duration_words(limit)
+        );
+    }
     match skipped {
         None => {
             format!("provider `{provider}` did not answer within {} (--timeout)", crate::units::duration_words(limit))
@@ -169,6 +181,7 @@ impl TaskError {
             TaskError::Cancelled => ErrorClass::Cancelled,
             TaskError::Budget(_) => ErrorClass::Budget,
             TaskError::Schema { .. } => ErrorClass::Schema,
+            TaskError::MaxSteps { .. } => ErrorClass::MaxSteps,
         }
     }
 }
@@ -203,6 +216,12 @@ pub struct TaskResult {
     /// The answer's JSON value under `--schema` (the `items` array under
     /// `--schema-multi`), once it matched; null otherwise.
     pub data: Option<serde_json::Value>,
+    /// Model calls made, under `--tools` (absent without tools).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub steps: Option<u32>,
+    /// Tool calls made, under `--tools`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tool_calls: Option<u32>,
     /// Whether the answer matched its schema: `None` without one.
     #[serde(skip)]
     pub schema_valid: Option<bool>,
@@ -245,6 +264,8 @@ impl TaskResult {
             cost_usd: Some(0.0),
             cached: false,
             data: None,
+            steps: None,
+            tool_calls: None,
             schema_valid: None,
             price_source: crate::pricing::PriceSource::None,
             fallbacks: 0,
@@ -281,6 +302,8 @@ impl TaskResult {
             schema_valid: self.schema_valid,
             data: self.data.clone(),
             parent_task_id: None,
+            steps: self.steps,
+            tool_calls: self.tool_calls,
         }
     }
 }
@@ -296,6 +319,28 @@ pub struct Job<'a> {
     pub deadline: Deadline,
     /// Repair rounds for an answer that does not match its schema.
     pub schema_retries: u32,
+    /// The tools the model may call (`--tools`), and the loop's bounds.
+    pub tools: Option<ToolUse<'a>>,
+}
+
+/// The tool loop of one task: the servers' tools and its bounds.
+#[derive(Clone, Copy)]
+pub struct ToolUse<'a> {
+    pub toolbox: &'a Toolbox,
+    /// Model calls at most (`--max-steps`).
+    pub max_steps: u32,
+    /// Each tool call's limit (`--tool-timeout`).
+    pub timeout: Duration,
+}
+
+/// What the loop did, for the record.
+#[derive(Debug, Clone, Default)]
+pub struct Steps {
+    pub model_calls: u32,
+    pub tool_calls: u32,
+    /// Every turn after the first request's, when tools were called: the body stored
+    /// for `task show` is the last request sent, which holds them.
+    pub transcript: Option<ChatRequest>,
 }
 
 /// How an attempted task ended.
@@ -307,6 +352,7 @@ pub struct Outcome {
     /// The provider that answered, or the last one tried.
     pub last: usize,
     pub latency_ms: u64,
+    pub steps: Steps,
 }
 
 impl Job<'_> {
@@ -325,10 +371,11 @@ impl Job<'_> {
         let started = Instant::now();
         let committed = std::sync::atomic::AtomicBool::new(false);
         let sent = std::sync::atomic::AtomicU32::new(0);
+        let steps = std::sync::Mutex::new(Steps::default());
         let mut watched = Watched { inner: sink, committed: &committed };
         let so_far = || sent.load(std::sync::atomic::Ordering::Relaxed);
         let (result, data, attempts, last) = tokio::select! {
-            (result, data, last) = self.rounds(client, store, events, &mut watched, &sent, &committed) => {
+            (result, data, last) = self.rounds(client, store, events, &mut watched, &sent, &committed, &steps) => {
                 (result, data, so_far(), last)
             }
             signal = shutdown.recv() => {
@@ -337,13 +384,19 @@ impl Job<'_> {
             () = watch_stop(store, self.agent_id.as_deref()) => (Err(TaskError::Cancelled), None, so_far(), 0),
         };
         let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        Outcome { result, data, attempts, last, latency_ms }
+        let steps = steps.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        Outcome { result, data, attempts, last, latency_ms, steps }
     }
 
-    /// The call loop, and under a schema its repair rounds: an answer that does not
-    /// parse or match goes back as the assistant's turn with a user turn listing what
-    /// is wrong, to the provider that answered (then its fallbacks), until it matches
-    /// or `schema_retries` rounds are spent.
+    /// The call loop, its tool steps and, under a schema, its repair rounds. An
+    /// answer that asks for tools gets them called (at most 8 at once) and goes back
+    /// with their results, until the model answers without tools or `--max-steps`
+    /// model calls are spent. An answer that does not parse or match its schema goes
+    /// back with a user turn listing what is wrong, until it matches or
+    /// `schema_retries` rounds are spent. Either way the next call goes to the provider
+    /// that answered, then its fallbacks, and never to the cache; tokens and cost add
+    /// up over every call.
+    #[allow(clippy::too_many_arguments, reason = "the borrowed parts of one run, shared with the select in `run`")]
     async fn rounds(
         &self,
         client: &Client,
@@ -352,26 +405,80 @@ impl Job<'_> {
         watched: &mut Watched<'_>,
         sent: &std::sync::atomic::AtomicU32,
         committed: &std::sync::atomic::AtomicBool,
+        steps: &std::sync::Mutex<Steps>,
     ) -> (Result<ChatResponse, TaskError>, Option<serde_json::Value>, usize) {
         let mut chain: std::borrow::Cow<'_, [Link<'_>]> = std::borrow::Cow::Borrowed(&self.chain);
         // Where `chain` starts in `self.chain`.
         let mut offset = 0;
-        // Every round's tokens and cost count.
         let (mut usage, mut cost) = (Usage::default(), Cost::NOTHING);
         let mut round = 0;
+        let (mut model_calls, mut tool_calls) = (0u32, 0u32);
+        let note = |model_calls: u32, tool_calls: u32, transcript: Option<ChatRequest>| {
+            let mut steps = steps.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            steps.model_calls = model_calls;
+            steps.tool_calls = tool_calls;
+            if transcript.is_some() {
+                steps.transcript = transcript;
+            }
+        };
         loop {
             let report = call::call(client, store, &chain, self.deadline, events, watched, sent).await;
+            model_calls += 1;
+            note(model_calls, tool_calls, None);
             let last = offset + report.last;
             let mut response = match self.answer(&chain, report, committed) {
                 Ok(response) => response,
                 Err(err) => return (Err(err), None, last),
             };
-            let link = &chain[last - offset];
-            let Some(structured) = link.request.as_ref().and_then(|r| r.options.structured.clone()) else {
-                return (Ok(response), None, last);
-            };
             usage = usage.plus(response.usage);
             cost = cost.plus(response.cost);
+            let link = &chain[last - offset];
+            let asked: Vec<(String, String, String)> = response
+                .parts
+                .iter()
+                .filter_map(|part| match part {
+                    Part::ToolCall { id, name, arguments } => Some((id.clone(), name.clone(), arguments.clone())),
+                    Part::Text(_) | Part::ToolResult { .. } => None,
+                })
+                .collect();
+            if let Some(tools) = self.tools.filter(|_| !asked.is_empty()) {
+                if model_calls >= tools.max_steps {
+                    let text = response.content().into_owned();
+                    return (
+                        Err(TaskError::MaxSteps { text, steps: model_calls, tool_calls, usage, cost }),
+                        None,
+                        last,
+                    );
+                }
+                if link.request.as_ref().is_some_and(|r| r.options.stream) && !response.content().is_empty() {
+                    // Each step's text streams; a line between steps keeps them apart.
+                    watched.delta("\n");
+                }
+                let results = match self.call_tools(tools, &asked, model_calls, events).await {
+                    Ok(results) => results,
+                    Err(err) => return (Err(err), None, last),
+                };
+                tool_calls += u32::try_from(asked.len()).unwrap_or(u32::MAX);
+                let turn = Message {
+                    role: Role::Assistant,
+                    parts: response
+                        .parts
+                        .iter()
+                        .filter(|p| !matches!(p, Part::Text(t) if t.is_empty()))
+                        .cloned()
+                        .collect(),
+                };
+                let results = Message { role: Role::Tool, parts: results };
+                chain = std::borrow::Cow::Owned(follow_up(&chain[last - offset..], &[turn, results]));
+                offset = last;
+                note(model_calls, tool_calls, chain[0].request.clone());
+                continue;
+            }
+            let Some(structured) = link.request.as_ref().and_then(|r| r.options.structured.clone()) else {
+                response.usage = usage;
+                response.cost = cost;
+                return (Ok(response), None, last);
+            };
             let text = response.content().into_owned();
             let cut = response.finish == Some(FinishReason::Length);
             let checked = if cut { Err(Vec::new()) } else { structured.check(&text) };
@@ -384,27 +491,56 @@ impl Job<'_> {
                 Err(violations) if !cut && round < self.schema_retries => {
                     round += 1;
                     let repair = Structured::repair_words(&violations);
-                    let links: Vec<Link<'_>> = chain[last - offset..]
-                        .iter()
-                        .map(|link| {
-                            let mut link = link.clone();
-                            if let Some(request) = link.request.as_mut() {
-                                request.messages.push(Message::text(Role::Assistant, text.clone()));
-                                request.messages.push(Message::text(Role::User, repair.clone()));
-                            }
-                            // A repair round is never looked up in, nor stored to, the cache.
-                            link.cache = None;
-                            link
-                        })
-                        .collect();
-                    chain = std::borrow::Cow::Owned(links);
+                    let turns = [Message::text(Role::Assistant, text), Message::text(Role::User, repair)];
+                    chain = std::borrow::Cow::Owned(follow_up(&chain[last - offset..], &turns));
                     offset = last;
+                    if self.tools.is_some() {
+                        note(model_calls, tool_calls, chain[0].request.clone());
+                    }
                 }
                 Err(violations) => {
                     let err = TaskError::Schema { text, violations, rounds: round, cut, usage, cost };
                     return (Err(err), None, last);
                 }
             }
+        }
+    }
+
+    /// Run the tool calls of one step, at most 8 at once, each within the tool
+    /// timeout and all within the task's deadline; their results in the order asked.
+    async fn call_tools(
+        &self,
+        tools: ToolUse<'_>,
+        asked: &[(String, String, String)],
+        step: u32,
+        events: &Events,
+    ) -> Result<Vec<Part>, TaskError> {
+        use futures_util::StreamExt;
+        for (id, name, arguments) in asked {
+            let (server, tool) = tools.toolbox.locate(name).map_or((None, name.as_str()), |(s, t)| (Some(s), t));
+            events(&call::CallEvent::ToolCall { server, tool, arguments, call_id: id, step });
+        }
+        let calls = futures_util::stream::iter(asked.iter().map(|(id, name, arguments)| async move {
+            let remaining = self.deadline.at.saturating_duration_since(tokio::time::Instant::now());
+            let output = tools.toolbox.call(name, arguments, tools.timeout.min(remaining)).await;
+            events(&call::CallEvent::ToolResult {
+                call_id: id,
+                is_error: output.is_error,
+                bytes: output.bytes,
+                duration: output.duration,
+            });
+            Part::ToolResult { call_id: id.clone(), content: output.content, is_error: output.is_error }
+        }))
+        .buffered(crate::mcp::toolbox::MAX_CONCURRENT_CALLS)
+        .collect::<Vec<_>>();
+        match tokio::time::timeout_at(self.deadline.at, calls).await {
+            Ok(results) => Ok(results),
+            Err(_) => Err(TaskError::Deadline {
+                provider: String::new(),
+                limit: self.deadline.limit,
+                skipped: None,
+                cut_output: false,
+            }),
         }
     }
 
@@ -450,6 +586,10 @@ impl Job<'_> {
         result.latency_ms = outcome.latency_ms;
         result.attempts = outcome.attempts;
         result.fallbacks = u32::try_from(outcome.last).unwrap_or(0);
+        if self.tools.is_some() {
+            result.steps = Some(outcome.steps.model_calls);
+            result.tool_calls = Some(outcome.steps.tool_calls);
+        }
         match &outcome.result {
             Ok(response) => {
                 result.response = Some(response.content().into_owned());
@@ -484,6 +624,18 @@ impl Job<'_> {
                 result.error_class = Some(ErrorClass::Schema);
                 result.error = Some(crate::units::one_line(&err.to_string()));
             }
+            Err(err @ TaskError::MaxSteps { text, usage, cost, .. }) => {
+                // Every step was answered and billed; the last text is kept.
+                result.response = Some(text.clone());
+                result.tokens_used = usage.total_tokens;
+                result.prompt_tokens = usage.prompt_tokens;
+                result.completion_tokens = usage.completion_tokens;
+                result.usage_estimated = usage.estimated;
+                result.cost_usd = cost.usd;
+                result.price_source = cost.source;
+                result.error_class = Some(ErrorClass::MaxSteps);
+                result.error = Some(crate::units::one_line(&err.to_string()));
+            }
             Err(TaskError::Partial { text, error, .. }) => {
                 // The text that came was generated, and likely billed: its estimate.
                 if let Some(request) = &link.request {
@@ -508,6 +660,22 @@ impl Job<'_> {
         }
         result
     }
+}
+
+/// The links from the one that answered onward, each request followed by `turns`,
+/// none of them looked up in or stored to the cache.
+fn follow_up<'a>(links: &[Link<'a>], turns: &[Message]) -> Vec<Link<'a>> {
+    links
+        .iter()
+        .map(|link| {
+            let mut link = link.clone();
+            if let Some(request) = link.request.as_mut() {
+                request.messages.extend_from_slice(turns);
+            }
+            link.cache = None;
+            link
+        })
+        .collect()
 }
 
 /// Notes whether any text reached the user, for the messages of a task cut short.

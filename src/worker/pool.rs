@@ -58,6 +58,8 @@ pub struct AgentView {
     /// Exchanges in its memory now, and their estimated tokens.
     pub memory_turns: u64,
     pub memory_tokens: u64,
+    /// The tool servers its tasks may call (`--tools`).
+    pub tools: Vec<String>,
 }
 
 impl AgentView {
@@ -92,6 +94,7 @@ impl AgentView {
             memory: (!record.memory.is_off()).then_some(record.memory),
             memory_turns: 0,
             memory_tokens: 0,
+            tools: record.tools.clone(),
         }
     }
 }

@@ -227,18 +227,29 @@ fn chat(provider: &Provider, endpoint: &SafeUrl, request: &ChatRequest) -> WireR
     if options.stream {
         body.insert("stream".into(), true.into());
     }
+    let mut tools: Vec<serde_json::Value> = options
+        .tools
+        .iter()
+        .map(|tool| serde_json::json!({ "name": tool.name, "description": tool.description, "input_schema": tool.input_schema }))
+        .collect();
     if let Some(structured) = options.structured.as_ref().filter(|s| s.mode == StructuredMode::JsonSchema) {
         // The Messages API has no response format: a tool whose input is the
-        // schema, and the model made to call it, gives the same.
-        body.insert(
-            "tools".into(),
-            serde_json::json!([{
-                "name": structured.name,
-                "description": "Give your answer as this tool's input.",
-                "input_schema": structured.schema,
-            }]),
-        );
-        body.insert("tool_choice".into(), serde_json::json!({ "type": "tool", "name": structured.name }));
+        // schema, and the model made to call it, gives the same. Beside other
+        // tools the model must call one of them each turn, the answer's last.
+        tools.push(serde_json::json!({
+            "name": structured.name,
+            "description": "Give your answer as this tool's input.",
+            "input_schema": structured.schema,
+        }));
+        let choice = if options.tools.is_empty() {
+            serde_json::json!({ "type": "tool", "name": structured.name })
+        } else {
+            serde_json::json!({ "type": "any" })
+        };
+        body.insert("tool_choice".into(), choice);
+    }
+    if !tools.is_empty() {
+        body.insert("tools".into(), tools.into());
     }
     for (key, value) in &provider.params {
         body.entry(key.clone()).or_insert_with(|| value.clone());
@@ -580,6 +591,7 @@ mod tests {
                 max_tokens: None,
                 stream: false,
                 structured: None,
+                tools: Vec::new(),
             },
         }
     }

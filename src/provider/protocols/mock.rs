@@ -156,6 +156,7 @@ mod tests {
                 max_tokens: None,
                 stream: false,
                 structured: None,
+                tools: Vec::new(),
             },
         }
     }

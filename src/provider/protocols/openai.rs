@@ -240,6 +240,19 @@ fn chat_at(provider: &Provider, endpoint: &SafeUrl, request: &ChatRequest) -> Wi
             body.insert("response_format".into(), format);
         }
     }
+    if !options.tools.is_empty() {
+        let tools: Vec<serde_json::Value> = options
+            .tools
+            .iter()
+            .map(|tool| {
+                serde_json::json!({
+                    "type": "function",
+                    "function": { "name": tool.name, "description": tool.description, "parameters": tool.input_schema },
+                })
+            })
+            .collect();
+        body.insert("tools".into(), tools.into());
+    }
     for (key, value) in &provider.params {
         body.entry(key.clone()).or_insert_with(|| value.clone());
     }
@@ -599,6 +612,7 @@ mod tests {
                 max_tokens: None,
                 stream: false,
                 structured: None,
+                tools: Vec::new(),
             },
         }
     }

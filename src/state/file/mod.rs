@@ -501,6 +501,8 @@ mod tests {
             schema_valid: None,
             data: None,
             parent_task_id: None,
+            steps: None,
+            tool_calls: None,
         }
     }
 
