@@ -226,6 +226,15 @@ impl Env {
         }
     }
 
+    /// Another program in this context's isolated environment (an MCP host that
+    /// starts agentry itself).
+    pub(crate) fn other(&self, program: &Path, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
+        self.configure(&mut cmd);
+        cmd.args(args).stdin(Stdio::null());
+        cmd
+    }
+
     /// The same, as a plain `std::process::Command` (to run from another thread).
     pub(crate) fn std_cmd(&self, args: &[&str]) -> std::process::Command {
         let mut cmd = std::process::Command::new(BIN);

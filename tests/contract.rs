@@ -125,6 +125,16 @@ fn prism_accepts_every_request_agentry_sends() {
     assert_eq!(output.status.code(), Some(10), "Prism refused a structured request: {}", stderr_of(&output));
     let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
     assert_eq!((result["attempts"].as_u64(), result["error_class"].as_str()), (Some(2), Some("schema")));
+    // A request offering tools (`tools` of type `function`) is one Prism accepts.
+    let mut text = std::fs::read_to_string(env.providers_file()).expect("read");
+    text.push_str(&format!("\n[mcp.faults]\ncommand = \"{}\"\n", crate::tools::fault_server().display()));
+    env.write_providers(&text);
+    let output = env
+        .cmd(&["task", "run", "rev", "with tools", "--tools", "faults", "--json"])
+        .env("PRISM_KEY", "sk-prism")
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "Prism refused a request with tools: {}", stderr_of(&output));
     env.cmd(&["provider", "models", "prism"])
         .env("PRISM_KEY", "sk-prism")
         .assert()
@@ -307,4 +317,37 @@ fn with_nullable(mut schema: Value) -> Value {
     }
     walk(&mut schema);
     schema
+}
+
+/// A tool loop: the first request offers `tools` of type `function`; the second
+/// carries the assistant's `tool_calls` and the `tool` result turns. Both validate.
+#[tokio::test]
+async fn tool_loop_requests_validate_against_the_openai_schema() {
+    let validator = request_validator(&spec());
+    let (server, _) = scripted_on(
+        "/v1/chat/completions",
+        vec![
+            crate::tools::tool_calls(
+                &[("call_a", "faults__echo", r#"{"text": "x"}"#), ("call_b", "faults__fail", "{}")],
+                Some("Looking"),
+            ),
+            ok("done"),
+        ],
+    )
+    .await;
+    let env = Env::new();
+    env.provider(&server.uri(), "");
+    let mut text = std::fs::read_to_string(env.providers_file()).expect("read");
+    text.push_str(&format!("\n[mcp.faults]\ncommand = \"{}\"\n", crate::tools::fault_server().display()));
+    env.write_providers(&text);
+    let args = ["task", "run", "--persona", "examples/code-reviewer", "--provider", "srv", "x", "--tools", "faults"];
+    env.cmd(&args).assert().success();
+    let bodies = request_bodies(&server).await;
+    assert_eq!(bodies.len(), 2);
+    assert!(bodies[0]["tools"].as_array().is_some_and(|t| !t.is_empty()));
+    assert_eq!(bodies[1]["messages"].as_array().map(Vec::len), Some(5));
+    for body in bodies {
+        let errors: Vec<String> = validator.iter_errors(&body).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "body violates the OpenAI schema: {errors:?}\n{body}");
+    }
 }

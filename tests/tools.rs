@@ -71,13 +71,29 @@ fn with_faults(env: &Env, uri: &str, extra: &str) -> PathBuf {
     log
 }
 
-/// The calls that reached the fault server.
-fn server_calls(log: &std::path::Path) -> Vec<Value> {
+/// What the fault server logged: starts (`event`) and calls (`tool`).
+fn server_log(log: &std::path::Path) -> Vec<Value> {
     std::fs::read_to_string(log)
         .unwrap_or_default()
         .lines()
         .map(|l| serde_json::from_str(l).expect("log line"))
         .collect()
+}
+
+/// The calls that reached the fault server.
+fn server_calls(log: &std::path::Path) -> Vec<Value> {
+    server_log(log).into_iter().filter(|l| l.get("tool").is_some()).collect()
+}
+
+/// The pids the fault server started under.
+fn server_starts(log: &std::path::Path) -> Vec<u64> {
+    server_log(log).iter().filter(|l| l["event"] == "start").filter_map(|l| l["pid"].as_u64()).collect()
+}
+
+/// Whether a process is still there.
+fn alive(pid: u64) -> bool {
+    std::path::Path::new(&format!("/proc/{pid}")).exists()
+        && !std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default().contains(") Z ")
 }
 
 fn run<'a>(extra: &[&'a str]) -> Vec<&'a str> {
@@ -327,6 +343,10 @@ async fn a_server_that_dies_fails_its_pending_call_and_is_started_again_once() {
     assert!(crashed["content"].as_str().expect("c").contains("stopped during the call"), "{crashed}");
     assert_eq!(result(&bodies[2])["content"], "back");
     assert_eq!(server_calls(&log).len(), 2);
+    // Started twice (the restart), and nothing left running.
+    let starts = server_starts(&log);
+    assert_eq!(starts.len(), 2, "{starts:?}");
+    assert!(starts.iter().all(|pid| !alive(*pid)), "a tool server outlived the task: {starts:?}");
 }
 
 #[tokio::test]
@@ -507,7 +527,10 @@ async fn the_environment_of_a_stdio_server_is_clean_and_its_secrets_are_never_st
     assert_ne!(results[1]["content"], "(unset)");
     // The model sees the token it asked for; no stored copy keeps it.
     assert_eq!(results[2]["content"], "ghp-secret-token-4242");
-    let stored = all_files_text(env.state_dir());
+    let mut stored = all_files_text(env.state_dir());
+    if on_redis_suite() {
+        stored.push_str(&env.redis_text(""));
+    }
     assert!(!stored.contains("ghp-secret-token-4242"), "a tool server's env value was stored");
     assert!(stored.contains("(redacted)"), "the body should be stored, redacted");
 }
@@ -704,4 +727,313 @@ async fn mcp_serve_over_http_needs_its_bearer_token() {
     let (code, _, _) = server.finish();
     assert_eq!(code, Some(0));
     assert_eq!(env.json(&["task", "list", "--json"]).as_array().expect("list").len(), 1);
+}
+
+#[tokio::test]
+async fn a_batch_starts_each_tool_server_once_for_every_lane() {
+    let (server, _) = scripted_on(
+        "/v1/chat/completions",
+        vec![
+            tool_calls(&[("c1", "faults__echo", r#"{"text": "one"}"#)], None),
+            tool_calls(&[("c2", "faults__echo", r#"{"text": "two"}"#)], None),
+            ok("done"),
+        ],
+    )
+    .await;
+    let env = Env::new();
+    let log = with_faults(&env, &server.uri(), "");
+    let lines = [
+        json!({"id": 1, "description": "a", "persona": "examples/code-reviewer", "provider": "srv", "tools": ["faults"]}),
+        json!({"id": 2, "description": "b", "persona": "examples/code-reviewer", "provider": "srv", "tools": ["faults"], "deny_tool": ["faults.add"]}),
+        json!({"id": 3, "description": "c", "persona": "examples/code-reviewer", "provider": "srv"}),
+    ];
+    let file = env.work().join("tasks.jsonl");
+    std::fs::write(&file, lines.iter().map(|l| format!("{l}\n")).collect::<String>()).expect("write");
+    let output = env.cmd(&["task", "run", "--file", "tasks.jsonl", "--parallel", "3"]).output().expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let results: Vec<Value> = stdout_of(&output).lines().map(|l| serde_json::from_str(l).expect("line")).collect();
+    assert_eq!(results.len(), 3);
+    assert!(results.iter().all(|r| r["success"] == true), "{results:?}");
+    let starts = server_starts(&log);
+    assert_eq!(starts.len(), 1, "one start for the whole batch: {starts:?}");
+    assert_eq!(server_calls(&log).len(), 2);
+    assert!(!alive(starts[0]), "the tool server outlived the batch");
+    // Line 3 named no tools: its request offered none; line 2 was not offered `add`.
+    let bodies = request_bodies(&server).await;
+    let untooled = bodies.iter().filter(|b| b.get("tools").is_none()).count();
+    assert_eq!(untooled, 1, "{bodies:?}");
+    assert!(
+        bodies
+            .iter()
+            .filter_map(|b| b["tools"].as_array())
+            .any(|t| t.iter().all(|t| t["function"]["name"] != "faults__add"))
+    );
+}
+
+#[tokio::test]
+async fn sigint_ends_the_task_and_its_tool_servers() {
+    let (server, _) =
+        scripted_on("/v1/chat/completions", vec![tool_calls(&[("s", "faults__slow", r#"{"ms": 30000}"#)], None)]).await;
+    let env = Env::new();
+    let log = with_faults(&env, &server.uri(), "");
+    let run = env.background(&run(&[]));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    // The call is in flight once the model asked for it.
+    while request_bodies(&server).await.is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    send_signal(run.pid(), "INT");
+    let (code, _, _) = run.finish();
+    assert_eq!(code, Some(130));
+    let starts = server_starts(&log);
+    assert_eq!(starts.len(), 1);
+    let gone = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while alive(starts[0]) && std::time::Instant::now() < gone {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(!alive(starts[0]), "the tool server outlived SIGINT");
+    let listed = env.json(&["task", "list", "--json"]);
+    assert_eq!(listed[0]["error_class"], "interrupted");
+}
+
+#[tokio::test]
+async fn schema_applies_to_the_final_answer_after_the_tools() {
+    let (server, _) = scripted_on(
+        "/v1/chat/completions",
+        vec![tool_calls(&[("c", "faults__add", r#"{"a": 2, "b": 2}"#)], None), ok(r#"{"sum": 4}"#)],
+    )
+    .await;
+    let env = Env::new();
+    with_faults(&env, &server.uri(), "");
+    let output = env.cmd(&run(&["--schema", "sum int"])).output().expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(stdout_of(&output), "{\"sum\":4}\n");
+    let bodies = request_bodies(&server).await;
+    assert!(bodies[0]["response_format"].is_object() && bodies[0]["tools"].is_array());
+}
+
+#[tokio::test]
+async fn the_http_transport_reaches_a_streamable_http_server_with_its_secret_header() {
+    // agentry's own `mcp serve --http` is a real streamable-HTTP MCP server.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let token = "http-header-secret-7777";
+    let env = Env::new().with_var("AGENTRY_MCP_TOKEN", token).with_var("SERVE_TOKEN", &format!("Bearer {token}"));
+    let (server, _) = scripted_on(
+        "/v1/chat/completions",
+        vec![tool_calls(&[("h", "self__ask_helper", r#"{"task": "inner"}"#)], None), ok("outer done")],
+    )
+    .await;
+    let port = closed_port();
+    env.provider(&server.uri(), "");
+    let mut text = std::fs::read_to_string(env.providers_file()).expect("read");
+    text.push_str(&format!("\n[mcp.self]\nurl = \"http://127.0.0.1:{port}/mcp\"\nheaders = {{ Authorization = {{ env = \"SERVE_TOKEN\" }} }}\n"));
+    env.write_providers(&text);
+    env.cmd(&["agent", "spawn", "helper", "--provider", "mock"]).assert().success();
+    let mut serving = env.background(&["mcp", "serve", "--http", &format!("127.0.0.1:{port}"), "--agents", "helper"]);
+    serving.wait_for_stderr("serving agentry's agents over MCP", std::time::Duration::from_secs(20));
+    let output = env
+        .cmd(&[
+            "task",
+            "run",
+            "--persona",
+            "examples/code-reviewer",
+            "--provider",
+            "srv",
+            "Go",
+            "--tools",
+            "self",
+            "--json",
+        ])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let bodies = request_bodies(&server).await;
+    let result = bodies[1]["messages"].as_array().expect("m").last().cloned().expect("last");
+    assert!(result["content"].as_str().expect("c").starts_with("[mock]"), "{result}");
+    send_signal(serving.pid(), "INT");
+    let _ = serving.finish();
+    let mut stored = all_files_text(env.state_dir());
+    if on_redis_suite() {
+        stored.push_str(&env.redis_text(""));
+    }
+    assert!(!stored.contains(token), "the header's token was stored");
+}
+
+fn sse(chunks: &[Value]) -> ResponseTemplate {
+    let mut body: String = chunks.iter().map(|c| format!("data: {c}\n\n")).collect();
+    body.push_str("data: [DONE]\n\n");
+    ResponseTemplate::new(200)
+        .insert_header("content-type", "text/event-stream")
+        .set_body_raw(body, "text/event-stream")
+}
+
+#[tokio::test]
+async fn stream_prints_each_steps_text_as_it_comes() {
+    let delta = |d: Value, finish: Option<&str>| json!({"id": "c", "object": "chat.completion.chunk", "model": "m", "choices": [{"index": 0, "delta": d, "finish_reason": finish}]});
+    let first = sse(&[
+        delta(json!({"role": "assistant", "content": "Checking."}), None),
+        delta(
+            json!({"tool_calls": [{"index": 0, "id": "s1", "type": "function", "function": {"name": "faults__echo", "arguments": "{\"text\":"}}]}),
+            None,
+        ),
+        delta(json!({"tool_calls": [{"index": 0, "function": {"arguments": " \"streamed\"}"}}]}), None),
+        delta(json!({}), Some("tool_calls")),
+    ]);
+    let second = sse(&[delta(json!({"content": "Done."}), None), delta(json!({}), Some("stop"))]);
+    let (server, _) = scripted_on("/v1/chat/completions", vec![first, second]).await;
+    let env = Env::new();
+    let log = with_faults(&env, &server.uri(), "");
+    let output = env.cmd(&run(&["--stream"])).output().expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(stdout_of(&output), "Checking.\nDone.\n");
+    assert_eq!(server_calls(&log)[0]["args"], json!({"text": "streamed"}));
+    let bodies = request_bodies(&server).await;
+    assert_eq!(bodies[1]["messages"].as_array().expect("m").last().expect("last")["content"], "streamed");
+}
+
+/// The npm packages `.ci/run` installs: `AGENTRY_MCP_SERVERS` is their node_modules.
+fn reference_server(package: &str) -> PathBuf {
+    let dir = std::env::var("AGENTRY_MCP_SERVERS")
+        .expect("AGENTRY_MCP_SERVERS must name the node_modules of the MCP servers");
+    PathBuf::from(dir).join("@modelcontextprotocol").join(package).join("dist/index.js")
+}
+
+#[tokio::test]
+#[ignore = "needs @modelcontextprotocol/server-everything and server-filesystem (npm); run by .ci/run"]
+async fn reference_servers_everything_and_filesystem_over_stdio() {
+    let (server, _) = scripted_on(
+        "/v1/chat/completions",
+        vec![
+            tool_calls(
+                &[
+                    ("e", "every__echo", r#"{"message": "from the reference server"}"#),
+                    ("s", "every__get-sum", r#"{"a": 2, "b": 40}"#),
+                    ("i", "every__get-tiny-image", "{}"),
+                    ("r", "fs__read_text_file", r#"{"path": "notes.txt"}"#),
+                    ("w", "fs__write_file", r#"{"path": "evil.txt", "content": "x"}"#),
+                ],
+                None,
+            ),
+            ok("all read"),
+        ],
+    )
+    .await;
+    let env = Env::new().with_var("OPENAI_API_KEY", "sk-never-passed-5555");
+    let work = env.work();
+    std::fs::write(work.join("notes.txt"), "the notes say hi\n").expect("write");
+    env.provider(&server.uri(), "api_key_env = \"OPENAI_API_KEY\"");
+    let mut text = std::fs::read_to_string(env.providers_file()).expect("read");
+    text.push_str(&format!(
+        "\n[mcp.every]\ncommand = \"node\"\nargs = [\"{}\"]\n\n[mcp.fs]\ncommand = \"node\"\nargs = [\"{}\", \"{}\"]\ncwd = \"{}\"\n",
+        reference_server("server-everything").display(),
+        reference_server("server-filesystem").display(),
+        work.display(),
+        work.display()
+    ));
+    env.write_providers(&text);
+    let output = env
+        .cmd(&[
+            "task",
+            "run",
+            "--persona",
+            "examples/code-reviewer",
+            "--provider",
+            "srv",
+            "Read",
+            "--tools",
+            "every,fs",
+            "--deny-tool",
+            "fs.write*",
+            "--json",
+        ])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let result: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(result["tool_calls"], 5);
+    let bodies = request_bodies(&server).await;
+    let offered: Vec<&str> =
+        bodies[0]["tools"].as_array().expect("tools").iter().filter_map(|t| t["function"]["name"].as_str()).collect();
+    assert!(offered.contains(&"every__echo") && offered.contains(&"fs__read_text_file"), "{offered:?}");
+    assert!(!offered.contains(&"fs__write_file"));
+    let results: Vec<String> = bodies[1]["messages"]
+        .as_array()
+        .expect("m")
+        .iter()
+        .filter(|m| m["role"] == "tool")
+        .map(|m| m["content"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(results[0].contains("from the reference server"), "{}", results[0]);
+    assert!(results[1].contains("42"), "{}", results[1]);
+    assert!(results[2].contains("[image: image/png]"), "{}", results[2]);
+    assert!(results[3].contains("the notes say hi"), "{}", results[3]);
+    assert!(results[4].contains("there is no tool"), "{}", results[4]);
+    assert!(!work.join("evil.txt").exists());
+}
+
+#[tokio::test]
+#[ignore = "needs @modelcontextprotocol/server-everything (npm); run by .ci/run"]
+async fn reference_server_everything_over_streamable_http() {
+    let port = closed_port();
+    let mut node = std::process::Command::new("node")
+        .arg(reference_server("server-everything"))
+        .arg("streamableHttp")
+        .env("PORT", port.to_string())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start server-everything");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let (server, _) = scripted_on(
+        "/v1/chat/completions",
+        vec![tool_calls(&[("e", "web__echo", r#"{"message": "over http"}"#)], None), ok("fine")],
+    )
+    .await;
+    let env = Env::new();
+    env.provider(&server.uri(), "");
+    let mut text = std::fs::read_to_string(env.providers_file()).expect("read");
+    text.push_str(&format!("\n[mcp.web]\nurl = \"http://127.0.0.1:{port}/mcp\"\n"));
+    env.write_providers(&text);
+    let output = env
+        .cmd(&["task", "run", "--persona", "examples/code-reviewer", "--provider", "srv", "x", "--tools", "web"])
+        .output()
+        .expect("run");
+    let _ = node.kill();
+    let _ = node.wait();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let bodies = request_bodies(&server).await;
+    let last = bodies[1]["messages"].as_array().expect("m").last().cloned().expect("last");
+    assert!(last["content"].as_str().expect("c").contains("over http"), "{last}");
+}
+
+#[test]
+#[ignore = "needs the Python `mcp` SDK; run by .ci/run"]
+fn python_mcp_sdk_host_delegates_to_agentry() {
+    let python =
+        std::env::var("AGENTRY_MCP_PYTHON").expect("AGENTRY_MCP_PYTHON must be a Python with the `mcp` package");
+    let env = Env::new();
+    env.cmd(&["agent", "spawn", "reviewer", "--provider", "mock", "--persona", "examples/code-reviewer"])
+        .assert()
+        .success();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mcp_client.py");
+    let script = script.to_str().expect("utf-8");
+    let output = env
+        .other(
+            std::path::Path::new(&python),
+            &[script, "ask_reviewer", r#"{"task": "Review from Python"}"#, "--", BIN, "mcp", "serve"],
+        )
+        .output()
+        .expect("run python");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let seen: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(seen["tools"], json!(["ask_reviewer", "list_agents", "agent_stats"]));
+    assert_eq!(seen["is_error"], false);
+    assert!(seen["text"].as_str().expect("text").contains("Review from Python"), "{seen}");
+    let listed = env.json(&["task", "list", "--json"]);
+    assert_eq!(listed.as_array().expect("list").len(), 1);
+    assert_eq!(listed[0]["agent_name"], "reviewer");
 }

@@ -367,6 +367,17 @@ struct Run<'a> {
     succeeded: AtomicUsize,
     running: AtomicUsize,
     progress: indicatif::ProgressBar,
+    /// The tool servers the lines name, started once for the whole batch.
+    tools: Option<&'a crate::mcp::Toolbox>,
+}
+
+/// The tool servers and filter of a line: its agent's and its own.
+fn line_tools(line: &Line) -> (Vec<String>, crate::mcp::ToolFilter) {
+    let agent_tools = match &line.target {
+        Target::Agent(agent) => agent.tools.as_slice(),
+        _ => &[],
+    };
+    super::mcp::task_tools(&line.options, agent_tools)
 }
 
 impl Run<'_> {
@@ -427,7 +438,7 @@ impl Run<'_> {
                 })
             }
         };
-        let prepared: PreparedTask<'_> = match prepared {
+        let mut prepared: PreparedTask<'_> = match prepared {
             Ok(prepared) => prepared,
             Err(err) => {
                 let (exit, message, _) = crate::error::classify(&err);
@@ -435,6 +446,13 @@ impl Run<'_> {
                 return self.finish(line, &unsent(line, message, class), None);
             }
         };
+        let (names, filter) = line_tools(line);
+        if let Some(shared) = self.tools.filter(|_| !names.is_empty()) {
+            match shared.narrow(&names, &filter) {
+                Ok(toolbox) => prepared.offer(std::sync::Arc::new(toolbox)),
+                Err(err) => return self.finish(line, &unsent(line, err.to_string(), ErrorClass::ClientError), None),
+            }
+        }
         if let Err(err) = self.manager.ready(&prepared, &self.client).await {
             let (_, message, _) = crate::error::classify(&err);
             return self.finish(line, &unsent(line, message, ErrorClass::ClientError), None);
@@ -653,6 +671,17 @@ pub(crate) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
     let skipped: Vec<usize> =
         lines.iter().filter(|l| id_text(&l.id).is_some_and(|id| done.contains(&id))).map(|l| l.index).collect();
     let total = lines.len() - skipped.len();
+    // Each tool server any line names starts once, before any line runs, and serves
+    // every lane; one that does not start stops the batch here (exit 2).
+    let mut server_names: Vec<String> = Vec::new();
+    for line in lines.iter().filter(|l| !skipped.contains(&l.index) && !matches!(l.target, Target::Done)) {
+        for name in line_tools(line).0 {
+            if !server_names.contains(&name) {
+                server_names.push(name);
+            }
+        }
+    }
+    let shared_tools = super::mcp::open_all(ctx, &manager.config, &server_names).await?;
     let progress = ctx.printer.progress(total as u64);
     let (records, record_rx) = tokio::sync::mpsc::unbounded_channel();
     let (interrupt, interrupted) = tokio::sync::watch::channel(None);
@@ -682,6 +711,7 @@ pub(crate) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
         succeeded: AtomicUsize::new(0),
         running: AtomicUsize::new(0),
         progress,
+        tools: shared_tools.as_ref(),
     };
     let todo: Vec<&Line> = lines.iter().filter(|l| !skipped.contains(&l.index)).collect();
     let mut by_agent: Vec<(AgentRecord, Vec<&Line>)> = Vec::new();
@@ -729,6 +759,9 @@ pub(crate) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
         tokio::join!(drive, state_writer(&manager, &run.results, record_rx, done_rx, &write_failure));
     }
     run.progress.finish_and_clear();
+    if let Some(toolbox) = &shared_tools {
+        toolbox.close().await;
+    }
     let mut results = run.results.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     results.flush_all();
     let (failed, succeeded) = (run.failed.load(Ordering::Relaxed), run.succeeded.load(Ordering::Relaxed));

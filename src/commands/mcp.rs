@@ -194,15 +194,28 @@ pub(super) async fn open(
     if specs.is_empty() {
         return Ok(None);
     }
-    let options = StartOptions {
-        env: Arc::new(|name: &str| std::env::var(name).ok()),
-        log_dir: (!ctx.printer.verbose).then(|| ctx.paths.state_dir.path.join("logs").join("mcp")),
-    };
-    let toolbox = Toolbox::open(specs, &filter, options).await?;
+    let toolbox = Toolbox::open(specs, &filter, start_options(ctx)).await?;
     if toolbox.offered().is_empty() {
         ctx.printer.warn("the tool servers named offer no tools (or --allow-tool/--deny-tool left none)");
     }
     Ok(Some(toolbox))
+}
+
+/// Start every server named, with all their tools, for a batch's lines to narrow:
+/// `None` when no server is named.
+pub(super) async fn open_all(ctx: &Invocation, config: &Config, names: &[String]) -> anyhow::Result<Option<Toolbox>> {
+    let specs = specs(config, names)?;
+    if specs.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Toolbox::open_all(specs, start_options(ctx)).await?))
+}
+
+fn start_options(ctx: &Invocation) -> StartOptions {
+    StartOptions {
+        env: Arc::new(|name: &str| std::env::var(name).ok()),
+        log_dir: (!ctx.printer.verbose).then(|| ctx.paths.state_dir.path.join("logs").join("mcp")),
+    }
 }
 
 /// The servers and filter a task's options and agent name.
@@ -212,9 +225,9 @@ pub(super) fn task_tools(options: &TaskOptions, agent_tools: &[String]) -> (Vec<
     (names, ToolFilter { allow: options.allow_tools.clone(), deny: options.deny_tools.clone() })
 }
 
-/// End the servers' sessions once nothing else holds them.
+/// End the servers' sessions.
 pub(super) async fn close(toolbox: Option<Arc<Toolbox>>) {
-    if let Some(toolbox) = toolbox.and_then(Arc::into_inner) {
+    if let Some(toolbox) = toolbox {
         toolbox.close().await;
     }
 }

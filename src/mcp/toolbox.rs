@@ -98,21 +98,43 @@ pub struct ToolOutput {
     pub duration: Duration,
 }
 
-/// The servers a task uses and the tools it is offered.
-pub struct Toolbox {
+/// The running servers and every tool they offer, shared by the toolboxes of one
+/// run (a task, or every line of a batch).
+struct Shared {
     servers: Vec<Server>,
-    offered: Vec<Offered>,
+    tools: Vec<Arc<Offered>>,
     options: StartOptions,
     secrets: Vec<String>,
 }
 
+/// The servers a task uses and the tools it is offered: a view of shared servers.
+pub struct Toolbox {
+    shared: Arc<Shared>,
+    offered: Vec<Arc<Offered>>,
+}
+
 impl Toolbox {
-    /// Start every server (at once) and gather the tools to offer. A server that
-    /// does not start, or two tools under one name, fail here, before any model call.
+    /// Start every server (at once) and offer what `filter` lets through. A server
+    /// that does not start, or two tools under one name, fail here, before any model
+    /// call.
     pub async fn open(specs: Vec<ServerSpec>, filter: &ToolFilter, options: StartOptions) -> Result<Self, McpError> {
+        let names: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
+        let all = Self::open_all(specs, options).await?;
+        match all.narrow(&names, filter) {
+            Ok(toolbox) => Ok(toolbox),
+            Err(err) => {
+                all.close().await;
+                Err(err)
+            }
+        }
+    }
+
+    /// Start every server and gather all their tools, for [`Toolbox::narrow`] to
+    /// offer per task (a batch starts each server once for all its lines).
+    pub async fn open_all(specs: Vec<ServerSpec>, options: StartOptions) -> Result<Self, McpError> {
         let opened = futures_util::future::join_all(specs.iter().map(|spec| Connection::open(spec, &options))).await;
         let mut servers = Vec::with_capacity(specs.len());
-        let mut offered: Vec<Offered> = Vec::new();
+        let mut tools: Vec<Arc<Offered>> = Vec::new();
         let mut first_error = None;
         let mut secrets = Vec::new();
         for (spec, connection) in specs.into_iter().zip(opened) {
@@ -124,38 +146,27 @@ impl Toolbox {
                     continue;
                 }
             };
-            let tools = match connection.tools(&spec.name).await {
-                Ok(tools) => tools,
+            let listed = match connection.tools(&spec.name).await {
+                Ok(listed) => listed,
                 Err(err) => {
                     first_error.get_or_insert(err);
                     connection.close().await;
                     continue;
                 }
             };
-            for tool in tools {
-                if !filter.offers(&spec.name, &tool.name) {
-                    continue;
-                }
-                let name = wire_name(&spec.name, &tool.name);
-                if let Some(other) = offered.iter().find(|o| o.def.name == name) {
-                    first_error.get_or_insert(McpError::Tools(format!(
-                        "tools `{}.{}` and `{}.{}` would both be offered as `{name}`; leave one out with --deny-tool",
-                        other.server, other.tool, spec.name, tool.name
-                    )));
-                    continue;
-                }
+            for tool in listed {
                 let schema = serde_json::Value::Object((*tool.input_schema).clone());
                 let validator = jsonschema::options().build(&schema).ok();
-                offered.push(Offered {
+                tools.push(Arc::new(Offered {
                     def: ToolDef {
-                        name,
+                        name: wire_name(&spec.name, &tool.name),
                         description: tool.description.as_deref().unwrap_or_default().to_string(),
                         input_schema: schema,
                     },
                     server: spec.name.clone(),
                     tool: tool.name.to_string(),
                     validator,
-                });
+                }));
             }
             servers.push(Server {
                 spec,
@@ -163,7 +174,8 @@ impl Toolbox {
                 restarted: AtomicBool::new(false),
             });
         }
-        let toolbox = Self { servers, offered, options, secrets };
+        let offered = tools.clone();
+        let toolbox = Self { shared: Arc::new(Shared { servers, tools, options, secrets }), offered };
         if let Some(err) = first_error {
             toolbox.close().await;
             return Err(err);
@@ -171,18 +183,37 @@ impl Toolbox {
         Ok(toolbox)
     }
 
+    /// The tools of `servers` that `filter` lets through, on the same running
+    /// servers. Two tools under one name are an error naming both.
+    pub fn narrow(&self, servers: &[String], filter: &ToolFilter) -> Result<Toolbox, McpError> {
+        let mut offered: Vec<Arc<Offered>> = Vec::new();
+        for tool in &self.shared.tools {
+            if !servers.contains(&tool.server) || !filter.offers(&tool.server, &tool.tool) {
+                continue;
+            }
+            if let Some(other) = offered.iter().find(|o| o.def.name == tool.def.name) {
+                return Err(McpError::Tools(format!(
+                    "tools `{}.{}` and `{}.{}` would both be offered as `{}`; leave one out with --deny-tool",
+                    other.server, other.tool, tool.server, tool.tool, tool.def.name
+                )));
+            }
+            offered.push(tool.clone());
+        }
+        Ok(Toolbox { shared: self.shared.clone(), offered })
+    }
+
     /// The tools as the request carries them.
     pub fn definitions(&self) -> Vec<ToolDef> {
         self.offered.iter().map(|o| o.def.clone()).collect()
     }
 
-    pub fn offered(&self) -> &[Offered] {
+    pub fn offered(&self) -> &[Arc<Offered>] {
         &self.offered
     }
 
     /// Every `env` and header value of the servers, for the redactor.
     pub fn secrets(&self) -> &[String] {
-        &self.secrets
+        &self.shared.secrets
     }
 
     /// The server and tool a model's name stands for.
@@ -225,7 +256,7 @@ impl Toolbox {
                 ));
             }
         }
-        let Some(server) = self.servers.iter().find(|s| s.spec.name == offered.server) else {
+        let Some(server) = self.shared.servers.iter().find(|s| s.spec.name == offered.server) else {
             return error(format!("tool server `{}` is not running", offered.server));
         };
         let Some(connection) = self.connection(server).await else {
@@ -264,16 +295,19 @@ impl Toolbox {
         if server.restarted.swap(true, Ordering::SeqCst) {
             return None;
         }
-        let connection = Arc::new(Connection::open(&server.spec, &self.options).await.ok()?);
+        let connection = Arc::new(Connection::open(&server.spec, &self.shared.options).await.ok()?);
         *slot = Some(connection.clone());
         Some(connection)
     }
 
-    /// End every server's session.
-    pub async fn close(self) {
+    /// End every server's session (of every toolbox sharing them): a stdio server
+    /// gets its stdin closed, then a signal. Later calls find no server.
+    pub async fn close(&self) {
         let mut closing = Vec::new();
-        for server in self.servers {
-            if let Some(connection) = server.connection.into_inner().and_then(Arc::into_inner) {
+        for server in &self.shared.servers {
+            // Nothing restarts a server after this.
+            server.restarted.store(true, Ordering::SeqCst);
+            if let Some(connection) = server.connection.write().await.take().and_then(Arc::into_inner) {
                 closing.push(connection.close());
             }
         }
