@@ -3,7 +3,13 @@
 //! the server logs when it wrote each stream's first chunk (ns since the epoch), so a
 //! client's time to first byte can be compared on the same clock.
 //!
-//! Usage: cargo run --release --example bench-server -- PORT_FILE LATENCY_MS [FIRST_CHUNK_LOG]
+//! A request that offers tools and does not say `answer-at-once` is a step of a tool
+//! loop (bench/tools.py): the answer asks for `every__echo` until the request holds
+//! BENCH_TOOL_STEPS tool results (default 9), then answers: a 10-step loop.
+//!
+//! With a log, each step of a tool loop is logged as `step N RECEIVED_NS ANSWERED_NS`.
+//!
+//! Usage: cargo run --release --example bench-server -- PORT_FILE LATENCY_MS [LOG]
 
 use std::io::Write;
 use std::sync::Arc;
@@ -46,6 +52,7 @@ async fn serve(
                 Ok(n) => data.extend_from_slice(&buffer[..n]),
             }
         }
+        let received = now_ns();
         let body = String::from_utf8_lossy(&data[head_end..head_end + length]).into_owned();
         data.drain(..head_end + length);
         // tokio rounds a timer up to its next millisecond tick, so even a zero sleep
@@ -74,16 +81,43 @@ async fn serve(
             }
             ok && socket.write_all(b"0\r\n\r\n").await.is_ok()
         } else {
+            let step = tool_step(&body);
+            let looping = step.is_some() || body.contains("\"role\":\"tool\"");
+            let answer = step.unwrap_or_else(|| ANSWER.to_string());
             let response = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{ANSWER}",
-                ANSWER.len()
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
+                answer.len()
             );
-            socket.write_all(response.as_bytes()).await.is_ok()
+            let ok = socket.write_all(response.as_bytes()).await.is_ok();
+            // A tool loop's steps: when each request came and its answer left, so the
+            // client's time between steps is measured on the server's clock.
+            if looping
+                && let Ok(mut guard) = log.lock()
+                && let Some(file) = guard.as_mut()
+            {
+                let _ = writeln!(file, "step {} {received} {}", body.matches("\"role\":\"tool\"").count(), now_ns());
+            }
+            ok
         };
         if !ok {
             return;
         }
     }
+}
+
+/// The answer of a tool loop's step, when `body` is one.
+fn tool_step(body: &str) -> Option<String> {
+    if !body.contains("\"tools\":[") || body.contains("answer-at-once") {
+        return None;
+    }
+    let steps: usize = std::env::var("BENCH_TOOL_STEPS").ok().and_then(|v| v.parse().ok()).unwrap_or(9);
+    let done = body.matches("\"role\":\"tool\"").count();
+    if done >= steps {
+        return None;
+    }
+    Some(format!(
+        r#"{{"id":"b","object":"chat.completion","created":1,"model":"bench-model","choices":[{{"index":0,"message":{{"role":"assistant","content":null,"tool_calls":[{{"id":"call_{done}","type":"function","function":{{"name":"every__echo","arguments":"{{\"message\":\"step {done}\"}}"}}}}]}},"finish_reason":"tool_calls"}}],"usage":{{"prompt_tokens":10,"completion_tokens":6,"total_tokens":16}}}}"#
+    ))
 }
 
 #[tokio::main]

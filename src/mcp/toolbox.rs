@@ -78,7 +78,9 @@ pub struct Offered {
     pub def: ToolDef,
     pub server: String,
     pub tool: String,
-    validator: Option<jsonschema::Validator>,
+    /// Compiled on the tool's first call: a server may list dozens of tools a task
+    /// never calls, and compiling a schema costs more than a whole step.
+    validator: std::sync::OnceLock<Option<jsonschema::Validator>>,
 }
 
 struct Server {
@@ -156,7 +158,6 @@ impl Toolbox {
             };
             for tool in listed {
                 let schema = serde_json::Value::Object((*tool.input_schema).clone());
-                let validator = jsonschema::options().build(&schema).ok();
                 tools.push(Arc::new(Offered {
                     def: ToolDef {
                         name: wire_name(&spec.name, &tool.name),
@@ -165,7 +166,7 @@ impl Toolbox {
                     },
                     server: spec.name.clone(),
                     tool: tool.name.to_string(),
-                    validator,
+                    validator: std::sync::OnceLock::new(),
                 }));
             }
             servers.push(Server {
@@ -240,7 +241,11 @@ impl Toolbox {
         let serde_json::Value::Object(map) = value else {
             return error("the arguments must be a JSON object".into());
         };
-        if let Some(validator) = &offered.validator {
+        // A schema that does not compile checks nothing: the server has the last word.
+        let validator = offered.validator.get_or_init(|| {
+            jsonschema::options().with_draft(jsonschema::Draft::Draft7).build(&offered.def.input_schema).ok()
+        });
+        if let Some(validator) = validator {
             let problems: Vec<String> = validator
                 .iter_errors(&serde_json::Value::Object(map.clone()))
                 .take(5)
