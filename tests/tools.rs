@@ -159,8 +159,15 @@ async fn a_tool_call_goes_to_the_server_and_its_result_back_to_the_model() {
     let id = result["task_id"].as_str().expect("id");
     let shown = env.cmd(&["task", "show", id]).output().expect("show");
     let text = stdout_of(&shown);
-    assert!(text.contains("faults__echo"), "{text}");
-    assert!(text.contains("hello tools"), "{text}");
+    assert!(text.contains("-> call call_1: faults__echo {\"text\": \"hello tools\"}"), "{text}");
+    assert!(text.contains("<- call_1: hello tools"), "{text}");
+    let shown = env.json(&["task", "show", id, "--json"]);
+    let turns = shown["conversation"].as_array().expect("conversation");
+    let asked = turns.iter().find(|t| t.get("tool_calls").is_some()).expect("a turn with tool calls");
+    assert_eq!(asked["tool_calls"][0]["name"], "faults__echo");
+    let answered = turns.iter().find(|t| t["role"] == "tool").expect("a tool turn");
+    assert_eq!(answered["results"][0], json!({"call_id": "call_1", "content": "hello tools", "is_error": false}));
+    assert_eq!(turns.last().expect("last")["content"], "It said hello tools.");
 }
 
 #[tokio::test]

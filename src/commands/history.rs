@@ -85,21 +85,17 @@ pub(super) async fn show(ctx: &Invocation, id: &str) -> anyhow::Result<()> {
     object.insert("body_cut".into(), body.as_ref().is_some_and(|b| b.cut).into());
     // The whole conversation, read back from the request in its protocol's shape, the
     // answer last.
-    let conversation: Option<Vec<(String, String)>> = body.as_ref().and_then(|b| {
+    let conversation: Option<Vec<crate::request::Message>> = body.as_ref().and_then(|b| {
         let provider = manager.config.registry.get(&record.provider_id)?;
-        let messages = crate::provider::Client::conversation(provider, &b.request["body"])?;
-        let mut turns: Vec<(String, String)> =
-            messages.iter().map(|m| (m.role.as_str().to_string(), m.content().into_owned())).collect();
+        let mut messages = crate::provider::Client::conversation(provider, &b.request["body"])?;
         if let Some(answer) = &b.response {
-            turns.push(("assistant".into(), answer.clone()));
+            messages.push(crate::request::Message::text(crate::request::Role::Assistant, answer.clone()));
         }
-        Some(turns)
+        Some(messages)
     });
     object.insert(
         "conversation".into(),
-        conversation.as_ref().map_or(Value::Null, |turns| {
-            turns.iter().map(|(role, content)| serde_json::json!({ "role": role, "content": content })).collect()
-        }),
+        conversation.as_ref().map_or(Value::Null, |turns| turns.iter().map(turn_json).collect()),
     );
     if ctx.printer.json {
         return ctx.printer.json(&object);
@@ -137,8 +133,8 @@ pub(super) async fn show(ctx: &Invocation, id: &str) -> anyhow::Result<()> {
             text.push_str(&format!("\nResponse:\n{}\n", body.response.unwrap_or_default().trim_end()));
             if let Some(turns) = &conversation {
                 text.push_str("\nConversation:\n");
-                for (role, content) in turns {
-                    text.push_str(&format!("[{role}]\n{}\n\n", content.trim_end()));
+                for turn in turns {
+                    text.push_str(&turn_text(turn));
                 }
             }
             if body.cut {
@@ -147,4 +143,59 @@ pub(super) async fn show(ctx: &Invocation, id: &str) -> anyhow::Result<()> {
         }
     }
     Ok(ctx.printer.out(&text)?)
+}
+
+/// One turn of a stored conversation for `task show --json`: `role` and `content`,
+/// with `tool_calls` (`id`, `name`, `arguments`) on an assistant turn that asked for
+/// tools and `results` (`call_id`, `content`, `is_error`) on a tool turn.
+fn turn_json(message: &crate::request::Message) -> Value {
+    use crate::request::Part;
+    let mut turn = serde_json::json!({ "role": message.role.as_str(), "content": message.content() });
+    let calls: Vec<Value> = message
+        .parts
+        .iter()
+        .filter_map(|p| match p {
+            Part::ToolCall { id, name, arguments } => {
+                Some(serde_json::json!({ "id": id, "name": name, "arguments": arguments }))
+            }
+            _ => None,
+        })
+        .collect();
+    let results: Vec<Value> = message
+        .parts
+        .iter()
+        .filter_map(|p| match p {
+            Part::ToolResult { call_id, content, is_error } => {
+                Some(serde_json::json!({ "call_id": call_id, "content": content, "is_error": is_error }))
+            }
+            _ => None,
+        })
+        .collect();
+    if !calls.is_empty() {
+        turn["tool_calls"] = calls.into();
+    }
+    if !results.is_empty() {
+        turn["results"] = results.into();
+    }
+    turn
+}
+
+/// One turn as `task show` prints it: `[role]`, its text, then each tool call
+/// (`-> call ID: NAME ARGUMENTS`) or result (`<- ID: CONTENT`, `(error)` when it is one).
+fn turn_text(message: &crate::request::Message) -> String {
+    use crate::request::Part;
+    let mut text = format!("[{}]\n", message.role.as_str());
+    for part in &message.parts {
+        match part {
+            Part::Text(body) if body.trim().is_empty() => {}
+            Part::Text(body) => text.push_str(&format!("{}\n", body.trim_end())),
+            Part::ToolCall { id, name, arguments } => text.push_str(&format!("-> call {id}: {name} {arguments}\n")),
+            Part::ToolResult { call_id, content, is_error } => {
+                let error = if *is_error { " (error)" } else { "" };
+                text.push_str(&format!("<- {call_id}{error}: {}\n", content.trim_end()));
+            }
+        }
+    }
+    text.push('\n');
+    text
 }
