@@ -1044,3 +1044,69 @@ fn python_mcp_sdk_host_delegates_to_agentry() {
     assert_eq!(listed.as_array().expect("list").len(), 1);
     assert_eq!(listed[0]["agent_name"], "reviewer");
 }
+
+#[tokio::test]
+async fn stop_cancels_a_task_waiting_on_a_tool() {
+    let (server, _) =
+        scripted_on("/v1/chat/completions", vec![tool_calls(&[("s", "faults__slow", r#"{"ms": 30000}"#)], None)]).await;
+    let env = Env::new();
+    let log = with_faults(&env, &server.uri(), "");
+    env.cmd(&["agent", "spawn", "busy", "--provider", "srv", "--tools", "faults"]).assert().success();
+    let run = env.background(&["task", "run", "busy", "Wait for it"]);
+    env.wait_for_status("busy", "working", std::time::Duration::from_secs(20));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while request_bodies(&server).await.is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    env.cmd(&["stop", "busy"]).assert().success();
+    let (code, _, _) = run.finish();
+    assert_eq!(code, Some(9));
+    let starts = server_starts(&log);
+    let gone = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while starts.iter().any(|pid| alive(*pid)) && std::time::Instant::now() < gone {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(starts.iter().all(|pid| !alive(*pid)), "a tool server outlived the stopped task");
+    assert_eq!(env.json(&["task", "list", "--json"])[0]["error_class"], "cancelled");
+}
+
+#[tokio::test]
+async fn native_anthropic_with_a_schema_and_tools_ends_on_the_schema_tool() {
+    let (server, _) = scripted_on(
+        "/v1/messages",
+        vec![
+            anthropic_tool_use(&[("toolu_1", "faults__add", json!({"a": 2, "b": 3}))]),
+            anthropic_tool_use(&[("toolu_2", "answer", json!({"sum": 5}))]),
+        ],
+    )
+    .await;
+    let env = Env::new();
+    env.write_providers(&format!(
+        "[providers.claude]\ntype = \"anthropic\"\nendpoint = \"{}/v1\"\nmodel = \"claude-test\"\napi_key = \"sk-ant-test-123456\"\n\n[mcp.faults]\ncommand = \"{}\"\n",
+        server.uri(),
+        fault_server().display()
+    ));
+    let output = env
+        .cmd(&[
+            "task",
+            "run",
+            "--persona",
+            "examples/code-reviewer",
+            "--provider",
+            "claude",
+            "Add",
+            "--tools",
+            "faults",
+            "--schema",
+            "sum int",
+        ])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(stdout_of(&output), "{\"sum\":5}\n");
+    let bodies = request_bodies(&server).await;
+    assert_eq!(bodies[0]["tool_choice"], json!({"type": "any"}));
+    let names: Vec<&str> =
+        bodies[0]["tools"].as_array().expect("tools").iter().filter_map(|t| t["name"].as_str()).collect();
+    assert!(names.contains(&"answer") && names.contains(&"faults__add"), "{names:?}");
+}

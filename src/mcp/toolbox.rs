@@ -380,6 +380,43 @@ mod tests {
         assert_eq!(wire_name("s", &"x".repeat(100)).len(), 64);
     }
 
+    fn offered(server: &str, tool: &str) -> Arc<Offered> {
+        Arc::new(Offered {
+            def: ToolDef {
+                name: wire_name(server, tool),
+                description: String::new(),
+                input_schema: serde_json::json!({}),
+            },
+            server: server.into(),
+            tool: tool.into(),
+            validator: std::sync::OnceLock::new(),
+        })
+    }
+
+    #[test]
+    fn two_tools_under_one_name_are_refused_unless_one_is_left_out() {
+        let options = StartOptions { env: Arc::new(|_: &str| None), log_dir: None };
+        let all = Toolbox {
+            shared: Arc::new(Shared {
+                servers: Vec::new(),
+                tools: vec![offered("fs", "get.file"), offered("fs", "get_file"), offered("git", "log")],
+                options,
+                secrets: Vec::new(),
+            }),
+            offered: Vec::new(),
+        };
+        let names = ["fs".to_string(), "git".to_string()];
+        let err = all.narrow(&names, &ToolFilter::default()).err().expect("a clash");
+        assert_eq!(
+            err.to_string(),
+            "tools `fs.get.file` and `fs.get_file` would both be offered as `fs__get_file`; leave one out with --deny-tool"
+        );
+        let filter = ToolFilter { allow: Vec::new(), deny: vec!["fs.get.file".into()] };
+        let narrowed = all.narrow(&names, &filter).expect("no clash");
+        assert_eq!(narrowed.locate("fs__get_file"), Some(("fs", "get_file")));
+        assert_eq!(all.narrow(&names[1..], &ToolFilter::default()).expect("git only").offered().len(), 1);
+    }
+
     #[test]
     fn long_results_are_cut_on_a_char_boundary_and_marked() {
         let text = "é".repeat(MAX_RESULT_BYTES);
