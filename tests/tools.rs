@@ -1110,3 +1110,21 @@ async fn native_anthropic_with_a_schema_and_tools_ends_on_the_schema_tool() {
         bodies[0]["tools"].as_array().expect("tools").iter().filter_map(|t| t["name"].as_str()).collect();
     assert!(names.contains(&"answer") && names.contains(&"faults__add"), "{names:?}");
 }
+
+#[tokio::test]
+async fn a_loop_that_fails_later_still_counts_the_steps_it_was_billed_for() {
+    let (server, _) = scripted_on(
+        "/v1/chat/completions",
+        vec![tool_calls(&[("c", "faults__echo", r#"{"text": "x"}"#)], None), ResponseTemplate::new(400)],
+    )
+    .await;
+    let env = Env::new();
+    with_faults(&env, &server.uri(), "retries = 0");
+    env.cmd(&["agent", "spawn", "worker", "--provider", "srv", "--tools", "faults"]).assert().success();
+    let output = env.cmd(&["task", "run", "worker", "Go"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(4), "{}", stderr_of(&output));
+    let listed = env.json(&["task", "list", "--json"]);
+    assert_eq!((listed[0]["success"].as_bool(), listed[0]["steps"].as_u64()), (Some(false), Some(2)));
+    assert_eq!(listed[0]["tokens_used"], 25);
+    assert_eq!(env.agent("worker")["tokens_used"], 25);
+}

@@ -404,8 +404,10 @@ impl TaskRecord {
     /// The usage this record adds to the totals (none for a task that failed
     /// before an answer).
     pub fn usage(&self) -> Option<Tokens> {
-        // An answer that failed its schema was still answered, and billed.
-        let answered = self.success || self.schema_valid == Some(false);
+        // An answer that failed its schema was still answered, and billed; so were the
+        // steps of a tool loop that ended without an answer.
+        let answered =
+            self.success || self.schema_valid == Some(false) || (self.steps.is_some() && self.tokens_used > 0);
         answered.then_some(Tokens {
             prompt_tokens: self.prompt_tokens,
             completion_tokens: self.completion_tokens,

@@ -334,13 +334,23 @@ pub struct ToolUse<'a> {
 }
 
 /// What the loop did, for the record.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Steps {
     pub model_calls: u32,
     pub tool_calls: u32,
+    /// The tokens and cost of the steps answered so far: a loop that fails later
+    /// was still billed for them.
+    pub usage: Usage,
+    pub cost: Cost,
     /// Every turn after the first request's, when tools were called: the body stored
     /// for `task show` is the last request sent, which holds them.
     pub transcript: Option<ChatRequest>,
+}
+
+impl Default for Steps {
+    fn default() -> Self {
+        Self { model_calls: 0, tool_calls: 0, usage: Usage::default(), cost: Cost::NOTHING, transcript: None }
+    }
 }
 
 /// How an attempted task ended.
@@ -413,10 +423,12 @@ impl Job<'_> {
         let (mut usage, mut cost) = (Usage::default(), Cost::NOTHING);
         let mut round = 0;
         let (mut model_calls, mut tool_calls) = (0u32, 0u32);
-        let note = |model_calls: u32, tool_calls: u32, transcript: Option<ChatRequest>| {
+        let note = |model_calls: u32, tool_calls: u32, usage: Usage, cost: Cost, transcript: Option<ChatRequest>| {
             let mut steps = steps.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             steps.model_calls = model_calls;
             steps.tool_calls = tool_calls;
+            steps.usage = usage;
+            steps.cost = cost;
             if transcript.is_some() {
                 steps.transcript = transcript;
             }
@@ -424,7 +436,7 @@ impl Job<'_> {
         loop {
             let report = call::call(client, store, &chain, self.deadline, events, watched, sent).await;
             model_calls += 1;
-            note(model_calls, tool_calls, None);
+            note(model_calls, tool_calls, usage, cost, None);
             let last = offset + report.last;
             let mut response = match self.answer(&chain, report, committed) {
                 Ok(response) => response,
@@ -471,7 +483,7 @@ impl Job<'_> {
                 let results = Message { role: Role::Tool, parts: results };
                 chain = std::borrow::Cow::Owned(follow_up(&chain[last - offset..], &[turn, results]));
                 offset = last;
-                note(model_calls, tool_calls, chain[0].request.clone());
+                note(model_calls, tool_calls, usage, cost, chain[0].request.clone());
                 continue;
             }
             let Some(structured) = link.request.as_ref().and_then(|r| r.options.structured.clone()) else {
@@ -495,7 +507,7 @@ impl Job<'_> {
                     chain = std::borrow::Cow::Owned(follow_up(&chain[last - offset..], &turns));
                     offset = last;
                     if self.tools.is_some() {
-                        note(model_calls, tool_calls, chain[0].request.clone());
+                        note(model_calls, tool_calls, usage, cost, chain[0].request.clone());
                     }
                 }
                 Err(violations) => {
@@ -649,8 +661,17 @@ impl Job<'_> {
                 result.error = Some(crate::units::one_line(&error.to_string()));
             }
             // The agent's state is the process's business, not the task's: the record
-            // says only what ended it.
+            // says only what ended it, and what the steps before it were billed.
             Err(err) => {
+                if self.tools.is_some() && outcome.steps.usage.total_tokens > 0 {
+                    let usage = outcome.steps.usage;
+                    result.tokens_used = usage.total_tokens;
+                    result.prompt_tokens = usage.prompt_tokens;
+                    result.completion_tokens = usage.completion_tokens;
+                    result.usage_estimated = usage.estimated;
+                    result.cost_usd = outcome.steps.cost.usd;
+                    result.price_source = outcome.steps.cost.source;
+                }
                 result.error_class = Some(err.class());
                 result.error = Some(match err {
                     TaskError::Interrupted { signal, .. } => format!("interrupted by {}", signal.name()),
