@@ -120,11 +120,14 @@ async fn a_tool_call_goes_to_the_server_and_its_result_back_to_the_model() {
     )
     .await;
     let env = Env::new();
-    let log = with_faults(&env, &server.uri(), "");
+    let log = with_faults(&env, &server.uri(), "[providers.srv.pricing]\ninput = 1.0\noutput = 2.0\n");
     let output = env.cmd(&run(&["--json"])).output().expect("run");
     assert!(output.status.success(), "{}", stderr_of(&output));
     let result: Value = serde_json::from_slice(&output.stdout).expect("json");
     assert_eq!(result["response"], "It said hello tools.");
+    // Cost is the sum over the steps: (20 + 5*2 + 11 + 7*2) tokens-worth at $1 a million.
+    let cost = result["cost_usd"].as_f64().expect("cost");
+    assert!((cost - 55e-6).abs() < 1e-12, "{cost}");
     assert_eq!(result["steps"], 2);
     assert_eq!(result["tool_calls"], 1);
     // Tokens add up over both model calls: 20+5, then 11+7.
@@ -1127,4 +1130,21 @@ async fn a_loop_that_fails_later_still_counts_the_steps_it_was_billed_for() {
     assert_eq!((listed[0]["success"].as_bool(), listed[0]["steps"].as_u64()), (Some(false), Some(2)));
     assert_eq!(listed[0]["tokens_used"], 25);
     assert_eq!(env.agent("worker")["tokens_used"], 25);
+}
+
+#[tokio::test]
+async fn timeout_bounds_the_whole_loop_tool_calls_included() {
+    let (server, _) =
+        scripted_on("/v1/chat/completions", vec![tool_calls(&[("s", "faults__slow", r#"{"ms": 10000}"#)], None)]).await;
+    let env = Env::new();
+    with_faults(&env, &server.uri(), "");
+    let started = std::time::Instant::now();
+    let output = env.cmd(&run(&["--timeout", "1s"])).output().expect("run");
+    assert_eq!(output.status.code(), Some(5), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("the tool calls did not finish within the task's 1 s (--timeout)"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1));
 }
