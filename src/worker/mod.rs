@@ -272,6 +272,16 @@ impl TaskResult {
         }
     }
 
+    /// The tokens and cost the task was billed for.
+    fn billed(&mut self, usage: Usage, cost: Cost) {
+        self.tokens_used = usage.total_tokens;
+        self.prompt_tokens = usage.prompt_tokens;
+        self.completion_tokens = usage.completion_tokens;
+        self.usage_estimated = usage.estimated;
+        self.cost_usd = cost.usd;
+        self.price_source = cost.source;
+    }
+
     /// The history line: this result without the response text.
     pub fn record(&self, agent_name: Option<&str>, persona: Option<&str>, project: Option<&str>) -> TaskRecord {
         TaskRecord {
@@ -606,17 +616,12 @@ impl Job<'_> {
             Ok(response) => {
                 result.response = Some(response.content().into_owned());
                 result.finish_reason.clone_from(&response.finish);
-                result.tokens_used = response.usage.total_tokens;
-                result.prompt_tokens = response.usage.prompt_tokens;
-                result.completion_tokens = response.usage.completion_tokens;
-                result.usage_estimated = response.usage.estimated;
+                result.billed(response.usage, response.cost);
                 if let Some(model) = response.model.clone().filter(|m| !m.is_empty()) {
                     result.model = model;
                 }
                 result.success = true;
                 result.cached = response.cached;
-                result.cost_usd = response.cost.usd;
-                result.price_source = response.cost.source;
                 result.data.clone_from(&outcome.data);
                 if link.request.as_ref().is_some_and(|r| r.options.structured.is_some()) {
                     result.schema_valid = Some(true);
@@ -626,12 +631,7 @@ impl Job<'_> {
                 // Every round was answered, and billed: the raw answer stays for `--json`
                 // and the body.
                 result.response = Some(text.clone());
-                result.tokens_used = usage.total_tokens;
-                result.prompt_tokens = usage.prompt_tokens;
-                result.completion_tokens = usage.completion_tokens;
-                result.usage_estimated = usage.estimated;
-                result.cost_usd = cost.usd;
-                result.price_source = cost.source;
+                result.billed(*usage, *cost);
                 result.schema_valid = Some(false);
                 result.error_class = Some(ErrorClass::Schema);
                 result.error = Some(crate::units::one_line(&err.to_string()));
@@ -639,12 +639,7 @@ impl Job<'_> {
             Err(err @ TaskError::MaxSteps { text, usage, cost, .. }) => {
                 // Every step was answered and billed; the last text is kept.
                 result.response = Some(text.clone());
-                result.tokens_used = usage.total_tokens;
-                result.prompt_tokens = usage.prompt_tokens;
-                result.completion_tokens = usage.completion_tokens;
-                result.usage_estimated = usage.estimated;
-                result.cost_usd = cost.usd;
-                result.price_source = cost.source;
+                result.billed(*usage, *cost);
                 result.error_class = Some(ErrorClass::MaxSteps);
                 result.error = Some(crate::units::one_line(&err.to_string()));
             }
@@ -664,13 +659,7 @@ impl Job<'_> {
             // says only what ended it, and what the steps before it were billed.
             Err(err) => {
                 if self.tools.is_some() && outcome.steps.usage.total_tokens > 0 {
-                    let usage = outcome.steps.usage;
-                    result.tokens_used = usage.total_tokens;
-                    result.prompt_tokens = usage.prompt_tokens;
-                    result.completion_tokens = usage.completion_tokens;
-                    result.usage_estimated = usage.estimated;
-                    result.cost_usd = outcome.steps.cost.usd;
-                    result.price_source = outcome.steps.cost.source;
+                    result.billed(outcome.steps.usage, outcome.steps.cost);
                 }
                 result.error_class = Some(err.class());
                 result.error = Some(match err {
