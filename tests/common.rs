@@ -270,6 +270,13 @@ impl Env {
         std::fs::write(self.providers_file(), text).expect("write providers.toml");
     }
 
+    /// Add `text` (a table or more) to the end of providers.toml.
+    pub(crate) fn append_providers(&self, text: &str) {
+        let mut all = std::fs::read_to_string(self.providers_file()).unwrap_or_default();
+        all.push_str(text);
+        self.write_providers(&all);
+    }
+
     /// One provider `srv` (type openai) at `uri`, plus whatever `extra` adds to its table.
     pub(crate) fn provider(&self, uri: &str, extra: &str) {
         self.write_providers(&format!(

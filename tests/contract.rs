@@ -126,9 +126,7 @@ fn prism_accepts_every_request_agentry_sends() {
     let result: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
     assert_eq!((result["attempts"].as_u64(), result["error_class"].as_str()), (Some(2), Some("schema")));
     // A request offering tools (`tools` of type `function`) is one Prism accepts.
-    let mut text = std::fs::read_to_string(env.providers_file()).expect("read");
-    text.push_str(&format!("\n[mcp.faults]\ncommand = \"{}\"\n", crate::tools::fault_server().display()));
-    env.write_providers(&text);
+    env.append_providers(&format!("\n[mcp.faults]\ncommand = \"{}\"\n", crate::tools::fault_server().display()));
     let output = env
         .cmd(&["task", "run", "rev", "with tools", "--tools", "faults", "--json"])
         .env("PRISM_KEY", "sk-prism")
@@ -337,9 +335,7 @@ async fn tool_loop_requests_validate_against_the_openai_schema() {
     .await;
     let env = Env::new();
     env.provider(&server.uri(), "");
-    let mut text = std::fs::read_to_string(env.providers_file()).expect("read");
-    text.push_str(&format!("\n[mcp.faults]\ncommand = \"{}\"\n", crate::tools::fault_server().display()));
-    env.write_providers(&text);
+    env.append_providers(&format!("\n[mcp.faults]\ncommand = \"{}\"\n", crate::tools::fault_server().display()));
     let args = ["task", "run", "--persona", "examples/code-reviewer", "--provider", "srv", "x", "--tools", "faults"];
     env.cmd(&args).assert().success();
     let bodies = request_bodies(&server).await;

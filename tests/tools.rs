@@ -61,13 +61,11 @@ fn anthropic_text(text: &str) -> ResponseTemplate {
 fn with_faults(env: &Env, uri: &str, extra: &str) -> PathBuf {
     let log = env.work().join("calls.jsonl");
     env.provider(uri, extra);
-    let mut text = std::fs::read_to_string(env.providers_file()).expect("read");
-    text.push_str(&format!(
+    env.append_providers(&format!(
         "\n[mcp.faults]\ncommand = \"{}\"\nenv = {{ MCP_TEST_LOG = \"{}\" }}\n",
         fault_server().display(),
         log.display()
     ));
-    env.write_providers(&text);
     log
 }
 
@@ -78,6 +76,11 @@ fn server_log(log: &std::path::Path) -> Vec<Value> {
         .lines()
         .map(|l| serde_json::from_str(l).expect("log line"))
         .collect()
+}
+
+/// The tool-result turns of an OpenAI request body, in order.
+fn tool_turns(body: &Value) -> Vec<Value> {
+    body["messages"].as_array().expect("messages").iter().filter(|m| m["role"] == "tool").cloned().collect()
 }
 
 /// The calls that reached the fault server.
@@ -197,8 +200,7 @@ async fn the_calls_of_one_step_run_at_once_and_their_results_keep_the_order_aske
         "{calls:?}"
     );
     let bodies = request_bodies(&server).await;
-    let messages = bodies[1]["messages"].as_array().expect("messages");
-    let results: Vec<&Value> = messages.iter().filter(|m| m["role"] == "tool").collect();
+    let results = tool_turns(&bodies[1]);
     assert_eq!(results[0]["tool_call_id"], "a");
     assert_eq!(results[0]["content"], "slept 700 ms");
     assert_eq!(results[1]["tool_call_id"], "b");
@@ -230,8 +232,7 @@ async fn denied_unknown_and_badly_argued_calls_never_reach_the_server() {
     let offered: Vec<&str> =
         bodies[0]["tools"].as_array().expect("tools").iter().filter_map(|t| t["function"]["name"].as_str()).collect();
     assert!(!offered.contains(&"faults__add"), "{offered:?}");
-    let results: Vec<&Value> =
-        bodies[1]["messages"].as_array().expect("m").iter().filter(|m| m["role"] == "tool").collect();
+    let results = tool_turns(&bodies[1]);
     assert_eq!(results.len(), 4);
     let content = |i: usize| results[i]["content"].as_str().expect("content").to_string();
     assert!(content(0).contains("there is no tool `faults__add`"), "{}", content(0));
@@ -294,8 +295,7 @@ async fn failing_huge_image_and_slow_tools_are_results_the_model_sees() {
     assert_eq!(calls[3]["arguments"], json!({"ms": 5000}));
 
     let bodies = request_bodies(&server).await;
-    let results: Vec<&Value> =
-        bodies[1]["messages"].as_array().expect("m").iter().filter(|m| m["role"] == "tool").collect();
+    let results = tool_turns(&bodies[1]);
     assert_eq!(results[0]["content"], "it failed on purpose");
     let huge = results[1]["content"].as_str().expect("huge");
     assert!(huge.len() < 64 * 1024 + 100, "{}", huge.len());
@@ -364,10 +364,11 @@ async fn a_server_that_cannot_start_is_exit_2_naming_it_before_any_model_call() 
     let (server, script) = scripted_on("/v1/chat/completions", vec![ok("never")]).await;
     let env = Env::new();
     env.provider(&server.uri(), "");
-    let mut text = std::fs::read_to_string(env.providers_file()).expect("read");
-    text.push_str(&format!("\n[mcp.broken]\ncommand = \"{}\"\nargs = [\"--fail-start\"]\n", fault_server().display()));
-    text.push_str("\n[mcp.missing]\ncommand = \"/nonexistent/agentry-test-server\"\n");
-    env.write_providers(&text);
+    env.append_providers(&format!(
+        "\n[mcp.broken]\ncommand = \"{}\"\nargs = [\"--fail-start\"]\n",
+        fault_server().display()
+    ));
+    env.append_providers("\n[mcp.missing]\ncommand = \"/nonexistent/agentry-test-server\"\n");
     let args = ["task", "run", "--persona", "examples/code-reviewer", "--provider", "srv", "x", "--tools"];
     for (name, words) in
         [("broken", "tool server `broken` did not start"), ("missing", "cannot run `/nonexistent/agentry-test-server`")]
@@ -522,17 +523,14 @@ async fn the_environment_of_a_stdio_server_is_clean_and_its_secrets_are_never_st
     .await;
     let env = Env::new().with_var("OPENAI_API_KEY", "sk-provider-key-98765").with_var("MY_GH", "ghp-secret-token-4242");
     env.provider(&server.uri(), "api_key_env = \"OPENAI_API_KEY\"");
-    let mut text = std::fs::read_to_string(env.providers_file()).expect("read");
-    text.push_str(&format!(
+    env.append_providers(&format!(
         "\n[mcp.faults]\ncommand = \"{}\"\nenv = {{ GH_TOKEN = {{ env = \"MY_GH\" }} }}\n",
         fault_server().display()
     ));
-    env.write_providers(&text);
     let output = env.cmd(&run(&["--json"])).output().expect("run");
     assert!(output.status.success(), "{}", stderr_of(&output));
     let bodies = request_bodies(&server).await;
-    let results: Vec<&Value> =
-        bodies[1]["messages"].as_array().expect("m").iter().filter(|m| m["role"] == "tool").collect();
+    let results = tool_turns(&bodies[1]);
     assert_eq!(results[0]["content"], "(unset)");
     assert_ne!(results[1]["content"], "(unset)");
     // The model sees the token it asked for; no stored copy keeps it.
@@ -836,9 +834,7 @@ async fn the_http_transport_reaches_a_streamable_http_server_with_its_secret_hea
     .await;
     let port = closed_port();
     env.provider(&server.uri(), "");
-    let mut text = std::fs::read_to_string(env.providers_file()).expect("read");
-    text.push_str(&format!("\n[mcp.self]\nurl = \"http://127.0.0.1:{port}/mcp\"\nheaders = {{ Authorization = {{ env = \"SERVE_TOKEN\" }} }}\n"));
-    env.write_providers(&text);
+    env.append_providers(&format!("\n[mcp.self]\nurl = \"http://127.0.0.1:{port}/mcp\"\nheaders = {{ Authorization = {{ env = \"SERVE_TOKEN\" }} }}\n"));
     env.cmd(&["agent", "spawn", "helper", "--provider", "mock"]).assert().success();
     let mut serving = env.background(&["mcp", "serve", "--http", &format!("127.0.0.1:{port}"), "--agents", "helper"]);
     serving.wait_for_stderr("serving agentry's agents over MCP", std::time::Duration::from_secs(20));
@@ -933,15 +929,13 @@ async fn reference_servers_everything_and_filesystem_over_stdio() {
     let work = env.work();
     std::fs::write(work.join("notes.txt"), "the notes say hi\n").expect("write");
     env.provider(&server.uri(), "api_key_env = \"OPENAI_API_KEY\"");
-    let mut text = std::fs::read_to_string(env.providers_file()).expect("read");
-    text.push_str(&format!(
+    env.append_providers(&format!(
         "\n[mcp.every]\ncommand = \"node\"\nargs = [\"{}\"]\n\n[mcp.fs]\ncommand = \"node\"\nargs = [\"{}\", \"{}\"]\ncwd = \"{}\"\n",
         reference_server("server-everything").display(),
         reference_server("server-filesystem").display(),
         work.display(),
         work.display()
     ));
-    env.write_providers(&text);
     let output = env
         .cmd(&[
             "task",
@@ -967,13 +961,8 @@ async fn reference_servers_everything_and_filesystem_over_stdio() {
         bodies[0]["tools"].as_array().expect("tools").iter().filter_map(|t| t["function"]["name"].as_str()).collect();
     assert!(offered.contains(&"every__echo") && offered.contains(&"fs__read_text_file"), "{offered:?}");
     assert!(!offered.contains(&"fs__write_file"));
-    let results: Vec<String> = bodies[1]["messages"]
-        .as_array()
-        .expect("m")
-        .iter()
-        .filter(|m| m["role"] == "tool")
-        .map(|m| m["content"].as_str().unwrap_or_default().to_string())
-        .collect();
+    let results: Vec<String> =
+        tool_turns(&bodies[1]).iter().map(|m| m["content"].as_str().unwrap_or_default().to_string()).collect();
     assert!(results[0].contains("from the reference server"), "{}", results[0]);
     assert!(results[1].contains("42"), "{}", results[1]);
     assert!(results[2].contains("[image: image/png]"), "{}", results[2]);
@@ -1005,9 +994,7 @@ async fn reference_server_everything_over_streamable_http() {
     .await;
     let env = Env::new();
     env.provider(&server.uri(), "");
-    let mut text = std::fs::read_to_string(env.providers_file()).expect("read");
-    text.push_str(&format!("\n[mcp.web]\nurl = \"http://127.0.0.1:{port}/mcp\"\n"));
-    env.write_providers(&text);
+    env.append_providers(&format!("\n[mcp.web]\nurl = \"http://127.0.0.1:{port}/mcp\"\n"));
     let output = env
         .cmd(&["task", "run", "--persona", "examples/code-reviewer", "--provider", "srv", "x", "--tools", "web"])
         .output()
@@ -1147,4 +1134,18 @@ async fn timeout_bounds_the_whole_loop_tool_calls_included() {
         stderr_of(&output)
     );
     assert!(started.elapsed() >= std::time::Duration::from_secs(1));
+}
+
+#[tokio::test]
+async fn an_http_servers_url_credentials_never_show_in_its_start_error() {
+    let env = Env::new();
+    let port = closed_port();
+    env.write_providers(&format!("[mcp.web]\nurl = \"http://agent:hunter2-url-secret@127.0.0.1:{port}/mcp\"\n"));
+    let output = env.cmd(&["mcp", "tools", "web"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    let err = stderr_of(&output);
+    assert!(err.contains("tool server `web` did not start"), "{err}");
+    assert!(!err.contains("hunter2-url-secret"), "{err}");
+    let listed = env.json(&["mcp", "list", "--json"]);
+    assert!(!listed.to_string().contains("hunter2-url-secret"), "{listed}");
 }

@@ -151,31 +151,23 @@ pub(super) async fn show(ctx: &Invocation, id: &str) -> anyhow::Result<()> {
 fn turn_json(message: &crate::request::Message) -> Value {
     use crate::request::Part;
     let mut turn = serde_json::json!({ "role": message.role.as_str(), "content": message.content() });
-    let calls: Vec<Value> = message
-        .parts
-        .iter()
-        .filter_map(|p| match p {
+    let (mut calls, mut results) = (Vec::new(), Vec::new());
+    for part in &message.parts {
+        match part {
             Part::ToolCall { id, name, arguments } => {
-                Some(serde_json::json!({ "id": id, "name": name, "arguments": arguments }))
+                calls.push(serde_json::json!({ "id": id, "name": name, "arguments": arguments }));
             }
-            _ => None,
-        })
-        .collect();
-    let results: Vec<Value> = message
-        .parts
-        .iter()
-        .filter_map(|p| match p {
             Part::ToolResult { call_id, content, is_error } => {
-                Some(serde_json::json!({ "call_id": call_id, "content": content, "is_error": is_error }))
+                results.push(serde_json::json!({ "call_id": call_id, "content": content, "is_error": is_error }));
             }
-            _ => None,
-        })
-        .collect();
+            Part::Text(_) => {}
+        }
+    }
     if !calls.is_empty() {
-        turn["tool_calls"] = calls.into();
+        turn["tool_calls"] = Value::Array(calls);
     }
     if !results.is_empty() {
-        turn["results"] = results.into();
+        turn["results"] = Value::Array(results);
     }
     turn
 }

@@ -67,8 +67,12 @@ impl StartOptions {
 }
 
 /// The secret values of a server's table (every `env` and header value, resolved),
-/// which no stored copy may hold.
+/// and credentials in an HTTP server's URL, which no stored copy or message may hold.
 pub fn secrets(spec: &ServerSpec, options: &StartOptions) -> Vec<String> {
+    let in_url = match &spec.reach {
+        Reach::Http { url, .. } => crate::safe_url::SafeUrl::parse(url).map(|u| u.secrets()).unwrap_or_default(),
+        Reach::Stdio { .. } => Vec::new(),
+    };
     let values = match &spec.reach {
         Reach::Stdio { env, .. } => env.values().collect::<Vec<_>>(),
         Reach::Http { headers, .. } => headers
@@ -77,7 +81,9 @@ pub fn secrets(spec: &ServerSpec, options: &StartOptions) -> Vec<String> {
             .map(|(_, v)| v)
             .collect(),
     };
-    values.into_iter().filter_map(|value| value.resolve(&*options.env).ok()).collect()
+    let mut secrets: Vec<String> = values.into_iter().filter_map(|value| value.resolve(&*options.env).ok()).collect();
+    secrets.extend(in_url);
+    secrets
 }
 
 /// A live MCP session with one server.
@@ -145,7 +151,11 @@ impl Connection {
         };
         match started {
             Ok(Ok(service)) => Ok(Self { service }),
-            Ok(Err(err)) => Err(fail(crate::units::one_line(&error_chain(&err)))),
+            Ok(Err(err)) => {
+                // The HTTP client's errors name the URL, which may hold credentials.
+                let redactor = crate::provider::redact::Redactor::new(secrets(spec, options));
+                Err(fail(crate::units::one_line(&redactor.redact(&error_chain(&err)))))
+            }
             Err(_) => Err(fail(format!("no MCP handshake within {}", crate::units::duration_words(START_TIMEOUT)))),
         }
     }
@@ -211,12 +221,5 @@ fn open_log(path: &std::path::Path) -> std::io::Result<std::fs::File> {
     if let Some(parent) = path.parent() {
         crate::files::create_private_dir(parent).map_err(|err| std::io::Error::other(err.to_string()))?;
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.create(true).append(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
+    crate::files::private_file_options().create(true).append(true).open(path)
 }
