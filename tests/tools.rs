@@ -1149,3 +1149,50 @@ async fn an_http_servers_url_credentials_never_show_in_its_start_error() {
     let listed = env.json(&["mcp", "list", "--json"]);
     assert!(!listed.to_string().contains("hunter2-url-secret"), "{listed}");
 }
+
+#[tokio::test]
+async fn mcp_serve_declares_a_schema_personas_output_and_returns_it_structured() {
+    let env = Env::new();
+    let folder = env.work().join("personas/team/judge");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    std::fs::write(folder.join("PERSONA.md"), "## Character\nA careful judge of releases.\n").expect("write");
+    std::fs::write(folder.join("AI_START_HERE.md"), "## Your Mission\nSay whether to ship.\n").expect("write");
+    std::fs::write(
+        folder.join("schema.json"),
+        r#"{"type": "object", "properties": {"verdict": {"enum": ["ship", "hold"]}}, "required": ["verdict"], "additionalProperties": false}"#,
+    )
+    .expect("write");
+    env.cmd(&["agent", "spawn", "judge", "--provider", "mock", "--persona", "team/judge"]).assert().success();
+    let client = serve_client(&env, &[]).await;
+    let tools = client.list_all_tools().await.expect("tools/list");
+    let ask = tools.iter().find(|t| t.name == "ask_judge").expect("ask_judge");
+    let description = ask.description.as_deref().expect("description");
+    assert!(
+        description.contains("A careful judge of releases.") && description.contains("Say whether to ship."),
+        "{description}"
+    );
+    let output = ask.output_schema.as_ref().expect("an output schema");
+    assert_eq!(output["required"], json!(["verdict"]));
+    let result = client.call_tool(call("ask_judge", json!({"task": "Ship v2?"}))).await.expect("call");
+    assert_eq!(result.structured_content, Some(json!({"verdict": "ship"})));
+    assert_eq!(text_of(&result), r#"{"verdict":"ship"}"#);
+    client.cancel().await.expect("close");
+}
+
+#[tokio::test]
+async fn a_servers_stderr_goes_to_its_log_or_through_with_verbose() {
+    let env = Env::new();
+    let server = fault_server();
+    env.cmd(&["mcp", "add", "talky", "--", server.to_str().expect("utf-8"), "--stderr", "talky-says-hello"])
+        .assert()
+        .success();
+    let quiet = env.cmd(&["mcp", "tools", "talky"]).output().expect("run");
+    assert!(quiet.status.success(), "{}", stderr_of(&quiet));
+    assert!(!stderr_of(&quiet).contains("talky-says-hello"));
+    let paths = env.json(&["paths", "--json"]);
+    let state_dir = PathBuf::from(paths["state_dir"]["path"].as_str().expect("state_dir"));
+    let logged = std::fs::read_to_string(state_dir.join("logs/mcp/talky.log")).expect("log");
+    assert!(logged.contains("talky-says-hello"), "{logged}");
+    let verbose = env.cmd(&["mcp", "tools", "talky", "-v"]).output().expect("run");
+    assert!(stderr_of(&verbose).contains("talky-says-hello"), "{}", stderr_of(&verbose));
+}
