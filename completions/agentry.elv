@@ -43,6 +43,7 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand paths 'Print the files and folders in use and where each choice came from'
             cand schema 'Print the JSON Schema a --schema SPEC makes'
             cand mcp 'Tool servers (MCP) agents may call, and agentry as an MCP server'
+            cand cassette 'Show and prune the cassettes `task run --record FILE` writes'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -86,8 +87,8 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand --quiet 'Silence notes and progress (errors and warnings still show)'
             cand -v 'Print request and response metadata on stderr (secrets redacted)'
             cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -391,6 +392,9 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand --tool-timeout 'Each tool call''s limit; a call that takes longer is an error result the model sees [default: 60s]'
             cand --continue 'Go on from task TASK_ID (`last`: the newest task): its whole conversation and answer are sent before this description, to its agent (or persona and provider) unless others are named'
             cand --max-cost 'Refuse tasks once this run''s spend would pass USD (a batch is one run; exit 7)'
+            cand --record 'Append every request sent and what came back to the cassette FILE (JSON lines, secrets removed); the cache is not looked up'
+            cand --replay 'Answer every provider''s requests from the cassette FILE: no network, no key (no match: exit 4, `replay_miss`)'
+            cand --replay-speed 'How fast replayed answers and waits come: 0 at once, 1 as recorded [default: 0]'
             cand --file 'Run the tasks of a JSON-lines file (`-` is stdin); see `Batch files` in the README'
             cand --parallel 'With --file: at most this many tasks at once [default: the pool maximum]'
             cand --output 'With --file: append results to FILE (stdout stays empty); a rerun skips ids that succeeded'
@@ -813,6 +817,70 @@ set edit:completion:arg-completer[agentry] = {|@words|
         }
         &'agentry;mcp;help;help'= {
         }
+        &'agentry;cassette'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --state 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand show 'List a cassette''s interactions: provider, model, status, and when each was last replayed'
+            cand prune 'Drop the interactions no replay has matched since TIME (what was recorded since then stays)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentry;cassette;show'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --state 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;cassette;prune'= {
+            cand --since 'An RFC 3339 time, a date, or a DURATION back from now (`30d`)'
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --state 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]'
+            cand --dry-run 'Say what would be dropped; change nothing'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;cassette;help'= {
+            cand show 'List a cassette''s interactions: provider, model, status, and when each was last replayed'
+            cand prune 'Drop the interactions no replay has matched since TIME (what was recorded since then stays)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentry;cassette;help;show'= {
+        }
+        &'agentry;cassette;help;prune'= {
+        }
+        &'agentry;cassette;help;help'= {
+        }
         &'agentry;completions'= {
             cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
             cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
@@ -841,6 +909,7 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand paths 'Print the files and folders in use and where each choice came from'
             cand schema 'Print the JSON Schema a --schema SPEC makes'
             cand mcp 'Tool servers (MCP) agents may call, and agentry as an MCP server'
+            cand cassette 'Show and prune the cassettes `task run --record FILE` writes'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -937,6 +1006,14 @@ set edit:completion:arg-completer[agentry] = {|@words|
         &'agentry;help;mcp;tools'= {
         }
         &'agentry;help;mcp;serve'= {
+        }
+        &'agentry;help;cassette'= {
+            cand show 'List a cassette''s interactions: provider, model, status, and when each was last replayed'
+            cand prune 'Drop the interactions no replay has matched since TIME (what was recorded since then stays)'
+        }
+        &'agentry;help;cassette;show'= {
+        }
+        &'agentry;help;cassette;prune'= {
         }
         &'agentry;help;completions'= {
         }

@@ -47,6 +47,7 @@ complete -c agentry -n "__fish_agentry_needs_command" -f -a "state" -d 'Move age
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "paths" -d 'Print the files and folders in use and where each choice came from'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "schema" -d 'Print the JSON Schema a --schema SPEC makes'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "mcp" -d 'Tool servers (MCP) agents may call, and agentry as an MCP server'
+complete -c agentry -n "__fish_agentry_needs_command" -f -a "cassette" -d 'Show and prune the cassettes `task run --record FILE` writes'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
@@ -71,7 +72,8 @@ complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_see
 anthropic\t''
 local\t''
 custom\t''
-mock\t''"
+mock\t''
+replay\t'Answers from a cassette (`cassette = "FILE"`): no network, no key'"
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l preset -d 'Fill type, endpoint, key variable and model for a known service: openai, anthropic, ollama, vllm, lmstudio, openrouter, groq, together, deepseek, mistral' -r
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l endpoint -d 'Base URL including the version prefix, e.g. https://api.openai.com/v1' -r
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l model -d 'Model to request, e.g. gpt-4o-mini' -r
@@ -88,7 +90,7 @@ never\t''"
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -l json -d 'Print machine-readable JSON on stdout'
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
-complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and __fish_seen_subcommand_from list" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
@@ -303,6 +305,9 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l tool-timeout -d 'Each tool call\'s limit; a call that takes longer is an error result the model sees [default: 60s]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l continue -d 'Go on from task TASK_ID (`last`: the newest task): its whole conversation and answer are sent before this description, to its agent (or persona and provider) unless others are named' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l max-cost -d 'Refuse tasks once this run\'s spend would pass USD (a batch is one run; exit 7)' -r
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l record -d 'Append every request sent and what came back to the cassette FILE (JSON lines, secrets removed); the cache is not looked up' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l replay -d 'Answer every provider\'s requests from the cassette FILE: no network, no key (no match: exit 4, `replay_miss`)' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l replay-speed -d 'How fast replayed answers and waits come: 0 at once, 1 as recorded [default: 0]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l file -d 'Run the tasks of a JSON-lines file (`-` is stdin); see `Batch files` in the README' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l parallel -d 'With --file: at most this many tasks at once [default: the pool maximum]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l output -d 'With --file: append results to FILE (stdout stays empty); a rerun skips ids that succeeded' -r -F
@@ -602,6 +607,50 @@ complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_sub
 complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "tools" -d 'Start a tool server and list its tools with their descriptions and input schemas'
 complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Offer agentry\'s agents as MCP tools on stdio (or streamable HTTP with --http)'
 complete -c agentry -n "__fish_agentry_using_subcommand mcp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and not __fish_seen_subcommand_from show prune help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and not __fish_seen_subcommand_from show prune help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and not __fish_seen_subcommand_from show prune help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and not __fish_seen_subcommand_from show prune help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and not __fish_seen_subcommand_from show prune help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and not __fish_seen_subcommand_from show prune help" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and not __fish_seen_subcommand_from show prune help" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and not __fish_seen_subcommand_from show prune help" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and not __fish_seen_subcommand_from show prune help" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and not __fish_seen_subcommand_from show prune help" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and not __fish_seen_subcommand_from show prune help" -f -a "show" -d 'List a cassette\'s interactions: provider, model, status, and when each was last replayed'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and not __fish_seen_subcommand_from show prune help" -f -a "prune" -d 'Drop the interactions no replay has matched since TIME (what was recorded since then stays)'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and not __fish_seen_subcommand_from show prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from show" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from show" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from show" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from show" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from prune" -l since -d 'An RFC 3339 time, a date, or a DURATION back from now (`30d`)' -r
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from prune" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from prune" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from prune" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from prune" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from prune" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from prune" -l dry-run -d 'Say what would be dropped; change nothing'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from prune" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from prune" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from prune" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from help" -f -a "show" -d 'List a cassette\'s interactions: provider, model, status, and when each was last replayed'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Drop the interactions no replay has matched since TIME (what was recorded since then stays)'
+complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
@@ -614,19 +663,20 @@ complete -c agentry -n "__fish_agentry_using_subcommand completions" -s q -l qui
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "provider" -d 'Register, inspect and remove providers'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "persona" -d 'List personas and show the system prompt they build'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "agent" -d 'Spawn, list and inspect agents'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "task" -d 'Run tasks on agents or one-shot on a persona and provider'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "stats" -d 'Show the worker pool, every agent and the per-provider totals and metrics'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "stop" -d 'Stop agents: they leave the pool; their history and totals stay'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "cache" -d 'Inspect or empty the response cache'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "state" -d 'Move agents, totals, budgets and history between state backends'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "paths" -d 'Print the files and folders in use and where each choice came from'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "schema" -d 'Print the JSON Schema a --schema SPEC makes'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "mcp" -d 'Tool servers (MCP) agents may call, and agentry as an MCP server'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "provider" -d 'Register, inspect and remove providers'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "persona" -d 'List personas and show the system prompt they build'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "agent" -d 'Spawn, list and inspect agents'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "task" -d 'Run tasks on agents or one-shot on a persona and provider'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "stats" -d 'Show the worker pool, every agent and the per-provider totals and metrics'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "stop" -d 'Stop agents: they leave the pool; their history and totals stay'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "cache" -d 'Inspect or empty the response cache'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "state" -d 'Move agents, totals, budgets and history between state backends'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "paths" -d 'Print the files and folders in use and where each choice came from'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "schema" -d 'Print the JSON Schema a --schema SPEC makes'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "mcp" -d 'Tool servers (MCP) agents may call, and agentry as an MCP server'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "cassette" -d 'Show and prune the cassettes `task run --record FILE` writes'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "add" -d 'Add a provider to the providers file in use (comments and order are kept)'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "list" -d 'List the providers (the key is never shown)'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "show" -d 'Show one provider'
@@ -651,3 +701,5 @@ complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "remove" -d 'Remove a tool server from the providers file'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "tools" -d 'Start a tool server and list its tools with their descriptions and input schemas'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "serve" -d 'Offer agentry\'s agents as MCP tools on stdio (or streamable HTTP with --http)'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from cassette" -f -a "show" -d 'List a cassette\'s interactions: provider, model, status, and when each was last replayed'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from cassette" -f -a "prune" -d 'Drop the interactions no replay has matched since TIME (what was recorded since then stays)'

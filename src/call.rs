@@ -528,7 +528,11 @@ async fn call_attempts(
     };
     let estimate = link.request.as_ref().map_or(0, |r| estimate_usage(&r.messages, "").prompt_tokens);
     let rates = Rates { rpm: provider.rpm, tpm: provider.tpm, tokens: estimate };
-    let cooldown = limits::scaled(link.settings.cooldown.value, deadline.backoff_scale);
+    // A provider answering from a cassette is asked nothing: no rate limit applies,
+    // and its waits pass at the replay's speed (none at the default 0).
+    let replaying = Client::replays(provider);
+    let backoff_scale = if replaying { deadline.backoff_scale * client.replay_speed() } else { deadline.backoff_scale };
+    let cooldown = limits::scaled(link.settings.cooldown.value, backoff_scale);
     client.warm(provider, timeouts.connect);
     let mut tries = 0u32;
     loop {
@@ -549,6 +553,9 @@ async fn call_attempts(
         };
         // The shared limits: pauses the provider asked for, rpm and tpm.
         loop {
+            if replaying {
+                break;
+            }
             match store.admit(id, rates).await? {
                 Admission::Now => break,
                 Admission::Wait { until, why } => {
@@ -588,7 +595,7 @@ async fn call_attempts(
         };
         let err = match result {
             Ok(answer) => {
-                if let (Some(tpm), Answer::Chat(response)) = (provider.tpm, &answer) {
+                if let (Some(tpm), Answer::Chat(response), false) = (provider.tpm, &answer, replaying) {
                     let delta = i64::try_from(response.usage.total_tokens).unwrap_or(i64::MAX)
                         - i64::try_from(estimate).unwrap_or(0);
                     store.correct_tokens(id, tpm, delta).await?;
@@ -640,7 +647,7 @@ async fn call_attempts(
         let delay = if other_up {
             Duration::ZERO
         } else {
-            server_wait.unwrap_or_else(|| limits::backoff(tries - 1, fastrand::f64(), deadline.backoff_scale))
+            server_wait.unwrap_or_else(|| limits::backoff(tries - 1, fastrand::f64(), backoff_scale))
         };
         let reason = err.reason();
         if !deadline.fits(delay) {

@@ -128,6 +128,9 @@ pub enum Command {
     /// Tool servers (MCP) agents may call, and agentry as an MCP server
     Mcp(McpCommand),
 
+    /// Show and prune the cassettes `task run --record FILE` writes
+    Cassette(CassetteCommand),
+
     /// Print a shell completion script to stdout
     Completions {
         /// The shell to generate for
@@ -229,6 +232,12 @@ fn commands(cmd: clap::Command, build: Build) -> clap::Command {
         "Tool servers (MCP) agents may call, and agentry as an MCP server",
         McpCommand::augment_subcommands,
     ))
+    .subcommand(group(
+        build,
+        "cassette",
+        "Show and prune the cassettes `task run --record FILE` writes",
+        CassetteCommand::augment_subcommands,
+    ))
     .subcommand(top(build, "completions", "Print a shell completion script to stdout", completions_args))
 }
 
@@ -270,6 +279,7 @@ impl Subcommand for Command {
                 | "paths"
                 | "schema"
                 | "mcp"
+                | "cassette"
                 | "completions"
         )
     }
@@ -298,6 +308,7 @@ impl clap::FromArgMatches for Command {
             "paths" => Command::Paths,
             "schema" => Command::Schema(SchemaCommand::from_arg_matches_mut(sub)?),
             "mcp" => Command::Mcp(McpCommand::from_arg_matches_mut(sub)?),
+            "cassette" => Command::Cassette(CassetteCommand::from_arg_matches_mut(sub)?),
             "completions" => Command::Completions {
                 shell: sub
                     .remove_one::<clap_complete::Shell>("shell")
@@ -313,6 +324,28 @@ impl clap::FromArgMatches for Command {
         *self = Self::from_arg_matches(matches)?;
         Ok(())
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CassetteCommand {
+    /// List a cassette's interactions: provider, model, status, and when each was last replayed
+    Show {
+        /// The cassette (`task run --record FILE` wrote it)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Drop the interactions no replay has matched since TIME (what was recorded since then stays)
+    Prune {
+        /// The cassette to rewrite
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// An RFC 3339 time, a date, or a DURATION back from now (`30d`)
+        #[arg(long, value_name = "TIME|DURATION")]
+        since: String,
+        /// Say what would be dropped; change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -608,6 +641,18 @@ pub struct TaskRunArgs {
     /// Refuse tasks once this run's spend would pass USD (a batch is one run; exit 7)
     #[arg(long, value_name = "USD")]
     pub max_cost: Option<f64>,
+
+    /// Append every request sent and what came back to the cassette FILE (JSON lines, secrets removed); the cache is not looked up
+    #[arg(long, value_name = "FILE", conflicts_with = "replay")]
+    pub record: Option<PathBuf>,
+
+    /// Answer every provider's requests from the cassette FILE: no network, no key (no match: exit 4, `replay_miss`)
+    #[arg(long, value_name = "FILE")]
+    pub replay: Option<PathBuf>,
+
+    /// How fast replayed answers and waits come: 0 at once, 1 as recorded [default: 0]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub replay_speed: Option<f64>,
 
     /// Print NDJSON events on stdout (start, delta, retry, fallback, usage, error, done)
     #[arg(long)]

@@ -131,6 +131,11 @@ impl From<&ProviderError> for Failure {
             }
             ProviderError::TooLarge { .. } => failure.hint("raise AGENTRY_MAX_BODY if such answers are expected"),
             ProviderError::Redirect { .. } => failure.hint("set the provider's endpoint to the URL it redirects to"),
+            ProviderError::ReplayMiss { .. } => failure.hint(
+                "record the request again with a real key (`--record FILE`), or change it back to what was recorded",
+            ),
+            ProviderError::Cassette { .. } => Failure::usage(err.to_string())
+                .hint("a cassette is the JSON lines `--record FILE` writes; see `agentry cassette show FILE`"),
             _ => failure,
         }
     }

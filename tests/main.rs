@@ -8,6 +8,7 @@ mod anthropic;
 mod batch;
 mod budgets;
 mod cache;
+mod cassettes;
 mod completions;
 mod concurrency;
 mod contract;

@@ -647,6 +647,8 @@ pub(crate) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
     let mut manager = ctx.manager().await?;
     // A whole batch is one run for --max-cost.
     manager.run_budget = super::flags::run_budget(args.max_cost)?;
+    let replay = super::flags::replay(&args, &mut manager.config.registry)?;
+    let client = super::flags::client(ctx, &args, replay)?;
     // The output is held and read back before the lines are checked: a line that
     // succeeded before is skipped even if its agent is gone since.
     let (_output_lock, done, output) = match &args.output {
@@ -688,7 +690,7 @@ pub(crate) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
     let run = Run {
         ctx,
         manager: &manager,
-        client: ctx.client(),
+        client,
         env,
         stream: args.stream,
         events: args.events,
@@ -759,6 +761,7 @@ pub(crate) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
         tokio::join!(drive, state_writer(&manager, &run.results, record_rx, done_rx, &write_failure));
     }
     run.progress.finish_and_clear();
+    super::flags::note_replays(ctx, &manager.store, &run.client).await;
     if let Some(toolbox) = &shared_tools {
         toolbox.close().await;
     }

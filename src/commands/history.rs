@@ -9,7 +9,7 @@ use crate::cli::TaskListArgs;
 use crate::error::Failure;
 
 /// `--since`: a DURATION back from now, an RFC 3339 time, or a date (its midnight UTC).
-fn since(raw: &str) -> anyhow::Result<String> {
+pub(super) fn since(raw: &str) -> anyhow::Result<String> {
     let raw = raw.trim();
     if let Some(back) = crate::units::parse_duration(raw) {
         let back = jiff::SignedDuration::try_from(back).unwrap_or(jiff::SignedDuration::MAX);

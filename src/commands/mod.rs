@@ -4,6 +4,7 @@
 
 mod agent;
 pub(crate) mod batch;
+mod cassette;
 mod completions;
 mod flags;
 mod history;
@@ -166,7 +167,8 @@ async fn dispatch(ctx: &Invocation, command: Command) -> anyhow::Result<()> {
         Command::Provider(command) => provider::run(ctx, command).await,
         Command::Persona(command) => persona::run(ctx, command),
         Command::Agent(command) => agent::run(ctx, command).await,
-        Command::Task(crate::cli::TaskCommand::Run(args)) => task::run(ctx, *args).await,
+        // Boxed: a task's future (its client, call loop and tool servers) is large.
+        Command::Task(crate::cli::TaskCommand::Run(args)) => Box::pin(task::run(ctx, *args)).await,
         Command::Task(crate::cli::TaskCommand::List(args)) => history::list(ctx, args).await,
         Command::Task(crate::cli::TaskCommand::Show { id }) => history::show(ctx, &id).await,
         Command::Stats(args) => stats::stats(ctx, args).await,
@@ -176,6 +178,7 @@ async fn dispatch(ctx: &Invocation, command: Command) -> anyhow::Result<()> {
         Command::Paths => paths::run(ctx),
         Command::Schema(crate::cli::SchemaCommand::Show { spec, multi }) => schema_show(ctx, &spec, multi),
         Command::Mcp(command) => mcp::run(ctx, command).await,
+        Command::Cassette(command) => cassette::run(ctx, command).await,
         Command::Completions { .. } => Ok(()),
     }
 }

@@ -148,6 +148,7 @@ async fn run_one(
         None => form.ok_or_else(|| usage("task run needs a task description"))?,
     };
     manager.run_budget = super::flags::run_budget(args.max_cost)?;
+    let replay = super::flags::replay(&args, &mut manager.config.registry)?;
     let mut prepared = match &form {
         Form::Agent(agent) => manager.prepare_on_agent(agent, &task).await?,
         Form::OneShot { persona, provider } => manager.prepare_one_shot(persona, provider, &task)?,
@@ -163,11 +164,17 @@ async fn run_one(
         let request = manager.request_now(&prepared).await?;
         return dry_run(ctx, &prepared, &request);
     }
-    if Client::is_offline(prepared.provider) {
+    if let Some(cassette) = &prepared.provider.cassette {
+        ctx.printer.note(&format!(
+            "provider `{}` answers from the cassette {}: nothing is sent",
+            prepared.provider.id,
+            cassette.display()
+        ));
+    } else if Client::is_offline(prepared.provider) {
         let which = if prepared.provider.id == MOCK_ID { "the built-in" } else { "an" };
         ctx.printer.note(&format!("provider `{}` is {which} offline mock: no model is called", prepared.provider.id));
     }
-    let client = ctx.client();
+    let client = super::flags::client(ctx, &args, replay)?;
     let mode = if args.events {
         Mode::Events
     } else if ctx.printer.json {
@@ -188,7 +195,9 @@ async fn run_one(
         (Mode::Events, _, Some(writer)) => writer,
         _ => &mut none,
     };
-    let finished = manager.run(prepared, &client, &flags, &call_env, sink, &call_events).await?;
+    let finished = manager.run(prepared, &client, &flags, &call_env, sink, &call_events).await;
+    super::flags::note_replays(ctx, &manager.store, &client).await;
+    let finished = finished?;
     attempted.store(true, std::sync::atomic::Ordering::Relaxed);
     // The answer is printed before anything is recorded: a paid answer reaches stdout
     // even when the state folder cannot be written afterwards.
@@ -349,7 +358,13 @@ fn dry_run(
     request: &crate::request::ChatRequest,
 ) -> anyhow::Result<()> {
     let wire = Client::chat_request(prepared.provider, request);
-    if Client::is_offline(prepared.provider) {
+    if let Some(cassette) = &prepared.provider.cassette {
+        ctx.printer.note(&format!(
+            "provider `{}` answers from the cassette {}: this request would be matched there",
+            prepared.provider.id,
+            cassette.display()
+        ));
+    } else if Client::is_offline(prepared.provider) {
         ctx.printer.note(&format!(
             "provider `{}` is an offline mock: this request would be answered locally",
             prepared.provider.id

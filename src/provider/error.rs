@@ -61,6 +61,50 @@ pub enum ProviderError {
     /// The key could not be had: an unset variable or a failing key command.
     #[error("{message}")]
     Key { provider: String, message: String, hint: Option<String> },
+
+    /// A replayed provider's cassette has no interaction for this request.
+    #[error("{message}")]
+    ReplayMiss { provider: String, message: String },
+
+    /// A cassette that cannot be read or is not one (a usage error, not a failed call).
+    #[error("{message}")]
+    Cassette { provider: String, message: String },
+}
+
+/// A failure of the transport (no answer, or an answer that broke), as a cassette
+/// keeps it so that a replay fails the same way.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fault {
+    Connect { detail: String },
+    ConnectTimeout { after_ms: u64 },
+    Idle { after_ms: u64 },
+    Transport { detail: String },
+    Cut { detail: String },
+    TooLarge { limit: u64 },
+    Redirect { from: String, to: String },
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+impl Fault {
+    /// The error this fault is again, for `provider` (whose endpoint `url` was asked).
+    pub fn error(&self, provider: &str, url: &str) -> ProviderError {
+        let provider = provider.to_string();
+        match self.clone() {
+            Fault::Connect { detail } => ProviderError::Connect { provider, url: url.to_string(), detail },
+            Fault::ConnectTimeout { after_ms } => {
+                ProviderError::ConnectTimeout { provider, url: url.to_string(), after: Duration::from_millis(after_ms) }
+            }
+            Fault::Idle { after_ms } => ProviderError::Idle { provider, after: Duration::from_millis(after_ms) },
+            Fault::Transport { detail } => ProviderError::Transport { provider, detail },
+            Fault::Cut { detail } => ProviderError::Cut { provider, detail },
+            Fault::TooLarge { limit } => ProviderError::TooLarge { provider, limit },
+            Fault::Redirect { from, to } => ProviderError::Redirect { provider, from, to },
+        }
+    }
 }
 
 /// The reason phrase for a status, including the ones `http` does not know.
@@ -93,8 +137,31 @@ impl ProviderError {
             | Self::Cut { provider, .. }
             | Self::TooLarge { provider, .. }
             | Self::Redirect { provider, .. }
-            | Self::Key { provider, .. } => provider,
+            | Self::Key { provider, .. }
+            | Self::ReplayMiss { provider, .. }
+            | Self::Cassette { provider, .. } => provider,
         }
+    }
+
+    /// The transport failure this is, as a cassette keeps it: `None` for an answer
+    /// (statuses and bodies are kept as answers) and for what happens before sending.
+    pub fn fault(&self) -> Option<Fault> {
+        Some(match self {
+            Self::Connect { detail, .. } => Fault::Connect { detail: detail.clone() },
+            Self::ConnectTimeout { after, .. } => Fault::ConnectTimeout { after_ms: millis(*after) },
+            Self::Idle { after, .. } => Fault::Idle { after_ms: millis(*after) },
+            Self::Transport { detail, .. } => Fault::Transport { detail: detail.clone() },
+            Self::Cut { detail, .. } => Fault::Cut { detail: detail.clone() },
+            Self::TooLarge { limit, .. } => Fault::TooLarge { limit: *limit },
+            Self::Redirect { from, to, .. } => Fault::Redirect { from: from.clone(), to: to.clone() },
+            Self::Status { .. }
+            | Self::Garbage { .. }
+            | Self::Key { .. }
+            | Self::ReplayMiss { .. }
+            | Self::Cassette { .. } => {
+                return None;
+            }
+        })
     }
 
     /// Worth sending again to the same provider: load, a passing fault, a cut body.
@@ -109,7 +176,12 @@ impl ProviderError {
             Self::Status { status, code, .. } => {
                 matches!(status, 408 | 409 | 429 | 500..=599) && code.as_deref() != Some("insufficient_quota")
             }
-            Self::Garbage { .. } | Self::TooLarge { .. } | Self::Redirect { .. } | Self::Key { .. } => false,
+            Self::Garbage { .. }
+            | Self::TooLarge { .. }
+            | Self::Redirect { .. }
+            | Self::Key { .. }
+            | Self::ReplayMiss { .. }
+            | Self::Cassette { .. } => false,
         }
     }
 
@@ -155,6 +227,7 @@ impl ProviderError {
             Self::Status { status: 429, .. } => ErrorClass::RateLimited,
             Self::Status { status: 503 | 529, .. } => ErrorClass::Overloaded,
             Self::Status { status: 401 | 403, .. } | Self::Key { .. } => ErrorClass::Auth,
+            Self::ReplayMiss { .. } | Self::Cassette { .. } => ErrorClass::ReplayMiss,
             Self::Status { status: 404, .. } => ErrorClass::NotFound,
             Self::Status { status: 500..=599, .. } => ErrorClass::ServerError,
             Self::Status { .. } | Self::Redirect { .. } => ErrorClass::ClientError,

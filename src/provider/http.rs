@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 
-use super::error::ProviderError;
+use super::error::{Fault, ProviderError};
 use super::redact::{REDACTED, Redactor, SafeUrl, SecretString, is_harmless_header};
 
 pub const USER_AGENT: &str = concat!("agentry/", env!("CARGO_PKG_VERSION"));
@@ -120,6 +120,32 @@ pub struct Opened {
 }
 
 impl Opened {
+    /// A response read back from a cassette: `after` is how long the recorded one
+    /// took to start, `chunks` its body pieces with when each came (after the
+    /// headers), `cut` how it broke if it did; every wait is scaled by `speed` (0: none).
+    pub fn replayed(
+        provider: &str,
+        status: u16,
+        headers: HeaderMap,
+        chunks: Vec<(Duration, Vec<u8>)>,
+        cut: Option<Fault>,
+        speed: f64,
+    ) -> Self {
+        Self {
+            status,
+            headers,
+            body: BodyReader {
+                source: Source::Replay { chunks: chunks.into(), cut, started: Instant::now(), speed },
+                idle: Duration::MAX,
+                limit: u64::MAX,
+                read: 0,
+                provider: provider.to_string(),
+                trace: None,
+                tape: None,
+            },
+        }
+    }
+
     pub fn is_event_stream(&self) -> bool {
         self.headers
             .get(reqwest::header::CONTENT_TYPE)
@@ -127,8 +153,18 @@ impl Opened {
             .is_some_and(|v| v.to_ascii_lowercase().starts_with("text/event-stream"))
     }
 
+    /// Keep every body piece read from now on, with when it came, for a cassette.
+    pub fn start_tape(&mut self) {
+        self.body.tape = Some(Tape { started: Instant::now(), chunks: Vec::new(), broke: None });
+    }
+
+    /// What the tape holds, once the body was read.
+    pub fn take_tape(&mut self) -> Option<Tape> {
+        self.body.tape.take()
+    }
+
     /// Read the whole body, up to the cap.
-    pub async fn read_all(mut self) -> Result<WireResponse, ProviderError> {
+    pub async fn read_all(&mut self) -> Result<WireResponse, ProviderError> {
         let mut body = Vec::new();
         while let Some(chunk) = self.body.chunk().await? {
             body.extend_from_slice(&chunk);
@@ -136,24 +172,73 @@ impl Opened {
         if let Some(trace) = &self.body.trace {
             trace(&format!("< ({} bytes)", body.len()));
         }
-        Ok(WireResponse { status: self.status, headers: self.headers, body })
+        Ok(WireResponse { status: self.status, headers: self.headers.clone(), body })
     }
+}
+
+/// The body pieces of one response as they came, for a cassette.
+#[derive(Debug)]
+pub struct Tape {
+    started: Instant,
+    /// Each piece with the time since the headers came.
+    pub chunks: Vec<(Duration, Vec<u8>)>,
+    /// How the body broke, when it did.
+    pub broke: Option<Fault>,
+}
+
+enum Source {
+    Http(reqwest::Response),
+    /// Pieces of a recorded body, given out at their recorded times (scaled).
+    Replay {
+        chunks: std::collections::VecDeque<(Duration, Vec<u8>)>,
+        cut: Option<Fault>,
+        started: Instant,
+        speed: f64,
+    },
 }
 
 /// The body of an open response, read chunk by chunk: each wait is bounded by the
 /// idle timeout and the total by the body cap.
 pub struct BodyReader {
-    response: reqwest::Response,
+    source: Source,
     idle: Duration,
     limit: u64,
     read: u64,
     provider: String,
     trace: Option<Trace>,
+    tape: Option<Tape>,
 }
 
 impl BodyReader {
     pub async fn chunk(&mut self) -> Result<Option<Vec<u8>>, ProviderError> {
-        let Ok(next) = tokio::time::timeout(self.idle, self.response.chunk()).await else {
+        let next = self.next_chunk().await;
+        if let Some(tape) = &mut self.tape {
+            match &next {
+                Ok(Some(chunk)) => tape.chunks.push((tape.started.elapsed(), chunk.clone())),
+                Ok(None) => {}
+                Err(err) => tape.broke = err.fault(),
+            }
+        }
+        next
+    }
+
+    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, ProviderError> {
+        let response = match &mut self.source {
+            Source::Http(response) => response,
+            Source::Replay { chunks, cut, started, speed } => {
+                let Some((at, chunk)) = chunks.pop_front() else {
+                    return match cut.take() {
+                        Some(fault) => Err(fault.error(&self.provider, "")),
+                        None => Ok(None),
+                    };
+                };
+                if let Some(wait) = scaled(at, *speed) {
+                    tokio::time::sleep_until((*started + wait).into()).await;
+                }
+                return Ok(Some(chunk));
+            }
+        };
+        let Ok(next) = tokio::time::timeout(self.idle, response.chunk()).await else {
             return Err(ProviderError::Idle { provider: self.provider.clone(), after: self.idle });
         };
         match next {
@@ -171,6 +256,13 @@ impl BodyReader {
             }),
         }
     }
+}
+
+/// `wait` times `speed`, or `None` when that is no wait at all; a recorded time is
+/// at most a day, so the product always fits.
+pub fn scaled(wait: Duration, speed: f64) -> Option<Duration> {
+    let secs = wait.as_secs_f64() * speed;
+    (secs.is_finite() && secs > 0.0).then(|| Duration::from_secs_f64(secs.min(86_400.0)))
 }
 
 /// Where `-v` lines go; the transport does not print.
@@ -335,12 +427,13 @@ impl Transport {
             status,
             headers: response.headers().clone(),
             body: BodyReader {
-                response,
+                source: Source::Http(response),
                 idle,
                 limit,
                 read: 0,
                 provider: provider.to_string(),
                 trace: self.trace.clone(),
+                tape: None,
             },
         })
     }

@@ -9,6 +9,7 @@
 //!
 //! This layer returns typed [`ProviderError`]s and never picks an exit code.
 
+pub mod cassette;
 pub mod credentials;
 pub mod error;
 pub mod http;
@@ -40,6 +41,8 @@ pub enum ProviderKind {
     Local,
     Custom,
     Mock,
+    /// Answers from a cassette (`cassette = "FILE"`): no network, no key.
+    Replay,
 }
 
 impl ProviderKind {
@@ -50,6 +53,7 @@ impl ProviderKind {
             ProviderKind::Local => "local",
             ProviderKind::Custom => "custom",
             ProviderKind::Mock => "mock",
+            ProviderKind::Replay => "replay",
         }
     }
 }
@@ -129,6 +133,9 @@ pub struct Provider {
     pub headers: BTreeMap<String, String>,
     pub params: serde_json::Map<String, serde_json::Value>,
     pub builtin: bool,
+    /// The cassette this provider answers from instead of its endpoint: a replay
+    /// provider's `cassette`, or any provider's under `--replay FILE`.
+    pub cassette: Option<std::path::PathBuf>,
 }
 
 impl Provider {
@@ -270,6 +277,12 @@ pub struct Client {
     /// Each provider's redactor, built once its key is known (it holds every encoded
     /// form of every secret, so it is worth keeping).
     redactors: std::sync::Mutex<std::collections::HashMap<String, Redactor>>,
+    /// `--record FILE`: every live attempt's interaction is appended there.
+    recorder: Option<cassette::Recorder>,
+    /// How fast recorded answers come back (0: at once, 1: as recorded).
+    replay_speed: f64,
+    /// The cassettes replayed from, each read once.
+    cassettes: std::sync::Mutex<Vec<std::sync::Arc<cassette::Cassette>>>,
 }
 
 impl Client {
@@ -280,6 +293,9 @@ impl Client {
             transports: std::sync::Mutex::new(Vec::new()),
             keys: tokio::sync::Mutex::new(KeyCache::default()),
             redactors: std::sync::Mutex::new(std::collections::HashMap::new()),
+            recorder: None,
+            replay_speed: 0.0,
+            cassettes: std::sync::Mutex::new(Vec::new()),
         }
     }
 
@@ -297,7 +313,7 @@ impl Client {
     /// Whether a call would go over the network (and so needs a key and a writable
     /// state folder before it is sent).
     pub fn is_offline(provider: &Provider) -> bool {
-        protocol(provider).is_offline()
+        provider.cassette.is_some() || protocol(provider).is_offline()
     }
 
     /// Everything that can fail before a request goes out: the key variable, the key
@@ -355,6 +371,97 @@ impl Client {
         redactor
     }
 
+    /// Answer `call` from `provider`'s cassette: the next interaction recorded for
+    /// what it asks, read with the protocol it was recorded with, its waits scaled
+    /// by the replay speed. No key is resolved and nothing is sent.
+    async fn replay(
+        &self,
+        provider: &Provider,
+        call: Call<'_>,
+        redactor: &Redactor,
+        deltas: &mut dyn Deltas,
+    ) -> (Result<Answer, ProviderError>, RateHints) {
+        let cassette = match self.cassette(provider) {
+            Ok(cassette) => cassette,
+            Err(err) => return (Err(err), RateHints::default()),
+        };
+        let request = match call {
+            Call::Models => {
+                let models = cassette.models(&provider.id).into_iter().map(|id| ModelInfo { id, owned_by: None });
+                return (Ok(Answer::Models(models.collect())), RateHints::default());
+            }
+            Call::Chat(request) => request,
+        };
+        let asked = cassette::asked(provider, request);
+        let Some(found) = cassette.next(&cassette::key_of(&asked)) else {
+            let message = cassette.miss(&provider.id, &asked);
+            return (Err(ProviderError::ReplayMiss { provider: provider.id.clone(), message }), RateHints::default());
+        };
+        let after = found.response.as_ref().map_or(0, |r| r.after_ms);
+        if let Some(wait) = http::scaled(std::time::Duration::from_millis(after), self.replay_speed) {
+            tokio::time::sleep(wait).await;
+        }
+        if let Some(fault) = &found.failure {
+            return (Err(fault.error(&provider.id, &provider.endpoint.to_string())), RateHints::default());
+        }
+        let Some(recorded) = &found.response else {
+            let message = format!(
+                "cassette {}: interaction {} has neither a response nor a failure",
+                cassette.path.display(),
+                found.id
+            );
+            return (Err(ProviderError::Cassette { provider: provider.id.clone(), message }), RateHints::default());
+        };
+        let recorded_protocol = protocols::by_key(&found.protocol).unwrap_or_else(|| self::protocol(provider));
+        let mut opened = recorded.opened(&provider.id, self.replay_speed);
+        let (result, mut hints) = read_chat(provider, request, recorded_protocol, &mut opened, redactor, deltas).await;
+        hints.pause = hints.pause.and_then(|pause| http::scaled(pause, self.replay_speed));
+        (result.map(Answer::Chat), hints)
+    }
+
+    /// The cassette `provider` answers from, read once per run.
+    fn cassette(&self, provider: &Provider) -> Result<std::sync::Arc<cassette::Cassette>, ProviderError> {
+        let path = provider.cassette.clone().unwrap_or_default();
+        let mut cassettes = self.cassettes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(found) = cassettes.iter().find(|c| c.path == path) {
+            return Ok(found.clone());
+        }
+        let loaded = cassette::Cassette::load(&path)
+            .map_err(|err| ProviderError::Cassette { provider: provider.id.clone(), message: err.message })?;
+        let loaded = std::sync::Arc::new(loaded);
+        cassettes.push(loaded.clone());
+        Ok(loaded)
+    }
+
+    /// Replay from `cassette` (read already) rather than reading its file again.
+    pub fn preload(&self, cassette: cassette::Cassette) {
+        self.cassettes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(std::sync::Arc::new(cassette));
+    }
+
+    /// The ids of the recorded interactions this run replayed, for the state's notes.
+    pub fn replayed(&self) -> Vec<String> {
+        let cassettes = self.cassettes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cassettes.iter().flat_map(|c| c.matched()).collect()
+    }
+
+    /// Whether `provider` answers from a cassette rather than over the network.
+    pub fn replays(provider: &Provider) -> bool {
+        provider.cassette.is_some()
+    }
+
+    /// How fast recorded answers come back: 0 at once, 1 as recorded.
+    pub fn replay_speed(&self) -> f64 {
+        self.replay_speed
+    }
+
+    /// Record every live attempt to `recorder`'s cassette, and replay at `speed`.
+    #[must_use]
+    pub fn with_cassettes(mut self, recorder: Option<cassette::Recorder>, speed: f64) -> Self {
+        self.recorder = recorder;
+        self.replay_speed = speed;
+        self
+    }
+
     /// One attempt at one endpoint, with what the response headers said about limits:
     /// the same steps for every protocol. Streamed text goes to `deltas` as it
     /// arrives. Every text of the answer but the answer itself (the model's name, the
@@ -372,6 +479,11 @@ impl Client {
         if let Some(answer) = offline(protocol, call, deltas) {
             return (Ok(answer), RateHints::default());
         }
+        if provider.cassette.is_some() {
+            let redactor = provider.redactor(None);
+            let (result, hints) = self.replay(provider, call, &redactor, deltas).await;
+            return (result.map(|answer| redact_metadata(answer, &redactor)), hints);
+        }
         let key = match self.keys.lock().await.get(provider).await {
             Ok(key) => key,
             Err(err) => return (Err(err), RateHints::default()),
@@ -384,29 +496,35 @@ impl Client {
         let (result, hints) = match call {
             Call::Chat(request) => {
                 let wire = protocol.chat(provider, endpoint, request);
-                let opened = match transport.open(&provider.id, &wire, key.as_ref(), &redactor, timeouts.idle).await {
+                let sent = std::time::Instant::now();
+                let mut opened = match transport.open(&provider.id, &wire, key.as_ref(), &redactor, timeouts.idle).await
+                {
                     Ok(opened) => opened,
-                    Err(err) => return (Err(err), RateHints::default()),
-                };
-                let hints = protocol.rate_hints(&opened.headers);
-                let streamed =
-                    request.options.stream && (200..300).contains(&opened.status) && opened.is_event_stream();
-                let result = if streamed {
-                    read_stream(provider, request, opened, &redactor, deltas, protocol.stream(request)).await
-                } else {
-                    match opened.read_all().await {
-                        Ok(response) => {
-                            protocol.parse_chat(provider, request, &response, &redactor).inspect(|answer| {
-                                // A plain answer to a streamed request is printed at once, whole.
-                                let text = answer.content();
-                                if request.options.stream && !text.is_empty() {
-                                    deltas.delta(&text);
-                                }
-                            })
+                    Err(err) => {
+                        if let (Some(recorder), Some(fault)) = (&self.recorder, err.fault()) {
+                            let outcome = cassette::Outcome::Failed { fault };
+                            recorder.record(provider, protocol.key(), request, &wire, outcome, &redactor, None);
                         }
-                        Err(err) => Err(err),
+                        return (Err(err), RateHints::default());
                     }
                 };
+                let after = sent.elapsed();
+                if self.recorder.is_some() {
+                    opened.start_tape();
+                }
+                let (result, hints) = read_chat(provider, request, protocol, &mut opened, &redactor, deltas).await;
+                if let Some(recorder) = &self.recorder {
+                    let text = result.as_ref().ok().map(|r| r.content().into_owned());
+                    let tape = opened.take_tape();
+                    let outcome = cassette::Outcome::Answered {
+                        status: opened.status,
+                        headers: &opened.headers,
+                        after,
+                        stream: opened.is_event_stream(),
+                        tape,
+                    };
+                    recorder.record(provider, protocol.key(), request, &wire, outcome, &redactor, text.as_deref());
+                }
                 (result.map(Answer::Chat), hints)
             }
             Call::Models => {
@@ -444,6 +562,35 @@ impl Client {
         };
         (result.map(|answer| redact_metadata(answer, &redactor)), hints)
     }
+}
+
+/// A chat answer whose headers came (live or from a cassette): read and decoded the
+/// same way, streamed or whole.
+async fn read_chat(
+    provider: &Provider,
+    request: &ChatRequest,
+    protocol: &dyn Protocol,
+    opened: &mut http::Opened,
+    redactor: &Redactor,
+    deltas: &mut dyn Deltas,
+) -> (Result<ChatResponse, ProviderError>, RateHints) {
+    let hints = protocol.rate_hints(&opened.headers);
+    let streamed = request.options.stream && (200..300).contains(&opened.status) && opened.is_event_stream();
+    let result = if streamed {
+        read_stream(provider, request, opened, redactor, deltas, protocol.stream(request)).await
+    } else {
+        match opened.read_all().await {
+            Ok(response) => protocol.parse_chat(provider, request, &response, redactor).inspect(|answer| {
+                // A plain answer to a streamed request is printed at once, whole.
+                let text = answer.content();
+                if request.options.stream && !text.is_empty() {
+                    deltas.delta(&text);
+                }
+            }),
+            Err(err) => Err(err),
+        }
+    };
+    (result, hints)
 }
 
 /// The answer of a protocol that needs no network (the mock), streamed word by word
@@ -487,7 +634,7 @@ fn redact_metadata(answer: Answer, redactor: &Redactor) -> Answer {
 async fn read_stream(
     provider: &Provider,
     request: &ChatRequest,
-    mut opened: http::Opened,
+    opened: &mut http::Opened,
     redactor: &Redactor,
     deltas: &mut dyn Deltas,
     mut decoder: Box<dyn protocols::StreamDecoder>,

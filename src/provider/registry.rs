@@ -51,6 +51,7 @@ pub struct Entry {
     budget_daily: Option<f64>,
     api: Option<super::Api>,
     structured_output: Option<crate::request::StructuredMode>,
+    cassette: Option<std::path::PathBuf>,
 }
 
 /// `[providers.ID.pricing]`: USD per million tokens.
@@ -122,7 +123,13 @@ pub fn builtin_mock() -> Provider {
         headers: BTreeMap::new(),
         params: serde_json::Map::new(),
         builtin: true,
+        cassette: None,
     }
+}
+
+fn replay_endpoint() -> SafeUrl {
+    // A constant, not input: it always parses.
+    SafeUrl::from_url(reqwest::Url::parse("replay://cassette").expect("a constant URL parses"))
 }
 
 fn mock_endpoint() -> SafeUrl {
@@ -227,6 +234,7 @@ pub fn providers_from(
                 endpoints
             }
             (None, None, ProviderKind::Mock) => vec![Endpoint { url: mock_endpoint(), weight: 1 }],
+            (None, None, ProviderKind::Replay) => vec![Endpoint { url: replay_endpoint(), weight: 1 }],
             (None, None, _) => {
                 return Err(fail(format!("[providers.{id}] needs an `endpoint` (e.g. https://api.openai.com/v1)")));
             }
@@ -314,6 +322,22 @@ pub fn providers_from(
         {
             return Err(fail(format!("[providers.{id}] temperature {t} is outside 0 to 2")));
         }
+        let cassette = match (entry.cassette, entry.kind) {
+            (None, ProviderKind::Replay) => {
+                return Err(fail(format!(
+                    "[providers.{id}] needs a `cassette`: the file `--record FILE` wrote, which it answers from"
+                )));
+            }
+            (Some(_), kind) if kind != ProviderKind::Replay => {
+                return Err(fail(format!(
+                    "[providers.{id}] `cassette` is only for type = \"replay\"; to replay any provider, pass `--replay FILE`"
+                )));
+            }
+            // Relative to the file that names it, so a committed providers.toml and
+            // its cassettes move together.
+            (Some(file), _) => Some(path.parent().map_or_else(|| file.clone(), |dir| dir.join(&file))),
+            (None, _) => None,
+        };
         if entry.api.is_some() && entry.kind != ProviderKind::Anthropic {
             return Err(fail(format!("[providers.{id}] `api` is only for type = \"anthropic\"")));
         }
@@ -362,6 +386,7 @@ pub fn providers_from(
             headers: entry.headers,
             params,
             builtin: false,
+            cassette,
             retries: entry.retries,
             timeout,
             idle_timeout,
@@ -416,6 +441,15 @@ impl Registry {
     pub fn new(mut providers: Vec<Provider>, place: String) -> Self {
         providers.push(builtin_mock());
         Self { providers, place }
+    }
+
+    /// `--replay FILE`: every provider but the offline mocks answers from `cassette`.
+    pub fn replay_all(&mut self, cassette: &Path) {
+        for provider in &mut self.providers {
+            if provider.kind != ProviderKind::Mock {
+                provider.cassette = Some(cassette.to_path_buf());
+            }
+        }
     }
 
     pub fn all(&self) -> &[Provider] {

@@ -27,6 +27,8 @@ pub enum ErrorClass {
     Schema,
     /// The model still asked for tools after `--max-steps` calls.
     MaxSteps,
+    /// A replayed provider's cassette has no answer for the request.
+    ReplayMiss,
 }
 
 impl ErrorClass {
@@ -50,6 +52,7 @@ impl ErrorClass {
             ErrorClass::Budget => "budget",
             ErrorClass::Schema => "schema",
             ErrorClass::MaxSteps => "max_steps",
+            ErrorClass::ReplayMiss => "replay_miss",
         }
     }
 }

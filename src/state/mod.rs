@@ -806,6 +806,10 @@ pub trait StateBackend {
     async fn remember(&self, agent_id: &str, exchange: &Exchange, limit: MemoryLimit) -> Result<(), StateError>;
     /// Replace an agent's memory: empty it (`agent forget`), or load it (import).
     async fn set_memory(&self, agent_id: &str, exchanges: &[Exchange]) -> Result<(), StateError>;
+    /// Note that the recorded interactions `ids` were replayed at `at_ms`.
+    async fn note_replayed(&self, ids: &[String], at_ms: i64) -> Result<(), StateError>;
+    /// For each of `ids`, when it was last replayed, if ever.
+    async fn replayed(&self, ids: &[String]) -> Result<Vec<Option<i64>>, StateError>;
 }
 
 /// The backend in use.
@@ -915,6 +919,12 @@ impl Store {
     }
     pub async fn set_memory(&self, agent_id: &str, exchanges: &[Exchange]) -> Result<(), StateError> {
         dispatch!(self, b => b.set_memory(agent_id, exchanges).await)
+    }
+    pub async fn note_replayed(&self, ids: &[String], at_ms: i64) -> Result<(), StateError> {
+        dispatch!(self, b => b.note_replayed(ids, at_ms).await)
+    }
+    pub async fn replayed(&self, ids: &[String]) -> Result<Vec<Option<i64>>, StateError> {
+        dispatch!(self, b => b.replayed(ids).await)
     }
     /// Everything to move to another backend, the agents' memory with it.
     pub async fn export_all(&self) -> Result<StateExport, StateError> {

@@ -7,6 +7,7 @@
 mod anthropic;
 mod mock;
 mod openai;
+mod replay;
 
 use super::error::ProviderError;
 use super::http::{Auth, WireRequest, WireResponse};
@@ -136,9 +137,17 @@ const RESERVED_PARAMS: &[(&str, &str)] = &[
 pub fn of(kind: ProviderKind, api: Api) -> &'static dyn Protocol {
     match kind {
         ProviderKind::Mock => &mock::Mock,
+        ProviderKind::Replay => &replay::Replay,
         ProviderKind::Anthropic if api == Api::Native => &anthropic::Anthropic,
         ProviderKind::Openai | ProviderKind::Anthropic | ProviderKind::Local | ProviderKind::Custom => &openai::OpenAi,
     }
+}
+
+/// The protocol whose `key` is `key` (any case), for an answer read back from a
+/// cassette; `None` for one no build of agentry wrote.
+pub fn by_key(key: &str) -> Option<&'static dyn Protocol> {
+    let all: [&'static dyn Protocol; 3] = [&openai::OpenAi, &anthropic::Anthropic, &mock::Mock];
+    all.into_iter().find(|p| p.key().eq_ignore_ascii_case(key))
 }
 
 /// What `task show` keeps of a request: the `--dry-run` view with the system prompt

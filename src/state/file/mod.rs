@@ -13,6 +13,7 @@ mod blobs;
 mod calls;
 mod history;
 mod memory;
+mod replays;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -456,6 +457,14 @@ impl StateBackend for FileState {
 
     async fn set_memory(&self, agent_id: &str, exchanges: &[Exchange]) -> Result<(), StateError> {
         self.write_memory(agent_id, exchanges)
+    }
+
+    async fn note_replayed(&self, ids: &[String], at_ms: i64) -> Result<(), StateError> {
+        FileState::note_replayed(self, ids, at_ms)
+    }
+
+    async fn replayed(&self, ids: &[String]) -> Result<Vec<Option<i64>>, StateError> {
+        Ok(FileState::replayed(self, ids))
     }
 }
 

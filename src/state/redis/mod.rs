@@ -1111,6 +1111,29 @@ impl StateBackend for RedisState {
         let () = pipe.query_async(&mut conn).await.map_err(|e| self.fail(e))?;
         Ok(())
     }
+
+    async fn note_replayed(&self, ids: &[String], at_ms: i64) -> Result<(), StateError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let fields: Vec<(&str, i64)> = ids.iter().map(|id| (id.as_str(), at_ms)).collect();
+        let mut conn = self.conn()?;
+        let () = conn.hset_multiple(self.key("replayed"), &fields).await.map_err(|e| self.fail(e))?;
+        Ok(())
+    }
+
+    async fn replayed(&self, ids: &[String]) -> Result<Vec<Option<i64>>, StateError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.conn()?;
+        // HMGET with one field answers a bare value, not a list: ask field by field.
+        let mut pipe = ::redis::pipe();
+        for id in ids {
+            pipe.hget(self.key("replayed"), id);
+        }
+        pipe.query_async(&mut conn).await.map_err(|e| self.fail(e))
+    }
 }
 
 #[cfg(test)]
