@@ -19,6 +19,9 @@ _agentry() {
             agentry,agent)
                 cmd="agentry__subcmd__agent"
                 ;;
+            agentry,batch)
+                cmd="agentry__subcmd__batch"
+                ;;
             agentry,cache)
                 cmd="agentry__subcmd__cache"
                 ;;
@@ -88,6 +91,30 @@ _agentry() {
             agentry__subcmd__agent__subcmd__help,spawn)
                 cmd="agentry__subcmd__agent__subcmd__help__subcmd__spawn"
                 ;;
+            agentry__subcmd__batch,cancel)
+                cmd="agentry__subcmd__batch__subcmd__cancel"
+                ;;
+            agentry__subcmd__batch,help)
+                cmd="agentry__subcmd__batch__subcmd__help"
+                ;;
+            agentry__subcmd__batch,list)
+                cmd="agentry__subcmd__batch__subcmd__list"
+                ;;
+            agentry__subcmd__batch,show)
+                cmd="agentry__subcmd__batch__subcmd__show"
+                ;;
+            agentry__subcmd__batch__subcmd__help,cancel)
+                cmd="agentry__subcmd__batch__subcmd__help__subcmd__cancel"
+                ;;
+            agentry__subcmd__batch__subcmd__help,help)
+                cmd="agentry__subcmd__batch__subcmd__help__subcmd__help"
+                ;;
+            agentry__subcmd__batch__subcmd__help,list)
+                cmd="agentry__subcmd__batch__subcmd__help__subcmd__list"
+                ;;
+            agentry__subcmd__batch__subcmd__help,show)
+                cmd="agentry__subcmd__batch__subcmd__help__subcmd__show"
+                ;;
             agentry__subcmd__cache,clear)
                 cmd="agentry__subcmd__cache__subcmd__clear"
                 ;;
@@ -126,6 +153,9 @@ _agentry() {
                 ;;
             agentry__subcmd__help,agent)
                 cmd="agentry__subcmd__help__subcmd__agent"
+                ;;
+            agentry__subcmd__help,batch)
+                cmd="agentry__subcmd__help__subcmd__batch"
                 ;;
             agentry__subcmd__help,cache)
                 cmd="agentry__subcmd__help__subcmd__cache"
@@ -177,6 +207,15 @@ _agentry() {
                 ;;
             agentry__subcmd__help__subcmd__agent,spawn)
                 cmd="agentry__subcmd__help__subcmd__agent__subcmd__spawn"
+                ;;
+            agentry__subcmd__help__subcmd__batch,cancel)
+                cmd="agentry__subcmd__help__subcmd__batch__subcmd__cancel"
+                ;;
+            agentry__subcmd__help__subcmd__batch,list)
+                cmd="agentry__subcmd__help__subcmd__batch__subcmd__list"
+                ;;
+            agentry__subcmd__help__subcmd__batch,show)
+                cmd="agentry__subcmd__help__subcmd__batch__subcmd__show"
                 ;;
             agentry__subcmd__help__subcmd__cache,clear)
                 cmd="agentry__subcmd__help__subcmd__cache__subcmd__clear"
@@ -395,7 +434,7 @@ _agentry() {
 
     case "${cmd}" in
         agentry)
-            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version provider persona agent task stats stop cache state paths schema mcp cassette completions help"
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version provider persona agent task stats stop cache state paths schema mcp cassette batch completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -687,6 +726,212 @@ _agentry() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__batch)
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version list show cancel help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__batch__subcmd__cancel)
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__batch__subcmd__help)
+            opts="list show cancel help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__batch__subcmd__help__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__batch__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__batch__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__batch__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__batch__subcmd__list)
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --providers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --personas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__batch__subcmd__show)
+            opts="-q -v -h -V --home --providers --personas --state --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --home)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1069,7 +1314,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__help)
-            opts="provider persona agent task stats stop cache state paths schema mcp cassette completions help"
+            opts="provider persona agent task stats stop cache state paths schema mcp cassette batch completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1139,6 +1384,62 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__help__subcmd__agent__subcmd__spawn)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__help__subcmd__batch)
+            opts="list show cancel"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__help__subcmd__batch__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__help__subcmd__batch__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentry__subcmd__help__subcmd__batch__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2981,7 +3282,7 @@ _agentry() {
             return 0
             ;;
         agentry__subcmd__task__subcmd__run)
-            opts="-q -v -h -V --persona --provider --context --context-file --no-stdin --model --temperature --max-tokens --timeout --connect-timeout --idle-timeout --retries --schema --schema-multi --schema-retries --tools --allow-tool --deny-tool --max-steps --tool-timeout --stream --pretty --continue --cache --no-cache --refresh --max-cost --record --replay --replay-speed --events --file --parallel --ordered --output --dry-run --home --providers --personas --state --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --persona --provider --context --context-file --no-stdin --model --temperature --max-tokens --timeout --connect-timeout --idle-timeout --retries --schema --schema-multi --schema-retries --tools --allow-tool --deny-tool --max-steps --tool-timeout --stream --pretty --continue --cache --no-cache --refresh --max-cost --record --replay --replay-speed --events --file --parallel --ordered --output --via --wait --no-wait --dry-run --home --providers --personas --state --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3092,6 +3393,14 @@ _agentry() {
                     return 0
                     ;;
                 --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --via)
+                    COMPREPLY=($(compgen -W "requests batch-api" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

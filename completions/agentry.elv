@@ -44,6 +44,7 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand schema 'Print the JSON Schema a --schema SPEC makes'
             cand mcp 'Tool servers (MCP) agents may call, and agentry as an MCP server'
             cand cassette 'Show and prune the cassettes `task run --record FILE` writes'
+            cand batch 'Provider batches: list, show and cancel what `task run --via batch-api` submitted'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -398,6 +399,8 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand --file 'Run the tasks of a JSON-lines file (`-` is stdin); see `Batch files` in the README'
             cand --parallel 'With --file: at most this many tasks at once [default: the pool maximum]'
             cand --output 'With --file: append results to FILE (stdout stays empty); a rerun skips ids that succeeded'
+            cand --via 'With --file: how lines reach their providers: `requests` (one each, the default) or `batch-api` (each provider''s batch API: half price, answers within a day)'
+            cand --wait 'With --via batch-api: wait at most DURATION for the provider batches (then exit 5; the same command collects later) [default: 24h]'
             cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
             cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
             cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
@@ -411,6 +414,7 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand --refresh 'Skip the cache lookup and store the new answer'
             cand --events 'Print NDJSON events on stdout (start, delta, retry, fallback, usage, error, done)'
             cand --ordered 'With --file: print results in input order instead of completion order'
+            cand --no-wait 'With --via batch-api: submit, print the provider batch ids and exit 0; the same command collects later'
             cand --dry-run 'Print the exact request and send nothing'
             cand --json 'Print machine-readable JSON on stdout'
             cand -q 'Silence notes and progress (errors and warnings still show)'
@@ -881,6 +885,88 @@ set edit:completion:arg-completer[agentry] = {|@words|
         }
         &'agentry;cassette;help;help'= {
         }
+        &'agentry;batch'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --state 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'The provider batches submitted by `task run --via batch-api`, with status and counts'
+            cand show 'One provider batch (agentry''s `pb_` id or the provider''s id), asking the provider where it stands'
+            cand cancel 'Ask the provider to cancel a provider batch; the same `task run` collects what was done'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentry;batch;list'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --state 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;batch;show'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --state 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;batch;cancel'= {
+            cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
+            cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
+            cand --personas 'The folder to look up personas in [env: AGENTRY_PERSONAS]'
+            cand --state 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]'
+            cand --color 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]'
+            cand --json 'Print machine-readable JSON on stdout'
+            cand -q 'Silence notes and progress (errors and warnings still show)'
+            cand --quiet 'Silence notes and progress (errors and warnings still show)'
+            cand -v 'Print request and response metadata on stderr (secrets redacted)'
+            cand --verbose 'Print request and response metadata on stderr (secrets redacted)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'agentry;batch;help'= {
+            cand list 'The provider batches submitted by `task run --via batch-api`, with status and counts'
+            cand show 'One provider batch (agentry''s `pb_` id or the provider''s id), asking the provider where it stands'
+            cand cancel 'Ask the provider to cancel a provider batch; the same `task run` collects what was done'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentry;batch;help;list'= {
+        }
+        &'agentry;batch;help;show'= {
+        }
+        &'agentry;batch;help;cancel'= {
+        }
+        &'agentry;batch;help;help'= {
+        }
         &'agentry;completions'= {
             cand --home 'Folder for agentry''s state and default config [env: AGENTRY_HOME]'
             cand --providers 'The providers file to use [env: AGENTRY_PROVIDERS]'
@@ -910,6 +996,7 @@ set edit:completion:arg-completer[agentry] = {|@words|
             cand schema 'Print the JSON Schema a --schema SPEC makes'
             cand mcp 'Tool servers (MCP) agents may call, and agentry as an MCP server'
             cand cassette 'Show and prune the cassettes `task run --record FILE` writes'
+            cand batch 'Provider batches: list, show and cancel what `task run --via batch-api` submitted'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -1014,6 +1101,17 @@ set edit:completion:arg-completer[agentry] = {|@words|
         &'agentry;help;cassette;show'= {
         }
         &'agentry;help;cassette;prune'= {
+        }
+        &'agentry;help;batch'= {
+            cand list 'The provider batches submitted by `task run --via batch-api`, with status and counts'
+            cand show 'One provider batch (agentry''s `pb_` id or the provider''s id), asking the provider where it stands'
+            cand cancel 'Ask the provider to cancel a provider batch; the same `task run` collects what was done'
+        }
+        &'agentry;help;batch;list'= {
+        }
+        &'agentry;help;batch;show'= {
+        }
+        &'agentry;help;batch;cancel'= {
         }
         &'agentry;help;completions'= {
         }

@@ -48,6 +48,7 @@ complete -c agentry -n "__fish_agentry_needs_command" -f -a "paths" -d 'Print th
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "schema" -d 'Print the JSON Schema a --schema SPEC makes'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "mcp" -d 'Tool servers (MCP) agents may call, and agentry as an MCP server'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "cassette" -d 'Show and prune the cassettes `task run --record FILE` writes'
+complete -c agentry -n "__fish_agentry_needs_command" -f -a "batch" -d 'Provider batches: list, show and cancel what `task run --via batch-api` submitted'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c agentry -n "__fish_agentry_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentry -n "__fish_agentry_using_subcommand provider; and not __fish_seen_subcommand_from add list show remove models help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
@@ -311,6 +312,9 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l file -d 'Run the tasks of a JSON-lines file (`-` is stdin); see `Batch files` in the README' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l parallel -d 'With --file: at most this many tasks at once [default: the pool maximum]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l output -d 'With --file: append results to FILE (stdout stays empty); a rerun skips ids that succeeded' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l via -d 'With --file: how lines reach their providers: `requests` (one each, the default) or `batch-api` (each provider\'s batch API: half price, answers within a day)' -r -f -a "requests\t'One request each, through the worker pool'
+batch-api\t'Each provider\'s batch API'"
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l wait -d 'With --via batch-api: wait at most DURATION for the provider batches (then exit 5; the same command collects later) [default: 24h]' -r
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
@@ -326,6 +330,7 @@ complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l refresh -d 'Skip the cache lookup and store the new answer'
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l events -d 'Print NDJSON events on stdout (start, delta, retry, fallback, usage, error, done)'
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l ordered -d 'With --file: print results in input order instead of completion order'
+complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l no-wait -d 'With --via batch-api: submit, print the provider batch ids and exit 0; the same command collects later'
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l dry-run -d 'Print the exact request and send nothing'
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -l json -d 'Print machine-readable JSON on stdout'
 complete -c agentry -n "__fish_agentry_using_subcommand task; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
@@ -651,6 +656,62 @@ complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_see
 complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from help" -f -a "show" -d 'List a cassette\'s interactions: provider, model, status, and when each was last replayed'
 complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Drop the interactions no replay has matched since TIME (what was recorded since then stays)'
 complete -c agentry -n "__fish_agentry_using_subcommand cassette; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and not __fish_seen_subcommand_from list show cancel help" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and not __fish_seen_subcommand_from list show cancel help" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and not __fish_seen_subcommand_from list show cancel help" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and not __fish_seen_subcommand_from list show cancel help" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and not __fish_seen_subcommand_from list show cancel help" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and not __fish_seen_subcommand_from list show cancel help" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and not __fish_seen_subcommand_from list show cancel help" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and not __fish_seen_subcommand_from list show cancel help" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and not __fish_seen_subcommand_from list show cancel help" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and not __fish_seen_subcommand_from list show cancel help" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and not __fish_seen_subcommand_from list show cancel help" -f -a "list" -d 'The provider batches submitted by `task run --via batch-api`, with status and counts'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and not __fish_seen_subcommand_from list show cancel help" -f -a "show" -d 'One provider batch (agentry\'s `pb_` id or the provider\'s id), asking the provider where it stands'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and not __fish_seen_subcommand_from list show cancel help" -f -a "cancel" -d 'Ask the provider to cancel a provider batch; the same `task run` collects what was done'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and not __fish_seen_subcommand_from list show cancel help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from list" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from list" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from list" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from list" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from list" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from list" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from show" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from show" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from show" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from show" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from show" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from show" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from cancel" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from cancel" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from cancel" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from cancel" -l state -d 'Where the state lives: `file` or a redis://, rediss:// or redis+unix:// URL (valkey forms too) [env: AGENTRY_STATE]' -r
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from cancel" -l color -d 'When to use colour on stderr and in tables [env: NO_COLOR turns it off] [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from cancel" -l json -d 'Print machine-readable JSON on stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from cancel" -s q -l quiet -d 'Silence notes and progress (errors and warnings still show)'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from cancel" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from cancel" -s V -l version -d 'Print version'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from help" -f -a "list" -d 'The provider batches submitted by `task run --via batch-api`, with status and counts'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from help" -f -a "show" -d 'One provider batch (agentry\'s `pb_` id or the provider\'s id), asking the provider where it stands'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from help" -f -a "cancel" -d 'Ask the provider to cancel a provider batch; the same `task run` collects what was done'
+complete -c agentry -n "__fish_agentry_using_subcommand batch; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l home -d 'Folder for agentry\'s state and default config [env: AGENTRY_HOME]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l providers -d 'The providers file to use [env: AGENTRY_PROVIDERS]' -r -F
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -l personas -d 'The folder to look up personas in [env: AGENTRY_PERSONAS]' -r -F
@@ -663,20 +724,21 @@ complete -c agentry -n "__fish_agentry_using_subcommand completions" -s q -l qui
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -s v -l verbose -d 'Print request and response metadata on stderr (secrets redacted)'
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c agentry -n "__fish_agentry_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "provider" -d 'Register, inspect and remove providers'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "persona" -d 'List personas and show the system prompt they build'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "agent" -d 'Spawn, list and inspect agents'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "task" -d 'Run tasks on agents or one-shot on a persona and provider'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "stats" -d 'Show the worker pool, every agent and the per-provider totals and metrics'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "stop" -d 'Stop agents: they leave the pool; their history and totals stay'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "cache" -d 'Inspect or empty the response cache'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "state" -d 'Move agents, totals, budgets and history between state backends'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "paths" -d 'Print the files and folders in use and where each choice came from'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "schema" -d 'Print the JSON Schema a --schema SPEC makes'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "mcp" -d 'Tool servers (MCP) agents may call, and agentry as an MCP server'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "cassette" -d 'Show and prune the cassettes `task run --record FILE` writes'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette batch completions help" -f -a "provider" -d 'Register, inspect and remove providers'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette batch completions help" -f -a "persona" -d 'List personas and show the system prompt they build'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette batch completions help" -f -a "agent" -d 'Spawn, list and inspect agents'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette batch completions help" -f -a "task" -d 'Run tasks on agents or one-shot on a persona and provider'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette batch completions help" -f -a "stats" -d 'Show the worker pool, every agent and the per-provider totals and metrics'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette batch completions help" -f -a "stop" -d 'Stop agents: they leave the pool; their history and totals stay'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette batch completions help" -f -a "cache" -d 'Inspect or empty the response cache'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette batch completions help" -f -a "state" -d 'Move agents, totals, budgets and history between state backends'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette batch completions help" -f -a "paths" -d 'Print the files and folders in use and where each choice came from'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette batch completions help" -f -a "schema" -d 'Print the JSON Schema a --schema SPEC makes'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette batch completions help" -f -a "mcp" -d 'Tool servers (MCP) agents may call, and agentry as an MCP server'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette batch completions help" -f -a "cassette" -d 'Show and prune the cassettes `task run --record FILE` writes'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette batch completions help" -f -a "batch" -d 'Provider batches: list, show and cancel what `task run --via batch-api` submitted'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette batch completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and not __fish_seen_subcommand_from provider persona agent task stats stop cache state paths schema mcp cassette batch completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "add" -d 'Add a provider to the providers file in use (comments and order are kept)'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "list" -d 'List the providers (the key is never shown)'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from provider" -f -a "show" -d 'Show one provider'
@@ -703,3 +765,6 @@ complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_su
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from mcp" -f -a "serve" -d 'Offer agentry\'s agents as MCP tools on stdio (or streamable HTTP with --http)'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from cassette" -f -a "show" -d 'List a cassette\'s interactions: provider, model, status, and when each was last replayed'
 complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from cassette" -f -a "prune" -d 'Drop the interactions no replay has matched since TIME (what was recorded since then stays)'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from batch" -f -a "list" -d 'The provider batches submitted by `task run --via batch-api`, with status and counts'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from batch" -f -a "show" -d 'One provider batch (agentry\'s `pb_` id or the provider\'s id), asking the provider where it stands'
+complete -c agentry -n "__fish_agentry_using_subcommand help; and __fish_seen_subcommand_from batch" -f -a "cancel" -d 'Ask the provider to cancel a provider batch; the same `task run` collects what was done'

@@ -6,8 +6,9 @@ Usage:
 
 The figures come from litellm's model_prices_and_context_window_backup.json (MIT
 licensed, credited in the README). We keep our own compact format: one chat model a
-line, `key<TAB>input<TAB>output<TAB>cached_input<TAB>context_window`, prices in USD per
-million tokens, an empty field where litellm has no figure. Keys are litellm's
+line, `key<TAB>input<TAB>output<TAB>cached_input<TAB>context_window<TAB>batch_input<TAB>batch_output`,
+prices in USD per million tokens (the batch ones: litellm's `*_cost_per_token_batches`, the
+prices of OpenAI's Batch API and Anthropic's Message Batches), an empty field where litellm has no figure. Keys are litellm's
 (`gpt-4o`, `mistral/mistral-small-latest`, `together_ai/...`).
 """
 import json
@@ -46,11 +47,13 @@ def main():
             continue
         window = entry.get("max_input_tokens") or entry.get("max_tokens") or ""
         rows.append("\t".join([key, per_million(inp), per_million(out),
-                               per_million(entry.get("cache_read_input_token_cost")), str(window)]))
+                               per_million(entry.get("cache_read_input_token_cost")), str(window),
+                               per_million(entry.get("input_cost_per_token_batches")),
+                               per_million(entry.get("output_cost_per_token_batches"))]))
     with open(OUT, "w") as f:
         f.write(f"# agentry price table: USD per million tokens; from litellm {version}\n")
         f.write("# (model_prices_and_context_window_backup.json, MIT licensed); regenerate with scripts/prices.py\n")
-        f.write("# key\tinput\toutput\tcached_input\tcontext_window\n")
+        f.write("# key\tinput\toutput\tcached_input\tcontext_window\tbatch_input\tbatch_output\n")
         for row in rows:
             f.write(row + "\n")
     print(f"wrote {len(rows)} models from litellm {version} to {OUT}")

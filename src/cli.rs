@@ -131,6 +131,9 @@ pub enum Command {
     /// Show and prune the cassettes `task run --record FILE` writes
     Cassette(CassetteCommand),
 
+    /// Provider batches: list, show and cancel what `task run --via batch-api` submitted
+    Batch(BatchCommand),
+
     /// Print a shell completion script to stdout
     Completions {
         /// The shell to generate for
@@ -238,6 +241,12 @@ fn commands(cmd: clap::Command, build: Build) -> clap::Command {
         "Show and prune the cassettes `task run --record FILE` writes",
         CassetteCommand::augment_subcommands,
     ))
+    .subcommand(group(
+        build,
+        "batch",
+        "Provider batches: list, show and cancel what `task run --via batch-api` submitted",
+        BatchCommand::augment_subcommands,
+    ))
     .subcommand(top(build, "completions", "Print a shell completion script to stdout", completions_args))
 }
 
@@ -280,6 +289,7 @@ impl Subcommand for Command {
                 | "schema"
                 | "mcp"
                 | "cassette"
+                | "batch"
                 | "completions"
         )
     }
@@ -309,6 +319,7 @@ impl clap::FromArgMatches for Command {
             "schema" => Command::Schema(SchemaCommand::from_arg_matches_mut(sub)?),
             "mcp" => Command::Mcp(McpCommand::from_arg_matches_mut(sub)?),
             "cassette" => Command::Cassette(CassetteCommand::from_arg_matches_mut(sub)?),
+            "batch" => Command::Batch(BatchCommand::from_arg_matches_mut(sub)?),
             "completions" => Command::Completions {
                 shell: sub
                     .remove_one::<clap_complete::Shell>("shell")
@@ -324,6 +335,31 @@ impl clap::FromArgMatches for Command {
         *self = Self::from_arg_matches(matches)?;
         Ok(())
     }
+}
+
+/// How a batch's lines reach their providers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Via {
+    /// One request each, through the worker pool
+    Requests,
+    /// Each provider's batch API
+    BatchApi,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BatchCommand {
+    /// The provider batches submitted by `task run --via batch-api`, with status and counts
+    List,
+    /// One provider batch (agentry's `pb_` id or the provider's id), asking the provider where it stands
+    Show {
+        #[arg(value_name = "ID")]
+        id: String,
+    },
+    /// Ask the provider to cancel a provider batch; the same `task run` collects what was done
+    Cancel {
+        #[arg(value_name = "ID")]
+        id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -673,6 +709,18 @@ pub struct TaskRunArgs {
     /// With --file: append results to FILE (stdout stays empty); a rerun skips ids that succeeded
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// With --file: how lines reach their providers: `requests` (one each, the default) or `batch-api` (each provider's batch API: half price, answers within a day)
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub via: Option<Via>,
+
+    /// With --via batch-api: wait at most DURATION for the provider batches (then exit 5; the same command collects later) [default: 24h]
+    #[arg(long, value_name = "DURATION", conflicts_with = "no_wait")]
+    pub wait: Option<String>,
+
+    /// With --via batch-api: submit, print the provider batch ids and exit 0; the same command collects later
+    #[arg(long)]
+    pub no_wait: bool,
 
     /// Print the exact request and send nothing
     #[arg(long)]

@@ -32,7 +32,9 @@ fn parse_line(line: &str) -> Option<Price> {
     let output = number(fields.next())?;
     let cached_input = number(fields.next());
     let context_window = fields.next().and_then(|f| f.parse().ok());
-    Some(Price { input, output, cached_input, context_window })
+    let batch_input = number(fields.next());
+    let batch_output = number(fields.next());
+    Some(Price { input, output, cached_input, context_window, batch_input, batch_output })
 }
 
 /// The built-in price of exactly `key`: a binary search over the bytes of the sorted
@@ -102,7 +104,14 @@ fn longest_prefix(name: &str) -> Option<Price> {
 pub(crate) fn lookup(provider: &Provider, reported: Option<&str>, configured: &str) -> (Option<Price>, PriceSource) {
     if provider.kind == ProviderKind::Mock {
         return (
-            Some(Price { input: 0.0, output: 0.0, cached_input: None, context_window: None }),
+            Some(Price {
+                input: 0.0,
+                output: 0.0,
+                cached_input: None,
+                context_window: None,
+                batch_input: None,
+                batch_output: None,
+            }),
             PriceSource::Pricing,
         );
     }
@@ -140,6 +149,34 @@ pub(crate) fn price(
 ) -> crate::request::Cost {
     let (price, source) = lookup(provider, reported, configured);
     crate::request::Cost { usd: price.map(|p| cost(&p, usage)), source }
+}
+
+/// The price of an answer from the provider's batch API: its own batch figures
+/// when the table or `pricing` has both (`batch_table`), else half the normal price
+/// (`batch_half`), as both OpenAI's Batch API and Anthropic's Message Batches bill.
+pub(crate) fn batch_price(
+    provider: &Provider,
+    reported: Option<&str>,
+    configured: &str,
+) -> (Option<Price>, PriceSource) {
+    let (price, _) = lookup(provider, reported, configured);
+    let Some(price) = price else { return (None, PriceSource::None) };
+    match (price.batch_input, price.batch_output) {
+        (Some(input), Some(output)) => {
+            // Cached input is billed at the same discount.
+            let cached_input = price.cached_input.map(|c| c * input / price.input.max(f64::MIN_POSITIVE));
+            (Some(Price { input, output, cached_input, ..price }), PriceSource::BatchTable)
+        }
+        _ => (
+            Some(Price {
+                input: price.input / 2.0,
+                output: price.output / 2.0,
+                cached_input: price.cached_input.map(|c| c / 2.0),
+                ..price
+            }),
+            PriceSource::BatchHalf,
+        ),
+    }
 }
 
 /// USD for some usage at a price; cached prompt tokens at the cached-input price.
@@ -188,8 +225,34 @@ mod tests {
     }
 
     #[test]
+    fn batch_prices_come_from_the_table_else_half() {
+        let openai = provider("https://api.openai.com/v1", "gpt-4o-mini");
+        let (price, source) = batch_price(&openai, None, "gpt-4o-mini");
+        assert_eq!((source, price.map(|p| (p.input, p.output))), (PriceSource::BatchTable, Some((0.075, 0.3))));
+        let mut own = provider("https://h/v1", "house-model");
+        own.pricing = Some(Price {
+            input: 4.0,
+            output: 10.0,
+            cached_input: None,
+            context_window: None,
+            batch_input: None,
+            batch_output: None,
+        });
+        let (price, source) = batch_price(&own, None, "house-model");
+        assert_eq!((source, price.map(|p| (p.input, p.output))), (PriceSource::BatchHalf, Some((2.0, 5.0))));
+        assert_eq!(batch_price(&provider("https://h/v1", "unknown-x"), None, "unknown-x").1, PriceSource::None);
+    }
+
+    #[test]
     fn cost_is_tokens_times_price_with_cached_input() {
-        let price = Price { input: 2.0, output: 8.0, cached_input: Some(0.5), context_window: None };
+        let price = Price {
+            input: 2.0,
+            output: 8.0,
+            cached_input: Some(0.5),
+            context_window: None,
+            batch_input: None,
+            batch_output: None,
+        };
         let usage = Usage {
             prompt_tokens: 1_000_000,
             completion_tokens: 500_000,

@@ -21,6 +21,7 @@ mod litellm;
 mod memory;
 mod metrics;
 mod properties;
+mod provider_batches;
 mod providers;
 mod redis;
 mod reliability;

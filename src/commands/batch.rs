@@ -48,7 +48,7 @@ const FLUSH_EVERY: Duration = Duration::from_millis(250);
 /// A batch line as written: what it runs, and the same per-task options as the
 /// flags of `task run` (one type, so a key and a flag cannot diverge).
 #[derive(Deserialize)]
-struct LineIn {
+pub(super) struct LineIn {
     id: Value,
     description: String,
     agent: Option<String>,
@@ -64,7 +64,7 @@ struct LineIn {
     unknown: BTreeMap<String, Value>,
 }
 
-enum Target {
+pub(super) enum Target {
     /// Succeeded in an earlier run with this `--output`: skipped, and its agent,
     /// persona and provider are not looked up (they may be gone).
     Done,
@@ -77,20 +77,22 @@ enum Target {
 }
 
 /// A checked line of the batch file.
-struct Line {
-    index: usize,
+pub(super) struct Line {
+    pub(super) index: usize,
+    /// Its line number in the batch file.
+    pub(super) number: usize,
     /// As given: a string or an integer, echoed exactly.
-    id: Value,
-    description: String,
-    context: Option<String>,
-    target: Target,
+    pub(super) id: Value,
+    pub(super) description: String,
+    pub(super) context: Option<String>,
+    pub(super) target: Target,
     /// The line's options over the run's flags.
-    options: TaskOptions,
+    pub(super) options: TaskOptions,
     /// The call settings of this line's task.
-    call: CallFlags,
+    pub(super) call: CallFlags,
 }
 
-fn id_text(id: &Value) -> Option<String> {
+pub(super) fn id_text(id: &Value) -> Option<String> {
     match id {
         Value::String(text) if !text.is_empty() => Some(text.clone()),
         Value::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
@@ -101,7 +103,7 @@ fn id_text(id: &Value) -> Option<String> {
 /// Read and check every line before anything is sent: a malformed line is exit 2, an
 /// unknown agent, persona or provider exit 3, each naming the line. Lines whose id is
 /// in `done` are checked for form only.
-fn read_lines(
+pub(super) fn read_lines(
     source: &Path,
     manager: &Manager,
     agents: &[AgentRecord],
@@ -181,6 +183,7 @@ fn read_lines(
         let context = input.context.filter(|c| !c.trim().is_empty());
         lines.push(Line {
             index: lines.len(),
+            number,
             id: input.id,
             description: input.description,
             context,
@@ -195,7 +198,7 @@ fn read_lines(
 /// Results already in an `--output` file: cut a torn last line (a killed writer),
 /// then the ids whose line says `success: true`. Only a regular file is read back: a
 /// pipe or FIFO (`/dev/stdout`, `>(jq …)`) would block, and holds nothing to resume.
-fn done_ids(output: &Path) -> anyhow::Result<std::collections::HashSet<String>> {
+pub(super) fn done_ids(output: &Path) -> anyhow::Result<std::collections::HashSet<String>> {
     let mut done = std::collections::HashSet::new();
     let cannot = |what: &str, err: &dyn std::fmt::Display| -> anyhow::Error {
         Failure::usage(format!("cannot {what} --output {}: {err}", output.display())).into()
@@ -230,7 +233,7 @@ fn done_ids(output: &Path) -> anyhow::Result<std::collections::HashSet<String>> 
 /// Hold `--output` for the run, so that two batches on one file do not both run
 /// every line: a lock in the state folder named after the file (a regular file only;
 /// a pipe is nobody else's). The second run waits, then resumes what is left.
-async fn lock_output(ctx: &Invocation, output: &Path) -> anyhow::Result<Option<crate::files::LockedFile>> {
+pub(super) async fn lock_output(ctx: &Invocation, output: &Path) -> anyhow::Result<Option<crate::files::LockedFile>> {
     use sha2::Digest;
     let is_regular = std::fs::metadata(output).map_or(true, |m| m.is_file());
     if !is_regular {
@@ -318,7 +321,7 @@ impl Results {
     }
 }
 
-fn result_line(id: &Value, result: &TaskResult) -> String {
+pub(super) fn result_line(id: &Value, result: &TaskResult) -> String {
     let mut object = serde_json::Map::new();
     object.insert("id".into(), id.clone());
     if let Ok(Value::Object(fields)) = serde_json::to_value(result) {

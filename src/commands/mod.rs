@@ -12,6 +12,7 @@ mod mcp;
 mod paths;
 mod persona;
 mod provider;
+mod provider_batch;
 mod serve;
 mod state;
 mod stats;
@@ -179,6 +180,7 @@ async fn dispatch(ctx: &Invocation, command: Command) -> anyhow::Result<()> {
         Command::Schema(crate::cli::SchemaCommand::Show { spec, multi }) => schema_show(ctx, &spec, multi),
         Command::Mcp(command) => mcp::run(ctx, command).await,
         Command::Cassette(command) => cassette::run(ctx, command).await,
+        Command::Batch(command) => provider_batch::command(ctx, command).await,
         Command::Completions { .. } => Ok(()),
     }
 }

@@ -81,11 +81,19 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs) -> anyhow::Result<(
         if args.continue_from.is_some() {
             return Err(Failure::usage("--continue goes with one task, not with --file").into());
         }
+        if args.via == Some(crate::cli::Via::BatchApi) {
+            return super::provider_batch::run(ctx, args, source).await;
+        }
         return super::batch::run(ctx, args, source).await;
     }
-    for (flag, set) in
-        [("--parallel", args.parallel.is_some()), ("--ordered", args.ordered), ("--output", args.output.is_some())]
-    {
+    for (flag, set) in [
+        ("--parallel", args.parallel.is_some()),
+        ("--ordered", args.ordered),
+        ("--output", args.output.is_some()),
+        ("--via", args.via.is_some()),
+        ("--wait", args.wait.is_some()),
+        ("--no-wait", args.no_wait),
+    ] {
         if set {
             return Err(Failure::usage(format!("{flag} goes with --file")).into());
         }

@@ -33,6 +33,8 @@ pub struct WireRequest {
     pub headers: Vec<(String, String)>,
     pub auth: Auth,
     pub body: Option<serde_json::Value>,
+    /// A body that is not JSON (a batch API's upload), sent as given.
+    pub raw: Option<Vec<u8>>,
 }
 
 impl WireRequest {
@@ -61,7 +63,7 @@ impl WireRequest {
                 None => headers.push((name.clone(), value.clone())),
             }
         }
-        Self { method, url, headers, auth, body }
+        Self { method, url, headers, auth, body, raw: None }
     }
 
     /// Headers as sent, with the key and every value that may be a secret redacted.
@@ -402,6 +404,9 @@ impl Transport {
             let bytes = body.to_string().into_bytes();
             self.trace(&format!("> ({} bytes of JSON)", bytes.len()));
             builder = builder.body(bytes);
+        } else if let Some(bytes) = &request.raw {
+            self.trace(&format!("> ({} bytes)", bytes.len()));
+            builder = builder.body(bytes.clone());
         }
         let started = Instant::now();
         // The idle limit counts from the moment the request starts, as the message

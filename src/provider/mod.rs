@@ -9,6 +9,7 @@
 //!
 //! This layer returns typed [`ProviderError`]s and never picks an exit code.
 
+pub mod batch_api;
 pub mod cassette;
 pub mod credentials;
 pub mod error;
@@ -89,6 +90,9 @@ pub struct Price {
     pub output: f64,
     pub cached_input: Option<f64>,
     pub context_window: Option<u64>,
+    /// The prices of the provider's batch API, when known (else half the others).
+    pub batch_input: Option<f64>,
+    pub batch_output: Option<f64>,
 }
 
 #[derive(Debug, Clone)]

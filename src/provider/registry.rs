@@ -61,6 +61,8 @@ struct PricingEntry {
     input: f64,
     output: f64,
     cached_input: Option<f64>,
+    batch_input: Option<f64>,
+    batch_output: Option<f64>,
 }
 
 /// The highest price a `pricing` figure may name, USD per million tokens: far above
@@ -284,7 +286,7 @@ pub fn providers_from(
         let pricing = match &entry.pricing {
             None => None,
             Some(p)
-                if [Some(p.input), Some(p.output), p.cached_input]
+                if [Some(p.input), Some(p.output), p.cached_input, p.batch_input, p.batch_output]
                     .iter()
                     .flatten()
                     .all(|v| (0.0..=MAX_PRICE).contains(v)) =>
@@ -294,6 +296,8 @@ pub fn providers_from(
                     output: p.output,
                     cached_input: p.cached_input,
                     context_window: None,
+                    batch_input: p.batch_input,
+                    batch_output: p.batch_output,
                 })
             }
             Some(_) => {

@@ -29,6 +29,8 @@ pub enum ErrorClass {
     MaxSteps,
     /// A replayed provider's cassette has no answer for the request.
     ReplayMiss,
+    /// A provider batch ended before the request was processed.
+    Expired,
 }
 
 impl ErrorClass {
@@ -53,6 +55,7 @@ impl ErrorClass {
             ErrorClass::Schema => "schema",
             ErrorClass::MaxSteps => "max_steps",
             ErrorClass::ReplayMiss => "replay_miss",
+            ErrorClass::Expired => "expired",
         }
     }
 }

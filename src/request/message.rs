@@ -221,6 +221,10 @@ pub enum PriceSource {
     Table,
     /// The longest known prefix of the model name.
     Prefix,
+    /// A batch API's own price (the table's or the provider's `pricing`).
+    BatchTable,
+    /// Half the normal price: a batch API whose own price is not known.
+    BatchHalf,
     None,
 }
 
@@ -230,6 +234,8 @@ impl PriceSource {
             PriceSource::Pricing => "pricing",
             PriceSource::Table => "table",
             PriceSource::Prefix => "prefix",
+            PriceSource::BatchTable => "batch_table",
+            PriceSource::BatchHalf => "batch_half",
             PriceSource::None => "none",
         }
     }

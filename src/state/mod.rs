@@ -398,6 +398,12 @@ pub struct TaskRecord {
     /// Tool calls, for a task with tools.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_calls: Option<u32>,
+    /// `batch` for a task answered through a provider's batch API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// The provider's id of that batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_id: Option<String>,
 }
 
 impl TaskRecord {
@@ -810,6 +816,53 @@ pub trait StateBackend {
     async fn note_replayed(&self, ids: &[String], at_ms: i64) -> Result<(), StateError>;
     /// For each of `ids`, when it was last replayed, if ever.
     async fn replayed(&self, ids: &[String]) -> Result<Vec<Option<i64>>, StateError>;
+    /// Keep (or replace) a provider batch's record.
+    async fn put_provider_batch(&self, batch: &ProviderBatch) -> Result<(), StateError>;
+    /// Every provider batch recorded, oldest first.
+    async fn provider_batches(&self) -> Result<Vec<ProviderBatch>, StateError>;
+}
+
+/// A batch submitted to a provider's batch API (`task run --via batch-api`),
+/// recorded before anything waits on it, so that the same command run again finds
+/// it instead of submitting twice, and `batch list` can show it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProviderBatch {
+    /// agentry's own id: `pb_` and 16 hex digits.
+    pub id: String,
+    pub provider: String,
+    /// The provider's id of the batch.
+    pub batch_id: String,
+    /// A SHA-256 over the provider and every request it holds.
+    pub input_hash: String,
+    pub submitted_at: String,
+    /// The provider's own word when last asked (`in_progress`, `completed`, `ended`).
+    pub status: String,
+    pub ended: bool,
+    pub total: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    /// Its results are in the history (and `--output`): a rerun submits afresh.
+    pub collected: bool,
+    /// The batch file and `--output` it ran with, for `batch show`.
+    pub source: Option<String>,
+    pub output: Option<String>,
+    /// Where its results are read from once it ended (file ids, a results URL).
+    #[serde(default)]
+    pub results: Vec<String>,
+    pub lines: Vec<ProviderBatchLine>,
+}
+
+/// One request of a provider batch.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProviderBatchLine {
+    /// The batch line's id, as given.
+    pub line_id: serde_json::Value,
+    /// What the provider knows the request by.
+    pub custom_id: String,
+    pub task_id: String,
+    /// The hash of what the request asks (the cassette's key), so a rerun knows it
+    /// asks the same.
+    pub key: String,
 }
 
 /// The backend in use.
@@ -925,6 +978,12 @@ impl Store {
     }
     pub async fn replayed(&self, ids: &[String]) -> Result<Vec<Option<i64>>, StateError> {
         dispatch!(self, b => b.replayed(ids).await)
+    }
+    pub async fn put_provider_batch(&self, batch: &ProviderBatch) -> Result<(), StateError> {
+        dispatch!(self, b => b.put_provider_batch(batch).await)
+    }
+    pub async fn provider_batches(&self) -> Result<Vec<ProviderBatch>, StateError> {
+        dispatch!(self, b => b.provider_batches().await)
     }
     /// Everything to move to another backend, the agents' memory with it.
     pub async fn export_all(&self) -> Result<StateExport, StateError> {

@@ -222,6 +222,12 @@ pub struct TaskResult {
     /// Tool calls made, under `--tools`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_calls: Option<u32>,
+    /// `batch` when answered through a provider's batch API (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// The provider's id of that batch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch_id: Option<String>,
     /// Whether the answer matched its schema: `None` without one.
     #[serde(skip)]
     pub schema_valid: Option<bool>,
@@ -266,6 +272,8 @@ impl TaskResult {
             data: None,
             steps: None,
             tool_calls: None,
+            via: None,
+            batch_id: None,
             schema_valid: None,
             price_source: crate::pricing::PriceSource::None,
             fallbacks: 0,
@@ -273,7 +281,7 @@ impl TaskResult {
     }
 
     /// The tokens and cost the task was billed for.
-    fn billed(&mut self, usage: Usage, cost: Cost) {
+    pub(crate) fn billed(&mut self, usage: Usage, cost: Cost) {
         self.tokens_used = usage.total_tokens;
         self.prompt_tokens = usage.prompt_tokens;
         self.completion_tokens = usage.completion_tokens;
@@ -314,6 +322,8 @@ impl TaskResult {
             parent_task_id: None,
             steps: self.steps,
             tool_calls: self.tool_calls,
+            via: self.via.clone(),
+            batch_id: self.batch_id.clone(),
         }
     }
 }

@@ -570,6 +570,144 @@ fn rate_hints(headers: &reqwest::header::HeaderMap) -> RateHints {
     RateHints { pause }
 }
 
+impl super::BatchWire for Anthropic {
+    fn words(&self) -> &'static str {
+        "Anthropic's Message Batches API"
+    }
+
+    fn limits(&self) -> (usize, usize) {
+        (100_000, 256 * 1024 * 1024)
+    }
+
+    fn line(
+        &self,
+        provider: &Provider,
+        endpoint: &SafeUrl,
+        custom_id: &str,
+        request: &ChatRequest,
+    ) -> serde_json::Value {
+        let params = chat(provider, endpoint, request).body.unwrap_or_default();
+        serde_json::json!({ "custom_id": custom_id, "params": params })
+    }
+
+    fn upload(&self, _provider: &Provider, _endpoint: &SafeUrl, _lines: &[serde_json::Value]) -> Option<WireRequest> {
+        None
+    }
+
+    fn uploaded(
+        &self,
+        provider: &Provider,
+        response: &WireResponse,
+        redactor: &Redactor,
+    ) -> Result<String, ProviderError> {
+        Err(garbage(provider, "an upload answer", &response.text(), redactor))
+    }
+
+    fn create(
+        &self,
+        provider: &Provider,
+        endpoint: &SafeUrl,
+        lines: &[serde_json::Value],
+        _upload: Option<&str>,
+    ) -> WireRequest {
+        WireRequest::new(
+            reqwest::Method::POST,
+            endpoint.join("messages/batches"),
+            &headers(false),
+            auth(provider),
+            &provider.headers,
+            Some(serde_json::json!({ "requests": lines })),
+        )
+    }
+
+    fn status(&self, provider: &Provider, endpoint: &SafeUrl, batch_id: &str) -> WireRequest {
+        let [_, accept, agent, version] = headers(false);
+        let url = endpoint.join(&format!("messages/batches/{}", path_segment(batch_id)));
+        WireRequest::new(reqwest::Method::GET, url, &[accept, agent, version], auth(provider), &provider.headers, None)
+    }
+
+    fn cancel(&self, provider: &Provider, endpoint: &SafeUrl, batch_id: &str) -> WireRequest {
+        let [_, accept, agent, version] = headers(false);
+        let url = endpoint.join(&format!("messages/batches/{}/cancel", path_segment(batch_id)));
+        WireRequest::new(reqwest::Method::POST, url, &[accept, agent, version], auth(provider), &provider.headers, None)
+    }
+
+    fn parse_status(
+        &self,
+        provider: &Provider,
+        response: &WireResponse,
+        redactor: &Redactor,
+    ) -> Result<super::BatchStatus, ProviderError> {
+        let text = response.text();
+        let value: Option<serde_json::Value> = serde_json::from_str(&text).ok();
+        if !(200..300).contains(&response.status) {
+            return Err(error_from(provider, response.status, &text, retry_after(response), redactor));
+        }
+        let Some(value) = value else { return Err(garbage(provider, "a batch that is not JSON", &text, redactor)) };
+        let field = |name: &str| value.get(name).and_then(|v| v.as_str()).map(str::to_string);
+        let (Some(id), Some(status)) = (field("id"), field("processing_status")) else {
+            return Err(garbage(provider, "a batch without an id and processing_status", &text, redactor));
+        };
+        let count = |name: &str| {
+            value.pointer(&format!("/request_counts/{name}")).and_then(serde_json::Value::as_u64).unwrap_or(0)
+        };
+        let failed = count("errored") + count("canceled") + count("expired");
+        Ok(super::BatchStatus {
+            id: redactor.redact(&id),
+            ended: status == "ended",
+            status: redactor.redact(&status),
+            total: count("processing") + count("succeeded") + failed,
+            succeeded: count("succeeded"),
+            failed,
+            results: field("results_url").into_iter().collect(),
+        })
+    }
+
+    fn results(&self, provider: &Provider, endpoint: &SafeUrl, status: &super::BatchStatus) -> Vec<WireRequest> {
+        let [_, _, agent, version] = headers(false);
+        // The results URL the API gave, when it is on the provider's own origin (the
+        // key goes with it); else the documented path.
+        let given = status.results.first().and_then(|url| SafeUrl::parse(url).ok());
+        let url = match given {
+            Some(url) if url.origin() == endpoint.origin() => url,
+            _ => endpoint.join(&format!("messages/batches/{}/results", path_segment(&status.id))),
+        };
+        vec![WireRequest::new(reqwest::Method::GET, url, &[agent, version], auth(provider), &provider.headers, None)]
+    }
+
+    fn parse_result(&self, line: &str) -> Option<(String, super::BatchResult)> {
+        let value: serde_json::Value = serde_json::from_str(line).ok()?;
+        let custom_id = value.get("custom_id")?.as_str()?.to_string();
+        let result = value.get("result")?;
+        let outcome = match result.get("type").and_then(|t| t.as_str()) {
+            Some("succeeded") => {
+                let body = result.get("message").map(ToString::to_string).unwrap_or_default().into_bytes();
+                super::BatchResult::Answer { status: 200, body }
+            }
+            Some("errored") => {
+                let error = result.get("error").cloned().unwrap_or_default();
+                let kind = error.pointer("/error/type").and_then(|t| t.as_str()).unwrap_or("api_error");
+                super::BatchResult::Answer { status: status_of(kind), body: error.to_string().into_bytes() }
+            }
+            Some("expired") => super::BatchResult::Failed {
+                class: crate::request::ErrorClass::Expired,
+                message: "expired: the batch ended before this request was processed".into(),
+            },
+            Some("canceled") => super::BatchResult::Failed {
+                class: crate::request::ErrorClass::Cancelled,
+                message: "canceled: the batch was cancelled before this request was processed".into(),
+            },
+            _ => return None,
+        };
+        Some((custom_id, outcome))
+    }
+}
+
+/// An id from a server, made safe as one URL path segment.
+fn path_segment(id: &str) -> String {
+    id.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

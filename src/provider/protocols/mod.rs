@@ -108,6 +108,89 @@ pub trait Protocol: Sync {
     }
 }
 
+/// Where a provider batch stands, as its API reports it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BatchStatus {
+    /// The provider's batch id.
+    pub id: String,
+    /// The provider's own word (`in_progress`, `completed`, `ended`, …).
+    pub status: String,
+    /// Nothing more will change: the results can be read.
+    pub ended: bool,
+    pub total: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    /// Where the results are read from (file ids, or a results URL).
+    pub results: Vec<String>,
+}
+
+/// One line of a provider batch's results.
+#[derive(Debug)]
+pub enum BatchResult {
+    /// An answer (any status) to be read like a chat response.
+    Answer { status: u16, body: Vec<u8> },
+    /// No answer: expired, cancelled, or an error without a body.
+    Failed { class: crate::request::ErrorClass, message: String },
+}
+
+/// A provider's batch API, sans I/O: the requests that submit, poll, cancel and
+/// read a batch of chat requests, and their answers read back.
+pub trait BatchWire: Sync {
+    /// In messages: "OpenAI's Batch API".
+    fn words(&self) -> &'static str;
+    /// The most requests and bytes one provider batch may hold.
+    fn limits(&self) -> (usize, usize);
+    /// One request as a line of the batch (`custom_id` and the chat request).
+    fn line(
+        &self,
+        provider: &Provider,
+        endpoint: &SafeUrl,
+        custom_id: &str,
+        request: &ChatRequest,
+    ) -> serde_json::Value;
+    /// The upload a batch needs first, if any (OpenAI's input file).
+    fn upload(&self, provider: &Provider, endpoint: &SafeUrl, lines: &[serde_json::Value]) -> Option<WireRequest>;
+    /// The id an upload answered with.
+    fn uploaded(
+        &self,
+        provider: &Provider,
+        response: &WireResponse,
+        redactor: &Redactor,
+    ) -> Result<String, ProviderError>;
+    /// The request that creates the batch (after the upload, with its id).
+    fn create(
+        &self,
+        provider: &Provider,
+        endpoint: &SafeUrl,
+        lines: &[serde_json::Value],
+        upload: Option<&str>,
+    ) -> WireRequest;
+    fn status(&self, provider: &Provider, endpoint: &SafeUrl, batch_id: &str) -> WireRequest;
+    fn cancel(&self, provider: &Provider, endpoint: &SafeUrl, batch_id: &str) -> WireRequest;
+    /// A batch object (the answer to create, status and cancel).
+    fn parse_status(
+        &self,
+        provider: &Provider,
+        response: &WireResponse,
+        redactor: &Redactor,
+    ) -> Result<BatchStatus, ProviderError>;
+    /// The requests that read an ended batch's results.
+    fn results(&self, provider: &Provider, endpoint: &SafeUrl, status: &BatchStatus) -> Vec<WireRequest>;
+    /// One line of the results: its custom id and what it came to.
+    fn parse_result(&self, line: &str) -> Option<(String, BatchResult)>;
+}
+
+/// The batch API of a provider, when it has one: OpenAI's for `type = "openai"`,
+/// Anthropic's Message Batches for a native `anthropic` one; local and custom
+/// servers have none.
+pub fn batch_api(kind: ProviderKind, api: Api) -> Option<&'static dyn BatchWire> {
+    match kind {
+        ProviderKind::Openai => Some(&openai::OpenAi),
+        ProviderKind::Anthropic if api == Api::Native => Some(&anthropic::Anthropic),
+        _ => None,
+    }
+}
+
 /// Reads the events of one streamed answer.
 pub trait StreamDecoder: Send {
     /// One SSE `data` payload: the events it carries go to `events`.

@@ -594,6 +594,184 @@ fn parse_models(
     Ok(models)
 }
 
+/// A `multipart/form-data` body of `purpose=batch` and the JSONL file, with its
+/// content type: the one upload agentry makes.
+fn batch_upload_body(lines: &[serde_json::Value]) -> (String, Vec<u8>) {
+    let boundary = format!("agentry-{:016x}", fastrand::u64(..));
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n").as_bytes(),
+    );
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"agentry-batch.jsonl\"\r\nContent-Type: application/jsonl\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    for line in lines {
+        body.extend_from_slice(line.to_string().as_bytes());
+        body.push(b'\n');
+    }
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl super::BatchWire for OpenAi {
+    fn words(&self) -> &'static str {
+        "OpenAI's Batch API"
+    }
+
+    fn limits(&self) -> (usize, usize) {
+        (50_000, 200 * 1024 * 1024)
+    }
+
+    fn line(
+        &self,
+        provider: &Provider,
+        endpoint: &SafeUrl,
+        custom_id: &str,
+        request: &ChatRequest,
+    ) -> serde_json::Value {
+        let body = chat_at(provider, endpoint, request).body.unwrap_or_default();
+        serde_json::json!({ "custom_id": custom_id, "method": "POST", "url": "/v1/chat/completions", "body": body })
+    }
+
+    fn upload(&self, provider: &Provider, endpoint: &SafeUrl, lines: &[serde_json::Value]) -> Option<WireRequest> {
+        let (content_type, bytes) = batch_upload_body(lines);
+        let [_, accept, agent] = defaults();
+        let mut wire = WireRequest::new(
+            reqwest::Method::POST,
+            endpoint.join("files"),
+            &[("Content-Type", content_type.as_str()), accept, agent],
+            auth(provider),
+            &provider.headers,
+            None,
+        );
+        wire.raw = Some(bytes);
+        Some(wire)
+    }
+
+    fn uploaded(
+        &self,
+        provider: &Provider,
+        response: &WireResponse,
+        redactor: &Redactor,
+    ) -> Result<String, ProviderError> {
+        if !(200..300).contains(&response.status) {
+            return Err(status_error(provider, response.status, response, redactor));
+        }
+        let text = response.text();
+        serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.get("id").and_then(|id| id.as_str()).map(str::to_string))
+            .ok_or_else(|| garbage(provider, "an upload answer without a file id", &text, redactor))
+    }
+
+    fn create(
+        &self,
+        provider: &Provider,
+        endpoint: &SafeUrl,
+        _lines: &[serde_json::Value],
+        upload: Option<&str>,
+    ) -> WireRequest {
+        let body = serde_json::json!({
+            "input_file_id": upload.unwrap_or_default(),
+            "endpoint": "/v1/chat/completions",
+            "completion_window": "24h",
+            "metadata": { "created_by": "agentry" },
+        });
+        WireRequest::new(
+            reqwest::Method::POST,
+            endpoint.join("batches"),
+            &defaults(),
+            auth(provider),
+            &provider.headers,
+            Some(body),
+        )
+    }
+
+    fn status(&self, provider: &Provider, endpoint: &SafeUrl, batch_id: &str) -> WireRequest {
+        let [_, accept, agent] = defaults();
+        let url = endpoint.join(&format!("batches/{}", path_segment(batch_id)));
+        WireRequest::new(reqwest::Method::GET, url, &[accept, agent], auth(provider), &provider.headers, None)
+    }
+
+    fn cancel(&self, provider: &Provider, endpoint: &SafeUrl, batch_id: &str) -> WireRequest {
+        let [_, accept, agent] = defaults();
+        let url = endpoint.join(&format!("batches/{}/cancel", path_segment(batch_id)));
+        WireRequest::new(reqwest::Method::POST, url, &[accept, agent], auth(provider), &provider.headers, None)
+    }
+
+    fn parse_status(
+        &self,
+        provider: &Provider,
+        response: &WireResponse,
+        redactor: &Redactor,
+    ) -> Result<super::BatchStatus, ProviderError> {
+        if !(200..300).contains(&response.status) {
+            return Err(status_error(provider, response.status, response, redactor));
+        }
+        let text = response.text();
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|_| garbage(provider, "a batch that is not JSON", &text, redactor))?;
+        let field = |name: &str| value.get(name).and_then(|v| v.as_str()).map(str::to_string);
+        let (Some(id), Some(status)) = (field("id"), field("status")) else {
+            return Err(garbage(provider, "a batch without an id and status", &text, redactor));
+        };
+        let count = |name: &str| value.pointer(&format!("/request_counts/{name}")).and_then(serde_json::Value::as_u64);
+        let ended = matches!(status.as_str(), "completed" | "failed" | "expired" | "cancelled");
+        let results = ["output_file_id", "error_file_id"].into_iter().filter_map(field).collect();
+        Ok(super::BatchStatus {
+            id: redactor.redact(&id),
+            status: redactor.redact(&status),
+            ended,
+            total: count("total").unwrap_or(0),
+            succeeded: count("completed").unwrap_or(0),
+            failed: count("failed").unwrap_or(0),
+            results,
+        })
+    }
+
+    fn results(&self, provider: &Provider, endpoint: &SafeUrl, status: &super::BatchStatus) -> Vec<WireRequest> {
+        let [_, _, agent] = defaults();
+        status
+            .results
+            .iter()
+            .map(|file| {
+                let url = endpoint.join(&format!("files/{}/content", path_segment(file)));
+                WireRequest::new(reqwest::Method::GET, url, &[agent], auth(provider), &provider.headers, None)
+            })
+            .collect()
+    }
+
+    fn parse_result(&self, line: &str) -> Option<(String, super::BatchResult)> {
+        let value: serde_json::Value = serde_json::from_str(line).ok()?;
+        let custom_id = value.get("custom_id")?.as_str()?.to_string();
+        if let Some(response) = value.get("response").filter(|r| !r.is_null()) {
+            let status = response.get("status_code").and_then(serde_json::Value::as_u64).unwrap_or(200);
+            let body = response.get("body").map(ToString::to_string).unwrap_or_default().into_bytes();
+            return Some((
+                custom_id,
+                super::BatchResult::Answer { status: u16::try_from(status).unwrap_or(500), body },
+            ));
+        }
+        let error = value.get("error");
+        let code = error.and_then(|e| e.get("code")).and_then(|c| c.as_str()).unwrap_or("error");
+        let message = error.and_then(|e| e.get("message")).and_then(|m| m.as_str()).unwrap_or(code);
+        let class = if code == "batch_expired" {
+            crate::request::ErrorClass::Expired
+        } else {
+            crate::request::ErrorClass::ServerError
+        };
+        Some((custom_id, super::BatchResult::Failed { class, message: format!("{code}: {message}") }))
+    }
+}
+
+/// An id from a server, made safe as one URL path segment.
+fn path_segment(id: &str) -> String {
+    id.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ mod blobs;
 mod calls;
 mod history;
 mod memory;
+mod provider_batches;
 mod replays;
 
 use std::path::{Path, PathBuf};
@@ -466,6 +467,14 @@ impl StateBackend for FileState {
     async fn replayed(&self, ids: &[String]) -> Result<Vec<Option<i64>>, StateError> {
         Ok(FileState::replayed(self, ids))
     }
+
+    async fn put_provider_batch(&self, batch: &crate::state::ProviderBatch) -> Result<(), StateError> {
+        FileState::put_provider_batch(self, batch)
+    }
+
+    async fn provider_batches(&self) -> Result<Vec<crate::state::ProviderBatch>, StateError> {
+        FileState::provider_batches(self)
+    }
 }
 
 /// Used by tests and tools that inspect a state folder.
@@ -512,6 +521,8 @@ mod tests {
             parent_task_id: None,
             steps: None,
             tool_calls: None,
+            via: None,
+            batch_id: None,
         }
     }
 

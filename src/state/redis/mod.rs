@@ -1122,6 +1122,22 @@ impl StateBackend for RedisState {
         Ok(())
     }
 
+    async fn put_provider_batch(&self, batch: &crate::state::ProviderBatch) -> Result<(), StateError> {
+        let entry = crate::state::encode("a provider batch", batch)?;
+        let mut conn = self.conn()?;
+        let () = conn.hset(self.key("provider_batches"), &batch.id, entry).await.map_err(|e| self.fail(e))?;
+        Ok(())
+    }
+
+    async fn provider_batches(&self) -> Result<Vec<crate::state::ProviderBatch>, StateError> {
+        let mut conn = self.conn()?;
+        let entries: Vec<Vec<u8>> = conn.hvals(self.key("provider_batches")).await.map_err(|e| self.fail(e))?;
+        let mut batches: Vec<crate::state::ProviderBatch> =
+            entries.iter().filter_map(|entry| serde_json::from_slice(entry).ok()).collect();
+        batches.sort_by(|a, b| a.submitted_at.cmp(&b.submitted_at).then_with(|| a.id.cmp(&b.id)));
+        Ok(batches)
+    }
+
     async fn replayed(&self, ids: &[String]) -> Result<Vec<Option<i64>>, StateError> {
         if ids.is_empty() {
             return Ok(Vec::new());
