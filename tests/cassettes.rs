@@ -398,3 +398,20 @@ fn bad_cassettes_and_flags_are_exit_2_naming_them() {
     assert_eq!(misplaced.status.code(), Some(2));
     assert!(stderr_of(&misplaced).contains("only for type = \"replay\""), "{}", stderr_of(&misplaced));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_recorded_failure_replays_with_the_same_exit_code_and_error() {
+    let env = Env::new();
+    let refused = ResponseTemplate::new(400).set_body_json(
+        json!({"error": {"message": "temperature is not supported by this model", "type": "invalid_request_error"}}),
+    );
+    let (server, _) = scripted_on("/v1/chat/completions", vec![refused]).await;
+    openai_provider(&env, &server.uri());
+    let recorded = run(&env, &one_shot("srv", "Fail", &["--record", "ci.jsonl", "--json"]), true);
+    assert_eq!(recorded.status.code(), Some(4), "{}", stderr_of(&recorded));
+    drop(server);
+    let replayed = run(&env, &one_shot("srv", "Fail", &["--replay", "ci.jsonl", "--json"]), false);
+    assert_eq!(replayed.status.code(), Some(4), "{}", stderr_of(&replayed));
+    assert_same(&json_of(&recorded), &json_of(&replayed));
+    assert_eq!(json_of(&replayed)["error_class"], "client_error");
+}

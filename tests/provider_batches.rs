@@ -455,3 +455,34 @@ fn prism_accepts_the_batch_api_requests() {
         assert_eq!(shown["provider"], "oa");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn lines_the_cache_answers_are_not_submitted() {
+    let env = Env::new();
+    let (server, seen) = openai_server(1, false).await;
+    // The same request answered once the ordinary way fills the cache.
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(completion_body("cached answer to a")))
+        .mount(&server)
+        .await;
+    setup(&env, &server.uri(), "cache = true");
+    let warm = env
+        .cmd(&["task", "run", "--persona", "examples/code-reviewer", "--provider", "oa", "Review part a"])
+        .env("BATCH_KEY", KEY)
+        .output()
+        .expect("run");
+    assert!(warm.status.success(), "{}", stderr_of(&warm));
+    let output = run(&env, &["--ordered"]);
+    assert_eq!(output.status.code(), Some(8), "{}", stderr_of(&output));
+    let lines = results(&stdout_of(&output));
+    let a = lines.iter().find(|l| l["id"] == "a").expect("line a");
+    assert_eq!((a["response"].as_str(), a["cached"].as_bool()), (Some("cached answer to a"), Some(true)));
+    let upload = String::from_utf8_lossy(&seen.uploads.lock().expect("uploads")[0]).into_owned();
+    let ids: Vec<String> = upload
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str::<Value>(l).expect("line")["custom_id"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(ids, ["b", "c"], "line a was answered by the cache");
+}
