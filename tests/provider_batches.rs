@@ -486,3 +486,78 @@ async fn lines_the_cache_answers_are_not_submitted() {
         .collect();
     assert_eq!(ids, ["b", "c"], "line a was answered by the cache");
 }
+
+/// Answers every request of the last upload, whatever its custom id.
+struct EchoOutput(Seen);
+
+impl Respond for EchoOutput {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let uploads = self.0.uploads.lock().expect("uploads");
+        let upload = String::from_utf8_lossy(uploads.last().map_or(&[][..], Vec::as_slice)).into_owned();
+        let lines: Vec<String> = upload
+            .lines()
+            .filter(|l| l.starts_with('{'))
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .map(|line| {
+                let asked = line["body"]["messages"][1]["content"].as_str().unwrap_or("").to_string();
+                json!({"custom_id": line["custom_id"], "response": {"status_code": 200,
+                       "body": completion_body(&format!("answer to {asked}"))}, "error": null})
+                .to_string()
+            })
+            .collect();
+        ResponseTemplate::new(200).set_body_string(lines.join("\n"))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ids_no_api_takes_as_custom_ids_still_resume_and_map_back() {
+    let env = Env::new();
+    let server = MockServer::start().await;
+    let seen = Seen::default();
+    Mock::given(method("POST")).and(path("/v1/files")).respond_with(Upload(seen.clone())).mount(&server).await;
+    Mock::given(method("POST")).and(path("/v1/batches")).respond_with(Create(seen.clone())).mount(&server).await;
+    // Two polls of the first run say in progress; the rerun's polls say done.
+    Mock::given(method("GET"))
+        .and(path("/v1/batches/batch_abc"))
+        .respond_with(BatchStatusReply { seen: seen.clone(), polls_until_done: 3, cancelled: false })
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/files/file-out/content"))
+        .respond_with(EchoOutput(seen.clone()))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/files/file-err/content"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(""))
+        .mount(&server)
+        .await;
+    setup(&env, &server.uri(), "");
+    std::fs::write(
+        env.work().join("tasks.jsonl"),
+        "{\"id\":\"line one\",\"persona\":\"examples/code-reviewer\",\"provider\":\"oa\",\"description\":\"first\"}\n\
+         {\"id\":\"line/two\",\"persona\":\"examples/code-reviewer\",\"provider\":\"oa\",\"description\":\"second\"}\n",
+    )
+    .expect("write");
+    let timed_out = run(&env, &["--wait", "0s", "--output", "out.jsonl"]);
+    assert_eq!(timed_out.status.code(), Some(5), "{}", stderr_of(&timed_out));
+    let upload = String::from_utf8_lossy(&seen.uploads.lock().expect("uploads")[0]).into_owned();
+    assert!(upload.contains("\"custom_id\":\"tk_"), "a task id stands in: {upload}");
+    let collected = run(&env, &["--output", "out.jsonl"]);
+    assert_eq!(collected.status.code(), Some(0), "{}", stderr_of(&collected));
+    assert_eq!(seen.creates.load(Ordering::SeqCst), 1, "nothing submitted twice");
+    let mut lines = results(&std::fs::read_to_string(env.work().join("out.jsonl")).expect("out"));
+    lines.sort_by_key(|l| l["id"].as_str().unwrap_or("").to_string());
+    assert_eq!(
+        lines
+            .iter()
+            .map(|l| (l["id"].as_str().unwrap_or(""), l["response"].as_str().unwrap_or("")))
+            .collect::<Vec<_>>(),
+        [("line one", "answer to first"), ("line/two", "answer to second")]
+    );
+    assert!(
+        stderr_of(&collected).contains("batch: 2 tasks, 2 succeeded, 0 failed, 0 skipped"),
+        "{}",
+        stderr_of(&collected)
+    );
+}

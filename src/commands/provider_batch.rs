@@ -233,11 +233,10 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
     for (provider, items) in by_provider {
         let mut left = Vec::new();
         for item in items {
-            let found = known.iter().chain(batches.iter()).find(|b| {
-                b.provider == provider.id
-                    && !b.collected
-                    && b.lines.iter().any(|l| l.custom_id == item.custom_id && l.key == item.key)
-            });
+            let found = known
+                .iter()
+                .chain(batches.iter())
+                .find(|b| b.provider == provider.id && !b.collected && b.lines.iter().any(|l| same_line(l, item)));
             match found {
                 Some(batch) if !batches.iter().any(|b| b.id == batch.id) => batches.push(batch.clone()),
                 Some(_) => {}
@@ -321,7 +320,6 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
     let total: u64 = batches.iter().map(|b| b.lines.len() as u64).sum();
     let progress = ctx.printer.progress(total);
     let mut delay = crate::limits::scaled(FIRST_POLL, env.backoff_scale);
-    let by_id: HashMap<String, &Pending<'_>> = pending.iter().map(|p| (p.custom_id.clone(), p)).collect();
     loop {
         let mut open = 0;
         let mut done_count = 0;
@@ -376,11 +374,15 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
     // Collect: every line of every batch this run asked for.
     for batch in &mut batches {
         let Some(provider) = manager.config.registry.get(&batch.provider) else { continue };
-        let requests: HashMap<String, ChatRequest> = batch
+        // This run's lines by the custom id the batch knows them by (a rerun's own
+        // would differ for a line whose id is not a valid custom id).
+        let by_id: HashMap<&str, &Pending<'_>> = batch
             .lines
             .iter()
-            .filter_map(|l| by_id.get(&l.custom_id).map(|p| (l.custom_id.clone(), p.request.clone())))
+            .filter_map(|l| pending.iter().find(|p| same_line(l, p)).map(|p| (l.custom_id.as_str(), p)))
             .collect();
+        let requests: HashMap<String, ChatRequest> =
+            by_id.iter().map(|(custom, p)| ((*custom).to_string(), p.request.clone())).collect();
         let status = BatchStatus {
             id: batch.batch_id.clone(),
             status: batch.status.clone(),
@@ -396,7 +398,7 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
         let latency = latency_since(&batch.submitted_at);
         let redactor = client.redactor(provider).await;
         for line in &batch.lines {
-            let Some(item) = by_id.get(&line.custom_id) else { continue };
+            let Some(item) = by_id.get(line.custom_id.as_str()) else { continue };
             let outcome = outcomes.remove(&line.custom_id);
             let mut result = match outcome {
                 Some(Ok(answer)) => answered(
@@ -465,11 +467,11 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
     }
     if let Some(path) = &args.output {
         ctx.printer.status(&format!(
-            "batch: {} tasks through provider batches, {} succeeded, {} failed, {} skipped (done before); results in {}",
-            tally.succeeded + tally.failed,
+            "batch: {} tasks, {} succeeded, {} failed, {} skipped (done before); results in {}",
+            lines.len(),
             tally.succeeded,
             tally.failed,
-            lines.len() - tally.succeeded - tally.failed - lines.iter().filter(|l| !is_pending(l, &done)).count().min(lines.len()),
+            lines.iter().filter(|l| !is_pending(l, &done)).count(),
             path.display()
         ));
     }
@@ -486,6 +488,13 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
 
 fn is_pending(line: &Line, done: &HashSet<String>) -> bool {
     !matches!(line.target, Target::Done) && !id_text(&line.id).is_some_and(|id| done.contains(&id))
+}
+
+/// Whether a recorded batch line is `item`: the same line id asking the same.
+fn same_line(recorded: &ProviderBatchLine, item: &Pending<'_>) -> bool {
+    recorded.key == item.key
+        && id_text(&recorded.line_id).is_some()
+        && id_text(&recorded.line_id) == id_text(&item.line.id)
 }
 
 #[derive(Default)]
