@@ -387,6 +387,9 @@ fn bad_cassettes_and_flags_are_exit_2_naming_them() {
     let empty = env.cmd(&one_shot("srv", "x", &["--replay", "empty.jsonl"])).output().expect("run");
     assert_eq!(empty.status.code(), Some(4));
     assert!(stderr_of(&empty).contains("holds no interactions"), "{}", stderr_of(&empty));
+    let added = env.cmd(&["provider", "add", "r", "--type", "replay", "--model", "m"]).output().expect("run");
+    assert_eq!(added.status.code(), Some(2));
+    assert!(stderr_of(&added).contains("cassette = \"FILE\""), "{}", stderr_of(&added));
     env.write_providers("[providers.r]\ntype = \"replay\"\nmodel = \"m\"\n");
     let no_file = env.cmd(&["provider", "list"]).output().expect("run");
     assert_eq!(no_file.status.code(), Some(2));

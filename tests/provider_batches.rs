@@ -344,6 +344,20 @@ fn a_line_on_a_provider_without_a_batch_api_is_exit_2_naming_it() {
     let output = env.cmd(&["task", "run", "--file", "tasks.jsonl", "--via", "batch-api"]).output().expect("run");
     assert!(output.status.success(), "{}", stderr_of(&output));
     assert_eq!(results(&stdout_of(&output))[0]["success"], true);
+    for (args, words) in [
+        (&["task", "run", "--file", "tasks.jsonl", "--no-wait"][..], "go with --via batch-api"),
+        (&["task", "run", "--file", "tasks.jsonl", "--via", "batch-api", "--dry-run"][..], "--dry-run does not go"),
+        (&["task", "run", "--file", "tasks.jsonl", "--via", "batch-api", "--stream"][..], "--stream does not go"),
+        (&["task", "run", "--file", "tasks.jsonl", "--via", "batch-api", "--wait", "soon"][..], "--wait takes"),
+        (
+            &["task", "run", "x", "--persona", "p", "--provider", "mock", "--via", "batch-api"][..],
+            "--via goes with --file",
+        ),
+    ] {
+        let output = env.cmd(args).output().expect("run");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(stderr_of(&output).contains(words), "{args:?}: {}", stderr_of(&output));
+    }
 }
 
 /// Anthropic's Message Batches: create with the requests inline, poll, read the

@@ -621,6 +621,20 @@ async fn state_writer(
 }
 
 pub(crate) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) -> anyhow::Result<()> {
+    check_flags(&args)?;
+    if args.wait.is_some() || args.no_wait {
+        return Err(Failure::usage("--wait and --no-wait go with --via batch-api").into());
+    }
+    if args.events && args.output.is_none() {
+        return Err(
+            Failure::usage("--file with --events needs --output FILE for the results (events go to stdout)").into()
+        );
+    }
+    run_lines(ctx, args, source).await
+}
+
+/// What no batch takes, however its lines are sent: each line says its own.
+pub(super) fn check_flags(args: &TaskRunArgs) -> anyhow::Result<()> {
     let refuse = |what: &str| -> anyhow::Result<()> {
         Err(Failure::usage(format!("{what} does not go with --file: every line says its own"))
             .hint("see `Batch files` in the README")
@@ -638,11 +652,10 @@ pub(crate) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
     if args.dry_run {
         return Err(Failure::usage("--dry-run does not go with --file").into());
     }
-    if args.events && args.output.is_none() {
-        return Err(
-            Failure::usage("--file with --events needs --output FILE for the results (events go to stdout)").into()
-        );
-    }
+    Ok(())
+}
+
+async fn run_lines(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) -> anyhow::Result<()> {
     if args.parallel == Some(0) {
         return Err(Failure::usage("--parallel must be at least 1").into());
     }

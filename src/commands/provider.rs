@@ -219,6 +219,14 @@ async fn add(ctx: &Invocation, args: ProviderAddArgs) -> anyhow::Result<()> {
                 .into());
         }
     };
+    if kind == ProviderKind::Replay {
+        return Err(Failure::usage("a replay provider answers from a cassette file; write its table by hand")
+            .hint(format!(
+                "[providers.{}] with type = \"replay\", cassette = \"FILE\" and the recorded model; or pass --replay FILE to any run",
+                args.id
+            ))
+            .into());
+    }
     if kind != ProviderKind::Mock {
         for (flag, value) in [("--endpoint", &args.endpoint), ("--model", &args.model)] {
             if value.as_deref().is_none_or(|v| v.trim().is_empty()) {

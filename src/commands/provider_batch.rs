@@ -62,6 +62,7 @@ fn custom_id(line: &Line, task_id: &str) -> String {
 }
 
 pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) -> anyhow::Result<()> {
+    super::batch::check_flags(&args)?;
     for (flag, set) in [
         ("--stream", args.stream),
         ("--events", args.events),
