@@ -163,6 +163,13 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
             ))
             .into());
         }
+        let max = crate::provider::protocol(provider).capabilities().max_temperature;
+        if let Some(t) = prepared.request.options.temperature.filter(|t| *t > max) {
+            return Err(at(format!(
+                "temperature {t} is above what {} takes (0 to {max})",
+                crate::provider::protocol(provider).api_words()
+            )));
+        }
         client.prepare(provider).await?;
         let key = crate::provider::cassette::key_of(&crate::provider::cassette::asked(provider, &prepared.request));
         let custom = custom_id(line, &prepared.task_id);
