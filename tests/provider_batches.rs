@@ -344,6 +344,15 @@ fn a_line_on_a_provider_without_a_batch_api_is_exit_2_naming_it() {
     let output = env.cmd(&["task", "run", "--file", "tasks.jsonl", "--via", "batch-api"]).output().expect("run");
     assert!(output.status.success(), "{}", stderr_of(&output));
     assert_eq!(results(&stdout_of(&output))[0]["success"], true);
+    env.append_providers("[providers.cl]\ntype = \"anthropic\"\nendpoint = \"http://127.0.0.1:9/v1\"\nmodel = \"m\"\n");
+    std::fs::write(
+        env.work().join("hot.jsonl"),
+        "{\"id\":1,\"persona\":\"examples/code-reviewer\",\"provider\":\"cl\",\"description\":\"x\",\"temperature\":1.5}\n",
+    )
+    .expect("write");
+    let hot = env.cmd(&["task", "run", "--file", "hot.jsonl", "--via", "batch-api"]).output().expect("run");
+    assert_eq!(hot.status.code(), Some(2));
+    assert!(stderr_of(&hot).contains("hot.jsonl:1: temperature 1.5 is above"), "{}", stderr_of(&hot));
     for (args, words) in [
         (&["task", "run", "--file", "tasks.jsonl", "--no-wait"][..], "go with --via batch-api"),
         (&["task", "run", "--file", "tasks.jsonl", "--via", "batch-api", "--dry-run"][..], "--dry-run does not go"),
