@@ -283,20 +283,10 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
         let requests: Vec<(String, ChatRequest)> =
             items.iter().map(|i| (i.custom_id.clone(), i.request.clone())).collect();
         let all_lines = Client::batch_lines(provider, &requests);
-        let mut start = 0;
-        while start < items.len() {
-            let mut end = start;
-            let mut bytes = 0usize;
-            while end < items.len() && end - start < max_requests {
-                let size = all_lines[end].to_string().len() + 1;
-                if end > start && bytes + size > max_bytes {
-                    break;
-                }
-                bytes += size;
-                end += 1;
-            }
-            let chunk = &items[start..end];
-            let status = client.batch_submit(provider, &all_lines[start..end]).await?;
+        let sizes: Vec<usize> = all_lines.iter().map(|line| line.to_string().len() + 1).collect();
+        for range in split(&sizes, max_requests, max_bytes) {
+            let chunk = &items[range.clone()];
+            let status = client.batch_submit(provider, &all_lines[range]).await?;
             let batch = record_submission(&manager, provider, chunk, &status, &args, &source).await?;
             ctx.printer.status(&format!(
                 "submitted provider batch {} to provider `{}` ({} requests, {})",
@@ -306,7 +296,6 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
                 wire.words()
             ));
             batches.push(batch);
-            start = end;
         }
     }
     if args.no_wait {
@@ -492,6 +481,27 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
         .into());
     }
     Ok(())
+}
+
+/// Requests of `sizes` bytes cut into runs of at most `max_requests` and
+/// `max_bytes` each (a single larger request still goes alone: the provider says no).
+fn split(sizes: &[usize], max_requests: usize, max_bytes: usize) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    while start < sizes.len() {
+        let mut end = start;
+        let mut bytes = 0usize;
+        while end < sizes.len() && end - start < max_requests.max(1) {
+            if end > start && bytes + sizes[end] > max_bytes {
+                break;
+            }
+            bytes += sizes[end];
+            end += 1;
+        }
+        ranges.push(start..end);
+        start = end;
+    }
+    ranges
 }
 
 fn is_pending(line: &Line, done: &HashSet<String>) -> bool {
@@ -840,4 +850,17 @@ fn view(batch: &ProviderBatch) -> Value {
         "output": batch.output,
         "lines": batch.lines.iter().map(|l| json!({"id": l.line_id, "custom_id": l.custom_id, "task_id": l.task_id})).collect::<Vec<_>>(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split;
+
+    #[test]
+    fn a_submission_is_split_at_the_request_and_byte_limits() {
+        assert_eq!(split(&[10; 5], 2, 1000), vec![0..2, 2..4, 4..5]);
+        assert_eq!(split(&[40, 40, 40, 10], 100, 90), vec![0..2, 2..4]);
+        assert_eq!(split(&[500, 10], 100, 90), vec![0..1, 1..2], "one oversized request goes alone");
+        assert!(split(&[], 10, 10).is_empty());
+    }
 }
