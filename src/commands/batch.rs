@@ -198,7 +198,7 @@ pub(super) fn read_lines(
 /// Results already in an `--output` file: cut a torn last line (a killed writer),
 /// then the ids whose line says `success: true`. Only a regular file is read back: a
 /// pipe or FIFO (`/dev/stdout`, `>(jq …)`) would block, and holds nothing to resume.
-pub(super) fn done_ids(output: &Path) -> anyhow::Result<std::collections::HashSet<String>> {
+fn done_ids(output: &Path) -> anyhow::Result<std::collections::HashSet<String>> {
     let mut done = std::collections::HashSet::new();
     let cannot = |what: &str, err: &dyn std::fmt::Display| -> anyhow::Error {
         Failure::usage(format!("cannot {what} --output {}: {err}", output.display())).into()
@@ -230,10 +230,27 @@ pub(super) fn done_ids(output: &Path) -> anyhow::Result<std::collections::HashSe
     Ok(done)
 }
 
+/// `--output`, held for the run, read back for the ids done before, and opened to
+/// append; without one, nothing is done and results go to stdout.
+pub(super) async fn open_output(
+    ctx: &Invocation,
+    output: Option<&Path>,
+) -> anyhow::Result<(Option<crate::files::LockedFile>, std::collections::HashSet<String>, Option<std::fs::File>)> {
+    let Some(path) = output else { return Ok((None, std::collections::HashSet::default(), None)) };
+    let lock = lock_output(ctx, path).await?;
+    let done = done_ids(path)?;
+    let file = crate::files::private_file_options()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|err| Failure::usage(format!("cannot open --output {}: {err}", path.display())))?;
+    Ok((lock, done, Some(file)))
+}
+
 /// Hold `--output` for the run, so that two batches on one file do not both run
 /// every line: a lock in the state folder named after the file (a regular file only;
 /// a pipe is nobody else's). The second run waits, then resumes what is left.
-pub(super) async fn lock_output(ctx: &Invocation, output: &Path) -> anyhow::Result<Option<crate::files::LockedFile>> {
+async fn lock_output(ctx: &Invocation, output: &Path) -> anyhow::Result<Option<crate::files::LockedFile>> {
     use sha2::Digest;
     let is_regular = std::fs::metadata(output).map_or(true, |m| m.is_file());
     if !is_regular {
@@ -667,19 +684,7 @@ async fn run_lines(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) -> anyh
     let client = super::flags::client(ctx, &args, replay)?;
     // The output is held and read back before the lines are checked: a line that
     // succeeded before is skipped even if its agent is gone since.
-    let (_output_lock, done, output) = match &args.output {
-        Some(path) => {
-            let lock = lock_output(ctx, path).await?;
-            let done = done_ids(path)?;
-            let file = crate::files::private_file_options()
-                .create(true)
-                .append(true)
-                .open(path)
-                .map_err(|err| Failure::usage(format!("cannot open --output {}: {err}", path.display())))?;
-            (lock, done, Some(file))
-        }
-        None => (None, std::collections::HashSet::default(), None),
-    };
+    let (_output_lock, done, output) = open_output(ctx, args.output.as_deref()).await?;
     let agents = manager.snapshot().await?.agents;
     let lines = read_lines(&source, &manager, &agents, &args, &done)?;
     let parallel = match args.parallel {

@@ -22,7 +22,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::Invocation;
-use super::batch::{Line, Target, done_ids, id_text, lock_output, read_lines, result_line};
+use super::batch::{Line, Target, id_text, open_output, read_lines, result_line};
 use crate::cli::{BatchCommand, TaskRunArgs};
 use crate::error::{ExitCode, Failure};
 use crate::ids::new_id;
@@ -86,19 +86,7 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
     let env = crate::settings::CallEnv::resolve(&ctx.env)?;
     let mut manager = ctx.manager().await?;
     manager.run_budget = super::flags::run_budget(args.max_cost)?;
-    let (_output_lock, done, mut output) = match &args.output {
-        Some(path) => {
-            let lock = lock_output(ctx, path).await?;
-            let done = done_ids(path)?;
-            let file = crate::files::private_file_options()
-                .create(true)
-                .append(true)
-                .open(path)
-                .map_err(|err| Failure::usage(format!("cannot open --output {}: {err}", path.display())))?;
-            (lock, done, Some(file))
-        }
-        None => (None, HashSet::new(), None),
-    };
+    let (_output_lock, done, mut output) = open_output(ctx, args.output.as_deref()).await?;
     let agents = manager.snapshot().await?.agents;
     let lines = read_lines(&source, &manager, &agents, &args, &done)?;
     let shown = if source.as_os_str() == "-" { "stdin".to_string() } else { source.display().to_string() };

@@ -622,13 +622,13 @@ impl super::BatchWire for Anthropic {
 
     fn status(&self, provider: &Provider, endpoint: &SafeUrl, batch_id: &str) -> WireRequest {
         let [_, accept, agent, version] = headers(false);
-        let url = endpoint.join(&format!("messages/batches/{}", path_segment(batch_id)));
+        let url = endpoint.join(&format!("messages/batches/{}", super::path_segment(batch_id)));
         WireRequest::new(reqwest::Method::GET, url, &[accept, agent, version], auth(provider), &provider.headers, None)
     }
 
     fn cancel(&self, provider: &Provider, endpoint: &SafeUrl, batch_id: &str) -> WireRequest {
         let [_, accept, agent, version] = headers(false);
-        let url = endpoint.join(&format!("messages/batches/{}/cancel", path_segment(batch_id)));
+        let url = endpoint.join(&format!("messages/batches/{}/cancel", super::path_segment(batch_id)));
         WireRequest::new(reqwest::Method::POST, url, &[accept, agent, version], auth(provider), &provider.headers, None)
     }
 
@@ -670,7 +670,7 @@ impl super::BatchWire for Anthropic {
         let given = status.results.first().and_then(|url| SafeUrl::parse(url).ok());
         let url = match given {
             Some(url) if url.origin() == endpoint.origin() => url,
-            _ => endpoint.join(&format!("messages/batches/{}/results", path_segment(&status.id))),
+            _ => endpoint.join(&format!("messages/batches/{}/results", super::path_segment(&status.id))),
         };
         vec![WireRequest::new(reqwest::Method::GET, url, &[agent, version], auth(provider), &provider.headers, None)]
     }
@@ -701,11 +701,6 @@ impl super::BatchWire for Anthropic {
         };
         Some((custom_id, outcome))
     }
-}
-
-/// An id from a server, made safe as one URL path segment.
-fn path_segment(id: &str) -> String {
-    id.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')).collect()
 }
 
 #[cfg(test)]

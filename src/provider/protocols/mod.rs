@@ -7,7 +7,6 @@
 mod anthropic;
 mod mock;
 mod openai;
-mod replay;
 
 use super::error::ProviderError;
 use super::http::{Auth, WireRequest, WireResponse};
@@ -191,6 +190,11 @@ pub fn batch_api(kind: ProviderKind, api: Api) -> Option<&'static dyn BatchWire>
     }
 }
 
+/// An id from a server (a batch's, a file's), made safe as one URL path segment.
+fn path_segment(id: &str) -> String {
+    id.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')).collect()
+}
+
 /// Reads the events of one streamed answer.
 pub trait StreamDecoder: Send {
     /// One SSE `data` payload: the events it carries go to `events`.
@@ -220,9 +224,15 @@ const RESERVED_PARAMS: &[(&str, &str)] = &[
 pub fn of(kind: ProviderKind, api: Api) -> &'static dyn Protocol {
     match kind {
         ProviderKind::Mock => &mock::Mock,
-        ProviderKind::Replay => &replay::Replay,
         ProviderKind::Anthropic if api == Api::Native => &anthropic::Anthropic,
-        ProviderKind::Openai | ProviderKind::Anthropic | ProviderKind::Local | ProviderKind::Custom => &openai::OpenAi,
+        // A replay provider shapes its requests as OpenAI's for `--dry-run`, `task show`
+        // and `--continue`; its answers are read with the protocol they were recorded
+        // with, and it needs no key or network (`Client::is_offline`).
+        ProviderKind::Openai
+        | ProviderKind::Anthropic
+        | ProviderKind::Local
+        | ProviderKind::Custom
+        | ProviderKind::Replay => &openai::OpenAi,
     }
 }
 

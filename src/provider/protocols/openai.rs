@@ -692,13 +692,13 @@ impl super::BatchWire for OpenAi {
 
     fn status(&self, provider: &Provider, endpoint: &SafeUrl, batch_id: &str) -> WireRequest {
         let [_, accept, agent] = defaults();
-        let url = endpoint.join(&format!("batches/{}", path_segment(batch_id)));
+        let url = endpoint.join(&format!("batches/{}", super::path_segment(batch_id)));
         WireRequest::new(reqwest::Method::GET, url, &[accept, agent], auth(provider), &provider.headers, None)
     }
 
     fn cancel(&self, provider: &Provider, endpoint: &SafeUrl, batch_id: &str) -> WireRequest {
         let [_, accept, agent] = defaults();
-        let url = endpoint.join(&format!("batches/{}/cancel", path_segment(batch_id)));
+        let url = endpoint.join(&format!("batches/{}/cancel", super::path_segment(batch_id)));
         WireRequest::new(reqwest::Method::POST, url, &[accept, agent], auth(provider), &provider.headers, None)
     }
 
@@ -738,7 +738,7 @@ impl super::BatchWire for OpenAi {
             .results
             .iter()
             .map(|file| {
-                let url = endpoint.join(&format!("files/{}/content", path_segment(file)));
+                let url = endpoint.join(&format!("files/{}/content", super::path_segment(file)));
                 WireRequest::new(reqwest::Method::GET, url, &[agent], auth(provider), &provider.headers, None)
             })
             .collect()
@@ -765,11 +765,6 @@ impl super::BatchWire for OpenAi {
         };
         Some((custom_id, super::BatchResult::Failed { class, message: format!("{code}: {message}") }))
     }
-}
-
-/// An id from a server, made safe as one URL path segment.
-fn path_segment(id: &str) -> String {
-    id.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')).collect()
 }
 
 #[cfg(test)]
