@@ -403,11 +403,7 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
                     provider,
                     item,
                     &batch.batch_id,
-                    if batch.status == "cancelled" || batch.status == "canceled" {
-                        ErrorClass::Cancelled
-                    } else {
-                        ErrorClass::Expired
-                    },
+                    unanswered_class(&batch.status),
                     format!(
                         "provider batch {} ended ({}) without an answer for this request",
                         batch.batch_id, batch.status
@@ -469,6 +465,18 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
         .into());
     }
     Ok(())
+}
+
+/// Why a line of an ended provider batch has no result, from the batch's status: it
+/// expired, was cancelled, or the batch failed (OpenAI's `failed` is a batch its API
+/// refused, e.g. an input file it could not read).
+fn unanswered_class(status: &str) -> ErrorClass {
+    match status {
+        "expired" => ErrorClass::Expired,
+        "cancelled" | "canceled" | "cancelling" | "canceling" => ErrorClass::Cancelled,
+        "failed" => ErrorClass::ClientError,
+        _ => ErrorClass::ServerError,
+    }
 }
 
 /// Requests of `sizes` bytes cut into runs of at most `max_requests` and
@@ -843,6 +851,15 @@ fn view(batch: &ProviderBatch) -> Value {
 #[cfg(test)]
 mod tests {
     use super::split;
+
+    #[test]
+    fn an_unanswered_line_takes_its_class_from_the_batch_status() {
+        use crate::request::ErrorClass;
+        assert_eq!(super::unanswered_class("expired"), ErrorClass::Expired);
+        assert_eq!(super::unanswered_class("cancelled"), ErrorClass::Cancelled);
+        assert_eq!(super::unanswered_class("failed"), ErrorClass::ClientError);
+        assert_eq!(super::unanswered_class("ended"), ErrorClass::ServerError);
+    }
 
     #[test]
     fn a_submission_is_split_at_the_request_and_byte_limits() {
