@@ -44,6 +44,36 @@ pub struct BudgetPlan {
     pub spend_keys: Vec<String>,
 }
 
+impl BudgetPlan {
+    /// The budgets a task of `agent` (if any) on `provider` must fit, and where its
+    /// spend is recorded.
+    pub(crate) fn of(
+        agent: Option<&crate::state::AgentRecord>,
+        provider: &Provider,
+        run: Option<Arc<RunBudget>>,
+    ) -> Self {
+        let mut lines = Vec::new();
+        if let Some(agent) = agent
+            && let Some(limit) = agent.budget
+        {
+            let line = crate::state::BudgetLine { key: format!("agent:{}", agent.id), limit_usd: limit };
+            lines.push((line, format!("agent `{}`'s daily budget", agent.name)));
+        }
+        if let Some(limit) = provider.budget_daily {
+            let line = crate::state::BudgetLine { key: format!("provider:{}", provider.id), limit_usd: limit };
+            lines.push((line, format!("provider `{}`'s budget_daily", provider.id)));
+        }
+        let mut spend_keys: Vec<String> = agent.map(|a| format!("agent:{}", a.id)).into_iter().collect();
+        spend_keys.push(format!("provider:{}", provider.id));
+        Self { lines, run, spend_keys }
+    }
+
+    /// Whether anything must be checked before a call (a budget line or `--max-cost`).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.lines.is_empty() && self.run.is_none()
+    }
+}
+
 /// No model reads or writes more tokens than this in one call; a larger report is
 /// a server's error, not usage, and is bounded here whatever the model.
 pub(crate) const MAX_REPORTED_TOKENS: u64 = 10_000_000;
@@ -80,10 +110,14 @@ pub struct RunBudget {
 /// prompt tokens plus the output price times the max tokens sent (4096 when none).
 pub(crate) fn estimate_cost(provider: &Provider, request: &ChatRequest) -> Option<f64> {
     let (price, _) = crate::pricing::lookup(provider, None, &request.options.model);
-    let price = price?;
+    Some(estimate_at(&price?, request))
+}
+
+/// The estimate of `request` at `price` (a batch API's, say).
+pub(crate) fn estimate_at(price: &crate::provider::Price, request: &ChatRequest) -> f64 {
     let prompt = estimate_usage(&request.messages, "").prompt_tokens as f64;
     let output = f64::from(request.options.max_tokens.unwrap_or(4096));
-    Some((prompt * price.input + output * price.output) / 1_000_000.0)
+    (prompt * price.input + output * price.output) / 1_000_000.0
 }
 
 fn dollars(usd: f64) -> String {
@@ -388,11 +422,7 @@ async fn call_link(
     let Some(request) = link.request.as_ref() else {
         return call_attempts(client, store, link, deadline, events, attempts, sink).await;
     };
-    let held = if plan.lines.is_empty() && plan.run.is_none() {
-        None
-    } else {
-        Some(hold_budgets(store, plan, provider, request).await?)
-    };
+    let held = if plan.is_empty() { None } else { Some(hold_budgets(store, plan, provider, request).await?) };
     let mut outcome = call_attempts(client, store, link, deadline, events, attempts, sink).await;
     // Priced here, once: the settlement below and the task's result use this cost.
     if let Ok(Answer::Chat(response)) = &mut outcome {
@@ -406,8 +436,19 @@ async fn call_link(
         _ => None,
     }
     .unwrap_or(0.0);
-    // Settled with the real cost against every spend key, budgeted or not, so a budget
-    // set later sees today's spend; with nothing held and nothing spent, no write.
+    settle(store, plan, held, cost).await?;
+    outcome
+}
+
+/// Settle what a call held (if anything) with what it really cost, against every
+/// spend key, budgeted or not, so a budget set later sees today's spend; with
+/// nothing held and nothing spent, no write.
+pub(crate) async fn settle(
+    store: &Store,
+    plan: &BudgetPlan,
+    held: Option<BudgetHold>,
+    cost: f64,
+) -> Result<(), StateError> {
     let reservation = match held {
         Some(held) => {
             held.release_run(plan, cost);
@@ -425,11 +466,11 @@ async fn call_link(
             store.settle_reservation(reservation, cost).await?;
         }
     }
-    outcome
+    Ok(())
 }
 
 /// What a call holds against its budgets while it runs.
-struct BudgetHold {
+pub(crate) struct BudgetHold {
     estimate: f64,
     /// Set aside from `--max-cost`.
     run_held: f64,
@@ -455,16 +496,36 @@ async fn hold_budgets(
     request: &ChatRequest,
 ) -> Result<BudgetHold, LinkEnd> {
     let Some(estimate) = estimate_cost(provider, request) else {
-        return Err(LinkEnd::Refused(format!(
-            "model `{}` of provider `{}` has no known price, and a budget needs one; set `pricing` for it in providers.toml",
-            request.options.model, provider.id
-        )));
+        return Err(LinkEnd::Refused(unpriced(provider, request)));
     };
+    hold_estimate(store, plan, estimate).await.map_err(|refused| match refused {
+        Refused::Budget(why) => LinkEnd::Refused(why),
+        Refused::State(err) => err.into(),
+    })
+}
+
+/// Why a budget cannot hold a call whose price is not known.
+pub(crate) fn unpriced(provider: &Provider, request: &ChatRequest) -> String {
+    format!(
+        "model `{}` of provider `{}` has no known price, and a budget needs one; set `pricing` for it in providers.toml",
+        request.options.model, provider.id
+    )
+}
+
+/// Why an estimate was not set aside.
+pub(crate) enum Refused {
+    /// A budget would pass: its words.
+    Budget(String),
+    State(StateError),
+}
+
+/// Set `estimate` aside from `--max-cost` and in every daily budget of `plan`.
+pub(crate) async fn hold_estimate(store: &Store, plan: &BudgetPlan, estimate: f64) -> Result<BudgetHold, Refused> {
     let mut held = BudgetHold { estimate, run_held: 0.0, reservation: None };
     if let Some(run) = &plan.run {
         let mut used = run.used.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if *used + estimate > run.limit_usd + 1e-12 {
-            return Err(LinkEnd::Refused(format!(
+            return Err(Refused::Budget(format!(
                 "the task would pass --max-cost {} (this run has used or set aside {}, this task's estimate is {})",
                 dollars(run.limit_usd),
                 dollars(*used),
@@ -490,7 +551,7 @@ async fn hold_budgets(
                 .iter()
                 .find(|(line, _)| line.key == refusal.key)
                 .map_or_else(|| refusal.key.clone(), |(_, name)| name.clone());
-            Err(LinkEnd::Refused(format!(
+            Err(Refused::Budget(format!(
                 "the task would pass {name} of {} (spent today {}, set aside by tasks in flight {}, this task's estimate {})",
                 dollars(refusal.limit_usd),
                 dollars(refusal.spent_usd),
@@ -500,7 +561,7 @@ async fn hold_budgets(
         }
         Err(err) => {
             held.release_run(plan, 0.0);
-            Err(err.into())
+            Err(Refused::State(err))
         }
     }
 }

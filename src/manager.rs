@@ -589,22 +589,7 @@ impl Manager {
                 limits: self.config.settings.cache,
             })
         };
-        let budgets = |provider: &Provider| {
-            let mut lines = Vec::new();
-            if let Some(agent) = agent
-                && let Some(limit) = agent.budget
-            {
-                let line = crate::state::BudgetLine { key: format!("agent:{}", agent.id), limit_usd: limit };
-                lines.push((line, format!("agent `{}`'s daily budget", agent.name)));
-            }
-            if let Some(limit) = provider.budget_daily {
-                let line = crate::state::BudgetLine { key: format!("provider:{}", provider.id), limit_usd: limit };
-                lines.push((line, format!("provider `{}`'s budget_daily", provider.id)));
-            }
-            let mut spend_keys: Vec<String> = agent.map(|a| format!("agent:{}", a.id)).into_iter().collect();
-            spend_keys.push(format!("provider:{}", provider.id));
-            crate::call::BudgetPlan { lines, run: self.run_budget.clone(), spend_keys }
-        };
+        let budgets = |provider: &Provider| crate::call::BudgetPlan::of(agent, provider, self.run_budget.clone());
         // The agent's memory, read under its claim (the caller holds it), goes after
         // the system prompt of every provider's request.
         let keeps_memory = agent.filter(|a| !a.memory.is_off());

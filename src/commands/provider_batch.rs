@@ -23,6 +23,7 @@ use serde_json::{Value, json};
 
 use super::Invocation;
 use super::batch::{Line, Target, id_text, open_output, read_lines, result_line};
+use crate::call::{BudgetHold, BudgetPlan, Refused};
 use crate::cli::{BatchCommand, TaskRunArgs};
 use crate::error::{ExitCode, Failure};
 use crate::ids::new_id;
@@ -30,7 +31,7 @@ use crate::manager::Manager;
 use crate::provider::protocols::BatchStatus;
 use crate::provider::{Client, Provider, ProviderKind};
 use crate::request::{ChatRequest, ChatResponse, Cost, ErrorClass, FinishReason, Usage};
-use crate::state::{ProviderBatch, ProviderBatchLine, Reservation};
+use crate::state::{ProviderBatch, ProviderBatchLine};
 use crate::worker::{Task, TaskResult};
 
 /// The first wait between polls, and the longest (the wait doubles in between).
@@ -244,18 +245,16 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
         }
     }
     // Budgets: every line to submit is set aside before anything is uploaded.
-    let mut held: HashMap<String, Reservation> = HashMap::new();
+    let mut held: HashMap<String, (BudgetPlan, BudgetHold)> = HashMap::new();
     for (provider, items) in &to_submit {
         for item in items {
             match hold(&manager, provider, item).await {
-                Ok(Some(reservation)) => {
-                    held.insert(item.custom_id.clone(), reservation);
+                Ok(Some(hold)) => {
+                    held.insert(item.custom_id.clone(), hold);
                 }
                 Ok(None) => {}
                 Err(refusal) => {
-                    for (_, reservation) in held.drain() {
-                        let _ = manager.store.settle_reservation(reservation, 0.0).await;
-                    }
+                    release(&manager, &mut held).await;
                     return Err(Failure::new(
                         ExitCode::Budget,
                         format!("{shown}:{}: {refusal}; nothing was submitted", item.line.number),
@@ -287,9 +286,7 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
         }
     }
     if args.no_wait {
-        for (_, reservation) in held.drain() {
-            let _ = manager.store.settle_reservation(reservation, 0.0).await;
-        }
+        release(&manager, &mut held).await;
         if ctx.printer.json {
             let ids: Vec<Value> =
                 batches.iter().map(|b| json!({"id": b.id, "batch_id": b.batch_id, "provider": b.provider})).collect();
@@ -333,9 +330,7 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
         }
         if started.elapsed() + delay > wait {
             progress.finish_and_clear();
-            for (_, reservation) in held.drain() {
-                let _ = manager.store.settle_reservation(reservation, 0.0).await;
-            }
+            release(&manager, &mut held).await;
             let running: Vec<String> = batches
                 .iter()
                 .filter(|b| !b.ended)
@@ -375,7 +370,7 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
             total: batch.total,
             succeeded: batch.succeeded,
             failed: batch.failed,
-            results: batch_results_of(batch),
+            results: batch.results.clone(),
         };
         let results = client.batch_results(provider, &status, &requests).await?;
         let mut outcomes: HashMap<String, Result<ChatResponse, crate::provider::batch_api::BatchFailure>> =
@@ -411,19 +406,13 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
                     latency,
                 ),
             };
+            // Settled with what the line cost, as a single task's call is.
             let cost = result.cost_usd.unwrap_or(0.0);
-            let mut spend_keys: Vec<String> = item.agent.iter().map(|a| format!("agent:{}", a.id)).collect();
-            spend_keys.push(format!("provider:{}", provider.id));
-            let reservation = held.remove(&line.custom_id).unwrap_or_else(|| Reservation::unheld(Vec::new()));
-            let mut reservation = reservation;
-            for key in spend_keys {
-                if !reservation.keys.contains(&key) {
-                    reservation.keys.push(key);
-                }
-            }
-            if cost > 0.0 || !reservation.id.is_empty() {
-                manager.store.settle_reservation(reservation, cost).await?;
-            }
+            let (plan, hold) = match held.remove(&line.custom_id) {
+                Some((plan, hold)) => (plan, Some(hold)),
+                None => (BudgetPlan::of(item.agent.as_ref(), provider, None), None),
+            };
+            crate::call::settle(&manager.store, &plan, hold, cost).await?;
             let stored = result.response.as_deref().map(|t| redactor.redact(t));
             let record = result.record(
                 item.agent.as_ref().map(|a| a.name.as_str()),
@@ -443,9 +432,7 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
         batch.collected = true;
         manager.store.put_provider_batch(batch).await?;
     }
-    for (_, reservation) in held.drain() {
-        let _ = manager.store.settle_reservation(reservation, 0.0).await;
-    }
+    release(&manager, &mut held).await;
     if let Some(path) = &args.output {
         ctx.printer.status(&format!(
             "batch: {} tasks, {} succeeded, {} failed, {} skipped (done before); results in {}",
@@ -538,11 +525,6 @@ fn write_result(ctx: &Invocation, output: &mut Option<std::fs::File>, line: &str
     }
 }
 
-/// Where an ended batch's results are read from, as last recorded.
-fn batch_results_of(batch: &ProviderBatch) -> Vec<String> {
-    batch.results.clone()
-}
-
 fn update(batch: &mut ProviderBatch, status: &BatchStatus) {
     batch.status.clone_from(&status.status);
     batch.ended = status.ended;
@@ -610,51 +592,32 @@ async fn record_submission(
     Ok(batch)
 }
 
-/// Set a line's batch-price estimate aside against its budgets: `Ok(None)` when no
-/// budget applies, `Err` with the refusal's words.
-async fn hold(manager: &Manager, provider: &Provider, item: &Pending<'_>) -> Result<Option<Reservation>, String> {
-    let mut lines = Vec::new();
-    if let Some(agent) = &item.agent
-        && let Some(limit) = agent.budget
-    {
-        lines.push(crate::state::BudgetLine { key: format!("agent:{}", agent.id), limit_usd: limit });
-    }
-    if let Some(limit) = provider.budget_daily {
-        lines.push(crate::state::BudgetLine { key: format!("provider:{}", provider.id), limit_usd: limit });
-    }
-    if lines.is_empty() && manager.run_budget.is_none() {
+/// Set a line's batch-price estimate aside against its budgets, as a single task's
+/// call does at the normal price: `Ok(None)` when no budget applies, `Err` with the
+/// refusal's words.
+async fn hold(
+    manager: &Manager,
+    provider: &Provider,
+    item: &Pending<'_>,
+) -> Result<Option<(BudgetPlan, BudgetHold)>, String> {
+    let plan = BudgetPlan::of(item.agent.as_ref(), provider, manager.run_budget.clone());
+    if plan.is_empty() {
         return Ok(None);
     }
     let (price, _) = crate::pricing::batch_price(provider, None, &item.request.options.model);
-    let Some(price) = price else {
-        return Err(format!(
-            "model `{}` of provider `{}` has no known price, and a budget needs one; set `pricing` for it in providers.toml",
-            item.request.options.model, provider.id
-        ));
-    };
-    let prompt = crate::request::estimate_usage(&item.request.messages, "").prompt_tokens as f64;
-    let output = f64::from(item.request.options.max_tokens.unwrap_or(4096));
-    let estimate = (prompt * price.input + output * price.output) / 1_000_000.0;
-    if let Some(run) = &manager.run_budget {
-        let mut used = run.used.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if *used + estimate > run.limit_usd + 1e-12 {
-            return Err(format!(
-                "the submission would pass --max-cost ${:.4} (set aside so far ${:.4}, this line's estimate ${estimate:.4})",
-                run.limit_usd, *used
-            ));
-        }
-        *used += estimate;
+    let Some(price) = price else { return Err(crate::call::unpriced(provider, &item.request)) };
+    let estimate = crate::call::estimate_at(&price, &item.request);
+    match crate::call::hold_estimate(&manager.store, &plan, estimate).await {
+        Ok(hold) => Ok(Some((plan, hold))),
+        Err(Refused::Budget(why)) => Err(why),
+        Err(Refused::State(err)) => Err(err.to_string()),
     }
-    if lines.is_empty() {
-        return Ok(None);
-    }
-    match manager.store.reserve(&lines, estimate).await {
-        Ok(Ok(reservation)) => Ok(Some(reservation)),
-        Ok(Err(refusal)) => Err(format!(
-            "the submission would pass the daily budget of `{}` (${:.4}; spent today ${:.4}, set aside ${:.4}, this line's estimate ${estimate:.4})",
-            refusal.key, refusal.limit_usd, refusal.spent_usd, refusal.reserved_usd
-        )),
-        Err(err) => Err(err.to_string()),
+}
+
+/// Give back what is still set aside (a run that stops waiting, or refuses).
+async fn release(manager: &Manager, held: &mut HashMap<String, (BudgetPlan, BudgetHold)>) {
+    for (_, (plan, hold)) in held.drain() {
+        let _ = crate::call::settle(&manager.store, &plan, Some(hold), 0.0).await;
     }
 }
 

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::Provider;
-use super::error::Fault;
+use super::error::{Fault, millis};
 use super::http::{Opened, Tape, WireRequest};
 use super::redact::Redactor;
 use super::sse;
@@ -515,10 +515,6 @@ fn redact_fault(fault: Fault, redactor: &Redactor) -> Fault {
         Fault::Redirect { from, to } => Fault::Redirect { from: redactor.redact(&from), to: redactor.redact(&to) },
         other => other,
     }
-}
-
-fn millis(d: Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]

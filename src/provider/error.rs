@@ -85,7 +85,8 @@ pub enum Fault {
     Redirect { from: String, to: String },
 }
 
-fn millis(d: Duration) -> u64 {
+/// A duration in whole milliseconds, saturating (as cassettes keep times).
+pub(crate) fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
