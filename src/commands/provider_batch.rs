@@ -302,6 +302,7 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
     let total: u64 = batches.iter().map(|b| b.lines.len() as u64).sum();
     let progress = ctx.printer.progress(total);
     let mut delay = crate::limits::scaled(FIRST_POLL, env.backoff_scale);
+    let longest = crate::limits::scaled(LAST_POLL, env.backoff_scale);
     loop {
         let mut open = 0;
         let mut done_count = 0;
@@ -348,7 +349,7 @@ pub(super) async fn run(ctx: &Invocation, args: TaskRunArgs, source: PathBuf) ->
             .into());
         }
         tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(crate::limits::scaled(LAST_POLL, env.backoff_scale).max(delay));
+        delay = (delay * 2).min(longest);
     }
     progress.finish_and_clear();
     // Collect: every line of every batch this run asked for.

@@ -234,7 +234,8 @@ impl BodyReader {
                         None => Ok(None),
                     };
                 };
-                if let Some(wait) = scaled(at, *speed) {
+                let wait = crate::limits::scaled(at, *speed);
+                if !wait.is_zero() {
                     tokio::time::sleep_until((*started + wait).into()).await;
                 }
                 return Ok(Some(chunk));
@@ -258,13 +259,6 @@ impl BodyReader {
             }),
         }
     }
-}
-
-/// `wait` times `speed`, or `None` when that is no wait at all; a recorded time is
-/// at most a day, so the product always fits.
-pub fn scaled(wait: Duration, speed: f64) -> Option<Duration> {
-    let secs = wait.as_secs_f64() * speed;
-    (secs.is_finite() && secs > 0.0).then(|| Duration::from_secs_f64(secs.min(86_400.0)))
 }
 
 /// Where `-v` lines go; the transport does not print.

@@ -402,7 +402,8 @@ impl Client {
             return (Err(ProviderError::ReplayMiss { provider: provider.id.clone(), message }), RateHints::default());
         };
         let after = found.response.as_ref().map_or(0, |r| r.after_ms);
-        if let Some(wait) = http::scaled(std::time::Duration::from_millis(after), self.replay_speed) {
+        let wait = crate::limits::scaled(std::time::Duration::from_millis(after), self.replay_speed);
+        if !wait.is_zero() {
             tokio::time::sleep(wait).await;
         }
         if let Some(fault) = &found.failure {
@@ -419,7 +420,7 @@ impl Client {
         let recorded_protocol = protocols::by_key(&found.protocol).unwrap_or_else(|| self::protocol(provider));
         let mut opened = recorded.opened(&provider.id, self.replay_speed);
         let (result, mut hints) = read_chat(provider, request, recorded_protocol, &mut opened, redactor, deltas).await;
-        hints.pause = hints.pause.and_then(|pause| http::scaled(pause, self.replay_speed));
+        hints.pause = hints.pause.map(|pause| crate::limits::scaled(pause, self.replay_speed)).filter(|p| !p.is_zero());
         (result.map(Answer::Chat), hints)
     }
 
