@@ -359,9 +359,9 @@ impl Recorded {
 }
 
 /// What one live attempt came to, for the recorder.
-pub enum Outcome<'a> {
-    /// Headers came: the status and headers, how long they took, and the body's tape.
-    Answered { status: u16, headers: &'a HeaderMap, after: Duration, tape: Option<Tape>, stream: bool },
+pub enum Outcome {
+    /// Headers came: how long they took, and the tape of the status, headers and body.
+    Answered { after: Duration, tape: Tape },
     /// No answer: the transport failure.
     Failed { fault: Fault },
 }
@@ -400,7 +400,7 @@ impl Recorder {
         protocol: &str,
         request: &ChatRequest,
         wire: &WireRequest,
-        outcome: Outcome<'_>,
+        outcome: Outcome,
         redactor: &Redactor,
         answer: Option<&str>,
     ) {
@@ -408,9 +408,10 @@ impl Recorder {
         let key = key_of(&asked_view);
         let (response, failure) = match outcome {
             Outcome::Failed { fault } => (None, Some(redact_fault(fault, redactor))),
-            Outcome::Answered { status, headers, after, tape, stream } => {
+            Outcome::Answered { after, tape } => {
+                let Tape { status, headers, stream, chunks, broke, .. } = tape;
                 let mut kept = BTreeMap::new();
-                for (name, value) in headers {
+                for (name, value) in &headers {
                     let name = name.as_str().to_ascii_lowercase();
                     let wanted = KEPT_HEADERS.contains(&name.as_str())
                         || KEPT_HEADER_PREFIXES.iter().any(|p| name.starts_with(p));
@@ -418,7 +419,6 @@ impl Recorder {
                         kept.insert(name, redactor.redact(value));
                     }
                 }
-                let (chunks, broke) = tape.map(|t| (t.chunks, t.broke)).unwrap_or_default();
                 let (body, events) = if stream {
                     if answer.is_some_and(|text| redactor.redact(text) != text) {
                         // Each event is redacted alone: a secret split over two would

@@ -155,9 +155,17 @@ impl Opened {
             .is_some_and(|v| v.to_ascii_lowercase().starts_with("text/event-stream"))
     }
 
-    /// Keep every body piece read from now on, with when it came, for a cassette.
+    /// Keep the status, the headers and every body piece read from now on, with when
+    /// it came, for a cassette.
     pub fn start_tape(&mut self) {
-        self.body.tape = Some(Tape { started: Instant::now(), chunks: Vec::new(), broke: None });
+        self.body.tape = Some(Tape {
+            started: Instant::now(),
+            status: self.status,
+            headers: self.headers.clone(),
+            stream: self.is_event_stream(),
+            chunks: Vec::new(),
+            broke: None,
+        });
     }
 
     /// What the tape holds, once the body was read.
@@ -165,7 +173,7 @@ impl Opened {
         self.body.tape.take()
     }
 
-    /// Read the whole body, up to the cap.
+    /// Read the whole body, up to the cap. The headers go with it (a tape keeps its own).
     pub async fn read_all(&mut self) -> Result<WireResponse, ProviderError> {
         let mut body = Vec::new();
         while let Some(chunk) = self.body.chunk().await? {
@@ -174,7 +182,7 @@ impl Opened {
         if let Some(trace) = &self.body.trace {
             trace(&format!("< ({} bytes)", body.len()));
         }
-        Ok(WireResponse { status: self.status, headers: self.headers.clone(), body })
+        Ok(WireResponse { status: self.status, headers: std::mem::take(&mut self.headers), body })
     }
 }
 
@@ -182,6 +190,10 @@ impl Opened {
 #[derive(Debug)]
 pub struct Tape {
     started: Instant,
+    pub status: u16,
+    pub headers: HeaderMap,
+    /// The body is a stream of server-sent events.
+    pub stream: bool,
     /// Each piece with the time since the headers came.
     pub chunks: Vec<(Duration, Vec<u8>)>,
     /// How the body broke, when it did.

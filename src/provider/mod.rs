@@ -521,14 +521,10 @@ impl Client {
                 if let Some(recorder) = &self.recorder {
                     let text = result.as_ref().ok().map(|r| r.content().into_owned());
                     let tape = opened.take_tape();
-                    let outcome = cassette::Outcome::Answered {
-                        status: opened.status,
-                        headers: &opened.headers,
-                        after,
-                        stream: opened.is_event_stream(),
-                        tape,
-                    };
-                    recorder.record(provider, protocol.key(), request, &wire, outcome, &redactor, text.as_deref());
+                    if let Some(tape) = tape {
+                        let outcome = cassette::Outcome::Answered { after, tape };
+                        recorder.record(provider, protocol.key(), request, &wire, outcome, &redactor, text.as_deref());
+                    }
                 }
                 (result.map(Answer::Chat), hints)
             }
