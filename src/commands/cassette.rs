@@ -50,9 +50,7 @@ fn view(interaction: &Interaction, replayed: Option<i64>) -> View {
     if asked.chars().count() > 60 {
         short.push('…');
     }
-    let failure = interaction.failure.as_ref().and_then(|f| {
-        serde_json::to_value(f).ok().and_then(|v| v.get("kind").and_then(Value::as_str).map(str::to_string))
-    });
+    let failure = interaction.failure.as_ref().map(|f| f.kind().to_string());
     View {
         id: interaction.id.clone(),
         recorded_at: interaction.recorded_at.clone(),

@@ -91,6 +91,19 @@ pub(crate) fn millis(d: Duration) -> u64 {
 }
 
 impl Fault {
+    /// Its `kind` as a cassette writes it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Fault::Connect { .. } => "connect",
+            Fault::ConnectTimeout { .. } => "connect_timeout",
+            Fault::Idle { .. } => "idle",
+            Fault::Transport { .. } => "transport",
+            Fault::Cut { .. } => "cut",
+            Fault::TooLarge { .. } => "too_large",
+            Fault::Redirect { .. } => "redirect",
+        }
+    }
+
     /// The error this fault is again, for `provider` (whose endpoint `url` was asked).
     pub fn error(&self, provider: &str, url: &str) -> ProviderError {
         let provider = provider.to_string();
@@ -315,6 +328,22 @@ mod tests {
         assert!(status(400, None, "prompt is too long: 200001 tokens").is_context_length());
         assert!(!status(400, None, "bad temperature").is_context_length());
         assert!(!status(500, None, "context window").is_context_length());
+    }
+
+    #[test]
+    fn a_fault_names_its_kind_as_a_cassette_writes_it() {
+        for fault in [
+            Fault::Connect { detail: "x".into() },
+            Fault::ConnectTimeout { after_ms: 1 },
+            Fault::Idle { after_ms: 1 },
+            Fault::Transport { detail: "x".into() },
+            Fault::Cut { detail: "x".into() },
+            Fault::TooLarge { limit: 1 },
+            Fault::Redirect { from: "a".into(), to: "b".into() },
+        ] {
+            let written = serde_json::to_value(&fault).expect("json");
+            assert_eq!(written["kind"], fault.kind());
+        }
     }
 
     #[test]
